@@ -1,0 +1,53 @@
+import path from 'node:path';
+import { Command } from 'commander';
+import YAML from 'yaml';
+import { loadConfig } from '../../config/load-config';
+import { configReference } from '../../config/docs';
+import { Kernel } from '../../kernel/kernel';
+import { FIRST_PARTY_PLUGINS, loadPlugin, resolvePlugin } from '../../kernel/load-plugins';
+import { writeFileAtomic } from '../../run/atomic-write';
+import { withConfigOptions, type ConfigOptions } from '../common-options';
+import type { CliIO } from '../output';
+
+export function configCommand(io: CliIO): Command {
+  const cmd = new Command('config').description('check, print or document configs');
+
+  withConfigOptions(cmd.command('validate').description('validate a config and report every problem (exit 2 when invalid)')).action(
+    async (opts: ConfigOptions) => {
+      const { config, configPath, kernel } = await loadConfig({ configFile: opts.config, sets: opts.set, cwd: io.cwd });
+      const plugins = kernel.plugins.map((p) => `${p.name}@${p.version}`).join(', ') || 'none';
+      io.stdout(
+        `config OK: ${configPath ?? 'inline'}\n  problem: ${config.problem.type}, ${config.problem.ndim}D\n  plugins: ${plugins}\n`,
+      );
+    },
+  );
+
+  withConfigOptions(cmd.command('print').description('print the resolved config (defaults filled in, paths absolute)')).action(
+    async (opts: ConfigOptions) => {
+      const { config } = await loadConfig({ configFile: opts.config, sets: opts.set, cwd: io.cwd });
+      io.stdout(YAML.stringify(config));
+    },
+  );
+
+  cmd
+    .command('docs')
+    .description('write the configuration reference (docs/config.md) for core and the installed first-party plugins')
+    .option('-o, --out <file>', 'write to this file instead of stdout')
+    .action(async (opts: { out?: string }) => {
+      const text = configReference(await kernelWithFirstPartyPlugins(io.cwd));
+      if (opts.out) await writeFileAtomic(path.resolve(io.cwd, opts.out), text);
+      else io.stdout(text);
+    });
+  return cmd;
+}
+
+/** A kernel with every installed first-party plugin applied (for docs and `biaflow plugins`). */
+export async function kernelWithFirstPartyPlugins(cwd: string): Promise<Kernel> {
+  const kernel = new Kernel();
+  for (const short of FIRST_PARTY_PLUGINS) {
+    if (!resolvePlugin(short, cwd)) continue;
+    const { plugin, source } = await loadPlugin({ specifier: short, baseDir: cwd });
+    await kernel.use(plugin, source);
+  }
+  return kernel;
+}

@@ -1,0 +1,155 @@
+import path from 'node:path';
+import { ConfigError, UsageError, type ConfigIssue } from '../errors';
+import { FIRST_PARTY_WORKFLOWS, Kernel } from '../kernel/kernel';
+import { expandShortName, loadPlugin, resolvePlugin, type PluginRequest } from '../kernel/load-plugins';
+import type { BiaflowPlugin } from '../kernel/plugin';
+import { PROBLEM_TYPES, type ProblemType } from '../kernel/stages';
+import { parseOverride, setIn, type Override } from './overrides';
+import { readConfigFile } from './read-config-file';
+import { buildSchema, FIRST_PARTY_SECTIONS, type ResolvedConfig } from './schema';
+import { formatKeyPath, isPlainObject, resolvePaths, schemaAt } from './schema-walk';
+import { didYouMean } from './suggest';
+import { validateConfig } from './validate';
+
+export interface ConfigRequest {
+  /** `--config FILE`, relative to `cwd`. When absent, the config is searched from `cwd` upwards. */
+  configFile?: string;
+  /** A config given in code instead of a file; its relative paths resolve from `cwd`. */
+  inline?: Record<string, unknown>;
+  /** `--set key=value` entries, in order. */
+  sets?: readonly string[];
+  cwd?: string;
+  /** Plugins passed in code (tests, library users), applied before those the config lists. */
+  plugins?: readonly BiaflowPlugin[];
+}
+
+export interface LoadedConfig {
+  config: ResolvedConfig;
+  /** Absolute path of the config file, if the config came from one. */
+  configPath?: string;
+  /** The kernel with every plugin applied. */
+  kernel: Kernel;
+}
+
+export const DEFAULT_PATCH_SIZE = { 2: [256, 256], 3: [32, 128, 128] } as const;
+const POSTPROC_PLUGIN = '@biaflow/plugin-postproc';
+
+/**
+ * Read, layer and validate a config: file (paths from its folder) < `--set` (paths from the working
+ * directory). Plugins are loaded first, because they contribute config sections and methods; the
+ * post-processing plugin and the workflow plugin of `problem.type` load implicitly when installed.
+ */
+export async function loadConfig(request: ConfigRequest): Promise<LoadedConfig> {
+  const cwd = request.cwd ?? process.cwd();
+  let raw: Record<string, unknown>;
+  let configPath: string | undefined;
+  let configDir = cwd;
+  if (request.inline) {
+    raw = structuredClone(request.inline);
+  } else {
+    const file = await readConfigFile(request.configFile, cwd);
+    if (!file) {
+      throw new UsageError(
+        `no config found: no --config given and no biaflow.config.yaml (or .biaflowrc, package.json#biaflow) in ${cwd} or above`,
+        'pass --config FILE, or write a starter config with `biaflow init <workflow>`',
+      );
+    }
+    raw = file.raw;
+    configPath = file.filepath;
+    configDir = path.dirname(file.filepath);
+  }
+  const source = configPath ?? 'the config';
+  const overrides = (request.sets ?? []).map(parseOverride);
+
+  const kernel = new Kernel();
+  for (const plugin of request.plugins ?? []) await kernel.use(plugin);
+  for (const req of pluginRequests(raw, overrides, configDir, cwd, source)) {
+    const { plugin, source: from } = await loadPlugin(req);
+    await kernel.use(plugin, from);
+  }
+  await loadImplicitPlugins(kernel, problemTypeOf(raw, overrides), cwd, configDir);
+
+  const schema = buildSchema(kernel.configSections);
+  const merged = resolvePaths(raw, schema, configDir) as Record<string, unknown>;
+  const overrideIssues: ConfigIssue[] = [];
+  for (const o of overrides) {
+    const found = schemaAt(schema, o.keyPath);
+    if ('missingAt' in found) {
+      const bad = o.keyPath[found.missingAt];
+      const owner = found.missingAt === 0 ? FIRST_PARTY_SECTIONS[String(bad)] : undefined;
+      overrideIssues.push({
+        path: formatKeyPath(o.keyPath.slice(0, found.missingAt + 1)),
+        message: owner
+          ? `unknown key in --set ${o.text}: this section belongs to ${owner}, which is not loaded`
+          : `unknown key in --set ${o.text}${didYouMean(String(bad), found.candidates)}`,
+      });
+      continue;
+    }
+    const value = o.keyPath[0] === 'plugins' ? o.value : resolvePaths(o.value, found.schema, cwd);
+    setIn(merged, o.keyPath, value);
+  }
+  if (overrideIssues.length) throw new ConfigError(overrideIssues, source);
+
+  const config = validateConfig(merged, kernel, source);
+  config.data.patch_size ??= [...DEFAULT_PATCH_SIZE[config.problem.ndim]];
+  if (config.data.patch_size.length !== config.problem.ndim) {
+    throw new ConfigError(
+      [{ path: 'data.patch_size', message: `has ${config.data.patch_size.length} values but problem.ndim is ${config.problem.ndim}` }],
+      source,
+    );
+  }
+  return { config, configPath, kernel };
+}
+
+/** Plugin entries of the file resolve from its folder; those given with --set from the working directory. */
+function pluginRequests(
+  raw: Record<string, unknown>,
+  overrides: Override[],
+  configDir: string,
+  cwd: string,
+  source: string,
+): PluginRequest[] {
+  const fromSet = overrides.filter((o) => o.keyPath[0] === 'plugins');
+  const requests: PluginRequest[] = [];
+  const add = (entries: unknown, baseDir: string, where: string) => {
+    if (entries === undefined || entries === null) return;
+    const list = Array.isArray(entries) ? entries : [entries];
+    list.forEach((entry, i) => {
+      if (typeof entry === 'string') requests.push({ specifier: entry, baseDir });
+      else if (Array.isArray(entry) && typeof entry[0] === 'string' && (entry[1] === undefined || isPlainObject(entry[1]))) {
+        requests.push({ specifier: entry[0], options: entry[1] as Record<string, unknown> | undefined, baseDir });
+      } else {
+        throw new ConfigError(
+          [{ path: `${where}[${i}]`, message: `expected a plugin name or [name, options] (got ${JSON.stringify(entry)})` }],
+          source,
+        );
+      }
+    });
+  };
+  const wholeListFromSet = fromSet.find((o) => o.keyPath.length === 1);
+  if (!wholeListFromSet) add(raw.plugins, configDir, 'plugins');
+  for (const o of fromSet) add(o.keyPath.length === 1 ? o.value : [o.value], cwd, `--set ${o.text}`);
+  return requests;
+}
+
+function problemTypeOf(raw: Record<string, unknown>, overrides: Override[]): ProblemType | undefined {
+  let type = isPlainObject(raw.problem) ? raw.problem.type : undefined;
+  for (const o of overrides) {
+    if (o.keyPath[0] === 'problem' && o.keyPath[1] === 'type') type = o.value;
+    if (o.keyPath.length === 1 && o.keyPath[0] === 'problem' && isPlainObject(o.value)) type = o.value.type;
+  }
+  return (PROBLEM_TYPES as readonly unknown[]).includes(type) ? (type as ProblemType) : undefined;
+}
+
+/** Post-processing and the configured workflow load without being listed, when they are installed. */
+async function loadImplicitPlugins(kernel: Kernel, type: ProblemType | undefined, cwd: string, configDir: string) {
+  const wanted = [POSTPROC_PLUGIN, ...(type ? [FIRST_PARTY_WORKFLOWS[type]] : [])];
+  for (const name of wanted) {
+    if (kernel.plugins.some((p) => p.name === name || expandShortName(p.source) === name)) continue;
+    const baseDir = resolvePlugin(name, configDir) ? configDir : cwd;
+    if (!resolvePlugin(name, baseDir)) continue;
+    const { plugin, source } = await loadPlugin({ specifier: name, baseDir });
+    if (kernel.plugins.some((p) => p.name === plugin.name)) continue;
+    await kernel.use(plugin, source);
+  }
+}

@@ -1,0 +1,112 @@
+import type { ZodType, core } from 'zod';
+import { ConfigError, type ConfigIssue } from '../errors';
+import type { Kernel } from '../kernel/kernel';
+import { buildSchema, FIRST_PARTY_SECTIONS, type ResolvedConfig } from './schema';
+import { formatKeyPath, objectKeys, schemaAt, type KeyPath } from './schema-walk';
+import { didYouMean } from './suggest';
+
+/**
+ * Validate a merged raw config against core's schema plus the sections and post-processing
+ * methods the loaded plugins registered. Every problem is collected, then thrown together.
+ */
+export function validateConfig(raw: unknown, kernel: Kernel, source?: string): ResolvedConfig {
+  const schema = buildSchema(kernel.configSections);
+  const result = schema.safeParse(raw, { reportInput: true });
+  const issues: ConfigIssue[] = [];
+  if (!result.success) {
+    for (const issue of result.error.issues) issues.push(...describeIssue(issue, schema as ZodType));
+  }
+  const config = result.success ? (result.data as ResolvedConfig) : undefined;
+  if (config) issues.push(...validatePostprocessSteps(config, kernel));
+  if (issues.length) throw new ConfigError(issues, source);
+  return config as ResolvedConfig;
+}
+
+/** Turn one zod issue into readable lines: `key.path: problem (got X)`, with a suggestion for typos. */
+function describeIssue(issue: core.$ZodIssue, schema: ZodType, prefix: KeyPath = []): ConfigIssue[] {
+  const keyPath = [...prefix, ...(issue.path as KeyPath)];
+  const got = 'input' in issue && issue.input !== undefined ? ` (got ${show(issue.input)})` : '';
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const here = schemaAt(schema, issue.path as KeyPath);
+      const candidates = 'schema' in here ? objectKeys(here.schema) ?? [] : [];
+      return issue.keys.map((key) => {
+        const full = formatKeyPath([...keyPath, key]);
+        const owner = keyPath.length === 0 ? FIRST_PARTY_SECTIONS[key] : undefined;
+        const message = owner
+          ? `unknown key: this section belongs to ${owner}, which is not loaded (install it with \`npm i ${owner}\` and list it under plugins:)`
+          : `unknown key${didYouMean(key, candidates)}; valid keys here: ${candidates.join(', ')}`;
+        return { path: full, message };
+      });
+    }
+    case 'invalid_type':
+      if (issue.input === undefined) return [{ path: formatKeyPath(keyPath), message: `required (expected ${issue.expected})` }];
+      return [{ path: formatKeyPath(keyPath), message: `expected ${issue.expected}${got}` }];
+    case 'invalid_value':
+      return [
+        {
+          path: formatKeyPath(keyPath),
+          message: `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(' | ')}${got}${
+            typeof issue.input === 'string' ? didYouMean(issue.input, issue.values.map(String)) : ''
+          }`,
+        },
+      ];
+    case 'invalid_union': {
+      // Report the branch that got furthest, which is usually the one the user meant.
+      const branches = issue.errors.filter((b) => b.length > 0);
+      if (branches.length) {
+        const best = branches.reduce((a, b) => (deepest(b) > deepest(a) ? b : a));
+        if (deepest(best) > 0) return best.flatMap((i) => describeIssue(i, schema, keyPath));
+      }
+      return [{ path: formatKeyPath(keyPath), message: `${issue.message}${got}` }];
+    }
+    default:
+      return [{ path: formatKeyPath(keyPath), message: `${lowerFirst(issue.message)}${got}` }];
+  }
+}
+
+function deepest(issues: core.$ZodIssue[]): number {
+  return Math.max(...issues.map((i) => i.path.length));
+}
+
+function validatePostprocessSteps(config: ResolvedConfig, kernel: Kernel): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const methods = kernel.postprocessMethods;
+  config.postprocess.forEach((step, i) => {
+    const { method, ...options } = step;
+    const where: KeyPath = ['postprocess', i];
+    const registered = methods.get(method);
+    if (!registered) {
+      const names = [...methods.keys()];
+      issues.push({
+        path: formatKeyPath([...where, 'method']),
+        message: `unknown post-processing method "${method}"${didYouMean(method, names)}; registered: ${
+          names.length ? names.join(', ') : 'none (is @biaflow/plugin-postproc installed?)'
+        }`,
+      });
+      return;
+    }
+    if (registered.problems && !registered.problems.includes(config.problem.type)) {
+      issues.push({
+        path: formatKeyPath([...where, 'method']),
+        message: `"${method}" applies to ${registered.problems.join(', ')} problems, not ${config.problem.type}`,
+      });
+    }
+    const parsed = registered.options.safeParse(options, { reportInput: true });
+    if (parsed.success) {
+      config.postprocess[i] = { method, ...(parsed.data as object) };
+    } else {
+      for (const issue of parsed.error.issues) issues.push(...describeIssue(issue, registered.options, where));
+    }
+  });
+  return issues;
+}
+
+function show(v: unknown): string {
+  const s = JSON.stringify(v);
+  return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+function lowerFirst(s: string): string {
+  return s ? s[0].toLowerCase() + s.slice(1) : s;
+}

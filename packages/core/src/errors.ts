@@ -1,0 +1,57 @@
+/**
+ * Errors a user is meant to read. The CLI prints `message` (and `hint`) without a stack trace
+ * and exits with `exitCode`: 2 for bad usage, config or input (the user must change something),
+ * 1 for a run that failed while working.
+ */
+export class BiaflowError extends Error {
+  readonly exitCode: 1 | 2;
+  readonly hint?: string;
+
+  constructor(message: string, options: { exitCode?: 1 | 2; hint?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.exitCode = options.exitCode ?? 1;
+    this.hint = options.hint;
+  }
+}
+
+/** Bad command-line usage: a missing option, a run folder that already holds a run. */
+export class UsageError extends BiaflowError {
+  constructor(message: string, hint?: string) {
+    super(message, { exitCode: 2, hint });
+  }
+}
+
+/** One problem found in a config, located by its key path (`train.epochs`, `postprocess[1].method`). */
+export interface ConfigIssue {
+  path: string;
+  message: string;
+}
+
+/** A config that does not validate; carries every issue found, not just the first. */
+export class ConfigError extends BiaflowError {
+  readonly issues: ConfigIssue[];
+  readonly source?: string;
+
+  constructor(issues: ConfigIssue[], source?: string) {
+    const where = source ? ` in ${source}` : '';
+    const lines = issues.map((i) => `  - ${i.path ? `${i.path}: ` : ''}${i.message}`);
+    super(`invalid configuration${where}:\n${lines.join('\n')}`, { exitCode: 2 });
+    this.issues = issues;
+    this.source = source;
+  }
+}
+
+/** An input file or in-memory input that cannot be used: names the file (or argument) and what is wrong. */
+export class InputError extends BiaflowError {
+  readonly file?: string;
+
+  constructor(message: string, options: { file?: string; hint?: string; cause?: unknown } = {}) {
+    super(options.file ? `${options.file}: ${message}` : message, { exitCode: 2, hint: options.hint, cause: options.cause });
+    this.file = options.file;
+  }
+}
+
+export function isBiaflowError(e: unknown): e is BiaflowError {
+  return e instanceof Error && typeof (e as BiaflowError).exitCode === 'number';
+}

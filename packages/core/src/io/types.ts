@@ -1,0 +1,38 @@
+/** Typed arrays biaflow stores pixel data in; never nested JS arrays. */
+export type TypedArray =
+  | Uint8Array
+  | Uint16Array
+  | Uint32Array
+  | Int8Array
+  | Int16Array
+  | Int32Array
+  | Float32Array
+  | Float64Array;
+
+export type DType = 'uint8' | 'uint16' | 'uint32' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
+
+/**
+ * An n-dimensional array: flat typed array in C order plus its shape.
+ * 2D images are `[y, x]`, volumes `[z, y, x]`; model layout adds channels last.
+ */
+export interface NdArray<T extends TypedArray = TypedArray> {
+  data: T;
+  shape: number[];
+}
+
+/**
+ * An image as read from disk: data in the file's own axis order, with the axis letters
+ * (from `TZCYXS`) and the physical size of one step along each axis in micrometres (null when unknown).
+ */
+export interface Image<T extends TypedArray = TypedArray> extends NdArray<T> {
+  dtype: DType;
+  axes: string;
+  spacing: (number | null)[];
+}
+
+/** A list of points, one row per point in axis order (`[y, x]` or `[z, y, x]`), optional class per point. */
+export interface PointList {
+  ndim: 2 | 3;
+  coordinates: Float64Array;
+  classes?: Int32Array;
+}

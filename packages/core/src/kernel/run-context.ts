@@ -1,0 +1,30 @@
+import type { DependencyContainer } from 'tsyringe';
+import type { Logger } from '../logging/logger';
+import type { ResolvedConfig } from '../config/schema';
+import type { Kernel } from './kernel';
+
+export type Tf = typeof import('@tensorflow/tfjs');
+
+/** Which CLI command (or API call) started the run. */
+export type RunCommand = 'run' | 'train' | 'predict' | 'postprocess' | 'evaluate' | 'augment-preview';
+
+/** Everything a hook needs to know about the run it is called for. One per run. */
+export interface RunContext {
+  readonly command: RunCommand;
+  readonly kernel: Kernel;
+  /** The resolved, validated config (defaults filled in, paths absolute). */
+  readonly config: ResolvedConfig;
+  /** The config file it came from, if any. */
+  readonly configPath?: string;
+  readonly logger: Logger;
+  /** The run folder (`--out`). */
+  readonly runDir: string;
+  /** True when continuing an earlier run in the same folder (`--resume`). */
+  readonly resume: boolean;
+  /** The single tfjs instance, with the selected backend active. */
+  readonly tf: Tf;
+  /** Name of the active tfjs backend (`tensorflow`, `wasm`, `cpu`). */
+  readonly backend: string;
+  /** The run's child DI container. */
+  readonly container: DependencyContainer;
+}

@@ -1,0 +1,82 @@
+import type { NdArray, Image, PointList } from '../io/types';
+import type { RunContext } from './run-context';
+
+/**
+ * The data that flows through the lifecycle hooks. Each hook takes one payload with named fields
+ * (plus the run event), so a plugin reads `sample.label`, not "the third argument".
+ */
+
+export const PROBLEM_TYPES = ['semantic', 'instance', 'detection', 'classification'] as const;
+export type ProblemType = (typeof PROBLEM_TYPES)[number];
+
+/** The run a hook is called for. */
+export interface RunEvent {
+  run: RunContext;
+}
+
+/** One training or validation example on its way to the network. */
+export interface Sample {
+  /** File name of the image it came from. */
+  name: string;
+  /** Model layout, channels last: `[y, x, c]` or `[z, y, x, c]`. */
+  image: NdArray;
+  /** The label as stored (mask, instance labels, point mask, or a class index for classification). */
+  label?: NdArray;
+  /** What the network learns, channels last; set by the workflow's `preprocess` tap. */
+  target?: NdArray;
+  /** Class index for classification. */
+  classIndex?: number;
+}
+
+export interface TrainEvent extends RunEvent {}
+
+export interface TrainResult {
+  /** Folder holding the trained model bundle. */
+  modelDir: string;
+  epochs?: number;
+  bestValLoss?: number | null;
+}
+
+export interface InferEvent extends RunEvent {
+  /** File name of the input. */
+  name: string;
+  image: Image;
+  /** The loaded model (an engine object; opaque to the kernel). */
+  model: unknown;
+}
+
+/** What inference and post-processing produce for one input image. */
+export interface Prediction {
+  /** File name of the input image. */
+  name: string;
+  /** Metadata of the input, so outputs keep its axes and spacing. */
+  source: Pick<Image, 'shape' | 'axes' | 'spacing' | 'dtype'>;
+  /** Network output, channels last, float32 in [0, 1] for sigmoid/softmax heads. */
+  probabilities?: NdArray;
+  /** Class map (semantic) or instance labels (instance), spatial shape of the input. */
+  labels?: NdArray;
+  /** Detected points. */
+  points?: PointList & { scores?: Float32Array };
+  /** Classification result. */
+  classIndex?: number;
+  classScores?: Float32Array;
+}
+
+export interface EvaluateEvent extends RunEvent {
+  /** Predictions paired with their ground truth by file name. */
+  pairs: { name: string; predictionPath: string; groundTruthPath: string }[];
+}
+
+/** The `metrics.json` contract: pooled figures plus one row per image; `null` where undefined. */
+export interface MetricsReport {
+  overall: Record<string, unknown>;
+  per_image: ({ image: string } & Record<string, unknown>)[];
+}
+
+export interface RunEndEvent extends RunEvent {
+  metrics?: MetricsReport;
+}
+
+export interface RunFailureEvent extends RunEvent {
+  error: unknown;
+}

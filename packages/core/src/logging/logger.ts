@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import pino from 'pino';
+import pinoPretty from 'pino-pretty';
+
+export type Logger = pino.Logger;
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface LoggerOptions {
+  /** Level of the terminal output (stderr). */
+  level?: LogLevel;
+  /** JSON-lines file that receives everything from `debug` up, whatever the terminal level. */
+  file?: string;
+  /** Human-readable terminal lines (default: on). */
+  pretty?: boolean;
+}
+
+export interface LoggerHandle {
+  logger: Logger;
+  /** Flush and close the file stream. */
+  close(): void;
+}
+
+/**
+ * One logger per run: JSON lines to `log.jsonl` (synchronous writes, so a crash loses no line)
+ * and readable lines on the terminal. Terminal output goes to stderr so stdout stays for results.
+ */
+export function createLogger(options: LoggerOptions = {}): LoggerHandle {
+  const level = options.level ?? 'info';
+  const streams: pino.StreamEntry[] = [];
+  let file: pino.DestinationStream & { flushSync?: () => void; end?: () => void } | undefined;
+  if (options.file) {
+    fs.mkdirSync(path.dirname(options.file), { recursive: true });
+    file = pino.destination({ dest: options.file, sync: true, append: true });
+    streams.push({ level: 'debug', stream: file });
+  }
+  if (level !== 'silent') {
+    const terminal =
+      options.pretty === false
+        ? pino.destination({ dest: 2, sync: true })
+        : pinoPretty({
+            colorize: Boolean(process.stderr.isTTY),
+            destination: 2,
+            sync: true,
+            ignore: 'pid,hostname',
+            translateTime: 'HH:MM:ss',
+            singleLine: true,
+          });
+    streams.push({ level, stream: terminal });
+  }
+  const lowest = streams.length ? (streams.some((s) => s.level === 'debug') && level !== 'trace' ? 'debug' : level) : 'silent';
+  const logger = pino({ level: lowest, base: undefined }, pino.multistream(streams));
+  return {
+    logger,
+    close() {
+      file?.flushSync?.();
+      file?.end?.();
+    },
+  };
+}
+
+/** A logger that writes nothing: for library calls made without a run. */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}

@@ -1,0 +1,49 @@
+import path from 'node:path';
+import type { MetricsReport } from '../kernel/stages';
+import { writeFileAtomic } from './atomic-write';
+import { RunFiles } from './run-folder';
+
+/** Replace NaN and infinities by null: `metrics.json` never holds a value JSON cannot. */
+export function sanitizeMetrics<T>(value: T): T {
+  if (typeof value === 'number') return (Number.isFinite(value) ? value : null) as T;
+  if (Array.isArray(value)) return value.map(sanitizeMetrics) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, sanitizeMetrics(v)])) as T;
+  }
+  return value;
+}
+
+/** `{matching: {"0.5": {f1: 1}}}` → `{"matching.0.5.f1": 1}`; arrays become JSON text. */
+export function flattenRow(row: Record<string, unknown>, prefix = ''): Record<string, string | number | boolean | null> {
+  const out: Record<string, string | number | boolean | null> = {};
+  for (const [k, v] of Object.entries(row)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (v && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, flattenRow(v as Record<string, unknown>, key));
+    else if (Array.isArray(v)) out[key] = JSON.stringify(v);
+    else out[key] = (v ?? null) as string | number | boolean | null;
+  }
+  return out;
+}
+
+export function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Rows to CSV with the union of their columns, in first-seen order. */
+export function toCsv(rows: Record<string, unknown>[]): string {
+  const columns: string[] = [];
+  for (const r of rows) for (const k of Object.keys(r)) if (!columns.includes(k)) columns.push(k);
+  const lines = [columns.map(csvCell).join(',')];
+  for (const r of rows) lines.push(columns.map((c) => csvCell(r[c])).join(','));
+  return `${lines.join('\n')}\n`;
+}
+
+/** Write `metrics.json` and `metrics.csv` (one row per image) into the run folder. */
+export async function writeMetrics(runDir: string, report: MetricsReport): Promise<MetricsReport> {
+  const clean = sanitizeMetrics(report);
+  await writeFileAtomic(path.join(runDir, RunFiles.metrics), `${JSON.stringify(clean, null, 2)}\n`);
+  await writeFileAtomic(path.join(runDir, RunFiles.metricsCsv), toCsv(clean.per_image.map((r) => flattenRow(r))));
+  return clean;
+}

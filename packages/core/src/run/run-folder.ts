@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { UsageError } from '../errors';
+
+/** Names of the run-folder layout (docs/outputs.md). Later features add entries; none is renamed. */
+export const RunFiles = Object.freeze({
+  config: 'config.yaml',
+  log: 'log.jsonl',
+  model: 'model',
+  checkpoints: 'checkpoints',
+  predictions: 'predictions',
+  probabilities: 'probabilities',
+  metrics: 'metrics.json',
+  metricsCsv: 'metrics.csv',
+  trainMetrics: 'train_metrics.csv',
+  split: 'split.json',
+  objects: 'objects.csv',
+});
+
+/** Entries whose presence means a folder holds a biaflow run. */
+const RUN_MARKERS = [RunFiles.config, RunFiles.log];
+
+export function holdsRun(dir: string): boolean {
+  return RUN_MARKERS.some((f) => fs.existsSync(path.join(dir, f)));
+}
+
+export interface RunFolderOptions {
+  resume?: boolean;
+  overwrite?: boolean;
+}
+
+/**
+ * Make `dir` ready to be the run folder. A folder holding an earlier run is refused unless the run
+ * is resumed or overwritten; overwriting removes only the run's own files, never anything else.
+ */
+export function prepareRunFolder(dir: string, { resume = false, overwrite = false }: RunFolderOptions): string {
+  const abs = path.resolve(dir);
+  if (resume && overwrite) throw new UsageError('--resume and --overwrite cannot be used together');
+  if (fs.existsSync(abs) && !fs.statSync(abs).isDirectory()) {
+    throw new UsageError(`--out ${abs} is a file, not a folder`);
+  }
+  const exists = fs.existsSync(abs);
+  const earlier = exists && holdsRun(abs);
+  if (resume) {
+    if (!earlier) throw new UsageError(`--resume: ${abs} holds no earlier run to continue`, 'drop --resume to start a new run there');
+    return abs;
+  }
+  if (earlier) {
+    if (!overwrite) {
+      throw new UsageError(
+        `run folder ${abs} already holds a run`,
+        'pass --resume to continue it, --overwrite to replace it, or choose another --out',
+      );
+    }
+    for (const name of Object.values(RunFiles)) fs.rmSync(path.join(abs, name), { recursive: true, force: true });
+  } else if (exists && fs.readdirSync(abs).length > 0 && !overwrite) {
+    throw new UsageError(`--out ${abs} is not empty and holds no biaflow run`, 'choose a new or empty folder');
+  }
+  fs.mkdirSync(abs, { recursive: true });
+  return abs;
+}
+
+/** `runs/20261125-101500-instance` under the working directory. */
+export function defaultRunDir(problem: string, cwd = process.cwd(), now = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const stamp = `${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}-${pad(now.getHours())}${pad(
+    now.getMinutes(),
+  )}${pad(now.getSeconds())}`;
+  return path.join(cwd, 'runs', `${stamp}-${problem}`);
+}

@@ -1,0 +1,83 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const bin = path.resolve(__dirname, '../dist/cli/bin.js');
+
+function biaflow(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, BIAFLOW_DEBUG: '' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function tmpdir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'biaflow-cli-'));
+}
+
+describe('biaflow CLI', () => {
+  test('config validate: a misspelt section prints the key path and suggestion, exit 2, no stack', () => {
+    const dir = tmpdir();
+    fs.writeFileSync(path.join(dir, 'bad.yaml'), 'problem:\n  type: instance\ntrian:\n  epochs: 3\n');
+    const r = biaflow(['config', 'validate', '--config', 'bad.yaml'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('trian: unknown key (did you mean "train"?)');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test('--set trian.epochs=3 is refused the same way', () => {
+    const dir = tmpdir();
+    fs.writeFileSync(path.join(dir, 'ok.yaml'), 'problem:\n  type: instance\n');
+    const r = biaflow(['config', 'validate', '--config', 'ok.yaml', '--set', 'trian.epochs=3'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('trian: unknown key in --set trian.epochs=3 (did you mean "train"?)');
+  });
+
+  test('a valid config validates with exit 0', () => {
+    const dir = tmpdir();
+    fs.writeFileSync(path.join(dir, 'ok.yaml'), 'problem:\n  type: instance\n');
+    const r = biaflow(['config', 'validate', '--config', 'ok.yaml', '--set', 'data.patch_size=[128,128]'], dir);
+    expect(r.stdout).toContain('config OK');
+    expect(r.code).toBe(0);
+  });
+
+  test('plugins lists the five first-party plugins with versions', () => {
+    const r = biaflow(['plugins'], tmpdir());
+    expect(r.code).toBe(0);
+    for (const p of ['semantic', 'instance', 'detection', 'classification', 'postproc']) {
+      expect(r.stdout).toMatch(new RegExp(`@biaflow/plugin-${p}\\s+\\d+\\.\\d+\\.\\d+`));
+    }
+  });
+
+  test('--out on a folder that holds a run exits 2', () => {
+    const dir = tmpdir();
+    fs.writeFileSync(path.join(dir, 'ok.yaml'), 'problem:\n  type: instance\n');
+    const runDir = path.join(dir, 'run1');
+    fs.mkdirSync(runDir);
+    fs.writeFileSync(path.join(runDir, 'config.yaml'), 'problem: {type: instance}\n');
+    const r = biaflow(['train', '--config', 'ok.yaml', '--out', 'run1'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`run folder ${runDir} already holds a run`);
+    expect(r.stderr).toContain('--resume');
+  });
+
+  test('init writes a starter config that validates', () => {
+    const dir = tmpdir();
+    expect(biaflow(['init', 'instance', '--out', 'biaflow.config.yaml'], dir).code).toBe(0);
+    const r = biaflow(['config', 'validate'], dir);
+    expect(r.stdout).toContain('problem: instance, 2D');
+    expect(r.code).toBe(0);
+  });
+
+  test('unknown commands and options are usage errors (exit 2)', () => {
+    expect(biaflow(['trian'], tmpdir()).code).toBe(2);
+    expect(biaflow(['config', 'validate', '--bogus'], tmpdir()).code).toBe(2);
+  });
+
+  test('--help works on every command', () => {
+    for (const c of [[], ['run'], ['train'], ['predict'], ['postprocess'], ['evaluate'], ['config', 'validate'], ['plugins'], ['init']]) {
+      const r = biaflow([...c, '--help'], tmpdir());
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('Usage: biaflow');
+    }
+  });
+});

@@ -17,10 +17,10 @@ test('objects touching the border are dropped, inner ones kept (2D)', () => {
 });
 
 test('margin widens the border, and 3D works', () => {
-  const shape = [4, 6, 6];
-  const data = new Int32Array(4 * 6 * 6);
-  data[1 * 36 + 1 * 6 + 1] = 5; // one voxel from the y/x borders, inside in z
-  data[1 * 36 + 3 * 6 + 3] = 6; // two voxels from the borders
+  const shape = [6, 6, 6];
+  const data = new Int32Array(6 * 6 * 6);
+  data[2 * 36 + 1 * 6 + 1] = 5; // one voxel from the y/x borders
+  data[2 * 36 + 3 * 6 + 3] = 6; // two voxels from every border
   expect([...new Set(dropBorderObjects({ data, shape }).data)].sort()).toEqual([0, 5, 6]);
   expect([...new Set(dropBorderObjects({ data, shape }, 1).data)].sort()).toEqual([0, 6]);
 });

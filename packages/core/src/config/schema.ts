@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { augmentSection } from './sections/augment';
 import { dataSection } from './sections/data';
 import { metricsSection } from './sections/metrics';
 import { pluginsSection } from './sections/plugins';
 import { postprocessSection } from './sections/postprocess';
+import { predictSection } from './sections/predict';
 import { problemSection } from './sections/problem';
 import { systemSection } from './sections/system';
 import { trainSection } from './sections/train';
@@ -14,6 +16,8 @@ export const coreSections = {
   system: systemSection,
   data: dataSection,
   train: trainSection,
+  augment: augmentSection,
+  predict: predictSection,
   postprocess: postprocessSection,
   metrics: metricsSection,
   plugins: pluginsSection,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { pathString, positiveInt, section } from '../schema-helpers';
+import { NORMALIZATION_METHODS, NORMALIZATION_SCOPES } from '../../data/normalization';
+import { pathString, positiveInt, probability, section } from '../schema-helpers';
 
 const folderPair = (what: string) =>
   section(
@@ -35,6 +36,58 @@ export const dataSection = section(
       .max(3)
       .optional()
       .describe('Patch size in pixels, spatial axes only ([y, x] or [z, y, x]). Default [256, 256] in 2D, [32, 128, 128] in 3D.'),
+    channels: positiveInt()
+      .optional()
+      .describe('Channels every image must have; when absent, the first training image decides and all others must match.'),
+    in_memory: z
+      .boolean()
+      .default(true)
+      .describe('Keep the training and validation images in memory (fast); false reads each image from disk when a patch of it is needed.'),
+    normalization: section(
+      {
+        method: z
+          .enum(NORMALIZATION_METHODS)
+          .default('zscore')
+          .describe(
+            "div: divide by the image dtype's maximum (255, 65535); zscore: zero mean, unit variance; percentile: clip to the percentiles, then scale to [0, 1]; none.",
+          ),
+        scope: z
+          .enum(NORMALIZATION_SCOPES)
+          .default('image')
+          .describe('Where statistics are measured: each whole image, each patch, or once over all training images (stored with the model).'),
+        percentiles: z
+          .tuple([z.number().min(0).max(100), z.number().min(0).max(100)])
+          .refine(([a, b]) => a < b, { message: 'the lower percentile must be below the upper one' })
+          .default([1, 99.8])
+          .describe('Lower and upper percentile for method percentile.'),
+      },
+      'Intensity normalization, per channel. The model bundle stores it, so prediction normalizes exactly as training did.',
+    ),
+    labels: section(
+      {
+        mapping: z
+          .record(z.string().regex(/^-?\d+$/, 'keys must be integer label values'), z.number().int())
+          .optional()
+          .describe(
+            'Label values to replace, e.g. {255: 1}. When absent, a semantic label set holding one non-zero value (0/255 masks) becomes 0/1; instance labels are never changed.',
+          ),
+      },
+      'How stored labels become class indices.',
+    ),
+    sampling: section(
+      {
+        foreground_probability: probability()
+          .default(0)
+          .describe('Probability that a training patch is placed over a random foreground (non-zero label) pixel; otherwise uniformly at random.'),
+        patches_per_epoch: z
+          .union([positiveInt(), z.literal('auto')])
+          .default('auto')
+          .describe('Training patches per epoch; auto: enough patches to cover each training image once.'),
+      },
+      'How training patches are drawn.',
+    ),
   },
   'Where the images and labels are, and how they are cut into patches.',
 );
+
+export type DataSettings = z.output<typeof dataSection>;

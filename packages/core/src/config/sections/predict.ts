@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { positiveInt, section } from '../schema-helpers';
+
+export const predictSection = section(
+  {
+    overlap: z
+      .number()
+      .min(0)
+      .lt(1)
+      .default(0.25)
+      .describe('Fraction of each tile shared with its neighbour when an image is predicted in tiles of data.patch_size; overlaps are blended.'),
+    padding: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe(
+        'Context in pixels on each side of a tile whose prediction is discarded (less than half the patch size). Beyond the image border, numpy-reflect padding.',
+      ),
+    batch_size: positiveInt().default(4).describe('Tiles predicted at once; bounds the memory prediction needs.'),
+  },
+  'How test images are predicted: tile by tile, with overlap and blending, so any image size fits in memory.',
+);
+
+export type PredictSettings = z.output<typeof predictSection>;

@@ -1,5 +1,4 @@
 // Datasets, normalization, tiled prediction, patch sampling and augmentation (issue 8).
-export { Rng, deriveSeed } from './random';
 export { reflectIndex, extractBox, sizeOf, stridesOf, toFloat32 } from './ndarray';
 export { percentiles } from './percentile';
 export * from './normalization';
@@ -11,3 +10,12 @@ export { gaussianKernel, gaussianBlurYX } from './augment/gaussian';
 export { augmentSection, FLIP_AXES, type AugmentSettings } from '../config/sections/augment';
 export { predictSection, type PredictSettings } from '../config/sections/predict';
 export { dataSection, type DataSettings } from '../config/sections/data';
+export { resolveLabelMapping, applyLabelMapping, mappingToJson, LabelValues, type LabelMapping } from './labels';
+export { randomPatchOrigin, patchOriginAround, samplePatchOrigin, foregroundIndices } from './patches';
+export type { DataIO } from './data-io';
+export { listData, pairByStem, stemOf, classFolders, type DataItem, type DataProblem, type ListedData } from './dataset';
+export { splitItems, splitToJson, writeSplit, type DataSplit } from './split';
+export { checkData, loadLabel, DataCheckError, groupByFile, type CheckOptions, type CheckReport, type SetName } from './check';
+export { ExampleStore, type LoadedExample } from './example-store';
+export { BatchBuilder, type Batch, type TrainingData, type SampleHooks, type BatchBuilderOptions } from './training-data';
+export { prepareData, type PrepareDataOptions, type PreparedData, type DataConfig } from './prepare-data';

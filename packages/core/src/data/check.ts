@@ -1,0 +1,220 @@
+import { InputError } from '../errors';
+import type { Image, NdArray, PointList } from '../io/types';
+import type { ProblemType } from '../kernel/stages';
+import type { DataIO } from './data-io';
+import { messageOf, type DataItem, type DataProblem } from './dataset';
+import { LabelValues } from './labels';
+import { isIntegerArray, sizeOf } from './ndarray';
+import type { DataSplit } from './split';
+
+/**
+ * The check before training: every training, validation and test pair is read once and must be
+ * readable, of the problem's dimensionality, with the expected channel count, and — when it has a
+ * label — a label of integer type with the image's spatial shape. Every problem found is reported
+ * together, one line per file, before the first training step.
+ */
+export interface CheckOptions {
+  problem: ProblemType;
+  ndim: 2 | 3;
+  /** Channels every image must have; default: those of the first training image. */
+  channels?: number;
+  /** Validation and test labels must be there too (train labels always are, except classification). */
+  requireLabels?: { val?: boolean; test?: boolean };
+  /**
+   * Receives every example that passed (model layout; label mapped to `[...spatial]`), so an
+   * in-memory dataset keeps what the check read instead of reading it twice.
+   */
+  onLoaded?: (set: SetName, item: DataItem, image: NdArray, label: NdArray | undefined) => void;
+}
+
+export type SetName = 'train' | 'val' | 'test';
+
+export interface CheckReport {
+  problems: DataProblem[];
+  /** Channel count of the images (when any was readable). */
+  channels?: number;
+  /** Distinct values of the training and validation labels (to decide the label mapping). */
+  labelValues: LabelValues;
+  /** Spatial shape of each example that passed, by image path. */
+  shapes: Map<string, number[]>;
+}
+
+/** The run stops here, before training, listing every problem (exit code 2). */
+export class DataCheckError extends InputError {
+  readonly problems: DataProblem[];
+
+  constructor(problems: DataProblem[]) {
+    const lines = groupByFile(problems).map(({ file, messages }) => `  ${file}: ${messages.join('; ')}`);
+    const files = lines.length;
+    super(`the data has ${files} file${files === 1 ? '' : 's'} with problems (checked before training):\n${lines.join('\n')}`, {
+      hint: 'fix or remove these files, then run again; nothing was trained',
+    });
+    this.problems = problems;
+  }
+}
+
+/** One entry per file, in the order first reported, its messages joined. */
+export function groupByFile(problems: readonly DataProblem[]): { file: string; messages: string[] }[] {
+  const byFile = new Map<string, string[]>();
+  for (const p of problems) {
+    const list = byFile.get(p.file);
+    if (list) {
+      if (!list.includes(p.message)) list.push(p.message);
+    } else byFile.set(p.file, [p.message]);
+  }
+  return [...byFile].map(([file, messages]) => ({ file, messages }));
+}
+
+export async function checkData(split: DataSplit, options: CheckOptions, io: DataIO): Promise<CheckReport> {
+  const report: CheckReport = { problems: [], channels: options.channels, labelValues: new LabelValues(), shapes: new Map() };
+  const sets: [SetName, DataItem[]][] = [
+    ['train', split.train],
+    ['val', split.val],
+    ['test', split.test],
+  ];
+  for (const [set, items] of sets) {
+    for (const item of items) await checkItem(set, item, options, io, report);
+  }
+  return report;
+}
+
+async function checkItem(set: SetName, item: DataItem, options: CheckOptions, io: DataIO, report: CheckReport): Promise<void> {
+  const { problems } = report;
+  const problem = (file: string, message: string) => problems.push({ file, message });
+  let image: NdArray;
+  try {
+    image = io.toModelLayout(await io.readImage(item.image), options.ndim, item.image);
+  } catch (e) {
+    problem(item.image, messageOf(e, item.image));
+    return;
+  }
+  const spatial = image.shape.slice(0, options.ndim);
+  const channels = image.shape[options.ndim];
+  let ok = true;
+  if (report.channels === undefined) report.channels = channels;
+  else if (channels !== report.channels) {
+    ok = false;
+    const why = options.channels !== undefined ? 'data.channels' : 'the first image checked';
+    problem(item.image, `has ${channels} channel${channels === 1 ? '' : 's'}, expected ${report.channels} (from ${why})`);
+  }
+  if (spatial.some((n) => n < 1)) {
+    ok = false;
+    problem(item.image, `is empty (shape [${image.shape.join(', ')}])`);
+  }
+
+  let label: NdArray | undefined;
+  if (options.problem !== 'classification') {
+    const needed = set === 'train' || (set === 'val' ? options.requireLabels?.val !== false : options.requireLabels?.test === true);
+    if (!item.label) {
+      // A missing label was already reported by the pairing, which knows the folder searched.
+      if (needed) ok = false;
+    } else {
+      label = options.problem === 'detection' ? await checkPoints(item, spatial, options, io, problem) : await checkLabel(item, spatial, options, io, problem);
+      if (!label) ok = false;
+    }
+  }
+  if (!ok) return;
+  report.shapes.set(item.image, spatial);
+  if (label && set !== 'test' && options.problem !== 'detection') report.labelValues.add(label.data);
+  options.onLoaded?.(set, item, image, label);
+}
+
+type LabelOptions = Pick<CheckOptions, 'problem' | 'ndim'>;
+
+/** Read an example's label as `[...spatial]` (a point mask for detection CSVs), with the checks of `checkData`. */
+export async function loadLabel(item: DataItem, spatial: number[], options: LabelOptions, io: DataIO): Promise<NdArray> {
+  const problems: DataProblem[] = [];
+  const label = await (options.problem === 'detection' ? checkPoints : checkLabel)(item, spatial, options, io, (file, message) =>
+    problems.push({ file, message }),
+  );
+  if (!label) throw new DataCheckError(problems);
+  return label;
+}
+
+/** A label image: readable, integer, one channel, same spatial shape. Returns it as `[...spatial]`. */
+async function checkLabel(
+  item: DataItem,
+  spatial: number[],
+  options: LabelOptions,
+  io: DataIO,
+  problem: (file: string, message: string) => void,
+): Promise<NdArray | undefined> {
+  const file = item.label as string;
+  let raw: Image;
+  let label: NdArray;
+  try {
+    raw = await io.readImage(file);
+    label = io.toModelLayout(raw, options.ndim, file);
+  } catch (e) {
+    problem(file, messageOf(e, file));
+    return undefined;
+  }
+  let ok = true;
+  if (!isIntegerArray(label.data)) {
+    ok = false;
+    problem(
+      file,
+      `label is ${raw.dtype}; labels must be integers (0/1 or 0/255 masks, class indices, object ids): save it as uint8, uint16 or uint32`,
+    );
+  }
+  const lspatial = label.shape.slice(0, options.ndim);
+  const lchannels = label.shape[options.ndim];
+  if (lspatial.join('×') !== spatial.join('×')) {
+    ok = false;
+    problem(file, `label is ${lspatial.join('×')} but its image ${item.name} is ${spatial.join('×')}: they must have the same size`);
+  }
+  if (lchannels !== 1) {
+    ok = false;
+    problem(file, `label has ${lchannels} channels; a label must have one (an RGB mask? save it as a single-channel image)`);
+  }
+  return ok ? { data: label.data, shape: lspatial } : undefined;
+}
+
+/** A detection label (point CSV): readable, right dimensionality, inside the image. Returned as a point mask (class + 1 at each point). */
+async function checkPoints(
+  item: DataItem,
+  spatial: number[],
+  options: LabelOptions,
+  io: DataIO,
+  problem: (file: string, message: string) => void,
+): Promise<NdArray | undefined> {
+  const file = item.label as string;
+  if (!file.toLowerCase().endsWith('.csv')) return checkLabel(item, spatial, options, io, problem);
+  if (!io.readPoints) {
+    problem(file, 'point files cannot be read by this build (no readPoints in the I/O layer)');
+    return undefined;
+  }
+  let points: PointList;
+  try {
+    points = await io.readPoints(file);
+  } catch (e) {
+    problem(file, messageOf(e, file));
+    return undefined;
+  }
+  if (points.ndim !== options.ndim) {
+    problem(file, `has ${points.ndim}D points but the problem is ${options.ndim}D`);
+    return undefined;
+  }
+  const n = points.coordinates.length / points.ndim;
+  const mask = new Uint16Array(sizeOf(spatial));
+  const outside: number[] = [];
+  for (let p = 0; p < n; p++) {
+    let flat = 0;
+    let inside = true;
+    for (let d = 0; d < points.ndim; d++) {
+      const c = Math.round(points.coordinates[p * points.ndim + d]);
+      if (c < 0 || c >= spatial[d]) inside = false;
+      flat = flat * spatial[d] + Math.min(spatial[d] - 1, Math.max(0, c));
+    }
+    if (!inside) {
+      outside.push(p + 1);
+      continue;
+    }
+    mask[flat] = (points.classes ? points.classes[p] : 0) + 1;
+  }
+  if (outside.length) {
+    problem(file, `point${outside.length === 1 ? '' : 's'} ${outside.slice(0, 5).join(', ')}${outside.length > 5 ? ', …' : ''} (row numbers) lie outside the ${spatial.join('×')} image`);
+    return undefined;
+  }
+  return { data: mask, shape: spatial };
+}

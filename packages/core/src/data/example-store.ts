@@ -1,0 +1,87 @@
+import type { NdArray } from '../io/types';
+import type { DataIO } from './data-io';
+import type { DataItem } from './dataset';
+import { applyLabelMapping, type LabelMapping } from './labels';
+import type { ChannelStats, Normalizer } from './normalization';
+import { foregroundIndices } from './patches';
+
+/** One example ready for patch extraction: raw image (model layout), mapped label, whole-image statistics. */
+export interface LoadedExample {
+  item: DataItem;
+  /** `[...spatial, c]`, the file's dtype (normalized per patch when patches are cut). */
+  image: NdArray;
+  /** `[...spatial]`, mapped to what the workflow expects. */
+  label?: NdArray;
+  /** Normalization statistics of the whole image (`image` scope), or the fixed ones. */
+  stats?: ChannelStats;
+  /** Flat spatial indices of foreground voxels, computed on first use. */
+  foreground(): Uint32Array;
+}
+
+/**
+ * Examples of one set, held in memory (`data.in_memory`, filled by the pre-training check so
+ * nothing is read twice) or read from disk each time one is needed. Either way `get(i)` returns
+ * the same values, so training is identical in both modes.
+ */
+export class ExampleStore {
+  private readonly cache = new Map<number, LoadedExample>();
+  private readonly raw: Map<number, { image: NdArray; label?: NdArray }>;
+
+  constructor(
+    readonly items: readonly DataItem[],
+    private readonly options: {
+      inMemory: boolean;
+      ndim: 2 | 3;
+      io: DataIO;
+      mapping?: LabelMapping;
+      normalizer: Normalizer;
+      /** Spatial shape of each image (by path), known from the pre-training check. */
+      shapes: ReadonlyMap<string, number[]>;
+      /** Reads a label file (image or points) as `[...spatial]`. */
+      readLabel: (item: DataItem, spatial: number[]) => Promise<NdArray | undefined>;
+      /** What the pre-training check read, by index (in-memory mode keeps it instead of reading again). */
+      preloaded?: Map<number, { image: NdArray; label?: NdArray }>;
+    },
+  ) {
+    this.raw = options.inMemory && options.preloaded ? options.preloaded : new Map();
+  }
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  /** Spatial shape of an example, without reading it. */
+  spatialShape(index: number): number[] {
+    const shape = this.options.shapes.get(this.items[index].image);
+    if (!shape) throw new RangeError(`no shape known for ${this.items[index].image} (was the data checked?)`);
+    return shape;
+  }
+
+  async get(index: number): Promise<LoadedExample> {
+    const cached = this.cache.get(index);
+    if (cached) return cached;
+    const item = this.items[index];
+    let source = this.raw.get(index);
+    if (!source) {
+      const { io, ndim } = this.options;
+      const image = io.toModelLayout(await io.readImage(item.image), ndim, item.image);
+      const label = item.label ? await this.options.readLabel(item, image.shape.slice(0, ndim)) : undefined;
+      source = { image, label };
+    }
+    this.raw.delete(index);
+    const label = source.label ? applyLabelMapping(source.label, this.options.mapping) : undefined;
+    const normalizer = this.options.normalizer;
+    const stats = normalizer.perPatch ? undefined : normalizer.statsFor(source.image);
+    let fg: Uint32Array | undefined;
+    const ndim = this.options.ndim;
+    const example: LoadedExample = {
+      item,
+      image: source.image,
+      label,
+      stats,
+      foreground: () => (fg ??= label ? foregroundIndices(label, ndim) : new Uint32Array(0)),
+    };
+    if (this.options.inMemory) this.cache.set(index, example);
+    return example;
+  }
+}

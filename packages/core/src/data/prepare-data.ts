@@ -1,0 +1,165 @@
+import type { AugmentSettings } from '../config/sections/augment';
+import type { DataSettings } from '../config/sections/data';
+import { ConfigError, type ConfigIssue } from '../errors';
+import type { NdArray } from '../io/types';
+import type { ProblemType } from '../kernel/stages';
+import type { Logger } from '../logging/logger';
+import { checkData, DataCheckError, loadLabel } from './check';
+import type { DataIO } from './data-io';
+import { listData, type DataProblem } from './dataset';
+import { ExampleStore } from './example-store';
+import { mappingToJson, resolveLabelMapping, type LabelMapping } from './labels';
+import { NormalizationFitter, Normalizer, type NormalizationRecord } from './normalization';
+import { splitItems, writeSplit, type DataSplit } from './split';
+import { BatchBuilder, type SampleHooks } from './training-data';
+
+/** The config keys the data pipeline reads (a resolved config has them all). */
+export interface DataConfig {
+  problem: { type: ProblemType; ndim: 2 | 3 };
+  system: { seed: number };
+  data: DataSettings;
+  train: { batch_size: number };
+  augment: AugmentSettings;
+}
+
+export interface PrepareDataOptions {
+  config: DataConfig;
+  io: DataIO;
+  /** Run folder: `split.json` is written there. */
+  runDir?: string;
+  /** The run's hooks (plugins' augment taps, the workflow's preprocess). */
+  hooks?: SampleHooks;
+  logger?: Logger;
+}
+
+export interface PreparedData {
+  split: DataSplit;
+  /** Batches for the trainer. */
+  training: BatchBuilder;
+  /** Store in the model bundle: prediction normalizes with it. */
+  normalization: NormalizationRecord;
+  /** Label values replaced before training (store in the bundle too), or null. */
+  labelMapping: Record<string, number> | null;
+  classes?: string[];
+  channels: number;
+  /** Path of split.json, when a run folder was given. */
+  splitFile?: string;
+}
+
+/**
+ * From config to batches: list and pair the files, split off validation, check every pair (all
+ * problems at once, exit 2, before any training), decide the label mapping, fit the normalization,
+ * write `split.json`, and return the batch builder.
+ */
+export async function prepareData(options: PrepareDataOptions): Promise<PreparedData> {
+  const { config, io, logger } = options;
+  const { problem, data } = { problem: config.problem.type, data: config.data };
+  const ndim = config.problem.ndim;
+  const seed = config.system.seed;
+  const patchSize = data.patch_size;
+  if (!patchSize) throw new ConfigError([{ path: 'data.patch_size', message: 'is not set' }]);
+
+  const issues: ConfigIssue[] = [];
+  const needsLabels = problem !== 'classification';
+  if (!data.train.images) issues.push({ path: 'data.train.images', message: 'is required to train: the folder of training images' });
+  if (needsLabels && !data.train.labels) issues.push({ path: 'data.train.labels', message: 'is required to train: the folder of training labels' });
+  if (needsLabels && data.val.images && !data.val.labels) issues.push({ path: 'data.val.labels', message: 'is required with data.val.images: validation images need labels' });
+  if (issues.length) throw new ConfigError(issues);
+
+  const problems: DataProblem[] = [];
+  const train = listData('training', data.train.images, data.train.labels, problem, io);
+  problems.push(...train.problems);
+  const classes = train.classes;
+  let split: DataSplit;
+  if (data.val.images) {
+    const val = listData('validation', data.val.images, data.val.labels, problem, io, classes);
+    problems.push(...val.problems);
+    split = { seed, validation: { source: 'folder' }, classes, train: train.items, val: val.items, test: [] };
+    note(logger, val.unmatchedLabels);
+  } else {
+    const parts = splitItems(train.items, data.val.split, seed);
+    const source = parts.val.length ? 'split' : 'none';
+    split = { seed, validation: { source, fraction: data.val.split }, classes, ...parts, test: [] };
+    if (source === 'none' && train.items.length) {
+      logger?.warn({ event: 'no-validation' }, 'only one training image and no data.val.images: training runs without validation');
+    }
+  }
+  const test = listData('test', data.test.images, data.test.labels, problem, io, classes);
+  problems.push(...test.problems);
+  split.test = test.items;
+  note(logger, [...train.unmatchedLabels, ...test.unmatchedLabels]);
+
+  const fitter = new NormalizationFitter(data.normalization, ndim, split.train.length);
+  const preloaded = { train: new Map<number, Raw>(), val: new Map<number, Raw>() };
+  const index = { train: indexOf(split.train), val: indexOf(split.val) };
+  const report = await checkData(
+    split,
+    {
+      problem,
+      ndim,
+      channels: data.channels,
+      requireLabels: { val: true, test: Boolean(data.test.labels) },
+      onLoaded: (set, item, image, label) => {
+        if (set === 'test') return;
+        if (set === 'train') fitter.add(image);
+        if (data.in_memory) preloaded[set].set(index[set].get(item.image) as number, { image, label });
+      },
+    },
+    io,
+  );
+  problems.push(...report.problems);
+  if (problems.length) throw new DataCheckError(problems);
+
+  const mapping: LabelMapping | undefined = resolveLabelMapping(problem, data.labels.mapping, report.labelValues.sorted);
+  if (mapping && !data.labels.mapping) {
+    logger?.info({ event: 'label-mapping', mapping: mappingToJson(mapping) }, `labels hold one non-zero value: mapped ${[...mapping].map(([a, b]) => `${a}→${b}`).join(', ')}`);
+  }
+  const normalization = fitter.finish();
+  const normalizer = new Normalizer(normalization, ndim);
+  const storeOptions = (set: 'train' | 'val') => ({
+    inMemory: data.in_memory,
+    ndim,
+    io,
+    mapping,
+    normalizer,
+    shapes: report.shapes,
+    readLabel: (item: Parameters<typeof loadLabel>[0], spatial: number[]) => loadLabel(item, spatial, { problem, ndim }, io),
+    preloaded: preloaded[set],
+  });
+  const training = new BatchBuilder({
+    problem,
+    ndim,
+    patchSize,
+    batchSize: config.train.batch_size,
+    seed,
+    train: new ExampleStore(split.train, storeOptions('train')),
+    val: new ExampleStore(split.val, storeOptions('val')),
+    normalizer,
+    augment: config.augment,
+    foregroundProbability: data.sampling.foreground_probability,
+    patchesPerEpoch: data.sampling.patches_per_epoch === 'auto' ? undefined : data.sampling.patches_per_epoch,
+    classes,
+    hooks: options.hooks,
+  });
+  const labelMapping = mappingToJson(mapping);
+  const channels = report.channels ?? 1;
+  const prepared: PreparedData = { split, training, normalization, labelMapping, classes, channels };
+  if (options.runDir) {
+    prepared.splitFile = await writeSplit(options.runDir, split, { label_mapping: labelMapping, channels, normalization });
+  }
+  logger?.info(
+    { event: 'data', train: split.train.length, val: split.val.length, test: split.test.length, validation: split.validation, steps_per_epoch: training.stepsPerEpoch },
+    `data: ${split.train.length} training, ${split.val.length} validation (${split.validation.source}), ${split.test.length} test images; ${training.stepsPerEpoch} steps per epoch`,
+  );
+  return prepared;
+}
+
+type Raw = { image: NdArray; label?: NdArray };
+
+function indexOf(items: readonly { image: string }[]): Map<string, number> {
+  return new Map(items.map((it, i) => [it.image, i]));
+}
+
+function note(logger: Logger | undefined, unmatched: string[]): void {
+  if (unmatched.length) logger?.warn({ event: 'unmatched-labels', files: unmatched }, `${unmatched.length} label file(s) match no image and are ignored`);
+}

@@ -1,0 +1,230 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  coreSchema,
+  DataCheckError,
+  Kernel,
+  prepareData,
+  splitItems,
+  type DataConfig,
+  type DataItem,
+  type RunContext,
+} from '@biaflow/core';
+import { fakeIO, tempDir, writeFake } from './fake-io';
+
+function config(raw: Record<string, unknown>, patch = [8, 8]): DataConfig {
+  const c = coreSchema.parse(raw) as unknown as DataConfig;
+  c.data.patch_size = patch;
+  return c;
+}
+
+/** A folder of 2D training pairs: images with a bright square, labels 0/255 under it. */
+function semanticFolder(n: number, size = [20, 24]): string {
+  const root = tempDir();
+  for (let i = 0; i < n; i++) {
+    const [H, W] = size;
+    const img = new Uint16Array(H * W);
+    const lab = new Uint8Array(H * W);
+    for (let y = 0; y < H; y++)
+      for (let x = 0; x < W; x++) {
+        const fg = y >= 5 + (i % 3) && y < 12 + (i % 3) && x >= 6 && x < 14;
+        img[y * W + x] = (fg ? 3000 : 500) + ((x * 31 + y * 17 + i) % 50);
+        lab[y * W + x] = fg ? 255 : 0;
+      }
+    writeFake(path.join(root, 'images', `img${i}.tif`), 'uint16', size, img);
+    // Labels are .png while images are .tif: matched by stem.
+    writeFake(path.join(root, 'labels', `img${i}.png`), 'uint8', size, lab);
+  }
+  return root;
+}
+
+describe('datasets', () => {
+  test('the pre-training check reports a missing label, a label of another shape and a float label together (exit 2)', async () => {
+    const root = semanticFolder(3);
+    fs.rmSync(path.join(root, 'labels', 'img0.png'));
+    writeFake(path.join(root, 'labels', 'img1.png'), 'uint8', [10, 24], new Uint8Array(240));
+    writeFake(path.join(root, 'labels', 'img2.png'), 'float32', [20, 24], new Float32Array(480));
+    writeFake(path.join(root, 'images', 'img3.tif'), 'uint16', [20, 24], new Uint16Array(480));
+    writeFake(path.join(root, 'labels', 'img3.png'), 'uint8', [20, 24], new Uint8Array(480));
+    const cfg = config({ problem: { type: 'semantic' }, data: { train: { images: path.join(root, 'images'), labels: path.join(root, 'labels') } } });
+    const err = await prepareData({ config: cfg, io: fakeIO }).catch((e) => e);
+    expect(err).toBeInstanceOf(DataCheckError);
+    expect(err.exitCode).toBe(2);
+    const lines: string[] = err.message.split('\n').slice(1);
+    expect(lines).toHaveLength(3);
+    expect(lines.find((l) => l.includes('img0.tif'))).toMatch(/has no label/);
+    expect(lines.find((l) => l.includes('img1.png'))).toMatch(/label is 10×24 but its image img1.tif is 20×24/);
+    expect(lines.find((l) => l.includes('img2.png'))).toMatch(/label is float32; labels must be integers/);
+    expect(err.message).toMatch(/^the data has 3 files with problems/);
+  });
+
+  test('wrong dimensionality and channel count are reported per file', async () => {
+    const root = semanticFolder(2);
+    writeFake(path.join(root, 'images', 'img1.tif'), 'uint16', [20, 24, 3], new Uint16Array(20 * 24 * 3), 'YXC');
+    writeFake(path.join(root, 'images', 'img2.tif'), 'uint16', [2, 20, 24], new Uint16Array(2 * 20 * 24));
+    writeFake(path.join(root, 'labels', 'img2.png'), 'uint8', [20, 24], new Uint8Array(480));
+    const cfg = config({ problem: { type: 'semantic' }, data: { train: { images: path.join(root, 'images'), labels: path.join(root, 'labels') } } });
+    const err = await prepareData({ config: cfg, io: fakeIO }).catch((e) => e);
+    expect(err).toBeInstanceOf(DataCheckError);
+    expect(err.message).toMatch(/img1.tif: has 3 channels, expected 1/);
+    expect(err.message).toMatch(/img2.tif: is 3D but the workflow is 2D/);
+  });
+
+  test('0/255 masks become 0/1; split.json records the seeded split; batches are pure functions of (seed, epoch, step)', async () => {
+    const root = semanticFolder(10);
+    const runDir = tempDir('biaflow-run-');
+    const raw = { problem: { type: 'semantic' }, system: { seed: 7 }, train: { batch_size: 3 }, data: { train: { images: path.join(root, 'images'), labels: path.join(root, 'labels') }, val: { split: 0.2 } } };
+    const a = await prepareData({ config: config(raw), io: fakeIO, runDir });
+    expect(a.labelMapping).toEqual({ '255': 1 });
+    expect(a.split.val).toHaveLength(2);
+    expect(a.split.train).toHaveLength(8);
+    const json = JSON.parse(fs.readFileSync(path.join(runDir, 'split.json'), 'utf8'));
+    expect(json.val.map((i: DataItem) => i.name)).toEqual(a.split.val.map((i) => i.name));
+    expect(json.validation).toEqual({ source: 'split', fraction: 0.2 });
+    expect(json.label_mapping).toEqual({ '255': 1 });
+    expect(json.normalization.method).toBe('zscore');
+    expect(fs.readdirSync(runDir).filter((f) => f.includes('.tmp'))).toEqual([]);
+
+    const b1 = await a.training.batch(2, 1);
+    expect(b1.x.shape).toEqual([3, 8, 8, 1]);
+    expect(b1.y.shape).toEqual([3, 8, 8, 1]);
+    expect([...b1.y.data].every((v) => v === 0 || v === 1)).toBe(true);
+    // A second preparation (a resumed run), lazy this time, sees exactly the same batch.
+    const lazy = await prepareData({ config: config({ ...raw, data: { ...raw.data, in_memory: false } }), io: fakeIO });
+    expect(lazy.split.val.map((i) => i.name)).toEqual(a.split.val.map((i) => i.name));
+    const b2 = await lazy.training.batch(2, 1);
+    expect(b2.x.data).toEqual(b1.x.data);
+    expect(b2.y.data).toEqual(b1.y.data);
+    expect(b2.names).toEqual(b1.names);
+    const other = await a.training.batch(2, 2);
+    expect(other.x.data).not.toEqual(b1.x.data);
+  });
+
+  test('training patches are normalized and augmented; image and label stay aligned in every batch', async () => {
+    const root = semanticFolder(4, [32, 32]);
+    const raw = {
+      problem: { type: 'semantic' },
+      train: { batch_size: 4 },
+      // Exact geometric augmentations, so any misalignment between image and label shows as a mismatch.
+      augment: { rot90: { probability: 1 }, flip: { probability: 0.5 } },
+      data: { train: { images: path.join(root, 'images'), labels: path.join(root, 'labels') }, sampling: { foreground_probability: 1 } },
+    };
+    const d = await prepareData({ config: config(raw, [16, 16]), io: fakeIO });
+    for (let step = 0; step < 3; step++) {
+      const { x, y } = await d.training.batch(0, step);
+      let agree = 0;
+      let fg = 0;
+      for (let i = 0; i < y.data.length; i++) {
+        // zscore-normalized: the bright square is well above 0, the background below.
+        if ((x.data[i] > 0 ? 1 : 0) === y.data[i]) agree++;
+        fg += y.data[i];
+      }
+      expect(agree).toBe(y.data.length);
+      expect(fg).toBeGreaterThan(0); // foreground-weighted sampling: every batch sees foreground
+    }
+  });
+
+  test('explicit labels.mapping wins over the automatic 0/255 rule', async () => {
+    const root = semanticFolder(3);
+    const raw = {
+      problem: { type: 'semantic' },
+      augment: { enabled: false },
+      data: { train: { images: path.join(root, 'images'), labels: path.join(root, 'labels') }, labels: { mapping: { '255': 2 } } },
+    };
+    const d = await prepareData({ config: config(raw), io: fakeIO });
+    expect(d.labelMapping).toEqual({ '255': 2 });
+    const { y } = await d.training.batch(0, 0);
+    expect(new Set(y.data).has(1)).toBe(false);
+  });
+
+  test('instance labels keep their ids, whatever the integer type', async () => {
+    const root = tempDir();
+    const lab = new Int32Array(16 * 16);
+    for (let i = 0; i < lab.length; i++) lab[i] = i < 128 ? 70000 : 5;
+    writeFake(path.join(root, 'images', 'a.tif'), 'uint8', [16, 16], new Uint8Array(256).fill(3));
+    writeFake(path.join(root, 'labels', 'a.tif'), 'int32', [16, 16], lab);
+    const d = await prepareData({
+      config: config({ problem: { type: 'instance' }, augment: { enabled: false }, data: { train: { images: path.join(root, 'images'), labels: path.join(root, 'labels') } } }, [16, 16]),
+      io: fakeIO,
+    });
+    expect(d.labelMapping).toBeNull();
+    const { y } = await d.training.batch(0, 0);
+    expect(new Set(y.data)).toEqual(new Set([70000, 5]));
+  });
+
+  test('plugins tap augment and preprocess: the workflow turns labels into targets', async () => {
+    const root = semanticFolder(3);
+    const kernel = new Kernel();
+    const seen: string[] = [];
+    kernel.hooks.augment.tap('test-augment', (sample) => {
+      seen.push(`augment ${sample.name}`);
+      return { ...sample, image: { data: sample.image.data.map(() => 42), shape: sample.image.shape } };
+    });
+    kernel.hooks.preprocess.for('semantic').tap('test-preprocess', (sample) => {
+      const lab = sample.label!;
+      // Two-channel target: background, foreground.
+      const t = new Float32Array(lab.data.length * 2);
+      for (let i = 0; i < lab.data.length; i++) t[2 * i + (lab.data[i] ? 1 : 0)] = 1;
+      return { ...sample, target: { data: t, shape: [...lab.shape, 2] } };
+    });
+    const d = await prepareData({
+      config: config({ problem: { type: 'semantic' }, train: { batch_size: 2 }, data: { train: { images: path.join(root, 'images'), labels: path.join(root, 'labels') } } }),
+      io: fakeIO,
+      hooks: { hooks: kernel.hooks, event: { run: {} as RunContext } },
+    });
+    const { x, y } = await d.training.batch(0, 0);
+    expect(seen).toHaveLength(2);
+    expect([...x.data].every((v) => v === 42)).toBe(true);
+    expect(y.shape).toEqual([2, 8, 8, 2]);
+    // Validation: preprocess runs, augmentation does not.
+    seen.length = 0;
+    const v = await d.training.validationBatch(0);
+    expect(seen).toHaveLength(0);
+    expect(v.y.shape[3]).toBe(2);
+    expect([...v.x.data].some((value) => value !== 42)).toBe(true);
+  });
+
+  test('validation batches tile each validation image; images smaller than a patch are reflect-padded', async () => {
+    const root = semanticFolder(2, [5, 7]);
+    const d = await prepareData({
+      config: config({ problem: { type: 'semantic' }, train: { batch_size: 1 }, data: { train: { images: path.join(root, 'images'), labels: path.join(root, 'labels') } } }, [8, 8]),
+      io: fakeIO,
+    });
+    expect(d.split.val).toHaveLength(1);
+    expect(d.training.validationSteps).toBe(1);
+    const v = await d.training.validationBatch(0);
+    expect(v.x.shape).toEqual([1, 8, 8, 1]);
+    // numpy reflect: row 5 of the patch mirrors row 3 of the image (edge row 4 not repeated).
+    for (let x = 0; x < 7; x++) expect(v.x.data[5 * 8 + x]).toBe(v.x.data[3 * 8 + x]);
+  });
+
+  test('classification: a folder per class, stratified seeded split, one-hot targets', async () => {
+    const root = tempDir();
+    for (const cls of ['cat', 'dog', 'eel'])
+      for (let i = 0; i < 5; i++) writeFake(path.join(root, 'train', cls, `${cls}${i}.png`), 'uint8', [6, 6], new Uint8Array(36).fill(10 * i));
+    const d = await prepareData({
+      config: config({ problem: { type: 'classification' }, train: { batch_size: 5 }, data: { train: { images: path.join(root, 'train') }, val: { split: 0.2 } } }, [6, 6]),
+      io: fakeIO,
+    });
+    expect(d.classes).toEqual(['cat', 'dog', 'eel']);
+    expect(d.split.val.map((i) => i.className).sort()).toEqual(['cat', 'dog', 'eel']);
+    const { y } = await d.training.batch(0, 0);
+    expect(y.shape).toEqual([5, 3]);
+    for (let i = 0; i < 5; i++) expect(y.data[i * 3] + y.data[i * 3 + 1] + y.data[i * 3 + 2]).toBe(1);
+  });
+
+  test('splitItems is seeded: same seed, same split; another seed, another one', () => {
+    const items = Array.from({ length: 50 }, (_, i) => ({ name: `f${String(i).padStart(2, '0')}`, image: `/x/f${i}` }));
+    const a = splitItems(items, 0.1, 1);
+    expect(a.val).toHaveLength(5);
+    expect(splitItems(items, 0.1, 1).val).toEqual(a.val);
+    expect(splitItems(items, 0.1, 2).val).not.toEqual(a.val);
+  });
+
+  test('missing config keys are config errors', async () => {
+    const err = await prepareData({ config: config({ problem: { type: 'semantic' } }), io: fakeIO }).catch((e) => e);
+    expect(err.exitCode).toBe(2);
+    expect(err.message).toMatch(/data.train.images: is required/);
+    expect(err.message).toMatch(/data.train.labels: is required/);
+  });
+});

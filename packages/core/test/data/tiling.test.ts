@@ -1,4 +1,5 @@
-import { planAxis, predictTiled, reflectIndex, type NdArray } from '@biaflow/core';
+import type { Tensor } from '@tensorflow/tfjs';
+import { loadTf, Normalizer, planAxis, predictImage, predictTiled, reflectIndex, tfPredictor, type NdArray } from '@biaflow/core';
 
 /** Deterministic pseudo-random values in [0, 1) (test-side, independent of core's Rng). */
 function noise(n: number, seed = 1): Float32Array {
@@ -124,5 +125,44 @@ describe('predictTiled', () => {
   test('a model returning the wrong shape is reported clearly', async () => {
     const bad = async (batch: NdArray) => ({ data: new Float32Array(4), shape: [batch.shape[0], 2, 2, 1] });
     await expect(predictTiled({ data: noise(100), shape: [10, 10, 1] }, bad, { patchSize: [8, 8] })).rejects.toThrow(/returned shape \[1, 2, 2, 1\]/);
+  });
+});
+
+describe('predictImage', () => {
+  const image = { data: Uint16Array.from({ length: 30 * 41 }, (_, i) => 1000 + ((i * 7919) % 3001)), shape: [30, 41, 1] };
+
+  test('normalizes tile by tile exactly as the whole image would be (image scope)', async () => {
+    const record = { version: 1 as const, method: 'percentile' as const, scope: 'image' as const, percentiles: [1, 99] as [number, number] };
+    const out = await predictImage(image, identity, { patchSize: [16, 16], overlap: 0.25, batchSize: 2, normalization: record });
+    const expected = new Normalizer(record, 2).apply(image);
+    expect(maxAbsDiff(out.data, expected.data)).toBeLessThan(1e-5);
+  });
+
+  test('patch scope normalizes each tile on its own', async () => {
+    const record = { version: 1 as const, method: 'zscore' as const, scope: 'patch' as const, percentiles: [1, 99.8] as [number, number] };
+    const means: number[] = [];
+    const spy = async (batch: NdArray) => {
+      const per = batch.data.length / batch.shape[0];
+      for (let t = 0; t < batch.shape[0]; t++) {
+        let m = 0;
+        for (let i = 0; i < per; i++) m += batch.data[t * per + i];
+        means.push(m / per);
+      }
+      return identity(batch);
+    };
+    await predictImage(image, spy, { patchSize: [16, 16], normalization: record });
+    expect(means.length).toBeGreaterThan(4);
+    for (const m of means) expect(Math.abs(m)).toBeLessThan(1e-4);
+  });
+
+  test('tfPredictor runs a tfjs model and leaks no tensor', async () => {
+    const tf = loadTf();
+    await tf.setBackend('cpu');
+    const model = { predict: (x: Tensor) => tf.mul(x, 2) as Tensor };
+    const record = { version: 1 as const, method: 'none' as const, scope: 'image' as const, percentiles: [1, 99.8] as [number, number] };
+    const before = tf.memory().numTensors;
+    const out = await predictImage(image, tfPredictor(tf, model), { patchSize: [16, 16], batchSize: 3, normalization: record });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(maxAbsDiff(out.data, Float32Array.from(image.data, (v) => 2 * v))).toBeLessThan(1e-2);
   });
 });

@@ -1,0 +1,59 @@
+import type { NdArray } from '../io/types';
+import type { Tf } from '../kernel/run-context';
+import { sizeOf } from './ndarray';
+import { Normalizer, type ChannelStats, type NormalizationRecord } from './normalization';
+import { predictTiled, type PredictBatch, type TileOptions } from './tiling';
+
+export interface PredictImageOptions extends TileOptions {
+  /** The normalization the model was trained with (from its bundle). */
+  normalization: NormalizationRecord;
+}
+
+/**
+ * Predict one image in model layout (`[y, x, c]` / `[z, y, x, c]`, raw values as read) tile by
+ * tile, normalizing exactly as training did. Normalization is applied to each tile as it is cut
+ * — with the whole image's statistics (or the stored ones), or each tile's own for `patch` scope —
+ * so no normalized copy of the whole image is ever made. Returns float32 `[..spatial, Cout]`.
+ */
+export async function predictImage(image: NdArray, predictBatch: PredictBatch, options: PredictImageOptions): Promise<NdArray<Float32Array>> {
+  const ndim = image.shape.length - 1;
+  if (ndim !== 2 && ndim !== 3) throw new RangeError(`expected [y, x, c] or [z, y, x, c] (got [${image.shape.join(', ')}])`);
+  const normalizer = new Normalizer(options.normalization, ndim);
+  const fixed: ChannelStats | undefined = normalizer.perPatch ? undefined : normalizer.statsFor(image);
+  const normalizing: PredictBatch = (batch) => {
+    const tileShape = batch.shape.slice(1);
+    const tileSize = sizeOf(tileShape);
+    for (let t = 0; t < batch.shape[0]; t++) {
+      const tile = { data: batch.data.subarray(t * tileSize, (t + 1) * tileSize), shape: tileShape };
+      // Tiles are float32 already (predictTiled converts); normalize in place.
+      tile.data.set(normalizer.apply(tile, fixed ?? normalizer.statsFor(tile)).data);
+    }
+    return predictBatch(batch);
+  };
+  return predictTiled(image, normalizing, options);
+}
+
+/** A model tfjs can run: a LayersModel or GraphModel (single output). */
+export interface PredictingModel {
+  predict(x: import('@tensorflow/tfjs').Tensor): import('@tensorflow/tfjs').Tensor | import('@tensorflow/tfjs').Tensor[];
+}
+
+/**
+ * `predictBatch` for a tfjs model: one tensor in, the (first) output read back, every tensor
+ * disposed before returning, so tiled prediction's memory does not grow with the number of tiles.
+ */
+export function tfPredictor(tf: Tf, model: PredictingModel): PredictBatch {
+  return async (batch) => {
+    const output = tf.tidy(() => {
+      const x = tf.tensor(batch.data, batch.shape, 'float32');
+      const y = model.predict(x);
+      return Array.isArray(y) ? y[0] : y;
+    });
+    try {
+      const data = (await output.data()) as Float32Array;
+      return { data: data instanceof Float32Array ? data : Float32Array.from(data), shape: [...output.shape] };
+    } finally {
+      output.dispose();
+    }
+  };
+}

@@ -20,3 +20,4 @@ export { ExampleStore, type LoadedExample } from './example-store';
 export { BatchBuilder, type Batch, type TrainingData, type SampleHooks, type BatchBuilderOptions } from './training-data';
 export { prepareData, type PrepareDataOptions, type PreparedData, type DataConfig } from './prepare-data';
 export { predictImage, tfPredictor, type PredictImageOptions, type PredictingModel } from './predict-image';
+export { writeAugmentPreview, type WritePng, type PreviewOptions } from './augment-preview';

@@ -115,21 +115,29 @@ export class BatchBuilder implements TrainingData {
   }
 
   async batch(epoch: number, step: number): Promise<Batch> {
-    const order = this.order(epoch);
     const samples: Sample[] = [];
-    for (let i = 0; i < this.batchSize; i++) {
-      const k = step * this.batchSize + i;
-      const example = await this.o.train.get(order[k % order.length]);
-      const rng = new Rng(deriveSeed(this.o.seed, STREAM.patch, epoch, step, i));
-      const spatial = example.image.shape.slice(0, this.o.ndim);
-      const origin = samplePatchOrigin(spatial, this.o.patchSize, rng, this.o.foregroundProbability, example.foreground);
-      let sample = this.cut(example, origin);
-      if (this.o.augment.enabled) sample = augmentSample(sample, this.o.augment, deriveSeed(this.o.seed, STREAM.augment, epoch, step, i), this.o.ndim);
-      const hooks = this.o.hooks;
-      if (hooks?.hooks.augment.isUsed()) sample = await hooks.hooks.augment.promise(sample, hooks.event);
-      samples.push(await this.preprocess(sample));
-    }
+    for (let i = 0; i < this.batchSize; i++) samples.push(await this.preprocess((await this.trainingSample(epoch, step, i)).after));
     return this.stack(samples);
+  }
+
+  /**
+   * Sample `i` of training batch (epoch, step), before and after augmentation (core's, then the
+   * plugins' taps); `applied` names core's augmentations. Used by batches and `augment-preview`.
+   */
+  async trainingSample(epoch: number, step: number, i: number): Promise<{ before: Sample; after: Sample; applied: string[] }> {
+    const order = this.order(epoch);
+    const k = step * this.batchSize + i;
+    const example = await this.o.train.get(order[k % order.length]);
+    const rng = new Rng(deriveSeed(this.o.seed, STREAM.patch, epoch, step, i));
+    const spatial = example.image.shape.slice(0, this.o.ndim);
+    const origin = samplePatchOrigin(spatial, this.o.patchSize, rng, this.o.foregroundProbability, example.foreground);
+    const before = this.cut(example, origin);
+    const applied: string[] = [];
+    let after = before;
+    if (this.o.augment.enabled) after = augmentSample(before, this.o.augment, deriveSeed(this.o.seed, STREAM.augment, epoch, step, i), this.o.ndim, applied);
+    const hooks = this.o.hooks;
+    if (hooks?.hooks.augment.isUsed()) after = await hooks.hooks.augment.promise(after, hooks.event);
+    return { before, after, applied };
   }
 
   async validationBatch(index: number): Promise<Batch> {

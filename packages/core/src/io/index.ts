@@ -6,3 +6,5 @@ export { listImageFiles } from './list-image-files';
 export { transpose } from './transpose';
 export { AXIS_LETTERS } from './axes';
 export { dtypeOf, bytesPerElement } from './dtype';
+export { toModelLayout, fromModelLayout } from './model-layout';
+export { readPoints, writePoints, parsePointsCsv, formatPointsCsv, type PointsFile } from './points-csv';

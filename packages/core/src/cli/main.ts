@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { CORE_VERSION } from '../version';
+import { augmentPreviewCommand } from './commands/augment-preview';
 import { configCommand } from './commands/config';
 import { initCommand } from './commands/init';
 import { pluginsCommand } from './commands/plugins';
@@ -13,7 +14,7 @@ export function buildProgram(io: CliIO): Command {
     .version(CORE_VERSION, '-v, --version')
     .showSuggestionAfterError()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-  for (const cmd of [...runCommands(io), configCommand(io), pluginsCommand(io), initCommand(io)]) {
+  for (const cmd of [...runCommands(io), augmentPreviewCommand(io), configCommand(io), pluginsCommand(io), initCommand(io)]) {
     program.addCommand(cmd);
   }
   // Every (sub)command reports usage errors through us instead of exiting the process.

@@ -1,3 +1,7 @@
+import { listImageFiles } from '../io/list-image-files';
+import { toModelLayout } from '../io/model-layout';
+import { readPoints } from '../io/points-csv';
+import { readImage } from '../io/read-image';
 import type { Image, NdArray, PointList } from '../io/types';
 
 /**
@@ -14,3 +18,11 @@ export interface DataIO {
   /** Point files (detection labels), when supported. */
   readPoints?(file: string): Promise<PointList>;
 }
+
+/** Core's own image I/O (TIFF, PNG, JPEG; point CSVs). */
+export const coreDataIO: DataIO = {
+  listImageFiles,
+  readImage,
+  toModelLayout: (image, ndim, what) => toModelLayout(image, ndim, what),
+  readPoints,
+};

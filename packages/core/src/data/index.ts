@@ -12,7 +12,7 @@ export { predictSection, type PredictSettings } from '../config/sections/predict
 export { dataSection, type DataSettings } from '../config/sections/data';
 export { resolveLabelMapping, applyLabelMapping, mappingToJson, LabelValues, type LabelMapping } from './labels';
 export { randomPatchOrigin, patchOriginAround, samplePatchOrigin, foregroundIndices } from './patches';
-export type { DataIO } from './data-io';
+export { coreDataIO, type DataIO } from './data-io';
 export { listData, pairByStem, stemOf, classFolders, type DataItem, type DataProblem, type ListedData } from './dataset';
 export { splitItems, splitToJson, writeSplit, type DataSplit } from './split';
 export { checkData, loadLabel, DataCheckError, groupByFile, type CheckOptions, type CheckReport, type SetName } from './check';

@@ -5,7 +5,7 @@ import type { NdArray } from '../io/types';
 import type { ProblemType } from '../kernel/stages';
 import type { Logger } from '../logging/logger';
 import { checkData, DataCheckError, loadLabel } from './check';
-import type { DataIO } from './data-io';
+import { coreDataIO, type DataIO } from './data-io';
 import { listData, type DataProblem } from './dataset';
 import { ExampleStore } from './example-store';
 import { mappingToJson, resolveLabelMapping, type LabelMapping } from './labels';
@@ -24,7 +24,8 @@ export interface DataConfig {
 
 export interface PrepareDataOptions {
   config: DataConfig;
-  io: DataIO;
+  /** Where files are read from; default core's image I/O. */
+  io?: DataIO;
   /** Run folder: `split.json` is written there. */
   runDir?: string;
   /** The run's hooks (plugins' augment taps, the workflow's preprocess). */
@@ -52,7 +53,8 @@ export interface PreparedData {
  * write `split.json`, and return the batch builder.
  */
 export async function prepareData(options: PrepareDataOptions): Promise<PreparedData> {
-  const { config, io, logger } = options;
+  const { config, logger } = options;
+  const io = options.io ?? coreDataIO;
   const { problem, data } = { problem: config.problem.type, data: config.data };
   const ndim = config.problem.ndim;
   const seed = config.system.seed;

@@ -10,7 +10,7 @@ import {
   type DataItem,
   type RunContext,
 } from '@biaflow/core';
-import { fakeIO, tempDir, writeFake } from './fake-io';
+import { tempDir, writeTestImage } from './files';
 
 function config(raw: Record<string, unknown>, patch = [8, 8]): DataConfig {
   const c = coreSchema.parse(raw) as unknown as DataConfig;
@@ -31,9 +31,9 @@ function semanticFolder(n: number, size = [20, 24]): string {
         img[y * W + x] = (fg ? 3000 : 500) + ((x * 31 + y * 17 + i) % 50);
         lab[y * W + x] = fg ? 255 : 0;
       }
-    writeFake(path.join(root, 'images', `img${i}.tif`), 'uint16', size, img);
+    writeTestImage(path.join(root, 'images', `img${i}.tif`), img, size);
     // Labels are .png while images are .tif: matched by stem.
-    writeFake(path.join(root, 'labels', `img${i}.png`), 'uint8', size, lab);
+    writeTestImage(path.join(root, 'labels', `img${i}.png`), lab, size);
   }
   return root;
 }
@@ -42,39 +42,40 @@ describe('datasets', () => {
   test('the pre-training check reports a missing label, a label of another shape and a float label together (exit 2)', async () => {
     const root = semanticFolder(3);
     fs.rmSync(path.join(root, 'labels', 'img0.png'));
-    writeFake(path.join(root, 'labels', 'img1.png'), 'uint8', [10, 24], new Uint8Array(240));
-    writeFake(path.join(root, 'labels', 'img2.png'), 'float32', [20, 24], new Float32Array(480));
-    writeFake(path.join(root, 'images', 'img3.tif'), 'uint16', [20, 24], new Uint16Array(480));
-    writeFake(path.join(root, 'labels', 'img3.png'), 'uint8', [20, 24], new Uint8Array(480));
+    writeTestImage(path.join(root, 'labels', 'img1.png'), new Uint8Array(240), [10, 24]);
+    fs.rmSync(path.join(root, 'labels', 'img2.png'));
+    writeTestImage(path.join(root, 'labels', 'img2.tif'), new Float32Array(480), [20, 24]);
+    writeTestImage(path.join(root, 'images', 'img3.tif'), new Uint16Array(480), [20, 24]);
+    writeTestImage(path.join(root, 'labels', 'img3.png'), new Uint8Array(480), [20, 24]);
     const cfg = config({ problem: { type: 'semantic' }, data: { train: { images: path.join(root, 'images'), labels: path.join(root, 'labels') } } });
-    const err = await prepareData({ config: cfg, io: fakeIO }).catch((e) => e);
+    const err = await prepareData({ config: cfg }).catch((e) => e);
     expect(err).toBeInstanceOf(DataCheckError);
     expect(err.exitCode).toBe(2);
     const lines: string[] = err.message.split('\n').slice(1);
     expect(lines).toHaveLength(3);
     expect(lines.find((l) => l.includes('img0.tif'))).toMatch(/has no label/);
     expect(lines.find((l) => l.includes('img1.png'))).toMatch(/label is 10×24 but its image img1.tif is 20×24/);
-    expect(lines.find((l) => l.includes('img2.png'))).toMatch(/label is float32; labels must be integers/);
+    expect(lines.find((l) => l.includes('img2.tif') && l.includes('labels'))).toMatch(/label is float32; labels must be integers/);
     expect(err.message).toMatch(/^the data has 3 files with problems/);
   });
 
   test('wrong dimensionality and channel count are reported per file', async () => {
     const root = semanticFolder(2);
-    writeFake(path.join(root, 'images', 'img1.tif'), 'uint16', [20, 24, 3], new Uint16Array(20 * 24 * 3), 'YXC');
-    writeFake(path.join(root, 'images', 'img2.tif'), 'uint16', [2, 20, 24], new Uint16Array(2 * 20 * 24));
-    writeFake(path.join(root, 'labels', 'img2.png'), 'uint8', [20, 24], new Uint8Array(480));
+    writeTestImage(path.join(root, 'images', 'img1.tif'), new Uint16Array(20 * 24 * 3), [20, 24, 3], 'YXC');
+    writeTestImage(path.join(root, 'images', 'img2.tif'), new Uint16Array(2 * 20 * 24), [2, 20, 24]);
+    writeTestImage(path.join(root, 'labels', 'img2.png'), new Uint8Array(480), [20, 24]);
     const cfg = config({ problem: { type: 'semantic' }, data: { train: { images: path.join(root, 'images'), labels: path.join(root, 'labels') } } });
-    const err = await prepareData({ config: cfg, io: fakeIO }).catch((e) => e);
+    const err = await prepareData({ config: cfg }).catch((e) => e);
     expect(err).toBeInstanceOf(DataCheckError);
     expect(err.message).toMatch(/img1.tif: has 3 channels, expected 1/);
-    expect(err.message).toMatch(/img2.tif: is 3D but the workflow is 2D/);
+    expect(err.message).toMatch(/img2.tif: is a 3D stack of 2 planes but the workflow is 2D/);
   });
 
   test('0/255 masks become 0/1; split.json records the seeded split; batches are pure functions of (seed, epoch, step)', async () => {
     const root = semanticFolder(10);
     const runDir = tempDir('biaflow-run-');
     const raw = { problem: { type: 'semantic' }, system: { seed: 7 }, train: { batch_size: 3 }, data: { train: { images: path.join(root, 'images'), labels: path.join(root, 'labels') }, val: { split: 0.2 } } };
-    const a = await prepareData({ config: config(raw), io: fakeIO, runDir });
+    const a = await prepareData({ config: config(raw), runDir });
     expect(a.labelMapping).toEqual({ '255': 1 });
     expect(a.split.val).toHaveLength(2);
     expect(a.split.train).toHaveLength(8);
@@ -90,7 +91,7 @@ describe('datasets', () => {
     expect(b1.y.shape).toEqual([3, 8, 8, 1]);
     expect([...b1.y.data].every((v) => v === 0 || v === 1)).toBe(true);
     // A second preparation (a resumed run), lazy this time, sees exactly the same batch.
-    const lazy = await prepareData({ config: config({ ...raw, data: { ...raw.data, in_memory: false } }), io: fakeIO });
+    const lazy = await prepareData({ config: config({ ...raw, data: { ...raw.data, in_memory: false } }) });
     expect(lazy.split.val.map((i) => i.name)).toEqual(a.split.val.map((i) => i.name));
     const b2 = await lazy.training.batch(2, 1);
     expect(b2.x.data).toEqual(b1.x.data);
@@ -109,7 +110,7 @@ describe('datasets', () => {
       augment: { rot90: { probability: 1 }, flip: { probability: 0.5 } },
       data: { train: { images: path.join(root, 'images'), labels: path.join(root, 'labels') }, sampling: { foreground_probability: 1 } },
     };
-    const d = await prepareData({ config: config(raw, [16, 16]), io: fakeIO });
+    const d = await prepareData({ config: config(raw, [16, 16]) });
     for (let step = 0; step < 3; step++) {
       const { x, y } = await d.training.batch(0, step);
       let agree = 0;
@@ -131,7 +132,7 @@ describe('datasets', () => {
       augment: { enabled: false },
       data: { train: { images: path.join(root, 'images'), labels: path.join(root, 'labels') }, labels: { mapping: { '255': 2 } } },
     };
-    const d = await prepareData({ config: config(raw), io: fakeIO });
+    const d = await prepareData({ config: config(raw) });
     expect(d.labelMapping).toEqual({ '255': 2 });
     const { y } = await d.training.batch(0, 0);
     expect(new Set(y.data).has(1)).toBe(false);
@@ -141,11 +142,10 @@ describe('datasets', () => {
     const root = tempDir();
     const lab = new Int32Array(16 * 16);
     for (let i = 0; i < lab.length; i++) lab[i] = i < 128 ? 70000 : 5;
-    writeFake(path.join(root, 'images', 'a.tif'), 'uint8', [16, 16], new Uint8Array(256).fill(3));
-    writeFake(path.join(root, 'labels', 'a.tif'), 'int32', [16, 16], lab);
+    writeTestImage(path.join(root, 'images', 'a.tif'), new Uint8Array(256).fill(3), [16, 16]);
+    writeTestImage(path.join(root, 'labels', 'a.tif'), lab, [16, 16]);
     const d = await prepareData({
       config: config({ problem: { type: 'instance' }, augment: { enabled: false }, data: { train: { images: path.join(root, 'images'), labels: path.join(root, 'labels') } } }, [16, 16]),
-      io: fakeIO,
     });
     expect(d.labelMapping).toBeNull();
     const { y } = await d.training.batch(0, 0);
@@ -169,7 +169,6 @@ describe('datasets', () => {
     });
     const d = await prepareData({
       config: config({ problem: { type: 'semantic' }, train: { batch_size: 2 }, data: { train: { images: path.join(root, 'images'), labels: path.join(root, 'labels') } } }),
-      io: fakeIO,
       hooks: { hooks: kernel.hooks, event: { run: {} as RunContext } },
     });
     const { x, y } = await d.training.batch(0, 0);
@@ -188,7 +187,6 @@ describe('datasets', () => {
     const root = semanticFolder(2, [5, 7]);
     const d = await prepareData({
       config: config({ problem: { type: 'semantic' }, train: { batch_size: 1 }, data: { train: { images: path.join(root, 'images'), labels: path.join(root, 'labels') } } }, [8, 8]),
-      io: fakeIO,
     });
     expect(d.split.val).toHaveLength(1);
     expect(d.training.validationSteps).toBe(1);
@@ -201,10 +199,9 @@ describe('datasets', () => {
   test('classification: a folder per class, stratified seeded split, one-hot targets', async () => {
     const root = tempDir();
     for (const cls of ['cat', 'dog', 'eel'])
-      for (let i = 0; i < 5; i++) writeFake(path.join(root, 'train', cls, `${cls}${i}.png`), 'uint8', [6, 6], new Uint8Array(36).fill(10 * i));
+      for (let i = 0; i < 5; i++) writeTestImage(path.join(root, 'train', cls, `${cls}${i}.png`), new Uint8Array(36).fill(10 * i), [6, 6]);
     const d = await prepareData({
       config: config({ problem: { type: 'classification' }, train: { batch_size: 5 }, data: { train: { images: path.join(root, 'train') }, val: { split: 0.2 } } }, [6, 6]),
-      io: fakeIO,
     });
     expect(d.classes).toEqual(['cat', 'dog', 'eel']);
     expect(d.split.val.map((i) => i.className).sort()).toEqual(['cat', 'dog', 'eel']);
@@ -222,7 +219,7 @@ describe('datasets', () => {
   });
 
   test('missing config keys are config errors', async () => {
-    const err = await prepareData({ config: config({ problem: { type: 'semantic' } }), io: fakeIO }).catch((e) => e);
+    const err = await prepareData({ config: config({ problem: { type: 'semantic' } }) }).catch((e) => e);
     expect(err.exitCode).toBe(2);
     expect(err.message).toMatch(/data.train.images: is required/);
     expect(err.message).toMatch(/data.train.labels: is required/);

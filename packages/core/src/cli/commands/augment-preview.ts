@@ -1,0 +1,64 @@
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import { loadConfig } from '../../config/load-config';
+import { writeAugmentPreview } from '../../data/augment-preview';
+import { prepareData } from '../../data/prepare-data';
+import { UsageError } from '../../errors';
+import { writeImage } from '../../io/write-image';
+import { LOG_LEVELS, type LogLevel } from '../../logging/logger';
+import { startRun } from '../../run/start-run';
+import { withConfigOptions, type ConfigOptions } from '../common-options';
+import type { CliIO } from '../output';
+
+interface PreviewCliOptions extends ConfigOptions {
+  out?: string;
+  count: string;
+  overwrite?: boolean;
+  logLevel: LogLevel;
+}
+
+/**
+ * `biaflow augment-preview --config X --out DIR`: check the training data as a run would, then
+ * write before/after PNGs of the first training samples, so a person can see what augmentation
+ * (core's and the plugins') does before spending hours training with it.
+ */
+export function augmentPreviewCommand(io: CliIO): Command {
+  return withConfigOptions(new Command('augment-preview').description('write before/after PNGs of a few augmented training samples'))
+    .option('-o, --out <dir>', 'folder for the PNGs (a new or empty folder; it also gets config.yaml, log.jsonl and split.json)')
+    .option('-n, --count <n>', 'number of samples', '6')
+    .option('--overwrite', 'replace an earlier preview in --out')
+    .addOption(new Option('--log-level <level>', 'terminal log level').choices(LOG_LEVELS).default('info'))
+    .action(async (opts: PreviewCliOptions) => {
+      if (!opts.out) throw new UsageError('augment-preview needs --out DIR', 'e.g. biaflow augment-preview --config biaflow.config.yaml --out preview');
+      const count = Number(opts.count);
+      if (!Number.isInteger(count) || count < 1) throw new UsageError(`--count must be a positive integer (got ${opts.count})`);
+      const loaded = await loadConfig({ configFile: opts.config, sets: opts.set, cwd: io.cwd });
+      const started = await startRun({
+        command: 'augment-preview',
+        loaded,
+        out: opts.out,
+        overwrite: opts.overwrite,
+        logLevel: opts.logLevel,
+        cwd: io.cwd,
+      });
+      try {
+        const run = started.context;
+        const prepared = await prepareData({
+          config: run.config,
+          runDir: run.runDir,
+          logger: run.logger,
+          hooks: { hooks: run.kernel.hooks, event: { run } },
+        });
+        const files = await writeAugmentPreview(prepared.training, run.runDir, {
+          count,
+          ndim: run.config.problem.ndim,
+          writePng: (file, image) => writeImage(file, { ...image, axes: 'YX' }),
+        });
+        const pngs = files.filter((f) => f.endsWith('.png'));
+        io.stdout(`wrote ${pngs.length} PNGs (image | label, before and after augmentation) to ${run.runDir}\n`);
+        for (const f of pngs) io.stdout(`  ${path.basename(f)}\n`);
+      } finally {
+        await started.close();
+      }
+    });
+}

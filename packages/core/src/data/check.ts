@@ -170,7 +170,7 @@ async function checkLabel(
   return ok ? { data: label.data, shape: lspatial } : undefined;
 }
 
-/** A detection label (point CSV): readable, right dimensionality, inside the image. Returned as a point mask (class + 1 at each point). */
+/** A detection label (point CSV): readable, right dimensionality, inside the image. Returned as a point mask: the point's class (1 without classes) at each point. */
 async function checkPoints(
   item: DataItem,
   spatial: number[],
@@ -198,6 +198,7 @@ async function checkPoints(
   const n = points.coordinates.length / points.ndim;
   const mask = new Uint16Array(sizeOf(spatial));
   const outside: number[] = [];
+  const badClass: number[] = [];
   for (let p = 0; p < n; p++) {
     let flat = 0;
     let inside = true;
@@ -210,7 +211,13 @@ async function checkPoints(
       outside.push(p + 1);
       continue;
     }
-    mask[flat] = (points.classes ? points.classes[p] : 0) + 1;
+    const cls = points.classes ? points.classes[p] : 1;
+    if (cls < 1) badClass.push(p + 1);
+    else mask[flat] = cls;
+  }
+  if (badClass.length) {
+    problem(file, `point${badClass.length === 1 ? '' : 's'} ${badClass.slice(0, 5).join(', ')}${badClass.length > 5 ? ', …' : ''} (row numbers) have class < 1; classes start at 1 (0 is background)`);
+    return undefined;
   }
   if (outside.length) {
     problem(file, `point${outside.length === 1 ? '' : 's'} ${outside.slice(0, 5).join(', ')}${outside.length > 5 ? ', …' : ''} (row numbers) lie outside the ${spatial.join('×')} image`);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   coreSchema,
+  writePoints,
   DataCheckError,
   Kernel,
   prepareData,
@@ -223,5 +224,39 @@ describe('datasets', () => {
     expect(err.exitCode).toBe(2);
     expect(err.message).toMatch(/data.train.images: is required/);
     expect(err.message).toMatch(/data.train.labels: is required/);
+  });
+
+  test('detection: point CSVs pair with images by stem; points become a mask; points outside the image are reported', async () => {
+    const root = tempDir();
+    for (const name of ['p1', 'p2']) writeTestImage(path.join(root, 'images', `${name}.tif`), new Uint8Array(20 * 20).fill(9), [20, 20]);
+    await writePoints(path.join(root, 'labels', 'p1.csv'), { ndim: 2, coordinates: Float64Array.from([3, 4, 10.4, 15.6]), classes: Int32Array.from([1, 2]) });
+    await writePoints(path.join(root, 'labels', 'p2.csv'), { ndim: 2, coordinates: Float64Array.from([5, 5]) });
+    const raw = { problem: { type: 'detection' }, augment: { enabled: false }, train: { batch_size: 1 }, data: { train: { images: path.join(root, 'images'), labels: path.join(root, 'labels') }, val: { images: path.join(root, 'images'), labels: path.join(root, 'labels') } } };
+    const d = await prepareData({ config: config(raw, [20, 20]) });
+    const v = await d.training.validationBatch(0);
+    const at = (y: number, x: number) => v.y.data[y * 20 + x];
+    expect(v.names).toEqual(['p1.tif']);
+    expect([at(3, 4), at(10, 16)]).toEqual([1, 2]);
+    expect([...v.y.data].filter((value) => value !== 0)).toHaveLength(2);
+
+    await writePoints(path.join(root, 'labels', 'p2.csv'), { ndim: 2, coordinates: Float64Array.from([5, 5, 25, 1]) });
+    const err = await prepareData({ config: config(raw, [20, 20]) }).catch((e) => e);
+    expect(err).toBeInstanceOf(DataCheckError);
+    expect(err.message).toMatch(/p2.csv: point 2 \(row numbers\) lie outside the 20×20 image/);
+  });
+
+  test('3D volumes: patches [b, z, y, x, c] from the same pipeline', async () => {
+    const root = tempDir();
+    for (const name of ['v1', 'v2', 'v3']) {
+      const vol = new Uint16Array(6 * 12 * 12).map((_, i) => i % 97);
+      writeTestImage(path.join(root, 'images', `${name}.tif`), vol, [6, 12, 12]);
+      writeTestImage(path.join(root, 'labels', `${name}.tif`), Uint16Array.from(vol, (v) => (v > 50 ? 3 : 0)), [6, 12, 12]);
+    }
+    const raw = { problem: { type: 'instance', ndim: 3 }, train: { batch_size: 2 }, augment: { flip: { probability: 1 } }, data: { train: { images: path.join(root, 'images'), labels: path.join(root, 'labels') } } };
+    const d = await prepareData({ config: config(raw, [4, 8, 8]) });
+    const b = await d.training.batch(0, 0);
+    expect(b.x.shape).toEqual([2, 4, 8, 8, 1]);
+    expect(b.y.shape).toEqual([2, 4, 8, 8, 1]);
+    expect(new Set(b.y.data)).toEqual(new Set([0, 3]));
   });
 });

@@ -23,11 +23,7 @@ const backend = await core.selectBackend(tf, BACKEND);
 /** The default U-Net: the engine's builder when this build has one, else an equivalent built here. */
 function buildUNet() {
   if (typeof core.buildModel === 'function') {
-    try {
-      return core.buildModel(tf, { architecture: 'unet', ndim: 2, inputChannels: 1, outputChannels: 1 });
-    } catch {
-      // fall through to the local U-Net
-    }
+    return { model: core.buildModel({ architecture: 'unet', ndim: 2, inputChannels: 1, outputChannels: 1, outputActivation: 'sigmoid' }, tf), from: 'engine' };
   }
   const filters = [16, 32, 64, 128, 256];
   const block = (x, f) => {
@@ -53,10 +49,10 @@ function buildUNet() {
     x = block(x, filters[level]);
   }
   const output = tf.layers.conv2d({ filters: 1, kernelSize: 1, activation: 'sigmoid' }).apply(x);
-  return tf.model({ inputs: input, outputs: output });
+  return { model: tf.model({ inputs: input, outputs: output }), from: 'local (engine not in this build)' };
 }
 
-const model = buildUNet();
+const { model, from } = buildUNet();
 // A synthetic microscopy-like image: smooth background, bright spots, shot-like texture.
 const image = new Uint16Array(SIZE * SIZE);
 for (let y = 0; y < SIZE; y++) {
@@ -68,7 +64,7 @@ for (let y = 0; y < SIZE; y++) {
 const normalization = { version: 1, method: 'zscore', scope: 'image', percentiles: [1, 99.8] };
 const plan = core.planTiles([SIZE, SIZE], { patchSize: [PATCH, PATCH], overlap: OVERLAP });
 const tiles = plan[0].starts.length * plan[1].starts.length;
-console.log(`image ${SIZE}×${SIZE} uint16, patch ${PATCH}, overlap ${OVERLAP}, batch ${BATCH}, ${tiles} tiles, backend ${backend.name}`);
+console.log(`image ${SIZE}×${SIZE} uint16, patch ${PATCH}, overlap ${OVERLAP}, batch ${BATCH}, ${tiles} tiles, backend ${backend.name}, U-Net ${from} (${model.countParams()} parameters)`);
 
 const t0 = performance.now();
 let lastReport = t0;

@@ -107,15 +107,37 @@ export function coordinateMap(Z: number, Y: number, X: number, p: WarpParams): C
  * smoothed with `sigma`, scaled so the largest displacement is `alpha` pixels.
  */
 export function elasticDisplacement(Y: number, X: number, alpha: number, sigma: number, random: () => number): Float32Array {
-  const v = { Z: 1, Y, X, inner: 2 };
-  const noise = new Float32Array(2 * Y * X);
+  // A field smoothed with sigma has no detail finer than ~sigma: draw and smooth it on a grid
+  // `step` times coarser, then interpolate up (4-8× less work for the usual sigma of 4-8 px).
+  const step = Math.max(1, Math.floor(sigma / 2));
+  const cy = Math.ceil((Y - 1) / step) + 1;
+  const cx = Math.ceil((X - 1) / step) + 1;
+  const noise = new Float32Array(2 * cy * cx);
   for (let i = 0; i < noise.length; i++) noise[i] = 2 * random() - 1;
-  const smooth = gaussianBlurYX(noise, v, sigma);
+  const coarse = gaussianBlurYX(noise, { Z: 1, Y: cy, X: cx, inner: 2 }, sigma / step);
+  const field = new Float32Array(2 * Y * X);
+  for (let y = 0, o = 0; y < Y; y++) {
+    const gy = y / step;
+    const y0 = Math.min(cy - 1, Math.floor(gy));
+    const y1 = Math.min(cy - 1, y0 + 1);
+    const fy = gy - y0;
+    for (let x = 0; x < X; x++) {
+      const gx = x / step;
+      const x0 = Math.min(cx - 1, Math.floor(gx));
+      const x1 = Math.min(cx - 1, x0 + 1);
+      const fx = gx - x0;
+      for (let c = 0; c < 2; c++, o++) {
+        const a = coarse[2 * (y0 * cx + x0) + c] * (1 - fx) + coarse[2 * (y0 * cx + x1) + c] * fx;
+        const b = coarse[2 * (y1 * cx + x0) + c] * (1 - fx) + coarse[2 * (y1 * cx + x1) + c] * fx;
+        field[o] = a + (b - a) * fy;
+      }
+    }
+  }
   let max = 0;
-  for (let i = 0; i < smooth.length; i++) max = Math.max(max, Math.abs(smooth[i]));
+  for (let i = 0; i < field.length; i++) max = Math.max(max, Math.abs(field[i]));
   const f = max > 0 ? alpha / max : 0;
-  for (let i = 0; i < smooth.length; i++) smooth[i] *= f;
-  return smooth;
+  for (let i = 0; i < field.length; i++) field[i] *= f;
+  return field;
 }
 
 /** Resample a float image through a coordinate map: trilinear (bilinear in 2D), mirrored borders. */

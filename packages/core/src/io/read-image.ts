@@ -10,7 +10,10 @@ import type { Image } from './types';
 export type ImageFormat = 'tiff' | 'png' | 'jpeg';
 
 export function sniffFormat(head: Uint8Array): ImageFormat | undefined {
-  if (head.length >= 4 && ((head[0] === 0x49 && head[1] === 0x49) || (head[0] === 0x4d && head[1] === 0x4d))) return 'tiff';
+  // II*\0 / MM\0* (classic) or II+\0 / MM\0+ (BigTIFF); a file cut inside those 4 bytes is still a (truncated) TIFF.
+  const ii = head[0] === 0x49 && head[1] === 0x49 && (head.length < 3 || head[2] === 42 || head[2] === 43);
+  const mm = head[0] === 0x4d && head[1] === 0x4d && (head.length < 3 || head[2] === 0);
+  if (head.length >= 2 && (ii || mm)) return 'tiff';
   if (head.length >= 8 && head[0] === 0x89 && head[1] === 0x50 && head[2] === 0x4e && head[3] === 0x47) return 'png';
   if (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'jpeg';
   return undefined;

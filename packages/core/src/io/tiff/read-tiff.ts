@@ -35,6 +35,13 @@ export function decodeTiff(file: string, bytes: Uint8Array): Image {
   if (!Number.isSafeInteger(total) || total > 2 ** 32) {
     throw new InputError(`image too large to hold in memory (${total} samples)`, { file });
   }
+  const storedBytes = page0.bilevel ? Math.ceil((page0.width * page0.samplesPerPixel) / 8) * page0.height * nPlanes : total * (page0.bitsPerSample / 8);
+  if (page0.compression === 1 && storedBytes > bytes.length) {
+    throw new InputError(
+      `truncated TIFF: ${nPlanes} uncompressed ${page0.width}x${page0.height} planes need ${storedBytes} bytes but the file has ${bytes.length}`,
+      { file },
+    );
+  }
   const data = allocate(page0.dtype, total);
   if (series.contiguousPlanes !== undefined) {
     decodeContiguous(container, page0, series.contiguousPlanes, data);

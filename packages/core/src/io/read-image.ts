@@ -34,7 +34,11 @@ export function formatFromExtension(file: string): ImageFormat | undefined {
   return FORMAT_BY_EXTENSION[path.extname(file).toLowerCase()];
 }
 
-/** Decode an image already in memory; `file` names it in errors. */
+/**
+ * Decode an image already in memory; `file` names it in errors. For uncompressed TIFFs the
+ * returned `data` may be a view into `bytes` (no copy): mind `data.byteOffset` when reaching for
+ * `data.buffer`.
+ */
 export function decodeImage(file: string, bytes: Uint8Array): Image {
   const format = sniffFormat(bytes);
   if (!format) {
@@ -66,7 +70,11 @@ function readBytes(file: string, content: Buffer | undefined, err: unknown): Buf
   throw new InputError(`cannot read image file (${(err as Error)?.message ?? code})`, { file, cause: err });
 }
 
-/** Read an image file (TIFF, PNG, JPEG) with its axes and spacing; data in the file's own axis order. */
+/**
+ * Read an image file (TIFF, PNG, JPEG) with its axes and spacing; data in the file's own axis order.
+ * The format comes from the file's first bytes, not its extension. `data` may be a view into a
+ * larger buffer (uncompressed TIFFs are not copied): use `data.byteOffset`/`byteLength` with `data.buffer`.
+ */
 export async function readImage(file: string): Promise<Image> {
   let content: Buffer | undefined;
   let err: unknown;

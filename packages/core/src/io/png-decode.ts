@@ -72,47 +72,19 @@ export function decodePngFast(bytes: Uint8Array): PngRaster | undefined {
   }
   if (raw.length < height * (rowBytes + 1)) throw new Error(`image data holds ${raw.length} bytes, ${height * (rowBytes + 1)} expected`);
 
-  // Unfilter into a packed buffer of rowBytes per row.
-  const out = new Uint8Array(height * rowBytes);
+  // Unfilter in place in the inflated buffer, then close the gaps left by the filter-type bytes:
+  // no second image-sized buffer (fresh memory is what costs most on large images). The first row
+  // reads a zero row above, and the first `bpp` bytes of each row a zero pixel to the left:
+  // separate loops, so the hot loops carry no bounds conditions.
+  const zeros = new Uint8Array(rowBytes);
   for (let y = 0; y < height; y++) {
-    const filter = raw[y * (rowBytes + 1)];
     const src = y * (rowBytes + 1) + 1;
-    const dst = y * rowBytes;
-    const up = dst - rowBytes;
-    switch (filter) {
-      case 0:
-        out.set(raw.subarray(src, src + rowBytes), dst);
-        break;
-      case 1:
-        for (let i = 0; i < rowBytes; i++) out[dst + i] = raw[src + i] + (i >= bpp ? out[dst + i - bpp] : 0);
-        break;
-      case 2:
-        if (y === 0) out.set(raw.subarray(src, src + rowBytes), dst);
-        else for (let i = 0; i < rowBytes; i++) out[dst + i] = raw[src + i] + out[up + i];
-        break;
-      case 3:
-        for (let i = 0; i < rowBytes; i++) {
-          const a = i >= bpp ? out[dst + i - bpp] : 0;
-          const b = y > 0 ? out[up + i] : 0;
-          out[dst + i] = raw[src + i] + ((a + b) >> 1);
-        }
-        break;
-      case 4:
-        for (let i = 0; i < rowBytes; i++) {
-          const a = i >= bpp ? out[dst + i - bpp] : 0;
-          const b = y > 0 ? out[up + i] : 0;
-          const c = y > 0 && i >= bpp ? out[up + i - bpp] : 0;
-          const p = a + b - c;
-          const pa = Math.abs(p - a);
-          const pb = Math.abs(p - b);
-          const pc = Math.abs(p - c);
-          out[dst + i] = raw[src + i] + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
-        }
-        break;
-      default:
-        throw new Error(`unknown filter type ${filter} in row ${y}`);
-    }
+    const cur = raw.subarray(src, src + rowBytes);
+    const prev = y > 0 ? raw.subarray(src - rowBytes - 1, src - 1) : zeros;
+    unfilterRow(raw[src - 1], cur, prev, bpp, rowBytes, y);
   }
+  for (let y = 0; y < height; y++) raw.copyWithin(y * rowBytes, y * (rowBytes + 1) + 1, (y + 1) * (rowBytes + 1));
+  const out = new Uint8Array(raw.buffer, raw.byteOffset, height * rowBytes);
 
   const n = width * height * channels;
   let data: Uint8Array | Uint16Array;
@@ -132,4 +104,39 @@ export function decodePngFast(bytes: Uint8Array): PngRaster | undefined {
     }
   }
   return { width, height, channels, depth: depth as PngRaster['depth'], data, ...(ppm ? { pixelsPerMetre: ppm } : {}) };
+}
+
+/** Undo one row's filter in place (`cur` holds the filtered bytes and receives the result). */
+function unfilterRow(filter: number, cur: Uint8Array, prev: Uint8Array, bpp: number, n: number, y: number): void {
+  switch (filter) {
+    case 0:
+      return;
+    case 1:
+      for (let i = bpp; i < n; i++) cur[i] = (cur[i] + cur[i - bpp]) & 0xff;
+      return;
+    case 2:
+      for (let i = 0; i < n; i++) cur[i] = (cur[i] + prev[i]) & 0xff;
+      return;
+    case 3:
+      for (let i = 0; i < bpp; i++) cur[i] = (cur[i] + (prev[i] >> 1)) & 0xff;
+      for (let i = bpp; i < n; i++) cur[i] = (cur[i] + ((cur[i - bpp] + prev[i]) >> 1)) & 0xff;
+      return;
+    case 4:
+      for (let i = 0; i < bpp; i++) cur[i] = (cur[i] + prev[i]) & 0xff; // Paeth with a = c = 0 picks b
+      for (let i = bpp; i < n; i++) {
+        const a = cur[i - bpp];
+        const b = prev[i];
+        const c = prev[i - bpp];
+        let pa = b - c;
+        let pb = a - c;
+        let pc = pa + pb;
+        pa = pa < 0 ? -pa : pa;
+        pb = pb < 0 ? -pb : pb;
+        pc = pc < 0 ? -pc : pc;
+        cur[i] = (cur[i] + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c)) & 0xff;
+      }
+      return;
+    default:
+      throw new Error(`unknown filter type ${filter} in row ${y}`);
+  }
 }

@@ -6,7 +6,7 @@ import { encodePng } from './png';
 import { encodeTiff, type TiffWriteOptions } from './tiff/write-tiff';
 import type { Image, NdArray } from './types';
 
-export type WriteImageInput = NdArray & Partial<Pick<Image, 'axes' | 'spacing' | 'dtype'>>;
+export type WriteImageInput = NdArray & Partial<Pick<Image, 'axes' | 'spacing' | 'dtype' | 'frameInterval'>>;
 
 export interface WriteImageOptions {
   /** TIFF only: `none` (default; opens in ImageJ's own reader) or `deflate` (smaller; Fiji opens it via Bio-Formats). */

@@ -13,6 +13,8 @@ export interface TiffWriteInput extends NdArray {
   axes?: string;
   spacing?: (number | null)[];
   dtype?: DType;
+  /** Seconds between time points (ImageJ `finterval`). */
+  frameInterval?: number;
 }
 
 export interface TiffWriteOptions {
@@ -74,6 +76,7 @@ export function encodeTiff(file: string, image: TiffWriteInput, options: TiffWri
     frames: T,
     unit: sx !== null || sy !== null || sz !== null ? 'micron' : undefined,
     spacing: sz ?? undefined,
+    finterval: image.frameInterval !== undefined && image.frameInterval > 0 ? image.frameInterval : undefined,
   });
 
   const compress = options.compression === 'deflate';

@@ -5,6 +5,7 @@ export { writeImage, writeImageSync, encodeImage, type WriteImageInput, type Wri
 export { listImageFiles } from './list-image-files';
 export { transpose } from './transpose';
 export { AXIS_LETTERS } from './axes';
-export { dtypeOf, bytesPerElement } from './dtype';
+export { dtypeOf, bytesPerElement, allocate as allocateTypedArray, DTYPES } from './dtype';
+export { validateAxes, defaultAxes } from './axes';
 export { toModelLayout, fromModelLayout } from './model-layout';
 export { readPoints, writePoints, parsePointsCsv, formatPointsCsv, type PointsFile } from './points-csv';

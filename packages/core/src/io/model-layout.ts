@@ -32,7 +32,7 @@ export function toModelLayout<T extends Image>(image: T, ndim: 2 | 3, what = 'im
  * The inverse of `toModelLayout`: a channels-last array (`[y,x,c]` / `[z,y,x,c]`, e.g. a model's
  * prediction) back in the axis order of `like` (the image it came from). The channel count may
  * differ from the input's (a model predicting 3 classes for a grey image): then the channel goes
- * into `like`'s C (or S) axis, or a new `C` axis placed before Z/Y as ImageJ orders it. Axes of
+ * into `like`'s C (or S) axis, or a new `C` axis placed right before Y (ImageJ's TZCYX order). Axes of
  * length 1 in `like` come back with length 1. Returns the axes of the result too.
  */
 export function fromModelLayout<A extends NdArray>(
@@ -78,7 +78,7 @@ export function fromModelLayout<A extends NdArray>(
   } else if (c > 1) {
     srcAxes += 'C';
     srcShape = [...srcShape, c];
-    const at = [...likeAxes].findIndex((a) => a === 'Z' || a === 'Y');
+    const at = likeAxes.indexOf('Y');
     targetAxes = likeAxes.slice(0, at) + 'C' + likeAxes.slice(at);
   }
   // Axes of the target missing from the source (T, a Z of length 1) are inserted with length 1.

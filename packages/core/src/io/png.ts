@@ -1,44 +1,53 @@
 import { decode as decodePngBytes, encode as encodePngBytes } from 'fast-png';
 import { InputError } from '../errors';
+import { decodePngFast, type PngRaster } from './png-decode';
 import type { Image, NdArray } from './types';
 
 /**
- * PNG through fast-png (pure JS, CommonJS in its 6.x line): 8/16-bit grey, grey+alpha, RGB, RGBA,
- * palette images (their indices: label PNGs store labels as palette indices), 1/2/4-bit grey unpacked.
- * pHYs in pixels per metre gives the spacing.
+ * PNG read: 8/16-bit grey, grey+alpha, RGB, RGBA, palette images (their indices: label PNGs store
+ * labels as palette indices) and 1/2/4-bit grey, unpacked. Non-interlaced files (nearly all) go
+ * through our decoder on Node's zlib; interlaced ones through fast-png. pHYs gives the spacing.
  */
 export function decodePng(file: string, bytes: Uint8Array): Image {
-  let png: ReturnType<typeof decodePngBytes>;
+  let raster: PngRaster | undefined;
   try {
-    png = decodePngBytes(bytes, { checkCrc: true });
+    raster = decodePngFast(bytes) ?? decodeWithFastPng(bytes);
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
     throw new InputError(`corrupt or truncated PNG (${reason})`, { file, cause: e });
   }
-  const { width, height, depth } = png;
-  const channels = png.palette ? 1 : png.channels;
-  const n = width * height * channels;
-  let data: Uint8Array | Uint16Array;
-  if (depth === 16) {
-    data = png.data instanceof Uint16Array ? png.data : Uint16Array.from(png.data);
-  } else if (depth === 8) {
-    data = png.data instanceof Uint8Array && !(png.data instanceof Uint8ClampedArray) ? png.data : new Uint8Array(png.data);
-  } else {
-    data = unpackBits(png.data as Uint8Array, width, height, channels, depth);
-  }
-  if (data.length < n) throw new InputError(`corrupt or truncated PNG: ${data.length} samples, ${n} expected`, { file });
-  if (data.length > n) data = data.subarray(0, n);
-  let spacing: number | null = null;
-  const res = png.resolution;
-  if (res && res.unit === 1 && res.x > 0 && res.y > 0) spacing = 1e6 / res.x;
-  const ySpacing = res && res.unit === 1 && res.y > 0 ? 1e6 / res.y : null;
+  const { width, height, channels, data } = raster;
+  const ppm = raster.pixelsPerMetre;
+  const ys = ppm && ppm[1] > 0 ? 1e6 / ppm[1] : null;
+  const xs = ppm && ppm[0] > 0 ? 1e6 / ppm[0] : null;
   const twoD = channels === 1;
   return {
     data,
     shape: twoD ? [height, width] : [height, width, channels],
-    dtype: depth === 16 ? 'uint16' : 'uint8',
+    dtype: raster.depth === 16 ? 'uint16' : 'uint8',
     axes: twoD ? 'YX' : 'YXS',
-    spacing: twoD ? [ySpacing, spacing] : [ySpacing, spacing, null],
+    spacing: twoD ? [ys, xs] : [ys, xs, null],
+  };
+}
+
+function decodeWithFastPng(bytes: Uint8Array): PngRaster {
+  const png = decodePngBytes(bytes, { checkCrc: true });
+  const { width, height, depth } = png;
+  const channels = png.palette ? 1 : png.channels;
+  const n = width * height * channels;
+  let data: Uint8Array | Uint16Array;
+  if (depth === 16) data = png.data instanceof Uint16Array ? png.data : Uint16Array.from(png.data);
+  else if (depth === 8) data = png.data instanceof Uint8ClampedArray ? new Uint8Array(png.data) : (png.data as Uint8Array);
+  else data = unpackBits(png.data as Uint8Array, width, height, channels, depth);
+  if (data.length < n) throw new Error(`${data.length} samples, ${n} expected`);
+  const res = png.resolution;
+  return {
+    width,
+    height,
+    channels,
+    depth,
+    data: data.length > n ? data.subarray(0, n) : data,
+    ...(res && res.unit === 1 ? { pixelsPerMetre: [res.x, res.y] as [number, number] } : {}),
   };
 }
 
@@ -47,12 +56,10 @@ function unpackBits(packed: Uint8Array, width: number, height: number, channels:
   const rowBytes = Math.ceil((perRow * depth) / 8);
   const out = new Uint8Array(perRow * height);
   const mask = (1 << depth) - 1;
-  const perByte = 8 / depth;
   for (let r = 0; r < height; r++) {
     for (let i = 0; i < perRow; i++) {
-      const byte = packed[r * rowBytes + Math.floor(i / perByte)];
-      const shift = 8 - depth * ((i % perByte) + 1);
-      out[r * perRow + i] = (byte >> shift) & mask;
+      const bit = i * depth;
+      out[r * perRow + i] = (packed[r * rowBytes + (bit >> 3)] >> (8 - depth - (bit & 7))) & mask;
     }
   }
   return out;

@@ -10,7 +10,10 @@ import type { Image } from './types';
 export type ImageFormat = 'tiff' | 'png' | 'jpeg';
 
 export function sniffFormat(head: Uint8Array): ImageFormat | undefined {
-  if (head.length >= 4 && ((head[0] === 0x49 && head[1] === 0x49) || (head[0] === 0x4d && head[1] === 0x4d))) return 'tiff';
+  // II*\0 / MM\0* (classic) or II+\0 / MM\0+ (BigTIFF); a file cut inside those 4 bytes is still a (truncated) TIFF.
+  const ii = head[0] === 0x49 && head[1] === 0x49 && (head.length < 3 || head[2] === 42 || head[2] === 43);
+  const mm = head[0] === 0x4d && head[1] === 0x4d && (head.length < 3 || head[2] === 0);
+  if (head.length >= 2 && (ii || mm)) return 'tiff';
   if (head.length >= 8 && head[0] === 0x89 && head[1] === 0x50 && head[2] === 0x4e && head[3] === 0x47) return 'png';
   if (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'jpeg';
   return undefined;
@@ -31,7 +34,11 @@ export function formatFromExtension(file: string): ImageFormat | undefined {
   return FORMAT_BY_EXTENSION[path.extname(file).toLowerCase()];
 }
 
-/** Decode an image already in memory; `file` names it in errors. */
+/**
+ * Decode an image already in memory; `file` names it in errors. For uncompressed TIFFs the
+ * returned `data` may be a view into `bytes` (no copy): mind `data.byteOffset` when reaching for
+ * `data.buffer`.
+ */
 export function decodeImage(file: string, bytes: Uint8Array): Image {
   const format = sniffFormat(bytes);
   if (!format) {
@@ -63,7 +70,11 @@ function readBytes(file: string, content: Buffer | undefined, err: unknown): Buf
   throw new InputError(`cannot read image file (${(err as Error)?.message ?? code})`, { file, cause: err });
 }
 
-/** Read an image file (TIFF, PNG, JPEG) with its axes and spacing; data in the file's own axis order. */
+/**
+ * Read an image file (TIFF, PNG, JPEG) with its axes and spacing; data in the file's own axis order.
+ * The format comes from the file's first bytes, not its extension. `data` may be a view into a
+ * larger buffer (uncompressed TIFFs are not copied): use `data.byteOffset`/`byteLength` with `data.buffer`.
+ */
 export async function readImage(file: string): Promise<Image> {
   let content: Buffer | undefined;
   let err: unknown;

@@ -6,7 +6,7 @@ import { encodePng } from './png';
 import { encodeTiff, type TiffWriteOptions } from './tiff/write-tiff';
 import type { Image, NdArray } from './types';
 
-export type WriteImageInput = NdArray & Partial<Pick<Image, 'axes' | 'spacing' | 'dtype'>>;
+export type WriteImageInput = NdArray & Partial<Pick<Image, 'axes' | 'spacing' | 'dtype' | 'frameInterval'>>;
 
 export interface WriteImageOptions {
   /** TIFF only: `none` (default; opens in ImageJ's own reader) or `deflate` (smaller; Fiji opens it via Bio-Formats). */
@@ -17,6 +17,12 @@ export interface WriteImageOptions {
 
 /** Encode an image to the bytes of the format its file extension names (.tif/.tiff or .png). */
 export function encodeImage(file: string, image: WriteImageInput, options: WriteImageOptions = {}): Uint8Array {
+  const parts = encodeImageParts(file, image, options);
+  return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+}
+
+/** The encoded file as parts in order; uncompressed TIFF pixel data are views of the input (no copy). */
+function encodeImageParts(file: string, image: WriteImageInput, options: WriteImageOptions): Uint8Array[] {
   const ext = path.extname(file).toLowerCase();
   if (ext === '.tif' || ext === '.tiff') {
     const tiffOptions: TiffWriteOptions = { compression: options.compression ?? 'none', level: options.level };
@@ -27,7 +33,7 @@ export function encodeImage(file: string, image: WriteImageInput, options: Write
     if (axes !== 'YX' && axes !== 'YXS' && axes !== 'YXC') {
       throw new InputError(`PNG holds 2D images (YX or YXS); got axes '${axes}' (write it as .tif)`, { file });
     }
-    return encodePng(file, image);
+    return [encodePng(file, image)];
   }
   throw new InputError(`cannot write images with extension '${ext || '(none)'}'; use .tif, .tiff or .png`, { file });
 }
@@ -37,10 +43,10 @@ export function encodeImage(file: string, image: WriteImageInput, options: Write
  * (temporary name, then rename). Axes default to YX / ZYX by dimension; spacing is in micrometres.
  */
 export async function writeImage(file: string, image: WriteImageInput, options: WriteImageOptions = {}): Promise<void> {
-  await writeFileAtomic(file, encodeImage(file, image, options));
+  await writeFileAtomic(file, encodeImageParts(file, image, options));
 }
 
 /** Synchronous `writeImage`. */
 export function writeImageSync(file: string, image: WriteImageInput, options: WriteImageOptions = {}): void {
-  writeFileAtomicSync(file, encodeImage(file, image, options));
+  writeFileAtomicSync(file, encodeImageParts(file, image, options));
 }

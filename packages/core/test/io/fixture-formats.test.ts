@@ -30,7 +30,7 @@ function expectSpacing(actual: (number | null)[], expected: (number | null)[]) {
   });
 }
 
-describe.each(['ome', 'imagej'])('%s TIFF fixtures', (group) => {
+describe.each(['ome', 'imagej', 'shaped'])('%s TIFF fixtures', (group) => {
   it.each(cases(group))('%s: shape, dtype, checksum, axes and spacing', async (_, c) => {
     const image = await readImage(path.join(fixtures, group, c.file));
     expect(image.shape).toEqual(c.shape);

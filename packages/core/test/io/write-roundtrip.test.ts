@@ -17,7 +17,7 @@ const hash = (i: number) => ((Math.imul(i + 1, 2654435761) >>> 0) % 1000003) / 1
 
 interface RoundTrip {
   name: string;
-  image: NdArray & Partial<Pick<Image, 'axes' | 'spacing'>>;
+  image: NdArray & Partial<Pick<Image, 'axes' | 'spacing' | 'frameInterval'>>;
   compression: 'none' | 'deflate';
   /** What our reader must return. */
   axes: string;
@@ -62,13 +62,13 @@ const cases: RoundTrip[] = [
   },
   {
     name: 'float32 TZYX, deflate',
-    image: { data: fill(new Float32Array(2 * 3 * 16 * 17), (i) => hash(i) * 10 - 5), shape: [2, 3, 16, 17], axes: 'TZYX', spacing: [null, 3, 0.2, 0.3] },
+    image: { data: fill(new Float32Array(2 * 3 * 16 * 17), (i) => hash(i) * 10 - 5), shape: [2, 3, 16, 17], axes: 'TZYX', spacing: [null, 3, 0.2, 0.3], frameInterval: 2.5 },
     compression: 'deflate',
     axes: 'TZYX',
     dtype: 'float32',
     spacing: [null, 3, 0.2, 0.3],
     numpyDtype: 'float32',
-    imagej: { frames: 2, slices: 3, spacing: 3, unit: 'micron' },
+    imagej: { frames: 2, slices: 3, spacing: 3, unit: 'micron', finterval: 2.5 },
   },
   {
     name: 'uint16 2D large enough for several strips, deflate with predictor',
@@ -133,6 +133,7 @@ describe('writeImage → readImage (and tifffile) round trips', () => {
     expect(back.metadataSource).toBe('imagej');
     expectSpacing(back.spacing, c.spacing);
     expect(sha(back.data)).toBe(sha(c.image.data));
+    expect(back.frameInterval).toBe(c.image.frameInterval);
   });
 
   it('reads back identically with tifffile, with the ImageJ axes and calibration', () => {

@@ -59,12 +59,12 @@ const MAX_IFDS = 1_000_000;
 
 /** Parse the header and the chain of IFDs (not the pixel data). */
 export function parseTiffContainer(file: string, bytes: Uint8Array): TiffContainer {
-  if (bytes.length < 8) {
-    throw new InputError(`not a TIFF file: only ${bytes.length} bytes`, { file });
-  }
-  const order = String.fromCharCode(bytes[0], bytes[1]);
+  const order = bytes.length >= 2 ? String.fromCharCode(bytes[0], bytes[1]) : '';
   if (order !== 'II' && order !== 'MM') {
     throw new InputError('not a TIFF file: it does not start with the TIFF byte-order mark (II or MM)', { file });
+  }
+  if (bytes.length < 16) {
+    throw new InputError(`truncated TIFF: only ${bytes.length} bytes, not even a header and one image directory`, { file });
   }
   const r = new TiffBytes(file, bytes, order === 'II');
   const magic = r.u16(2);
@@ -87,11 +87,9 @@ export function parseTiffContainer(file: string, bytes: Uint8Array): TiffContain
   while (next !== 0) {
     if (seen.has(next)) break; // a loop in the IFD chain: stop rather than hang
     if (ifds.length >= MAX_IFDS) throw new InputError(`corrupt TIFF: more than ${MAX_IFDS} IFDs`, { file });
-    if (next + (bigTiff ? 8 : 2) > bytes.length) {
-      if (ifds.length === 0) r.check(next, bigTiff ? 8 : 2, 'first image directory (IFD)');
-      // A truncated tail (e.g. an interrupted write): keep the pages we have; the reader decides if enough.
-      break;
-    }
+    // An IFD beyond the end: the file was cut short (an interrupted copy or write). Reading the
+    // pages before it would silently return a shorter stack, so this is an error.
+    r.check(next, bigTiff ? 8 : 2, `image directory (IFD) ${ifds.length}`);
     seen.add(next);
     const { ifd, nextOffset } = readIfd(r, next, bigTiff);
     ifds.push(ifd);

@@ -1,5 +1,5 @@
 import { InputError } from '../../errors';
-import { allocate } from '../dtype';
+import { allocate, view } from '../dtype';
 import type { Image } from '../types';
 import { decodePage, pageLength } from './decode-page';
 import { parseTiffContainer, type TiffContainer } from './ifd';
@@ -35,8 +35,18 @@ export function decodeTiff(file: string, bytes: Uint8Array): Image {
   if (!Number.isSafeInteger(total) || total > 2 ** 32) {
     throw new InputError(`image too large to hold in memory (${total} samples)`, { file });
   }
-  const data = allocate(page0.dtype, total);
-  if (series.contiguousPlanes !== undefined) {
+  const storedBytes = page0.bilevel ? Math.ceil((page0.width * page0.samplesPerPixel) / 8) * page0.height * nPlanes : total * (page0.bitsPerSample / 8);
+  if (page0.compression === 1 && storedBytes > bytes.length) {
+    throw new InputError(
+      `truncated TIFF: ${nPlanes} uncompressed ${page0.width}x${page0.height} planes need ${storedBytes} bytes but the file has ${bytes.length}`,
+      { file },
+    );
+  }
+  const inPlace = viewInPlace(container, page0, series, total);
+  const data = inPlace ?? allocate(page0.dtype, total);
+  if (inPlace) {
+    // Uncompressed, native byte order, planes back to back: the file bytes are the array.
+  } else if (series.contiguousPlanes !== undefined) {
     decodeContiguous(container, page0, series.contiguousPlanes, data);
   } else {
     series.pages.forEach((p, i) => {
@@ -233,6 +243,36 @@ function shapedSeries(c: TiffContainer, page0: TiffPage, desc: string | undefine
     yx: resolutionSpacing(page0, undefined),
     pages: all.slice(0, nPlanes),
   };
+}
+
+/**
+ * The pixel data as a typed-array view of the file buffer, when no decoding is needed: no
+ * compression or predictor, little-endian (or bytes), whole-byte samples, and the strips of all
+ * planes stored back to back in order at an aligned offset (what ImageJ and biaflow write).
+ * Saves a copy and, more importantly on large volumes, a second full-size allocation.
+ */
+function viewInPlace(c: TiffContainer, page0: TiffPage, series: Series, total: number): ReturnType<typeof allocate> | undefined {
+  if (page0.compression !== 1 || page0.predictor !== 1 || page0.bilevel || page0.float16 || page0.tiled) return undefined;
+  const bps = page0.bitsPerSample / 8;
+  if (!c.littleEndian && bps > 1) return undefined;
+  const start = page0.offsets[0];
+  if ((c.bytes.byteOffset + start) % bps !== 0 || start + total * bps > c.bytes.length) return undefined;
+  if (series.contiguousPlanes === undefined) {
+    let expected = start;
+    for (const p of series.pages) {
+      const page = p === 0 ? page0 : interpretPage(c.file, c.ifds[p], p);
+      if (!sameLayout(page, page0) || page.compression !== 1 || page.predictor !== 1 || page.tiled) return undefined;
+      const rowBytes = page.width * (page.planar === 2 ? 1 : page.samplesPerPixel) * bps;
+      const planes = page.planar === 2 ? page.samplesPerPixel : 1;
+      const perPlane = Math.ceil(page.height / page.chunkHeight);
+      for (let k = 0; k < perPlane * planes; k++) {
+        if (page.offsets[k] !== expected) return undefined;
+        const rows = Math.min(page.chunkHeight, page.height - (k % perPlane) * page.chunkHeight);
+        expected += rows * rowBytes;
+      }
+    }
+  }
+  return view(page0.dtype, c.bytes.buffer, c.bytes.byteOffset + start, total);
 }
 
 /** ImageJ stacks whose planes follow the first page's data back to back (only the first IFD is needed). */

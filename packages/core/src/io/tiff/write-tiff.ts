@@ -13,6 +13,8 @@ export interface TiffWriteInput extends NdArray {
   axes?: string;
   spacing?: (number | null)[];
   dtype?: DType;
+  /** Seconds between time points (ImageJ `finterval`). */
+  frameInterval?: number;
 }
 
 export interface TiffWriteOptions {
@@ -31,7 +33,7 @@ const MAX_CLASSIC_TIFF = 2 ** 32 - 1;
  * from the first IFD). Any axis order is accepted and transposed to TZCYX; uint8 `S` of 3 stays RGB,
  * other `S` axes become channels.
  */
-export function encodeTiff(file: string, image: TiffWriteInput, options: TiffWriteOptions = {}): Uint8Array {
+export function encodeTiff(file: string, image: TiffWriteInput, options: TiffWriteOptions = {}): Uint8Array[] {
   if (os.endianness() !== 'LE') throw new InputError('writing TIFF on a big-endian machine is not supported', { file });
   const dtype = dtypeOf(image.data);
   if (image.dtype !== undefined && image.dtype !== dtype) {
@@ -74,6 +76,7 @@ export function encodeTiff(file: string, image: TiffWriteInput, options: TiffWri
     frames: T,
     unit: sx !== null || sy !== null || sz !== null ? 'micron' : undefined,
     spacing: sz ?? undefined,
+    finterval: image.frameInterval !== undefined && image.frameInterval > 0 ? image.frameInterval : undefined,
   });
 
   const compress = options.compression === 'deflate';
@@ -131,9 +134,10 @@ export function encodeTiff(file: string, image: TiffWriteInput, options: TiffWri
   ];
 
   // Layout: header | IFD 0 (+ its values) | all strips, contiguous | IFDs 1..n-1 (+ values).
+  // Pixel data starts on a 16-byte boundary so readers can view it in place as a typed array.
   const firstIfd = buildIfd([...common, { tag: Tag.ImageDescription, type: FieldType.ASCII, text: description }], stripsPerPage);
   const otherIfd = buildIfd(common, stripsPerPage);
-  const dataStart = 8 + firstIfd.size;
+  const dataStart = align16(8 + firstIfd.size);
   let dataBytes = 0;
   for (const s of strips) dataBytes += s.length;
   const dataEnd = dataStart + dataBytes + (dataBytes & 1); // IFDs on word boundaries
@@ -144,28 +148,37 @@ export function encodeTiff(file: string, image: TiffWriteInput, options: TiffWri
       { file },
     );
   }
-  const out = new Uint8Array(total);
-  const dv = new DataView(out.buffer);
-  out[0] = 0x49;
-  out[1] = 0x49;
-  dv.setUint16(2, 42, true);
-  dv.setUint32(4, 8, true);
-
-  let at = dataStart;
   const stripOffsets: number[] = [];
+  let at = dataStart;
   for (const s of strips) {
-    out.set(s, at);
     stripOffsets.push(at);
     at += s.length;
   }
-  for (let p = 0; p < nPages; p++) {
-    const ifdAt = p === 0 ? 8 : dataEnd + (p - 1) * otherIfd.size;
-    const next = p + 1 < nPages ? dataEnd + p * otherIfd.size : 0;
-    const layout = p === 0 ? firstIfd : otherIfd;
-    const page = p * stripsPerPage;
-    layout.write(dv, out, ifdAt, next, stripOffsets.slice(page, page + stripsPerPage), strips.slice(page, page + stripsPerPage).map((s) => s.length));
+  const countsOf = (p: number) => strips.slice(p * stripsPerPage, (p + 1) * stripsPerPage).map((s) => s.length);
+  const offsetsOf = (p: number) => stripOffsets.slice(p * stripsPerPage, (p + 1) * stripsPerPage);
+
+  const head = new Uint8Array(dataStart);
+  const headView = new DataView(head.buffer);
+  head[0] = 0x49;
+  head[1] = 0x49;
+  headView.setUint16(2, 42, true);
+  headView.setUint32(4, 8, true);
+  firstIfd.write(headView, head, 8, 0, nPages > 1 ? dataEnd : 0, offsetsOf(0), countsOf(0));
+
+  const tail = new Uint8Array(total - dataEnd + (dataBytes & 1));
+  const tailView = new DataView(tail.buffer);
+  const tailBase = dataEnd - (dataBytes & 1); // tail[0] is the pad byte when there is one
+  for (let p = 1; p < nPages; p++) {
+    const ifdAt = dataEnd + (p - 1) * otherIfd.size;
+    const next = p + 1 < nPages ? ifdAt + otherIfd.size : 0;
+    otherIfd.write(tailView, tail, ifdAt - tailBase, tailBase, next, offsetsOf(p), countsOf(p));
   }
-  return out;
+  // The parts in file order; strips of uncompressed data are views of the caller's array (no copy).
+  return [head, ...strips, tail];
+}
+
+function align16(n: number): number {
+  return Math.ceil(n / 16) * 16;
 }
 
 interface Entry {
@@ -220,7 +233,8 @@ function buildIfd(entries: Entry[], stripsPerPage: number) {
   const size = head + extra;
   return {
     size,
-    write(dv: DataView, out: Uint8Array, at: number, next: number, offsets: number[], counts: number[]) {
+    /** Write at `at` inside `out`, whose first byte sits at file offset `base`. */
+    write(dv: DataView, out: Uint8Array, at: number, base: number, next: number, offsets: number[], counts: number[]) {
       dv.setUint16(at, encoded.length, true);
       encoded.forEach((e, i) => {
         const ent = at + 2 + 12 * i;
@@ -231,7 +245,7 @@ function buildIfd(entries: Entry[], stripsPerPage: number) {
         let vAt = ent + 8;
         if (extraAt[i] >= 0) {
           vAt = at + head + extraAt[i];
-          dv.setUint32(ent + 8, vAt, true);
+          dv.setUint32(ent + 8, base + vAt, true);
         }
         if (e.bytes) out.set(e.bytes, vAt);
         else if (e.type === FieldType.SHORT) values!.forEach((v, k) => dv.setUint16(vAt + 2 * k, v, true));

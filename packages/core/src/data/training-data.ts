@@ -29,7 +29,8 @@ export interface TrainingData {
   readonly validationSteps: number;
   batch(epoch: number, step: number): Promise<Batch>;
   validationBatch(index: number): Promise<Batch>;
-  validation(): AsyncIterable<Batch>;
+  /** Absent when there is no validation data (the trainer then monitors the training loss). */
+  validation?(): AsyncIterable<Batch>;
 }
 
 /** Lifecycle hooks the batch builder calls (a run's kernel hooks, or none outside a run). */
@@ -103,6 +104,12 @@ export class BatchBuilder implements TrainingData {
       for (const origin of cartesian(starts)) this.validationPatches.push({ index, origin });
     });
     this.validationSteps = Math.ceil(this.validationPatches.length / this.batchSize);
+    if (this.validationSteps > 0) {
+      const self = this;
+      this.validation = async function* () {
+        for (let i = 0; i < self.validationSteps; i++) yield await self.validationBatch(i);
+      };
+    }
   }
 
 
@@ -148,9 +155,8 @@ export class BatchBuilder implements TrainingData {
     return this.stack(samples);
   }
 
-  async *validation(): AsyncIterable<Batch> {
-    for (let i = 0; i < this.validationSteps; i++) yield await this.validationBatch(i);
-  }
+  /** Every validation batch, in the same order each time; undefined without validation data. */
+  readonly validation?: () => AsyncIterable<Batch>;
 
   /** A normalized patch of an example (and its label). */
   private cut(example: LoadedExample, origin: number[]): Sample {

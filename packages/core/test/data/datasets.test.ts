@@ -195,6 +195,17 @@ describe('datasets', () => {
     expect(v.x.shape).toEqual([1, 8, 8, 1]);
     // numpy reflect: row 5 of the patch mirrors row 3 of the image (edge row 4 not repeated).
     for (let x = 0; x < 7; x++) expect(v.x.data[5 * 8 + x]).toBe(v.x.data[3 * 8 + x]);
+    let n = 0;
+    for await (const batch of d.training.validation!()) n += batch.x.shape[0];
+    expect(n).toBe(1);
+  });
+
+  test('a single training image and no validation folder: training runs without validation', async () => {
+    const root = semanticFolder(1);
+    const d = await prepareData({ config: config({ problem: { type: 'semantic' }, data: { train: { images: path.join(root, 'images'), labels: path.join(root, 'labels') } } }) });
+    expect(d.split.validation.source).toBe('none');
+    expect(d.training.validation).toBeUndefined();
+    expect(d.training.validationSteps).toBe(0);
   });
 
   test('classification: a folder per class, stratified seeded split, one-hot targets', async () => {

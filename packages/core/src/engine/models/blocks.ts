@@ -35,7 +35,7 @@ export function squeezeExcite(f: LayerFactory, x: Node, name: string, ratio = 4)
   let s = f.globalPool(x, `${name}_squeeze`, true);
   s = f.act(f.conv(s, `${name}_reduce`, Math.max(1, Math.floor(channels / ratio)), 1), `${name}_reduce_act`, 'relu');
   s = f.act(f.conv(s, `${name}_expand`, channels, 1), `${name}_gate`, 'sigmoid');
-  return f.multiply([x, s], `${name}_scale`);
+  return f.scale(x, s, `${name}_scale`);
 }
 
 /**
@@ -49,5 +49,5 @@ export function attentionGate(f: LayerFactory, x: Node, g: Node, name: string): 
   const phi = f.conv(g, `${name}_phi`, inter, 1, true);
   const joint = f.act(f.add([theta, phi], `${name}_sum`), `${name}_relu`, 'relu');
   const psi = f.act(f.conv(joint, `${name}_psi`, 1, 1), `${name}_sigmoid`, 'sigmoid');
-  return f.multiply([x, psi], `${name}_gated`);
+  return f.scale(x, psi, `${name}_gated`);
 }

@@ -5,6 +5,7 @@ import { loadTf } from '../../run/start-run';
 import { buildClassifier } from './classifiers';
 import { LayerFactory } from './layer-factory';
 import { DEFAULT_MODEL_OPTIONS, isClassifier, modelOptionProblems, type ModelOptions } from './model-options';
+import { rememberModelOptions } from './model-registry';
 import { buildUNet } from './unet';
 
 export type ModelSpec = Partial<ModelOptions> & Pick<ModelOptions, 'ndim' | 'inputChannels' | 'outputChannels' | 'outputActivation'>;
@@ -24,5 +25,7 @@ export function buildModel(spec: ModelSpec, tf: Tf = loadTf()): LayersModel {
   const problems = modelOptionProblems(options);
   if (problems.length) throw new ConfigError(problems, 'the model options');
   const factory = new LayerFactory(tf, options);
-  return isClassifier(options.architecture) ? buildClassifier(factory) : buildUNet(factory);
+  const model = isClassifier(options.architecture) ? buildClassifier(factory) : buildUNet(factory);
+  rememberModelOptions(model, options);
+  return model;
 }

@@ -85,12 +85,13 @@ export class LayerFactory {
     return this.tf.layers.add({ name: this.name(name) }).apply(xs) as Node;
   }
 
-  multiply(xs: Node[], name: string): Node {
-    return this.tf.layers.multiply({ name: this.name(name) }).apply(xs) as Node;
+  /** `x` times a gate broadcast over space or over channels. */
+  scale(x: Node, gate: Node, name: string): Node {
+    return new this.layers.Scale({ name: this.name(name) }).apply([x, gate]) as Node;
   }
 
   concat(xs: Node[], name: string): Node {
-    return this.tf.layers.concatenate({ name: this.name(name), axis: -1 }).apply(xs) as Node;
+    return new this.layers.Concat({ name: this.name(name) }).apply(xs) as Node;
   }
 
   dense(x: Node, name: string, units: number, activation: HeadActivation): Node {

@@ -1,7 +1,7 @@
 import type { serialization, Tensor } from '@tensorflow/tfjs';
 import { loadTf } from '../../../run/start-run';
 import { deriveSeed } from '../../random/seeded-random';
-import { convNd, globalAvgPoolNd, maxPoolNd, upConvNd, upsampleNd } from './nd-ops';
+import { addBias, channelsView, concatChannels, convNd, globalAvgPoolNd, maxPoolNd, scaleBy, upConvNd, upsampleNd } from './nd-ops';
 
 /**
  * biaflow's own layers. They exist because tfjs-layers lacks them in 3D (batch norm of rank 5,
@@ -106,7 +106,8 @@ export class Conv extends Base {
 /**
  * Batch normalization over every axis but the channels, any rank. Written with elementwise ops
  * because tfjs's fused batch norm has no gradient beyond rank 4. Moving statistics update in
- * training calls, Keras-style (`moving = moving·momentum + batch·(1 − momentum)`).
+ * training calls, Keras-style (`moving = moving·momentum + batch·(1 − momentum)`), momentum 0.9 by
+ * default (PyTorch's, which BiaPy uses) so that short trainings end with usable statistics.
  */
 export class BatchNorm extends Base {
   static className = 'BiaflowBatchNorm';
@@ -119,7 +120,7 @@ export class BatchNorm extends Base {
 
   constructor(args: BatchNormArgs = {}) {
     super(args as never);
-    this.momentum = args.momentum ?? 0.99;
+    this.momentum = args.momentum ?? 0.9;
     this.epsilon = args.epsilon ?? 1e-3;
   }
 
@@ -139,11 +140,12 @@ export class BatchNorm extends Base {
 
   override call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor {
     return tf.tidy(() => {
-      const x = first(inputs);
+      const input = first(inputs);
+      const x = channelsView(tf, input);
       let mean: Tensor;
       let variance: Tensor;
       if (kwargs.training === true) {
-        ({ mean, variance } = tf.moments(x, Array.from({ length: x.rank - 1 }, (_, i) => i)));
+        ({ mean, variance } = tf.moments(x, 0));
         const m = this.momentum;
         this.movingMean!.write(tf.add(tf.mul(this.movingMean!.read(), m), tf.mul(mean, 1 - m)));
         this.movingVariance!.write(tf.add(tf.mul(this.movingVariance!.read(), m), tf.mul(variance, 1 - m)));
@@ -152,7 +154,7 @@ export class BatchNorm extends Base {
         variance = this.movingVariance!.read();
       }
       const scale = tf.mul(tf.rsqrt(tf.add(variance, this.epsilon)), this.gamma!.read());
-      return tf.add(tf.mul(tf.sub(x, mean), scale), this.beta!.read());
+      return tf.reshape(tf.add(tf.mul(tf.sub(x, mean), scale), this.beta!.read()), input.shape);
     });
   }
 
@@ -318,5 +320,44 @@ export class Dropout extends Base {
   }
 }
 
-export const LAYER_CLASSES = { Conv, BatchNorm, MaxPool, UpConv, Upsample, GlobalAvgPool, Dropout };
+/** Concatenation along the channel axis. */
+export class Concat extends Base {
+  static className = 'BiaflowConcat';
+
+  constructor(args: LayerArgs = {}) {
+    super(args as never);
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const shapes = inputShape as Shape[];
+    const out = shapes[0].slice();
+    const last = out.length - 1;
+    out[last] = shapes.some((s) => s[last] === null) ? null : shapes.reduce((a, s) => a + (s[last] as number), 0);
+    return out;
+  }
+
+  override call(inputs: Tensor | Tensor[]): Tensor {
+    return tf.tidy(() => concatChannels(tf, inputs as Tensor[]));
+  }
+}
+
+/** Features times a gate that broadcasts over space (per-channel weights) or over channels (per-pixel weights). */
+export class Scale extends Base {
+  static className = 'BiaflowScale';
+
+  constructor(args: LayerArgs = {}) {
+    super(args as never);
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    return (inputShape as Shape[])[0];
+  }
+
+  override call(inputs: Tensor | Tensor[]): Tensor {
+    const [x, gate] = inputs as Tensor[];
+    return tf.tidy(() => scaleBy(tf, x, gate));
+  }
+}
+
+export const LAYER_CLASSES = { Conv, BatchNorm, MaxPool, UpConv, Upsample, GlobalAvgPool, Dropout, Concat, Scale };
 for (const cls of Object.values(LAYER_CLASSES)) tf.serialization.registerClass(cls as never);

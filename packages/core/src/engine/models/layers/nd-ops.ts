@@ -10,7 +10,9 @@ import type { Tf } from '../../../kernel/run-context';
  * maxima on volumes larger than a few voxels, and Conv3D runs ~10x slower than the same
  * convolution as a sum of XNNPACK 2D convolutions. Its 2D MaxPoolGrad is wrong too (a window
  * whose maximum is negative passes no gradient), so 2D max pooling on wasm gets its gradient from
- * `maxPool2d` below. On other backends the native 3D kernels are used;
+ * `maxPool2d` below. Reductions, slices and splits of rank-5 tensors are also very slow on wasm
+ * (a channel sum of a [2,16,32,32,16] tensor: 136 ms, against 3 ms as [N, C]), so the layers do
+ * their per-channel work on `[N, C]` views (`channelsView`). On other backends the native 3D kernels are used;
  * both paths compute the same function with the same weights, so a model trained on one backend
  * predicts on the other.
  */
@@ -66,8 +68,10 @@ function maxPool2d(tf: Tf, x: Tensor, factors: number[]): Tensor {
         const [b, h, w, c] = xs.shape as number[];
         const [ho, wo] = [ys.shape[1] as number, ys.shape[2] as number];
         const covered = ho * f[0] !== h || wo * f[1] !== w ? tf.slice(xs, [0, 0, 0, 0], [b, ho * f[0], wo * f[1], c]) : xs;
-        const mask = tf.cast(tf.equal(covered, upsampleNd(tf, ys, f)), 'float32');
-        let dx = tf.mul(mask, upsampleNd(tf, dy, f));
+        // Forward-only nearest upsampling (integer factors: source index = floor(i / f), exact).
+        const up = (t: Tensor) => tf.image.resizeNearestNeighbor(t as never, [ho * f[0], wo * f[1]]);
+        const mask = tf.cast(tf.equal(covered, up(ys)), 'float32');
+        let dx = tf.mul(mask, up(dy));
         if (covered !== xs) dx = tf.pad(dx, [[0, 0], [0, h - ho * f[0]], [0, w - wo * f[1]], [0, 0]]);
         return dx;
       },
@@ -126,9 +130,11 @@ function depthToSpace(tf: Tf, y: Tensor, lead: number[], f: number[], c: number)
     const t = tf.reshape(y, [b * h, w, f[0], f[1] * c]);
     return tf.reshape(tf.transpose(t, [0, 2, 1, 3]), [b, h * f[0], w * f[1], c]);
   }
+  // Two rank-4 transposes (wasm's rank-6 transpose is slow): (b,d,h,w,i,j,k,c) → (b,d,i,h,w,j,k,c) → (b,d,i,h,j,w,k,c).
   const [b, d, h, w] = lead;
-  const t = tf.reshape(y, [b * d, h, w, f[0], f[1], f[2] * c]);
-  return tf.reshape(tf.transpose(t, [0, 3, 1, 4, 2, 5]), [b, d * f[0], h * f[1], w * f[2], c]);
+  const t1 = tf.transpose(tf.reshape(y, [b * d, h * w, f[0], f[1] * f[2] * c]), [0, 2, 1, 3]);
+  const t2 = tf.transpose(tf.reshape(t1, [b * d * f[0] * h, w, f[1], f[2] * c]), [0, 2, 1, 3]);
+  return tf.reshape(t2, [b, d * f[0], h * f[1], w * f[2], c]);
 }
 
 /** Nearest-neighbour upsampling by integer factors, one axis at a time (rank-4 tiles have gradients everywhere). */
@@ -151,6 +157,40 @@ export function upsampleNd(tf: Tf, x: Tensor, factors: number[]): Tensor {
 
 /** Mean over the spatial axes; `[B, C]`, or `[B, 1, …, 1, C]` with `keepDims`. */
 export function globalAvgPoolNd(tf: Tf, x: Tensor, keepDims: boolean): Tensor {
-  const axes = Array.from({ length: x.rank - 2 }, (_, i) => i + 1);
-  return tf.mean(x, axes, keepDims);
+  const b = x.shape[0] as number;
+  const c = x.shape[x.rank - 1] as number;
+  const mean = tf.mean(tf.reshape(x, [b, -1, c]), 1);
+  return keepDims ? tf.reshape(mean, [b, ...Array<number>(x.rank - 2).fill(1), c]) : mean;
+}
+
+/** `x` as `[N, C]` (every axis but the channels flattened): the layout per-channel work is fast in. */
+export function channelsView(tf: Tf, x: Tensor): Tensor {
+  return tf.reshape(x, [-1, x.shape[x.rank - 1] as number]);
+}
+
+/** `x + bias` (bias `[C]`), computed on the `[N, C]` view so its gradient is a rank-2 sum. */
+export function addBias(tf: Tf, x: Tensor, bias: Tensor): Tensor {
+  return tf.reshape(tf.add(channelsView(tf, x), bias), x.shape);
+}
+
+/** Concatenate along channels, on `[N, C]` views so the gradient splits a rank-2 tensor. */
+export function concatChannels(tf: Tf, xs: Tensor[]): Tensor {
+  const out = tf.concat(xs.map((x) => channelsView(tf, x)), 1);
+  const shape = xs[0].shape.slice();
+  shape[shape.length - 1] = out.shape[1] as number;
+  return tf.reshape(out, shape);
+}
+
+/**
+ * `x · gate` where the gate broadcasts: one value per channel and image (`[B, 1, …, 1, C]`,
+ * squeeze-and-excitation) or one per pixel (`[B, …spatial, 1]`, attention), on rank-3 / rank-2 views.
+ */
+export function scaleBy(tf: Tf, x: Tensor, gate: Tensor): Tensor {
+  const c = x.shape[x.rank - 1] as number;
+  const b = x.shape[0] as number;
+  if (gate.shape.slice(1, -1).every((v) => v === 1)) {
+    return tf.reshape(tf.mul(tf.reshape(x, [b, -1, c]), tf.reshape(gate, [b, 1, -1])), x.shape);
+  }
+  if (gate.shape[gate.rank - 1] === 1) return tf.reshape(tf.mul(channelsView(tf, x), tf.reshape(gate, [-1, 1])), x.shape);
+  return tf.mul(x, gate);
 }

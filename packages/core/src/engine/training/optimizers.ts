@@ -44,7 +44,8 @@ export class Optimizer {
     const slotNames = spec.type === 'sgd' ? ((spec.momentum ?? 0) > 0 ? ['momentum'] : []) : ['m', 'v'];
     for (const w of weights) {
       const vars = slotNames.map((s) => {
-        const variable = tf.variable(tf.zerosLike(w.variable), false);
+        // Variables outlive the tidy; the zeros they start from do not.
+        const variable = tf.tidy(() => tf.variable(tf.zerosLike(w.variable), false));
         this.slots.push({ name: `${w.name}/${s}`, variable });
         return variable;
       });

@@ -1,0 +1,44 @@
+import { trainModel } from '@biaflow/core';
+import { blobs, testConfig, testRun, tf, useWasm } from './helpers';
+
+beforeAll(useWasm);
+
+const head = { outputChannels: 1, outputActivation: 'sigmoid' as const };
+
+describe('the training loop', () => {
+  const spatial = [32, 32];
+  const tiny = (seed: number, extra: Record<string, unknown> = {}) =>
+    testConfig(
+      {
+        system: { backend: 'wasm', seed },
+        model: { feature_maps: [4, 8], dropout: 0.1 },
+        train: { epochs: 5, steps_per_epoch: 3, batch_size: 2, lr: 0.005, patience: 0, ...extra },
+      },
+      spatial,
+    );
+  const data = (seed: number) => blobs.blobData({ seed, spatial, train: 6, val: 2, batchSize: 2 });
+
+  test('memory is flat: as many tensors after epoch 5 as after epoch 1, and none left after training', async () => {
+    const before = tf.memory().numTensors;
+    const counts: number[] = [];
+    const out = await trainModel({ run: testRun(tiny(2)), data: data(2), head, onEpochEnd: () => void counts.push(tf.memory().numTensors) });
+    expect(counts).toHaveLength(5);
+    expect(counts[4]).toBe(counts[0]);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(out.history).toHaveLength(5);
+  });
+
+  test('seeded runs give the same losses; another seed gives others', async () => {
+    const losses = async (seed: number) => (await trainModel({ run: testRun(tiny(seed)), data: data(seed), head })).history.map((h) => [h.loss, h.val_loss]);
+    const a = await losses(3);
+    expect(await losses(3)).toEqual(a);
+    expect((await losses(4))[0][0]).not.toBe(a[0][0]);
+  });
+
+  test('early stopping ends the run after `patience` epochs without improvement', async () => {
+    // A learning rate of ~0 cannot improve the validation loss after the first epoch.
+    const out = await trainModel({ run: testRun(tiny(5, { lr: 1e-12, patience: 2, epochs: 20 })), data: data(5), head });
+    expect(out.stopReason).toBe('early_stopping');
+    expect(out.epochs).toBe(3);
+  });
+});

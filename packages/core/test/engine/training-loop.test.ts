@@ -1,4 +1,4 @@
-import { trainModel } from '@biaflow/core';
+import { InMemoryTrainingData, trainModel } from '@biaflow/core';
 import { blobs, testConfig, testRun, tf, useWasm } from './helpers';
 
 beforeAll(useWasm);
@@ -40,5 +40,38 @@ describe('the training loop', () => {
     const out = await trainModel({ run: testRun(tiny(5, { lr: 1e-12, patience: 2, epochs: 20 })), data: data(5), head });
     expect(out.stopReason).toBe('early_stopping');
     expect(out.epochs).toBe(3);
+  });
+
+  test('model.load starts from a saved bundle: fine-tuning begins where the first run ended', async () => {
+    const first = await trainModel({ run: testRun(tiny(6, { epochs: 4 })), data: data(6), head });
+    const fresh = await trainModel({ run: testRun(tiny(6, { epochs: 1 })), data: data(6), head });
+    const config = tiny(6, { epochs: 1 });
+    config.model.load = first.modelDir;
+    const tuned = await trainModel({ run: testRun(config), data: data(6), head });
+    expect(tuned.history[0].loss).toBeLessThan(fresh.history[0].loss);
+    expect(tuned.history[0].loss).toBeLessThan(first.history[0].loss);
+  });
+
+  test('a classifier (simple_cnn) learns to tell blob images from noise; val_accuracy is reported', async () => {
+    // Class 0: many blobs on noise; class 1: noise only (same background level).
+    const sample = (i: number) => {
+      const blob = i % 2 === 0;
+      const s = blobs.blobSample(8, i, [32, 32], blob ? { blobs: [4, 8], radius: [4, 8] } : { blobs: [0, 0] });
+      return { image: s.image, target: { data: Float32Array.from(blob ? [1, 0] : [0, 1]), shape: [2] } };
+    };
+    const data = new InMemoryTrainingData({
+      train: Array.from({ length: 32 }, (_, i) => sample(i)),
+      validation: Array.from({ length: 8 }, (_, i) => sample(1000 + i)),
+      batchSize: 4,
+      seed: 8,
+    });
+    const config = testConfig(
+      { problem: { type: 'classification' }, system: { backend: 'wasm', seed: 8 }, model: { architecture: 'simple_cnn', feature_maps: [4, 8] }, train: { epochs: 8, lr: 0.003, patience: 0 } },
+      [32, 32],
+    );
+    const out = await trainModel({ run: testRun(config), data, head: { outputChannels: 2, outputActivation: 'softmax' } });
+    const last = out.history[out.history.length - 1];
+    expect(last.loss).toBeLessThan(out.history[0].loss);
+    expect(last.val_accuracy).toBeGreaterThanOrEqual(7 / 8);
   });
 });

@@ -32,7 +32,7 @@ import { Optimizer } from './optimizers';
 import type { Batch, TrainingData } from './training-data';
 
 /** What the trainer uses of a run (a `RunContext` has it all). */
-export type TrainingRun = Pick<RunContext, 'config' | 'runDir' | 'logger' | 'tf' | 'resume'> & { backend?: string };
+export type TrainingRun = Pick<RunContext, 'config' | 'runDir' | 'logger' | 'tf' | 'resume'>;
 
 export interface TrainRequest {
   run: TrainingRun;

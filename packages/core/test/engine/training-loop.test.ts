@@ -74,4 +74,14 @@ describe('the training loop', () => {
     expect(last.loss).toBeLessThan(out.history[0].loss);
     expect(last.val_accuracy).toBeGreaterThanOrEqual(7 / 8);
   });
+
+  test('a diverging run stops with an error naming train.lr, and frees its tensors', async () => {
+    const before = tf.memory().numTensors;
+    const config = tiny(9, { optimizer: 'sgd', lr: 1e6, momentum: 0, loss: { type: 'mse' } });
+    config.model.normalization = 'none';
+    const run = trainModel({ run: testRun(config), data: data(9), head: { outputChannels: 1, outputActivation: 'linear' } });
+    await expect(run).rejects.toThrow(/training diverged: the loss is (NaN|Infinity) at epoch 1/);
+    await expect(run).rejects.toMatchObject({ hint: expect.stringContaining('train.lr') });
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });

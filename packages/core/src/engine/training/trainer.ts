@@ -191,159 +191,169 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
     }
     checkBatch(first, options, 'training data');
   }
-  const classifier = isClassifier(options.architecture);
-  const weights = model.trainableWeights.map((w) => ({ name: w.originalName, variable: w.read() as Variable }));
-  const variables = weights.map((w) => w.variable);
-  logger.info(
-    { event: 'model', architecture: options.architecture, feature_maps: options.featureMaps, parameters: model.countParams(), steps_per_epoch: stepsPerEpoch },
-    `${options.ndim}D ${options.architecture} [${options.featureMaps}], ${model.countParams()} parameters, ${stepsPerEpoch} steps per epoch`,
-  );
+  // The model and the optimizer hold tensors: free them however training ends.
+  let optimizer: Optimizer | undefined;
+  const sessionStart = Date.now();
+  let stopReason: string;
+  let state: TrainingState;
+  let early: EarlyStopping;
+  try {
+    const classifier = isClassifier(options.architecture);
+    const weights = model.trainableWeights.map((w) => ({ name: w.originalName, variable: w.read() as Variable }));
+    const variables = weights.map((w) => w.variable);
+    logger.info(
+      { event: 'model', architecture: options.architecture, feature_maps: options.featureMaps, parameters: model.countParams(), steps_per_epoch: stepsPerEpoch },
+      `${options.ndim}D ${options.architecture} [${options.featureMaps}], ${model.countParams()} parameters, ${stepsPerEpoch} steps per epoch`,
+    );
 
-  const optimizer = new Optimizer(tf, { type: cfg.optimizer, momentum: cfg.momentum, weightDecay: cfg.weight_decay }, weights);
-  const ls = cfg.lr_schedule;
-  const schedule = new LrSchedule({ type: ls.type, factor: ls.factor, patience: ls.patience, minLr: ls.min_lr, warmupEpochs: ls.warmup_epochs }, cfg.lr, stepsPerEpoch, cfg.epochs);
-  const early = new EarlyStopping(cfg.patience);
-  const loss = makeLoss(tf, lossSpec(config, head, request.defaultLoss), options.outputChannels, options.outputActivation);
-  const metrics = request.metrics ?? defaultMetrics(options.outputActivation, classifier);
+    const opt = new Optimizer(tf, { type: cfg.optimizer, momentum: cfg.momentum, weightDecay: cfg.weight_decay }, weights);
+    optimizer = opt;
+    const ls = cfg.lr_schedule;
+    const schedule = new LrSchedule({ type: ls.type, factor: ls.factor, patience: ls.patience, minLr: ls.min_lr, warmupEpochs: ls.warmup_epochs }, cfg.lr, stepsPerEpoch, cfg.epochs);
+    early = new EarlyStopping(cfg.patience);
+    const loss = makeLoss(tf, lossSpec(config, head, request.defaultLoss), options.outputChannels, options.outputActivation);
+    const metrics = request.metrics ?? defaultMetrics(options.outputActivation, classifier);
 
-  const state: TrainingState = resumed ?? {
-    format_version: TRAINING_STATE_VERSION,
-    epoch: 0,
-    global_step: 0,
-    steps_per_epoch: stepsPerEpoch,
-    seed,
-    finished: false,
-    stop_reason: null,
-    lr_schedule: schedule.save(),
-    early_stopping: early.save(),
-    history: [],
-    elapsed_s: 0,
-  };
-  if (resumed) {
-    await restoreOptimizer(tf, lastDir, optimizer);
-    schedule.restore(resumed.lr_schedule);
-    early.restore(resumed.early_stopping);
-    if (resumed.steps_per_epoch !== stepsPerEpoch) {
-      throw new ConfigError([{ path: 'train.steps_per_epoch', message: `the resumed run used ${resumed.steps_per_epoch} steps per epoch, now ${stepsPerEpoch}: resume with the same data and settings` }]);
+    state = resumed ?? {
+      format_version: TRAINING_STATE_VERSION,
+      epoch: 0,
+      global_step: 0,
+      steps_per_epoch: stepsPerEpoch,
+      seed,
+      finished: false,
+      stop_reason: null,
+      lr_schedule: schedule.save(),
+      early_stopping: early.save(),
+      history: [],
+      elapsed_s: 0,
+    };
+    if (resumed) {
+      await restoreOptimizer(tf, lastDir, opt);
+      schedule.restore(resumed.lr_schedule);
+      early.restore(resumed.early_stopping);
+      if (resumed.steps_per_epoch !== stepsPerEpoch) {
+        throw new ConfigError([{ path: 'train.steps_per_epoch', message: `the resumed run used ${resumed.steps_per_epoch} steps per epoch, now ${stepsPerEpoch}: resume with the same data and settings` }]);
+      }
     }
-  }
 
-  const meta = (training: Record<string, unknown>) =>
-    bundleMeta(model, {
-      ...request.bundle,
-      options,
-      problem: request.bundle?.problem ?? config.problem.type,
-      patchSize: request.bundle?.patchSize ?? config.data.patch_size ?? null,
-      config,
-      training,
+    const meta = (training: Record<string, unknown>) =>
+      bundleMeta(model, {
+        ...request.bundle,
+        options,
+        problem: request.bundle?.problem ?? config.problem.type,
+        patchSize: request.bundle?.patchSize ?? config.data.patch_size ?? null,
+        config,
+        training,
+      });
+
+    // How many sums each metric adds per batch (asked once, on a one-pixel input).
+    const metricWidths = tf.tidy(() => {
+      const probe = tf.zeros(classifier ? [1, options.outputChannels] : [1, ...Array<number>(options.ndim).fill(1), options.outputChannels]);
+      return metrics.map((m) => m.sums(tf, probe, probe).length);
     });
 
-  // How many sums each metric adds per batch (asked once, on a one-pixel input).
-  const metricWidths = tf.tidy(() => {
-    const probe = tf.zeros(classifier ? [1, options.outputChannels] : [1, ...Array<number>(options.ndim).fill(1), options.outputChannels]);
-    return metrics.map((m) => m.sums(tf, probe, probe).length);
-  });
-
-  /** Validation loss (mean over samples) and metrics (from sums pooled over all batches); null without validation data. */
-  const validate = async (): Promise<{ loss: number; metrics: Record<string, number | null> } | null> => {
-    if (!data.validation) return null;
-    let lossSum = 0;
-    let count = 0;
-    const totals = metricWidths.map((w) => Array<number>(w).fill(0));
-    for await (const batch of data.validation()) {
-      if (count === 0) checkBatch(batch, options, 'validation data');
-      const b = batch.x.shape[0];
-      const outs = tf.tidy(() => {
-        const x = tf.tensor(batch.x.data, batch.x.shape, 'float32');
-        const y = tf.tensor(batch.y.data, batch.y.shape, 'float32');
-        const p = model.apply(x, { training: false }) as Tensor;
-        return [loss(y, p), ...metrics.flatMap((m) => m.sums(tf, y, p))];
-      });
-      const values = await Promise.all(outs.map(async (t) => (await t.data())[0]));
-      tf.dispose(outs);
-      lossSum += values[0] * b;
-      count += b;
-      let at = 1;
-      totals.forEach((t) => {
-        for (let j = 0; j < t.length; j++) t[j] += values[at + j];
-        at += t.length;
-      });
-    }
-    if (count === 0) return null;
-    return { loss: lossSum / count, metrics: Object.fromEntries(metrics.map((m, i) => [`val_${m.name}`, m.value(totals[i])])) };
-  };
-
-  // --- The loop.
-  const sessionStart = Date.now();
-  const epochTimes: number[] = [];
-  let stopReason = state.stop_reason ?? 'epochs';
-  if (state.finished && state.stop_reason === 'epochs' && cfg.epochs > state.epoch) {
-    // Resumed with more epochs than the run had: carry on.
-    state.finished = false;
-    state.stop_reason = null;
-  }
-  if (state.finished) logger.info({ event: 'resume' }, `training had already finished (${stopReason}) after epoch ${state.epoch}`);
-  for (let epoch = state.epoch; !state.finished && epoch < cfg.epochs; epoch++) {
-    const t0 = Date.now();
-    let lossSum = 0;
-    let lr = schedule.lrAt(epoch, 0);
-    for (let step = 0; step < stepsPerEpoch; step++) {
-      const batch = await data.batch(epoch, step);
-      if (epoch === state.epoch && step === 0) checkBatch(batch, options, 'training data');
-      lr = schedule.lrAt(epoch, step);
-      setDropoutStep(model, state.global_step);
-      const value = tf.tidy(() => {
-        const x = tf.tensor(batch.x.data, batch.x.shape, 'float32');
-        const y = tf.tensor(batch.y.data, batch.y.shape, 'float32');
-        const { value: l, grads } = tf.variableGrads(() => loss(y, model.apply(x, { training: true }) as Tensor), variables);
-        optimizer.apply(variables.map((v) => grads[v.name]), lr);
-        return l;
-      }) as Scalar;
-      const stepLoss = (await value.data())[0];
-      value.dispose();
-      if (!Number.isFinite(stepLoss)) {
-        throw new BiaflowError(`training diverged: the loss is ${stepLoss} at epoch ${epoch + 1}, step ${step + 1}`, {
-          hint: `lower train.lr (now ${cfg.lr}), or check the data for NaN or extreme values`,
+    /** Validation loss (mean over samples) and metrics (from sums pooled over all batches); null without validation data. */
+    const validate = async (): Promise<{ loss: number; metrics: Record<string, number | null> } | null> => {
+      if (!data.validation) return null;
+      let lossSum = 0;
+      let count = 0;
+      const totals = metricWidths.map((w) => Array<number>(w).fill(0));
+      for await (const batch of data.validation()) {
+        if (count === 0) checkBatch(batch, options, 'validation data');
+        const b = batch.x.shape[0];
+        const outs = tf.tidy(() => {
+          const x = tf.tensor(batch.x.data, batch.x.shape, 'float32');
+          const y = tf.tensor(batch.y.data, batch.y.shape, 'float32');
+          const p = model.apply(x, { training: false }) as Tensor;
+          return [loss(y, p), ...metrics.flatMap((m) => m.sums(tf, y, p))];
+        });
+        const values = await Promise.all(outs.map(async (t) => (await t.data())[0]));
+        tf.dispose(outs);
+        lossSum += values[0] * b;
+        count += b;
+        let at = 1;
+        totals.forEach((t) => {
+          for (let j = 0; j < t.length; j++) t[j] += values[at + j];
+          at += t.length;
         });
       }
-      lossSum += stepLoss;
-      state.global_step += 1;
+      if (count === 0) return null;
+      return { loss: lossSum / count, metrics: Object.fromEntries(metrics.map((m, i) => [`val_${m.name}`, m.value(totals[i])])) };
+    };
+
+    // --- The loop.
+    const epochTimes: number[] = [];
+    stopReason = state.stop_reason ?? 'epochs';
+    if (state.finished && state.stop_reason === 'epochs' && cfg.epochs > state.epoch) {
+      // Resumed with more epochs than the run had: carry on.
+      state.finished = false;
+      state.stop_reason = null;
     }
-    const trainLoss = lossSum / stepsPerEpoch;
-    const val = await validate();
-    const monitored = val ? val.loss : trainLoss;
-    const { improved, stop } = early.update(epoch + 1, monitored);
-    schedule.endEpoch(monitored);
-    const seconds = (Date.now() - t0) / 1000;
-    epochTimes.push(seconds);
-    const record: EpochRecord = { epoch: epoch + 1, loss: trainLoss, val_loss: val ? val.loss : null, ...(val?.metrics ?? {}), lr, time_s: Math.round(seconds * 1000) / 1000 };
-    state.epoch = epoch + 1;
-    state.history.push(record);
-    state.lr_schedule = schedule.save();
-    state.early_stopping = early.save();
-    state.elapsed_s += seconds;
-    const lastEpoch = stop || epoch + 1 >= cfg.epochs;
-    if (lastEpoch) {
-      state.finished = true;
-      state.stop_reason = stopReason = stop ? 'early_stopping' : 'epochs';
+    if (state.finished) logger.info({ event: 'resume' }, `training had already finished (${stopReason}) after epoch ${state.epoch}`);
+    const firstEpoch = state.epoch;
+    for (let epoch = state.epoch; !state.finished && epoch < cfg.epochs; epoch++) {
+      const t0 = Date.now();
+      let lossSum = 0;
+      let lr = schedule.lrAt(epoch, 0);
+      for (let step = 0; step < stepsPerEpoch; step++) {
+        const batch = await data.batch(epoch, step);
+        if (epoch === firstEpoch && step === 0) checkBatch(batch, options, 'training data');
+        lr = schedule.lrAt(epoch, step);
+        setDropoutStep(model, state.global_step);
+        const value = tf.tidy(() => {
+          const x = tf.tensor(batch.x.data, batch.x.shape, 'float32');
+          const y = tf.tensor(batch.y.data, batch.y.shape, 'float32');
+          const { value: l, grads } = tf.variableGrads(() => loss(y, model.apply(x, { training: true }) as Tensor), variables);
+          opt.apply(variables.map((v) => grads[v.name]), lr);
+          return l;
+        }) as Scalar;
+        const stepLoss = (await value.data())[0];
+        value.dispose();
+        if (!Number.isFinite(stepLoss)) {
+          throw new BiaflowError(`training diverged: the loss is ${stepLoss} at epoch ${epoch + 1}, step ${step + 1}`, {
+            hint: `lower train.lr (now ${cfg.lr}), or check the data for NaN or extreme values`,
+          });
+        }
+        lossSum += stepLoss;
+        state.global_step += 1;
+      }
+      const trainLoss = lossSum / stepsPerEpoch;
+      const val = await validate();
+      const monitored = val ? val.loss : trainLoss;
+      const { improved, stop } = early.update(epoch + 1, monitored);
+      schedule.endEpoch(monitored);
+      const seconds = (Date.now() - t0) / 1000;
+      epochTimes.push(seconds);
+      const record: EpochRecord = { epoch: epoch + 1, loss: trainLoss, val_loss: val ? val.loss : null, ...(val?.metrics ?? {}), lr, time_s: Math.round(seconds * 1000) / 1000 };
+      state.epoch = epoch + 1;
+      state.history.push(record);
+      state.lr_schedule = schedule.save();
+      state.early_stopping = early.save();
+      state.elapsed_s += seconds;
+      const lastEpoch = stop || epoch + 1 >= cfg.epochs;
+      if (lastEpoch) {
+        state.finished = true;
+        state.stop_reason = stopReason = stop ? 'early_stopping' : 'epochs';
+      }
+      const training = { epochs: state.epoch, best_epoch: early.bestEpoch, best_loss: early.best, monitored: val ? 'val_loss' : 'loss', backend: tf.getBackend() };
+      // best before last: a kill between the two leaves a last that redoes this epoch and rewrites best identically.
+      if (improved) await writeCheckpoint(bestDir, { model, meta: meta(training), optimizer: opt, state });
+      if (lastEpoch || state.epoch % cfg.checkpoint_every === 0) await writeCheckpoint(lastDir, { model, meta: meta(training), optimizer: opt, state });
+      await writeFileAtomic(csvPath, toCsv(state.history));
+      const mean = epochTimes.reduce((a, v) => a + v, 0) / epochTimes.length;
+      const eta = lastEpoch ? 0 : mean * (cfg.epochs - state.epoch);
+      const extras = Object.entries(val?.metrics ?? {}).map(([k, v]) => ` ${k} ${fmt(v)}`).join('');
+      logger.info(
+        { event: 'epoch', ...record, eta_s: Math.round(eta), improved },
+        `epoch ${state.epoch}/${cfg.epochs} loss ${fmt(trainLoss)} val_loss ${fmt(val?.loss)}${extras} lr ${lr.toExponential(2)} ${seconds.toFixed(1)}s ETA ${duration(eta)}${improved ? ' *' : ''}`,
+      );
+      await request.onEpochEnd?.(record, state);
+      if (stop) logger.info({ event: 'early-stopping', epoch: state.epoch, best_epoch: early.bestEpoch }, `early stopping: no improvement for ${cfg.patience} epochs (best epoch ${early.bestEpoch})`);
     }
-    const training = { epochs: state.epoch, best_epoch: early.bestEpoch, best_loss: early.best, monitored: val ? 'val_loss' : 'loss', backend: tf.getBackend() };
-    // best before last: a kill between the two leaves a last that redoes this epoch and rewrites best identically.
-    if (improved) await writeCheckpoint(bestDir, { model, meta: meta(training), optimizer, state });
-    if (lastEpoch || state.epoch % cfg.checkpoint_every === 0) await writeCheckpoint(lastDir, { model, meta: meta(training), optimizer, state });
-    await writeFileAtomic(csvPath, toCsv(state.history));
-    const mean = epochTimes.reduce((a, v) => a + v, 0) / epochTimes.length;
-    const eta = lastEpoch ? 0 : mean * (cfg.epochs - state.epoch);
-    const extras = Object.entries(val?.metrics ?? {}).map(([k, v]) => ` ${k} ${fmt(v)}`).join('');
-    logger.info(
-      { event: 'epoch', ...record, eta_s: Math.round(eta), improved },
-      `epoch ${state.epoch}/${cfg.epochs} loss ${fmt(trainLoss)} val_loss ${fmt(val?.loss)}${extras} lr ${lr.toExponential(2)} ${seconds.toFixed(1)}s ETA ${duration(eta)}${improved ? ' *' : ''}`,
-    );
-    await request.onEpochEnd?.(record, state);
-    if (stop) logger.info({ event: 'early-stopping', epoch: state.epoch, best_epoch: early.bestEpoch }, `early stopping: no improvement for ${cfg.patience} epochs (best epoch ${early.bestEpoch})`);
+  } finally {
+    optimizer?.dispose();
+    model.dispose();
   }
-  optimizer.dispose();
-  model.dispose();
 
   // --- The model bundle of the run: the best checkpoint's network (the last one's when none is better).
   const source = isCompleteCheckpoint(bestDir) ? bestDir : lastDir;

@@ -1,14 +1,15 @@
-import { ARCHITECTURES, buildModel, isClassifier, setDropoutStep, sizeDivisor, customLayers, type Architecture } from '@biaflow/core';
+import { ACTIVATIONS, ARCHITECTURES, buildModel, isClassifier, setDropoutStep, sizeDivisor, customLayers, type Architecture } from '@biaflow/core';
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { maxRelDiff, tf, useWasm } from './helpers';
 
 beforeAll(useWasm);
 
 /** Output and the gradients of a loss w.r.t. every weight, on one backend. */
-async function forwardAndGrads(backend: string, arch: Architecture, ndim: 2 | 3) {
+async function forwardAndGrads(backend: string, arch: Architecture, ndim: 2 | 3, activation: (typeof ACTIVATIONS)[number] = 'elu') {
   await tf.setBackend(backend);
   const classifier = isClassifier(arch);
   const model = buildModel({
+    activation,
     architecture: arch,
     ndim,
     inputChannels: 2,
@@ -42,6 +43,16 @@ describe.each(ARCHITECTURES.flatMap((a) => [[a, 2] as const, [a, 3] as const]))(
     expect(wasm.shape).toEqual(isClassifier(arch) ? [2, 3] : [2, ...spatial, 3]);
     expect(maxRelDiff(wasm.y, cpu.y)).toBeLessThan(1e-5);
     expect(wasm.grads.length).toBeGreaterThan(4);
+    for (let i = 0; i < cpu.grads.length; i++) expect(maxRelDiff(wasm.grads[i], cpu.grads[i])).toBeLessThan(1e-3);
+  });
+});
+
+describe.each(ACTIVATIONS.filter((a) => a !== 'elu'))('activation %s', (activation) => {
+  test('trains on wasm: gradients match the cpu backend', async () => {
+    const cpu = await forwardAndGrads('cpu', 'unet', 2, activation);
+    const wasm = await forwardAndGrads('wasm', 'unet', 2, activation);
+    await tf.setBackend('wasm');
+    expect(maxRelDiff(wasm.y, cpu.y)).toBeLessThan(1e-5);
     for (let i = 0; i < cpu.grads.length; i++) expect(maxRelDiff(wasm.grads[i], cpu.grads[i])).toBeLessThan(1e-3);
   });
 });

@@ -1,6 +1,7 @@
 import type { serialization, Tensor } from '@tensorflow/tfjs';
 import { loadTf } from '../../../run/start-run';
 import { deriveSeed } from '../../random/seeded-random';
+import { batchNormTraining } from './channel-ops';
 import { addBias, channelsView, concatChannels, convNd, globalAvgPoolNd, maxPoolNd, scaleBy, upConvNd, upsampleNd } from './nd-ops';
 
 /**
@@ -104,8 +105,8 @@ export class Conv extends Base {
 }
 
 /**
- * Batch normalization over every axis but the channels, any rank. Written with elementwise ops
- * because tfjs's fused batch norm has no gradient beyond rank 4. Moving statistics update in
+ * Batch normalization over every axis but the channels, any rank (tfjs's own has no gradient
+ * beyond rank 4), on the `[N, C]` view with a hand-written gradient (channel-ops.ts). Moving statistics update in
  * training calls, Keras-style (`moving = moving·momentum + batch·(1 − momentum)`), momentum 0.9 by
  * default (PyTorch's, which BiaPy uses) so that short trainings end with usable statistics.
  */
@@ -142,19 +143,16 @@ export class BatchNorm extends Base {
     return tf.tidy(() => {
       const input = first(inputs);
       const x = channelsView(tf, input);
-      let mean: Tensor;
-      let variance: Tensor;
       if (kwargs.training === true) {
-        ({ mean, variance } = tf.moments(x, 0));
+        const { y, mean, variance } = batchNormTraining(tf, x, this.gamma!.read(), this.beta!.read(), this.epsilon);
         const m = this.momentum;
         this.movingMean!.write(tf.add(tf.mul(this.movingMean!.read(), m), tf.mul(mean, 1 - m)));
         this.movingVariance!.write(tf.add(tf.mul(this.movingVariance!.read(), m), tf.mul(variance, 1 - m)));
-      } else {
-        mean = this.movingMean!.read();
-        variance = this.movingVariance!.read();
+        return tf.reshape(y, input.shape);
       }
-      const scale = tf.mul(tf.rsqrt(tf.add(variance, this.epsilon)), this.gamma!.read());
-      return tf.reshape(tf.add(tf.mul(tf.sub(x, mean), scale), this.beta!.read()), input.shape);
+      const scale = tf.mul(tf.rsqrt(tf.add(this.movingVariance!.read(), this.epsilon)), this.gamma!.read());
+      const shift = tf.sub(this.beta!.read(), tf.mul(this.movingMean!.read(), scale));
+      return tf.reshape(tf.add(tf.mul(x, scale), shift), input.shape);
     });
   }
 

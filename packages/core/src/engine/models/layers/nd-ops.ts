@@ -1,5 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs';
 import type { Tf } from '../../../kernel/run-context';
+import { addChannels } from './channel-ops';
 
 /**
  * The spatial operations the networks need, for 2D (`[B,y,x,C]`) and 3D (`[B,z,y,x,C]`) tensors.
@@ -168,9 +169,9 @@ export function channelsView(tf: Tf, x: Tensor): Tensor {
   return tf.reshape(x, [-1, x.shape[x.rank - 1] as number]);
 }
 
-/** `x + bias` (bias `[C]`), computed on the `[N, C]` view so its gradient is a rank-2 sum. */
+/** `x + bias` (bias `[C]`), on the `[N, C]` view, its gradient a fast channel sum (channel-ops.ts). */
 export function addBias(tf: Tf, x: Tensor, bias: Tensor): Tensor {
-  return tf.reshape(tf.add(channelsView(tf, x), bias), x.shape);
+  return tf.reshape(addChannels(tf, channelsView(tf, x), bias), x.shape);
 }
 
 /** Concatenate along channels, on `[N, C]` views so the gradient splits a rank-2 tensor. */

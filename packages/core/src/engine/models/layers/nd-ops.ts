@@ -13,13 +13,13 @@ import { addChannels } from './channel-ops';
  * whose maximum is negative passes no gradient), so 2D max pooling on wasm gets its gradient from
  * `maxPool2d` below. Reductions, slices and splits of rank-5 tensors are also very slow on wasm
  * (a channel sum of a [2,16,32,32,16] tensor: 136 ms, against 3 ms as [N, C]), so the layers do
- * their per-channel work on `[N, C]` views (`channelsView`). On other backends the native 3D kernels are used;
- * both paths compute the same function with the same weights, so a model trained on one backend
- * predicts on the other.
+ * their per-channel work on `[N, C]` views (`channelsView`). On other backends the native kernels
+ * are used; both paths compute the same function with the same weights, so a model trained on one
+ * backend predicts on the other.
  */
 
-/** True when 3D operations must go through 2D kernels on the active backend. */
-export function decompose3d(tf: Tf): boolean {
+/** True on the wasm backend, where 3D operations go through 2D kernels and max pooling has its own gradient. */
+export function usesWasmWorkarounds(tf: Tf): boolean {
   return tf.getBackend() === 'wasm';
 }
 
@@ -30,7 +30,7 @@ export function decompose3d(tf: Tf): boolean {
 export function convNd(tf: Tf, x: Tensor, w: Tensor): Tensor {
   if (x.rank === 4) return tf.conv2d(x as never, w as never, 1, 'same');
   if (x.rank !== 5) throw new Error(`convNd: expected a 4D or 5D tensor, got rank ${x.rank}`);
-  if (!decompose3d(tf)) return tf.conv3d(x as never, w as never, 1, 'same');
+  if (!usesWasmWorkarounds(tf)) return tf.conv3d(x as never, w as never, 1, 'same');
   // y[:, d] = Σ_i conv2d(x_pad[:, d + i], w[i]): the z taps of the kernel as 2D convolutions of
   // all planes at once. Slicing works on a rank-3 view because wasm's rank-5 Slice is very slow.
   const [b, d, h, wd, ci] = x.shape;
@@ -58,7 +58,7 @@ export function convNd(tf: Tf, x: Tensor, w: Tensor): Tensor {
  */
 function maxPool2d(tf: Tf, x: Tensor, factors: number[]): Tensor {
   const f = factors as [number, number];
-  if (!decompose3d(tf)) return tf.maxPool(x as never, f, f, 'valid');
+  if (!usesWasmWorkarounds(tf)) return tf.maxPool(x as never, f, f, 'valid');
   const pool = tf.customGrad(((input: Tensor, save: (ts: Tensor[]) => void) => {
     const value = tf.maxPool(input as never, f, f, 'valid');
     save([input, value]);
@@ -84,7 +84,7 @@ function maxPool2d(tf: Tf, x: Tensor, factors: number[]): Tensor {
 /** Max pooling by integer factors per spatial axis ("valid": trailing pixels that do not fill a window are dropped). */
 export function maxPoolNd(tf: Tf, x: Tensor, factors: number[]): Tensor {
   if (x.rank === 4) return maxPool2d(tf, x, factors);
-  if (!decompose3d(tf)) {
+  if (!usesWasmWorkarounds(tf)) {
     const f = factors as [number, number, number];
     return tf.maxPool3d(x as never, f, f, 'valid');
   }

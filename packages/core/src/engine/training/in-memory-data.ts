@@ -105,11 +105,15 @@ export class InMemoryTrainingData implements TrainingData {
     this.stepsPerEpoch = options.stepsPerEpoch ?? Math.ceil(this.train.length / options.batchSize);
   }
 
-  /** Sample index at position k of the epoch's sequence of passes. */
+  private order?: { key: string; permutation: number[] };
+
+  /** Sample index at position k of the epoch's sequence of passes (each pass a fresh permutation). */
   private sampleAt(epoch: number, k: number): number {
     const n = this.train.length;
     const pass = Math.floor(k / n);
-    return new SeededRandom(this.options.seed, 'order', epoch, pass).permutation(n)[k % n];
+    const key = `${epoch}/${pass}`;
+    if (this.order?.key !== key) this.order = { key, permutation: new SeededRandom(this.options.seed, 'order', epoch, pass).permutation(n) };
+    return this.order.permutation[k % n];
   }
 
   batch(epoch: number, step: number): Batch {

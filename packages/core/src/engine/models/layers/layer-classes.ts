@@ -95,7 +95,7 @@ export class Conv extends Base {
   override call(inputs: Tensor | Tensor[]): Tensor {
     return tf.tidy(() => {
       const y = convNd(tf, first(inputs), this.kernel!.read());
-      return this.bias ? tf.add(y, this.bias.read()) : y;
+      return this.bias ? addBias(tf, y, this.bias.read()) : y;
     });
   }
 
@@ -224,7 +224,7 @@ export class UpConv extends Base {
   }
 
   override call(inputs: Tensor | Tensor[]): Tensor {
-    return tf.tidy(() => tf.add(upConvNd(tf, first(inputs), this.kernel!.read()), this.bias!.read()));
+    return tf.tidy(() => addBias(tf, upConvNd(tf, first(inputs), this.kernel!.read()), this.bias!.read()));
   }
 
   override getConfig(): ConfigDict {

@@ -355,6 +355,9 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
     model.dispose();
   }
 
+  // A run resumed after its last checkpoint but killed before the CSV was rewritten gets it now.
+  if (state.history.length) await writeFileAtomic(csvPath, toCsv(state.history));
+
   // --- The model bundle of the run: the best checkpoint's network (the last one's when none is better).
   const source = isCompleteCheckpoint(bestDir) ? bestDir : lastDir;
   if (!isCompleteCheckpoint(source)) throw new BiaflowError('training ended without a checkpoint to export');

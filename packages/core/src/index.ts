@@ -41,6 +41,9 @@ export { writeMetrics, sanitizeMetrics, toCsv, flattenRow, csvCell } from './run
 // Image I/O
 export * from './io';
 
+// Training engine: models, bundles, training loop
+export * from './engine';
+
 // CLI (for embedding and tests)
 export { main } from './cli/main';
 export { CORE_NAME, CORE_VERSION } from './version';

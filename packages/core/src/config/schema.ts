@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { dataSection } from './sections/data';
 import { metricsSection } from './sections/metrics';
+import { modelSection } from './sections/model';
 import { pluginsSection } from './sections/plugins';
 import { postprocessSection } from './sections/postprocess';
 import { problemSection } from './sections/problem';
@@ -13,6 +14,7 @@ export const coreSections = {
   problem: problemSection,
   system: systemSection,
   data: dataSection,
+  model: modelSection,
   train: trainSection,
   postprocess: postprocessSection,
   metrics: metricsSection,

@@ -41,6 +41,9 @@ export { writeMetrics, sanitizeMetrics, toCsv, flattenRow, csvCell } from './run
 // Image I/O
 export * from './io';
 
+// Training engine: models, bundles, training loop
+export * from './engine';
+
 // Data pipeline: datasets, normalization, tiled prediction, augmentation
 export * from './data';
 

@@ -70,6 +70,7 @@ export async function loadConfig(request: ConfigRequest): Promise<LoadedConfig> 
   await loadImplicitPlugins(kernel, problemTypeOf(raw, overrides), cwd, configDir);
 
   const schema = buildSchema(kernel.configSections);
+  if (raw.plugins !== undefined) raw.plugins = absolutePluginPaths(raw.plugins, configDir);
   const merged = resolvePaths(raw, schema, configDir) as Record<string, unknown>;
   const overrideIssues: ConfigIssue[] = [];
   for (const o of overrides) {
@@ -85,7 +86,7 @@ export async function loadConfig(request: ConfigRequest): Promise<LoadedConfig> 
       });
       continue;
     }
-    const value = o.keyPath[0] === 'plugins' ? o.value : resolvePaths(o.value, found.schema, cwd);
+    const value = o.keyPath[0] === 'plugins' ? absolutePluginPaths(o.value, cwd) : resolvePaths(o.value, found.schema, cwd);
     setIn(merged, o.keyPath, value);
   }
   if (overrideIssues.length) throw new ConfigError(overrideIssues, source);
@@ -99,6 +100,20 @@ export async function loadConfig(request: ConfigRequest): Promise<LoadedConfig> 
     );
   }
   return { config, configPath, kernel };
+}
+
+/**
+ * Plugin entries written as relative paths, made absolute from `baseDir`, so that the config a run
+ * stores in its folder (and `--resume` reads back from there) still finds them.
+ */
+function absolutePluginPaths(entries: unknown, baseDir: string): unknown {
+  const isPath = (s: unknown): s is string => typeof s === 'string' && (s.startsWith('.') || path.isAbsolute(s));
+  const fix = (e: unknown): unknown => {
+    if (isPath(e)) return path.resolve(baseDir, e);
+    if (Array.isArray(e) && isPath(e[0])) return [path.resolve(baseDir, e[0]), ...e.slice(1)];
+    return e;
+  };
+  return Array.isArray(entries) ? entries.map(fix) : fix(entries);
 }
 
 /** Plugin entries of the file resolve from its folder; those given with --set from the working directory. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { augmentSection } from './sections/augment';
 import { dataSection } from './sections/data';
 import { metricsSection } from './sections/metrics';
+import { modelSection } from './sections/model';
 import { pluginsSection } from './sections/plugins';
 import { postprocessSection } from './sections/postprocess';
 import { predictSection } from './sections/predict';
@@ -15,6 +16,7 @@ export const coreSections = {
   problem: problemSection,
   system: systemSection,
   data: dataSection,
+  model: modelSection,
   train: trainSection,
   augment: augmentSection,
   predict: predictSection,

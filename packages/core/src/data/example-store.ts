@@ -2,7 +2,7 @@ import type { NdArray } from '../io/types';
 import type { DataIO } from './data-io';
 import type { DataItem } from './dataset';
 import { applyLabelMapping, type LabelMapping } from './labels';
-import type { ChannelStats, Normalizer } from './normalization';
+import type { ChannelStats, ImageNormalizer } from './normalization';
 import { foregroundIndices } from './patches';
 
 /** One example ready for patch extraction: raw image (model layout), mapped label, whole-image statistics. */
@@ -34,7 +34,7 @@ export class ExampleStore {
       ndim: 2 | 3;
       io: DataIO;
       mapping?: LabelMapping;
-      normalizer: Normalizer;
+      normalizer: ImageNormalizer;
       /** Spatial shape of each image (by path), known from the pre-training check. */
       shapes: ReadonlyMap<string, number[]>;
       /** Reads a label file (image or points) as `[...spatial]`. */

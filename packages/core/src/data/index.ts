@@ -1,5 +1,10 @@
 // Datasets, normalization, tiled prediction, patch sampling and augmentation (issue 8).
-export { reflectIndex, extractBox, sizeOf, stridesOf, toFloat32 } from './ndarray';
+// Side effect: the engine's predict() learns this pipeline's normalization methods.
+import './bundle-normalizers';
+
+export { recordFromBundle } from './bundle-normalizers';
+// numpy-`reflect` index in both directions (the engine's `reflectIndex` handles the far end only).
+export { reflectIndex as numpyReflectIndex, extractBox } from './ndarray';
 export { percentiles } from './percentile';
 export * from './normalization';
 export { predictTiled, planTiles, planAxis, type TileOptions, type PredictBatch, type AxisPlan } from './tiling';
@@ -17,7 +22,7 @@ export { listData, pairByStem, stemOf, classFolders, type DataItem, type DataPro
 export { splitItems, splitToJson, writeSplit, type DataSplit } from './split';
 export { checkData, loadLabel, DataCheckError, groupByFile, type CheckOptions, type CheckReport, type SetName } from './check';
 export { ExampleStore, type LoadedExample } from './example-store';
-export { BatchBuilder, type Batch, type TrainingData, type SampleHooks, type BatchBuilderOptions } from './training-data';
+export { BatchBuilder, type NamedBatch, type TrainingBatches, type SampleHooks, type BatchBuilderOptions } from './training-data';
 export { prepareData, type PrepareDataOptions, type PreparedData, type DataConfig } from './prepare-data';
 export { predictImage, tfPredictor, type PredictImageOptions, type PredictingModel } from './predict-image';
 export { writeAugmentPreview, type WritePng, type PreviewOptions } from './augment-preview';

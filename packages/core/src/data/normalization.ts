@@ -20,7 +20,7 @@ export type NormalizationMethod = (typeof NORMALIZATION_METHODS)[number];
 export const NORMALIZATION_SCOPES = ['image', 'patch', 'dataset'] as const;
 export type NormalizationScope = (typeof NORMALIZATION_SCOPES)[number];
 
-export interface NormalizationSettings {
+export interface NormalizationOptions {
   method: NormalizationMethod;
   scope: NormalizationScope;
   /** Lower and upper percentile for `percentile` (e.g. [1, 99.8]). */
@@ -36,12 +36,12 @@ export interface ChannelStats {
 }
 
 /** What a model bundle stores: the settings, and the statistics fixed at training (div, dataset scope). */
-export interface NormalizationRecord extends NormalizationSettings {
+export interface NormalizationRecord extends NormalizationOptions {
   version: 1;
   stats?: ChannelStats;
 }
 
-export const DEFAULT_NORMALIZATION: NormalizationSettings = { method: 'zscore', scope: 'image', percentiles: [1, 99.8] };
+export const DEFAULT_NORMALIZATION: NormalizationOptions = { method: 'zscore', scope: 'image', percentiles: [1, 99.8] };
 
 /** Standard deviations below this count as a constant image: it is only centred, not blown up. */
 const MIN_SCALE = 1e-6;
@@ -72,7 +72,7 @@ export function divisorFor(data: TypedArray): number {
 }
 
 /** Statistics of one channels-last array with `ndim` spatial axes (the channels are the trailing axes). */
-export function measureStats(settings: NormalizationSettings, array: NdArray, ndim: number): ChannelStats {
+export function measureStats(settings: NormalizationOptions, array: NdArray, ndim: number): ChannelStats {
   const channels = sizeOf(array.shape.slice(ndim));
   const offset: number[] = [];
   const scale: number[] = [];
@@ -152,7 +152,7 @@ export class NormalizationFitter {
   private samples: number[][] = [];
 
   constructor(
-    readonly settings: NormalizationSettings,
+    readonly settings: NormalizationOptions,
     private readonly ndim: number,
     private readonly imageCount: number,
     private readonly budget = 1 << 22,
@@ -227,7 +227,7 @@ export class NormalizationFitter {
  * measured on the array given, which is the whole image for `image` scope and the patch for
  * `patch` scope — the caller decides which array it passes.
  */
-export class Normalizer {
+export class ImageNormalizer {
   constructor(
     readonly record: NormalizationRecord,
     private readonly ndim: number,

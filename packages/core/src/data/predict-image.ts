@@ -1,7 +1,7 @@
 import type { NdArray } from '../io/types';
 import type { Tf } from '../kernel/run-context';
 import { sizeOf } from './ndarray';
-import { Normalizer, type ChannelStats, type NormalizationRecord } from './normalization';
+import { ImageNormalizer, type ChannelStats, type NormalizationRecord } from './normalization';
 import { predictTiled, type PredictBatch, type TileOptions } from './tiling';
 
 export interface PredictImageOptions extends TileOptions {
@@ -18,7 +18,7 @@ export interface PredictImageOptions extends TileOptions {
 export async function predictImage(image: NdArray, predictBatch: PredictBatch, options: PredictImageOptions): Promise<NdArray<Float32Array>> {
   const ndim = image.shape.length - 1;
   if (ndim !== 2 && ndim !== 3) throw new RangeError(`expected [y, x, c] or [z, y, x, c] (got [${image.shape.join(', ')}])`);
-  const normalizer = new Normalizer(options.normalization, ndim);
+  const normalizer = new ImageNormalizer(options.normalization, ndim);
   const fixed: ChannelStats | undefined = normalizer.perPatch ? undefined : normalizer.statsFor(image);
   const normalizing: PredictBatch = (batch) => {
     const tileShape = batch.shape.slice(1);

@@ -9,7 +9,7 @@ import { coreDataIO, type DataIO } from './data-io';
 import { listData, type DataProblem } from './dataset';
 import { ExampleStore } from './example-store';
 import { mappingToJson, resolveLabelMapping, type LabelMapping } from './labels';
-import { NormalizationFitter, Normalizer, type NormalizationRecord } from './normalization';
+import { NormalizationFitter, ImageNormalizer, type NormalizationRecord } from './normalization';
 import { splitItems, writeSplit, type DataSplit } from './split';
 import { BatchBuilder, type SampleHooks } from './training-data';
 
@@ -117,7 +117,7 @@ export async function prepareData(options: PrepareDataOptions): Promise<Prepared
     logger?.info({ event: 'label-mapping', mapping: mappingToJson(mapping) }, `labels hold one non-zero value: mapped ${[...mapping].map(([a, b]) => `${a}→${b}`).join(', ')}`);
   }
   const normalization = fitter.finish();
-  const normalizer = new Normalizer(normalization, ndim);
+  const normalizer = new ImageNormalizer(normalization, ndim);
   const storeOptions = (set: 'train' | 'val') => ({
     inMemory: data.in_memory,
     ndim,

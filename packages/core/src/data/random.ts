@@ -1,30 +1,14 @@
 /**
- * A small seedable random generator (xoshiro128**, seeded through splitmix32).
+ * The data pipeline's random generator (xoshiro128**, seeded through splitmix32): the draws
+ * augmentation needs (normal, Poisson, chance, shuffles) over the engine's counter-based seeds.
  *
  * Every random choice of the data pipeline (split, patch positions, augmentation) is drawn from an
- * `Rng` whose seed is derived from the run seed and *where* the choice is made (`deriveSeed(seed,
- * epoch, step, i)`), never from a shared stream: a batch is then a pure function of
- * (seed, epoch, step), so a resumed run sees exactly the batches it would have seen.
+ * `Rng` whose seed is derived from the run seed and *where* the choice is made
+ * (`deriveSeed(seed, 'patch', epoch, step, i)`, the engine's), never from a shared stream: a batch
+ * is then a pure function of (seed, epoch, step), so a resumed run sees exactly the batches it
+ * would have seen.
  */
-
-/** Mix any number of integers into one 32-bit seed (murmur3-style finaliser per part). */
-export function deriveSeed(...parts: number[]): number {
-  let h = 0x9e3779b9;
-  for (const part of parts) {
-    // Split values beyond 32 bits so large seeds and indices keep all their information.
-    const lo = part >>> 0;
-    const hi = Math.floor(part / 0x100000000) >>> 0;
-    h = mix(h ^ lo);
-    h = mix(h ^ hi ^ 0x85ebca6b);
-  }
-  return h >>> 0;
-}
-
-function mix(x: number): number {
-  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
-  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
-  return (x ^ (x >>> 16)) >>> 0;
-}
+export { deriveSeed } from '../engine/random/seeded-random';
 
 export class Rng {
   private s0: number;

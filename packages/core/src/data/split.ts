@@ -15,9 +15,6 @@ export interface DataSplit {
   test: DataItem[];
 }
 
-/** Fixed tag so the split draws its own random stream from the run seed. */
-const SPLIT_STREAM = 0x5917;
-
 /**
  * Hold out `fraction` of the items for validation, at random but reproducibly from `seed`. With
  * classes, each class is split on its own (stratified) so rare classes appear on both sides. At
@@ -34,7 +31,7 @@ export function splitItems(items: readonly DataItem[], fraction: number, seed: n
   const train: DataItem[] = [];
   const val: DataItem[] = [];
   for (const [key, group] of [...groups].sort((a, b) => a[0] - b[0])) {
-    const order = new Rng(deriveSeed(seed, SPLIT_STREAM, key + 1)).shuffle(group.map((_, i) => i));
+    const order = new Rng(deriveSeed(seed, 'validation-split', key + 1)).shuffle(group.map((_, i) => i));
     const n = group.length < 2 ? 0 : Math.min(group.length - 1, Math.max(1, Math.round(fraction * group.length)));
     const held = new Set(order.slice(0, n));
     group.forEach((item, i) => (held.has(i) ? val : train).push(item));

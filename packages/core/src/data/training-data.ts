@@ -1,36 +1,32 @@
 import type { AugmentSettings } from '../config/sections/augment';
+import type { Batch, TrainingData } from '../engine/training/training-data';
 import type { NdArray } from '../io/types';
 import type { KernelHooks } from '../kernel/hooks';
 import type { ProblemType, RunEvent, Sample } from '../kernel/stages';
 import { augmentSample } from './augment/augment-sample';
 import type { ExampleStore, LoadedExample } from './example-store';
 import { extractBox, sizeOf } from './ndarray';
-import type { Normalizer } from './normalization';
+import type { ImageNormalizer } from './normalization';
 import { samplePatchOrigin } from './patches';
 import { deriveSeed, Rng } from './random';
 import { planAxis } from './tiling';
 
-/** One batch as the network sees it: `x` `[b, ...patch, c]`, `y` `[b, ...target]`, both float32. */
-export interface Batch {
-  x: NdArray<Float32Array>;
-  y: NdArray<Float32Array>;
-  /** Image file of each sample, for logs. */
+/** A training batch (`x` `[b, ...patch, c]`, `y` `[b, ...target]`, float32) and the image each sample came from. */
+export interface NamedBatch extends Batch {
   names: string[];
 }
 
 /**
- * What the trainer consumes. `batch(epoch, step)` is a pure function of (seed, epoch, step): a
- * resumed run sees exactly the batches an uninterrupted run would have. Validation batches are
- * fixed: each validation image cut into a grid of patches, never augmented.
+ * The engine's `TrainingData` (batch(epoch, step) a pure function of (seed, epoch, step);
+ * `validation()` the same batches every time, absent without validation data), plus random
+ * access to validation batches.
  */
-export interface TrainingData {
+export interface TrainingBatches extends TrainingData {
   readonly batchSize: number;
-  readonly stepsPerEpoch: number;
   readonly validationSteps: number;
-  batch(epoch: number, step: number): Promise<Batch>;
-  validationBatch(index: number): Promise<Batch>;
-  /** Absent when there is no validation data (the trainer then monitors the training loss). */
-  validation?(): AsyncIterable<Batch>;
+  batch(epoch: number, step: number): Promise<NamedBatch>;
+  validationBatch(index: number): Promise<NamedBatch>;
+  validation?(): AsyncIterable<NamedBatch>;
 }
 
 /** Lifecycle hooks the batch builder calls (a run's kernel hooks, or none outside a run). */
@@ -47,7 +43,7 @@ export interface BatchBuilderOptions {
   seed: number;
   train: ExampleStore;
   val: ExampleStore;
-  normalizer: Normalizer;
+  normalizer: ImageNormalizer;
   augment: AugmentSettings;
   /** Probability of a patch over foreground (`data.sampling.foreground_probability`). */
   foregroundProbability: number;
@@ -59,9 +55,6 @@ export interface BatchBuilderOptions {
   hooks?: SampleHooks;
 }
 
-/** Random streams of the batch builder, apart from the split's and the model's. */
-const STREAM = { order: 0xba7c, patch: 0x9a7c, augment: 0xa06e } as const;
-
 /**
  * Builds training and validation batches: patch sampling → per-patch or per-image normalization →
  * core augmentation → plugins' `augment` taps → the workflow's `preprocess` (label → target).
@@ -72,7 +65,7 @@ const STREAM = { order: 0xba7c, patch: 0x9a7c, augment: 0xa06e } as const;
  * derived from labels (contours, distance maps) are computed on the augmented label, never
  * interpolated.
  */
-export class BatchBuilder implements TrainingData {
+export class BatchBuilder implements TrainingBatches {
   readonly batchSize: number;
   readonly stepsPerEpoch: number;
   readonly validationSteps: number;
@@ -116,12 +109,12 @@ export class BatchBuilder implements TrainingData {
   /** The training image order of an epoch: the patch slots, shuffled by (seed, epoch). */
   private order(epoch: number): number[] {
     if (this.orderCache?.epoch === epoch) return this.orderCache.order;
-    const order = new Rng(deriveSeed(this.o.seed, STREAM.order, epoch)).shuffle([...this.slots]);
+    const order = new Rng(deriveSeed(this.o.seed, 'epoch-order', epoch)).shuffle([...this.slots]);
     this.orderCache = { epoch, order };
     return order;
   }
 
-  async batch(epoch: number, step: number): Promise<Batch> {
+  async batch(epoch: number, step: number): Promise<NamedBatch> {
     const samples: Sample[] = [];
     for (let i = 0; i < this.batchSize; i++) samples.push(await this.preprocess((await this.trainingSample(epoch, step, i)).after));
     return this.stack(samples);
@@ -135,19 +128,19 @@ export class BatchBuilder implements TrainingData {
     const order = this.order(epoch);
     const k = step * this.batchSize + i;
     const example = await this.o.train.get(order[k % order.length]);
-    const rng = new Rng(deriveSeed(this.o.seed, STREAM.patch, epoch, step, i));
+    const rng = new Rng(deriveSeed(this.o.seed, 'patch', epoch, step, i));
     const spatial = example.image.shape.slice(0, this.o.ndim);
     const origin = samplePatchOrigin(spatial, this.o.patchSize, rng, this.o.foregroundProbability, example.foreground);
     const before = this.cut(example, origin);
     const applied: string[] = [];
     let after = before;
-    if (this.o.augment.enabled) after = augmentSample(before, this.o.augment, deriveSeed(this.o.seed, STREAM.augment, epoch, step, i), this.o.ndim, applied);
+    if (this.o.augment.enabled) after = augmentSample(before, this.o.augment, deriveSeed(this.o.seed, 'augment', epoch, step, i), this.o.ndim, applied);
     const hooks = this.o.hooks;
     if (hooks?.hooks.augment.isUsed()) after = await hooks.hooks.augment.promise(after, hooks.event);
     return { before, after, applied };
   }
 
-  async validationBatch(index: number): Promise<Batch> {
+  async validationBatch(index: number): Promise<NamedBatch> {
     const part = this.validationPatches.slice(index * this.batchSize, (index + 1) * this.batchSize);
     if (part.length === 0) throw new RangeError(`validation batch ${index} does not exist (there are ${this.validationSteps})`);
     const samples: Sample[] = [];
@@ -156,7 +149,7 @@ export class BatchBuilder implements TrainingData {
   }
 
   /** Every validation batch, in the same order each time; undefined without validation data. */
-  readonly validation?: () => AsyncIterable<Batch>;
+  readonly validation?: () => AsyncIterable<NamedBatch>;
 
   /** A normalized patch of an example (and its label). */
   private cut(example: LoadedExample, origin: number[]): Sample {
@@ -189,7 +182,7 @@ export class BatchBuilder implements TrainingData {
     return { data: Float32Array.from(sample.label.data as ArrayLike<number>), shape: [...sample.label.shape.slice(0, this.o.ndim), 1] };
   }
 
-  private stack(samples: Sample[]): Batch {
+  private stack(samples: Sample[]): NamedBatch {
     const first = samples[0];
     const xShape = first.image.shape;
     const yShape = (first.target as NdArray).shape;

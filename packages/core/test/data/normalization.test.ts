@@ -1,6 +1,22 @@
-import { applyStats, measureStats, NormalizationFitter, Normalizer, percentiles, type NormalizationSettings } from '@biaflow/core';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  applyStats,
+  buildModel,
+  ImageNormalizer,
+  loadModel,
+  loadTf,
+  measureStats,
+  NormalizationFitter,
+  percentiles,
+  predict,
+  saveModel,
+  type NormalizationOptions,
+  type NormalizationSettings,
+} from '@biaflow/core';
 
-const settings = (method: NormalizationSettings['method'], scope: NormalizationSettings['scope'] = 'image'): NormalizationSettings => ({
+const settings = (method: NormalizationOptions['method'], scope: NormalizationOptions['scope'] = 'image'): NormalizationOptions => ({
   method,
   scope,
   percentiles: [1, 99.8],
@@ -90,7 +106,7 @@ describe('normalization', () => {
     const std = Math.sqrt(all.reduce((s, v) => s + (v - mean) ** 2, 0) / all.length);
     expect(record.stats.offset[0]).toBeCloseTo(mean, 10);
     expect(record.stats.scale[0]).toBeCloseTo(std, 10);
-    const normalizer = new Normalizer(record, 2);
+    const normalizer = new ImageNormalizer(record, 2);
     expect(normalizer.perPatch).toBe(false);
     expect(normalizer.apply(a).data[0]).toBeCloseTo((1 - mean) / std, 6);
   });
@@ -98,15 +114,39 @@ describe('normalization', () => {
   test('div fixes the divisor of the training dtype, so prediction on another dtype divides alike', () => {
     const fitter = new NormalizationFitter(settings('div'), 2, 1);
     fitter.add({ data: new Uint16Array(4), shape: [2, 2, 1] });
-    const normalizer = new Normalizer(fitter.finish(), 2);
+    const normalizer = new ImageNormalizer(fitter.finish(), 2);
     const u8 = { data: Uint8Array.from([255]), shape: [1, 1, 1] };
     expect(normalizer.apply(u8).data[0]).toBeCloseTo(255 / 65535, 8);
   });
 
   test('patch scope measures on whatever array it is given', () => {
-    const normalizer = new Normalizer({ version: 1, ...settings('zscore', 'patch') }, 2);
+    const normalizer = new ImageNormalizer({ version: 1, ...settings('zscore', 'patch') }, 2);
     expect(normalizer.perPatch).toBe(true);
     const p = { data: Float32Array.from([5, 7]), shape: [1, 2, 1] };
     expect(Array.from(normalizer.apply(p).data)).toEqual([-1, 1]);
+  });
+});
+
+describe('normalization in the model bundle', () => {
+  test("the engine's predict applies the stored record exactly as the data pipeline does", async () => {
+    const tf = loadTf();
+    await tf.setBackend('cpu');
+    const model = buildModel({ ndim: 2, inputChannels: 1, outputChannels: 1, outputActivation: 'linear', featureMaps: [4, 8] }, tf);
+    const fitter = new NormalizationFitter({ method: 'percentile', scope: 'dataset', percentiles: [1, 99] }, 2, 1);
+    const train = { data: Uint16Array.from({ length: 32 * 32 }, (_, i) => 100 + ((i * 7919) % 4000)), shape: [32, 32, 1] };
+    fitter.add(train);
+    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'biaflow-bundle-')), 'model');
+    await saveModel(dir, model, { normalization: fitter.finish() as unknown as NormalizationSettings });
+    model.dispose();
+    const loaded = await loadModel(dir);
+    const image = { data: Uint16Array.from({ length: 16 * 16 }, (_, i) => 50 + ((i * 131) % 5000)), shape: [16, 16, 1] };
+    const viaBundle = await predict(loaded, image);
+    const normalized = new ImageNormalizer(JSON.parse(fs.readFileSync(path.join(dir, 'biaflow.json'), 'utf8')).normalization, 2).apply(image);
+    const direct = await predict(loaded, normalized, { normalize: false });
+    loaded.model.dispose();
+    expect(Array.from(viaBundle.data)).toEqual(Array.from(direct.data));
+    // and the stored statistics are the training set's, not re-measured on the new image
+    const stored = JSON.parse(fs.readFileSync(path.join(dir, 'biaflow.json'), 'utf8')).normalization;
+    expect(stored.stats.low[0]).toBeCloseTo(percentiles(train.data, [1])[0], 6);
   });
 });

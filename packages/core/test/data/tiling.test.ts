@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs';
-import { loadTf, Normalizer, planAxis, predictImage, predictTiled, reflectIndex, tfPredictor, type NdArray } from '@biaflow/core';
+import { loadTf, ImageNormalizer, planAxis, predictImage, predictTiled, numpyReflectIndex as reflectIndex, tfPredictor, type NdArray } from '@biaflow/core';
 
 /** Deterministic pseudo-random values in [0, 1) (test-side, independent of core's Rng). */
 function noise(n: number, seed = 1): Float32Array {
@@ -134,7 +134,7 @@ describe('predictImage', () => {
   test('normalizes tile by tile exactly as the whole image would be (image scope)', async () => {
     const record = { version: 1 as const, method: 'percentile' as const, scope: 'image' as const, percentiles: [1, 99] as [number, number] };
     const out = await predictImage(image, identity, { patchSize: [16, 16], overlap: 0.25, batchSize: 2, normalization: record });
-    const expected = new Normalizer(record, 2).apply(image);
+    const expected = new ImageNormalizer(record, 2).apply(image);
     expect(maxAbsDiff(out.data, expected.data)).toBeLessThan(1e-5);
   });
 

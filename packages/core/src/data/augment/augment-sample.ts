@@ -32,7 +32,7 @@ export function augmentSample<S extends AugmentableSample>(sample: S, settings: 
   let image = toFloat32(sample.image, false);
   let label = sample.label;
   let target = sample.target;
-  const rng = (op: number) => new Rng(deriveSeed(seed, op));
+  const rng = (op: number) => new Rng(deriveSeed(seed, 'augmentation', op));
   const note = (what: string) => applied?.push(what);
   const geometric = (f: <T extends NdArray>(a: T) => T) => {
     image = f(image);

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { ACTIVATIONS, ARCHITECTURES, NORMALIZATIONS, UPSAMPLINGS } from '../../engine/models/model-options';
+import { pathString, positiveInt, section } from '../schema-helpers';
+
+const rate = () => z.number().min(0).lt(1);
+
+export const modelSection = section(
+  {
+    architecture: z
+      .enum(ARCHITECTURES)
+      .default('unet')
+      .describe(
+        'Network: unet, resunet (residual blocks), attention_unet (attention gates on the skips), seunet (squeeze-and-excitation) for pixel outputs; simple_cnn or resnet for classification.',
+      ),
+    feature_maps: z
+      .array(positiveInt())
+      .min(1)
+      .default([16, 32, 64, 128, 256])
+      .describe('Filters per level, shallow to deep; the depth is the length (each level after the first halves the size, so patch sizes must be multiples of 2^(depth − 1)).'),
+    normalization: z.enum(NORMALIZATIONS).default('batch').describe('Normalization after each convolution: batch (batch norm) or none.'),
+    activation: z.enum(ACTIVATIONS).default('elu').describe('Activation of the hidden layers.'),
+    dropout: z
+      .union([rate(), z.array(rate())])
+      .default(0)
+      .describe('Dropout rate in each level\'s block: one number for all levels, or one per level (as many as feature_maps).'),
+    kernel_size: positiveInt()
+      .refine((k) => k % 2 === 1, 'must be odd')
+      .default(3)
+      .describe('Size of the convolution kernels (odd).'),
+    upsampling: z
+      .enum(UPSAMPLINGS)
+      .default('transpose')
+      .describe('How U-Net decoders upsample: transpose (learned 2×2 transposed convolution) or resize (nearest neighbour, then a convolution).'),
+    z_down: z
+      .array(z.union([z.literal(1), z.literal(2)]))
+      .default([])
+      .describe('3D only: pooling factor along z at each downsampling (one per level after the first; 1 keeps z for anisotropic volumes). [] = 2 at every level.'),
+    load: pathString()
+      .optional()
+      .describe('A model bundle folder (a run\'s model/ or checkpoints/best) to start from: its weights are fine-tuned when training, used as they are otherwise.'),
+  },
+  'The network. Its output channels and their activation follow from the workflow (problem.type), not from here.',
+);

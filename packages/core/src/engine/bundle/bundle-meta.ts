@@ -1,0 +1,96 @@
+import type { Architecture, HeadActivation, ModelOptions } from '../models/model-options';
+
+/** Name of the file that makes a folder a biaflow model bundle. */
+export const BUNDLE_META = 'biaflow.json';
+export const BUNDLE_FORMAT = 'biaflow-model';
+export const BUNDLE_FORMAT_VERSION = 1;
+
+/** The network's options as written in `biaflow.json` (the `model:` config keys). */
+export interface ModelOptionsRecord {
+  architecture: Architecture;
+  feature_maps: number[];
+  normalization: ModelOptions['normalization'];
+  activation: ModelOptions['activation'];
+  dropout: number | number[];
+  kernel_size: number;
+  upsampling: ModelOptions['upsampling'];
+  z_down: number[];
+  seed: number;
+}
+
+/**
+ * `biaflow.json`: everything needed to use the model without the run that trained it. Keys are
+ * snake_case like the config; later versions add keys, never rename them.
+ */
+export interface BundleMeta {
+  format: typeof BUNDLE_FORMAT;
+  format_version: number;
+  architecture: Architecture;
+  model: ModelOptionsRecord;
+  /** Spatial dimensions and axis letters of the model layout (`YXC` or `ZYXC`; a batch axis comes first). */
+  ndim: 2 | 3;
+  axes: string;
+  input_channels: number;
+  output_channels: number;
+  output_activation: HeadActivation;
+  /** What each output channel means (`foreground`, `contour`, class names...); empty when unknown. */
+  channels: string[];
+  /** What each input channel is; empty when unknown. */
+  input_channel_names: string[];
+  /** Segmentation networks: each spatial size must be a multiple of these (`predict` pads to them). */
+  size_divisor: number[];
+  /** Patch size the model was trained on (spatial axes), or null. */
+  patch_size: number[] | null;
+  /** Problem type of the workflow that trained it, or null. */
+  problem: string | null;
+  /**
+   * How input images are normalized before the network sees them: `{ method, ...settings }`,
+   * written by the data pipeline and applied by `predict` through the normalizer registered for
+   * `method`; null when images go in as they are.
+   */
+  normalization: NormalizationSettings | null;
+  /** The resolved config of the run that trained it, or null. */
+  config: unknown;
+  /** How it was trained (epochs, best epoch, losses, backend), or null. */
+  training: Record<string, unknown> | null;
+  versions: Record<string, string>;
+  created: string;
+}
+
+export interface NormalizationSettings {
+  method: string;
+  [setting: string]: unknown;
+}
+
+export function toOptionsRecord(o: ModelOptions): ModelOptionsRecord {
+  return {
+    architecture: o.architecture,
+    feature_maps: o.featureMaps,
+    normalization: o.normalization,
+    activation: o.activation,
+    dropout: o.dropout,
+    kernel_size: o.kernelSize,
+    upsampling: o.upsampling,
+    z_down: o.zDown,
+    seed: o.seed,
+  };
+}
+
+export function fromMeta(meta: BundleMeta): ModelOptions {
+  const m = meta.model;
+  return {
+    architecture: m.architecture,
+    ndim: meta.ndim,
+    inputChannels: meta.input_channels,
+    outputChannels: meta.output_channels,
+    outputActivation: meta.output_activation,
+    featureMaps: m.feature_maps,
+    normalization: m.normalization,
+    activation: m.activation,
+    dropout: m.dropout,
+    kernelSize: m.kernel_size,
+    upsampling: m.upsampling,
+    zDown: m.z_down,
+    seed: m.seed,
+  };
+}

@@ -1,0 +1,52 @@
+import type { Tensor } from '@tensorflow/tfjs';
+import type { Tf } from '../../kernel/run-context';
+import type { HeadActivation } from '../models/model-options';
+
+/**
+ * A validation metric pooled over all validation batches: each batch adds to a few sums, the
+ * metric is computed from the totals (never an average of per-batch ratios).
+ */
+export interface ValidationMetric {
+  /** Column name in train_metrics.csv (`val_` is prefixed). */
+  name: string;
+  /** Sums for one batch, computed inside a tidy. */
+  sums(tf: Tf, yTrue: Tensor, yPred: Tensor): Tensor[];
+  /** The metric from the totals; null when undefined (0/0). */
+  value(totals: number[]): number | null;
+}
+
+/** Boolean foreground of targets and predictions: threshold 0.5 per channel (sigmoid), or any class but channel 0 (softmax). */
+function foreground(tf: Tf, t: Tensor, head: HeadActivation): Tensor {
+  if (head === 'softmax') return tf.notEqual(tf.argMax(t, -1), 0);
+  return tf.greater(t, 0.5);
+}
+
+/** Foreground IoU: |pred ∩ true| / |pred ∪ true| over every pixel (and channel, for sigmoid heads). */
+export function iouMetric(head: HeadActivation): ValidationMetric {
+  return {
+    name: 'iou',
+    sums(tf, yTrue, yPred) {
+      const t = foreground(tf, yTrue, head);
+      const p = foreground(tf, yPred, head);
+      return [tf.sum(tf.cast(tf.logicalAnd(t, p), 'float32')), tf.sum(tf.cast(tf.logicalOr(t, p), 'float32'))];
+    },
+    value: ([inter, union]) => (union > 0 ? inter / union : null),
+  };
+}
+
+/** Classification accuracy: argmax of prediction equals argmax of the one-hot target. */
+export function accuracyMetric(): ValidationMetric {
+  return {
+    name: 'accuracy',
+    sums(tf, yTrue, yPred) {
+      return [tf.sum(tf.cast(tf.equal(tf.argMax(yTrue, -1), tf.argMax(yPred, -1)), 'float32')), tf.scalar(yTrue.shape[0] as number)];
+    },
+    value: ([hits, n]) => (n > 0 ? hits / n : null),
+  };
+}
+
+/** What to report by default: accuracy for classifiers, IoU for probability maps, nothing for regression heads. */
+export function defaultMetrics(head: HeadActivation, classifier: boolean): ValidationMetric[] {
+  if (classifier) return [accuracyMetric()];
+  return head === 'linear' ? [] : [iouMetric(head)];
+}

@@ -2,9 +2,8 @@
 //
 //   npm run bench:tiles [-- --size 4096 --patch 256 --overlap 0.25 --batch 4 --backend auto]
 //
-// Predicts a SIZE×SIZE uint16 image with a 2D U-Net (untrained weights; feature maps
-// [16, 32, 64, 128, 256], batch norm, ELU — BiaPy's default), normalizing per image as training
-// would, and ends with `PEAK_RSS_MB <n>` (process.resourceUsage().maxRSS). The bound is 2048 MB.
+// Predicts a SIZE×SIZE uint16 image with the engine's default 2D U-Net (untrained weights),
+// normalizing per image as training would, and ends with `PEAK_RSS_MB <n>` (process.resourceUsage().maxRSS). The bound is 2048 MB.
 import { performance } from 'node:perf_hooks';
 import core from '@biaflow/core';
 
@@ -20,39 +19,8 @@ const BACKEND = args.backend ?? 'auto';
 const tf = core.loadTf();
 const backend = await core.selectBackend(tf, BACKEND);
 
-/** The default U-Net: the engine's builder when this build has one, else an equivalent built here. */
-function buildUNet() {
-  if (typeof core.buildModel === 'function') {
-    return { model: core.buildModel({ architecture: 'unet', ndim: 2, inputChannels: 1, outputChannels: 1, outputActivation: 'sigmoid' }, tf), from: 'engine' };
-  }
-  const filters = [16, 32, 64, 128, 256];
-  const block = (x, f) => {
-    for (let i = 0; i < 2; i++) {
-      x = tf.layers.conv2d({ filters: f, kernelSize: 3, padding: 'same', useBias: false }).apply(x);
-      x = tf.layers.batchNormalization().apply(x);
-      x = tf.layers.elu().apply(x);
-    }
-    return x;
-  };
-  const input = tf.input({ shape: [null, null, 1] });
-  const skips = [];
-  let x = input;
-  filters.slice(0, -1).forEach((f) => {
-    x = block(x, f);
-    skips.push(x);
-    x = tf.layers.maxPooling2d({ poolSize: 2 }).apply(x);
-  });
-  x = block(x, filters.at(-1));
-  for (let level = filters.length - 2; level >= 0; level--) {
-    x = tf.layers.conv2dTranspose({ filters: filters[level], kernelSize: 2, strides: 2, padding: 'same' }).apply(x);
-    x = tf.layers.concatenate().apply([x, skips[level]]);
-    x = block(x, filters[level]);
-  }
-  const output = tf.layers.conv2d({ filters: 1, kernelSize: 1, activation: 'sigmoid' }).apply(x);
-  return { model: tf.model({ inputs: input, outputs: output }), from: 'local (engine not in this build)' };
-}
-
-const { model, from } = buildUNet();
+// The default 2D U-Net of the engine (feature maps [16, 32, 64, 128, 256], batch norm, ELU), untrained.
+const model = core.buildModel({ ndim: 2, inputChannels: 1, outputChannels: 1, outputActivation: 'sigmoid' }, tf);
 // A synthetic microscopy-like image: smooth background, bright spots, shot-like texture.
 const image = new Uint16Array(SIZE * SIZE);
 for (let y = 0; y < SIZE; y++) {
@@ -64,7 +32,7 @@ for (let y = 0; y < SIZE; y++) {
 const normalization = { version: 1, method: 'zscore', scope: 'image', percentiles: [1, 99.8] };
 const plan = core.planTiles([SIZE, SIZE], { patchSize: [PATCH, PATCH], overlap: OVERLAP });
 const tiles = plan[0].starts.length * plan[1].starts.length;
-console.log(`image ${SIZE}×${SIZE} uint16, patch ${PATCH}, overlap ${OVERLAP}, batch ${BATCH}, ${tiles} tiles, backend ${backend.name}, U-Net ${from} (${model.countParams()} parameters)`);
+console.log(`image ${SIZE}×${SIZE} uint16, patch ${PATCH}, overlap ${OVERLAP}, batch ${BATCH}, ${tiles} tiles, backend ${backend.name}, default U-Net (${model.countParams()} parameters)`);
 
 const t0 = performance.now();
 let lastReport = t0;

@@ -60,11 +60,19 @@ export interface Prediction {
   /** Classification result. */
   classIndex?: number;
   classScores?: Float32Array;
+  /** One row per object (instance workflows), written to `objects.csv` with the image's name. */
+  objects?: Record<string, number | string | null>[];
 }
 
 export interface EvaluateEvent extends RunEvent {
-  /** Predictions paired with their ground truth by file name. */
+  /** Folder of the predictions (the run's `predictions/`, or `--pred`). */
+  predictionsDir: string;
+  /** Folder of the ground truth (`data.test.labels`, or `--gt`). */
+  groundTruthDir: string;
+  /** Prediction files paired with ground-truth files by file stem, sorted by name. */
   pairs: { name: string; predictionPath: string; groundTruthPath: string }[];
+  /** Files on one side without a twin on the other (reported, not scored). */
+  unpaired: string[];
 }
 
 /** The `metrics.json` contract: pooled figures plus one row per image; `null` where undefined. */

@@ -1,12 +1,9 @@
-import { BiaflowError } from '../errors';
 import type { PipelineStages } from './pipeline';
+import { evaluateStage } from './evaluate-stage';
+import { postprocessStage, predictStage } from './predict-stage';
 
-/** Prediction and evaluation stages of core's pipeline (per-image loop, outputs, metrics). */
+/** Prediction and evaluation stages of core's pipeline. */
 export const coreStages: PipelineStages = {
-  async predict() {
-    throw new BiaflowError('prediction is not available in this build yet (image I/O has not landed)');
-  },
-  async evaluate() {
-    throw new BiaflowError('evaluation is not available in this build yet (image I/O has not landed)');
-  },
+  predict: (run) => (run.command === 'postprocess' ? postprocessStage(run) : predictStage(run)),
+  evaluate: (run) => evaluateStage(run),
 };

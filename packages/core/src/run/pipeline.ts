@@ -2,6 +2,7 @@ import type { KeyedHookName } from '../kernel/hooks';
 import type { RunCommand, RunContext } from '../kernel/run-context';
 import type { MetricsReport, TrainResult } from '../kernel/stages';
 import { writeMetrics } from './metrics-files';
+import { tapConfiguredSteps } from './postprocess-steps';
 
 /** Which stages a command runs, given the config. */
 export interface StagePlan {
@@ -51,11 +52,13 @@ export async function runPipeline(run: RunContext, command: RunCommand, stages: 
   const plan = planStages(command, run);
   const needed: KeyedHookName[] = [];
   if (plan.train) needed.push('train');
-  if (plan.predict) needed.push('infer');
+  // Re-running post-processing needs no inference.
+  if (plan.predict && command !== 'postprocess') needed.push('infer');
   if (plan.evaluate) needed.push('evaluate');
   kernel.assertHandled(type, needed);
 
   const outcome: RunOutcome = {};
+  if (plan.predict) tapConfiguredSteps(run);
   try {
     await kernel.hooks.runStart.promise({ run });
     if (plan.train) {

@@ -1,51 +1,110 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import { loadConfig } from '../../config/load-config';
+import { loadConfig, type LoadedConfig } from '../../config/load-config';
+import { readBundleMeta } from '../../engine/bundle/save-load';
 import { UsageError } from '../../errors';
 import type { RunCommand } from '../../kernel/run-context';
+import { PROBLEM_TYPES } from '../../kernel/stages';
 import { coreStages } from '../../run/core-stages';
-import { runPipeline } from '../../run/pipeline';
+import { evaluateStage } from '../../run/evaluate-stage';
+import { runPipeline, type PipelineStages } from '../../run/pipeline';
 import { RunFiles } from '../../run/run-folder';
 import { startRun } from '../../run/start-run';
 import { withConfigOptions, withRunFolderOptions, type ConfigOptions, type RunFolderCliOptions } from '../common-options';
 import type { CliIO } from '../output';
 
-type RunOptions = ConfigOptions & RunFolderCliOptions;
+type RunOptions = ConfigOptions &
+  RunFolderCliOptions & {
+    model?: string;
+    input?: string;
+    workflow?: string;
+    pred?: string;
+    gt?: string;
+  };
 
-const DESCRIPTIONS: Record<Exclude<RunCommand, 'augment-preview'>, string> = {
+type DataCommand = Exclude<RunCommand, 'augment-preview'>;
+
+const DESCRIPTIONS: Record<DataCommand, string> = {
   run: 'train, predict, post-process and evaluate, as the config says',
   train: 'train a model (resumable with --resume --out RUN_DIR)',
-  predict: 'predict the test images with a trained model',
-  postprocess: 're-run post-processing and evaluation on the probability maps saved in a run folder',
-  evaluate: 'score predictions against ground truth',
+  predict: 'predict images with a trained model: with --config, or with --model DIR --input PATH',
+  postprocess: 're-run post-processing and evaluation on the network outputs saved in a run folder (--out RUN_DIR)',
+  evaluate: 'score predictions against ground truth: with --config, or with --workflow NAME --pred DIR --gt DIR',
 };
 
 /** Commands that execute a run in a run folder. */
 export function runCommands(io: CliIO): Command[] {
-  return (Object.keys(DESCRIPTIONS) as (keyof typeof DESCRIPTIONS)[]).map((name) => {
+  return (Object.keys(DESCRIPTIONS) as DataCommand[]).map((name) => {
     const cmd = withRunFolderOptions(withConfigOptions(new Command(name).description(DESCRIPTIONS[name])));
+    if (name === 'predict') {
+      cmd.option('-m, --model <dir>', 'model bundle to predict with (a run\'s model/ folder); its training config is used').option(
+        '-i, --input <path>',
+        'image file or folder to predict',
+      );
+    }
+    if (name === 'evaluate') {
+      cmd
+        .option('-w, --workflow <name>', `the problem type of the predictions (${PROBLEM_TYPES.join(', ')})`)
+        .option('--pred <dir>', 'folder of predictions (label images or point CSVs)')
+        .option('--gt <dir>', 'folder of ground truth, matched to predictions by file name');
+    }
     return cmd.action((opts: RunOptions) => execute(name, opts, io));
   });
 }
 
-async function execute(command: RunCommand, opts: RunOptions, io: CliIO): Promise<void> {
+/** The config a command runs with: a file, a run folder's own, a model bundle's, or built from flags. */
+async function configFor(command: DataCommand, opts: RunOptions, io: CliIO): Promise<LoadedConfig> {
+  const cwd = io.cwd;
+  const sets = opts.set;
+  if (command === 'predict' && (opts.model || opts.input)) {
+    if (!opts.model || !opts.input) throw new UsageError('predict needs both --model DIR and --input PATH (or a --config)');
+    const model = path.resolve(cwd, opts.model);
+    const input = path.resolve(cwd, opts.input);
+    if (opts.config) {
+      return loadConfig({ configFile: opts.config, cwd, sets: [...sets, `model.load=${JSON.stringify(model)}`, `data.test.images=${JSON.stringify(input)}`] });
+    }
+    const meta = await readBundleMeta(model);
+    const trained = (meta.config ?? {}) as Record<string, Record<string, unknown>>;
+    if (!meta.problem) throw new UsageError(`${model} does not say which workflow trained it; pass --config too`);
+    const inline = {
+      ...trained,
+      problem: { ...(trained.problem ?? {}), type: meta.problem },
+      train: { ...(trained.train ?? {}), enabled: false },
+      model: { ...(trained.model ?? {}), load: model },
+      data: { ...(trained.data ?? {}), test: { images: input } },
+    };
+    return loadConfig({ inline, cwd, sets });
+  }
+  if (command === 'evaluate' && (opts.workflow || opts.pred || opts.gt)) {
+    if (!opts.workflow || !opts.pred || !opts.gt) throw new UsageError('evaluate needs --workflow NAME, --pred DIR and --gt DIR together (or a --config)');
+    const inline = { problem: { type: opts.workflow }, data: { test: { labels: path.resolve(cwd, opts.gt) } } };
+    return loadConfig({ inline, cwd, sets });
+  }
   // Re-using a run folder: post-processing always works in an existing run; a resumed run
   // without --config continues with the config it started with.
   const reuse = command === 'postprocess' || Boolean(opts.resume);
   if (reuse && !opts.out) throw new UsageError(`${command === 'postprocess' ? 'postprocess' : '--resume'} needs --out RUN_DIR`);
-  const configFile = opts.config ?? (reuse ? path.join(path.resolve(io.cwd, opts.out as string), RunFiles.config) : undefined);
-  const loaded = await loadConfig({ configFile, sets: opts.set, cwd: io.cwd });
+  const configFile = opts.config ?? (reuse ? path.join(path.resolve(cwd, opts.out as string), RunFiles.config) : undefined);
+  return loadConfig({ configFile, sets, cwd });
+}
+
+async function execute(command: DataCommand, opts: RunOptions, io: CliIO): Promise<void> {
+  const loaded = await configFor(command, opts, io);
   const started = await startRun({
     command,
     loaded,
     out: opts.out,
-    resume: reuse,
+    resume: command === 'postprocess' || Boolean(opts.resume),
     overwrite: opts.overwrite,
     logLevel: opts.logLevel,
     cwd: io.cwd,
   });
+  const stages: PipelineStages =
+    command === 'evaluate' && opts.pred
+      ? { ...coreStages, evaluate: (run) => evaluateStage(run, { predictions: path.resolve(io.cwd, opts.pred as string) }) }
+      : coreStages;
   try {
-    const outcome = await runPipeline(started.context, command, coreStages);
+    const outcome = await runPipeline(started.context, command, stages);
     const { runDir } = started.context;
     io.stdout(`results: ${runDir}\n`);
     if (outcome.metrics) io.stdout(`metrics: ${path.join(runDir, RunFiles.metrics)}\n`);

@@ -1,0 +1,54 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConfigError, InputError } from '../errors';
+import { IMAGE_EXTENSIONS } from '../io/read-image';
+import type { RunContext } from '../kernel/run-context';
+import type { EvaluateEvent, MetricsReport } from '../kernel/stages';
+import { stemOf } from './prediction-files';
+import { RunFiles } from './run-folder';
+
+/** Result and ground-truth files of a folder: images and point CSVs (not the per-run tables). */
+export function listResultFiles(dir: string): string[] {
+  const stat = fs.statSync(dir, { throwIfNoEntry: false });
+  if (!stat) throw new InputError('does not exist', { file: dir });
+  if (stat.isFile()) return [path.resolve(dir)];
+  const exts = new Set([...IMAGE_EXTENSIONS, '.csv']);
+  return fs
+    .readdirSync(dir)
+    .filter((f) => !f.startsWith('.') && f !== 'predictions.csv' && exts.has(path.extname(f).toLowerCase()))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
+/** Pair predictions with ground truth by file stem. */
+export function pairByStem(predictionsDir: string, groundTruthDir: string): Pick<EvaluateEvent, 'pairs' | 'unpaired'> {
+  const truth = new Map(listResultFiles(groundTruthDir).map((f) => [stemOf(f), f]));
+  const pairs: EvaluateEvent['pairs'] = [];
+  const unpaired: string[] = [];
+  for (const p of listResultFiles(predictionsDir)) {
+    const gt = truth.get(stemOf(p));
+    if (gt) {
+      pairs.push({ name: path.basename(gt), predictionPath: p, groundTruthPath: gt });
+      truth.delete(stemOf(p));
+    } else unpaired.push(p);
+  }
+  unpaired.push(...truth.values());
+  return { pairs, unpaired };
+}
+
+/** Score the predictions against the ground truth through the workflow's `evaluate` hook. */
+export async function evaluateStage(run: RunContext, dirs: { predictions?: string; groundTruth?: string } = {}): Promise<MetricsReport | undefined> {
+  const { config, kernel, logger } = run;
+  const predictionsDir = dirs.predictions ?? path.join(run.runDir, RunFiles.predictions);
+  const groundTruthDir = dirs.groundTruth ?? config.data.test.labels;
+  if (!groundTruthDir) {
+    throw new ConfigError([{ path: 'data.test.labels', message: 'required to evaluate: the folder of ground-truth labels' }]);
+  }
+  const { pairs, unpaired } = pairByStem(predictionsDir, groundTruthDir);
+  if (unpaired.length) {
+    logger.warn({ event: 'unpaired', files: unpaired }, `${unpaired.length} file(s) without a twin are not scored: ${unpaired.map((f) => path.basename(f)).join(', ')}`);
+  }
+  const report = await kernel.hooks.evaluate.for(config.problem.type).promise({ run, predictionsDir, groundTruthDir, pairs, unpaired });
+  if (report) logger.info({ event: 'metrics', overall: report.overall }, 'evaluated');
+  return report;
+}

@@ -1,0 +1,97 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { readImage } from '../io/read-image';
+import { transpose } from '../io/transpose';
+import type { Image, NdArray } from '../io/types';
+import { writeImage } from '../io/write-image';
+import { writePoints } from '../io/points-csv';
+import type { Prediction } from '../kernel/stages';
+import { toModelLayout } from '../io/model-layout';
+import { RunFiles } from './run-folder';
+
+/** File name without its extension (`.ome.tif` counts as one). */
+export function stemOf(file: string): string {
+  const base = path.basename(file);
+  const m = /^(.*?)(\.ome\.tiff?|\.[^.]*)?$/i.exec(base);
+  return m?.[1] || base;
+}
+
+/** Where a run keeps one image's outputs. */
+export function outputPaths(runDir: string, name: string) {
+  const stem = stemOf(name);
+  return {
+    labels: path.join(runDir, RunFiles.predictions, `${stem}.tif`),
+    points: path.join(runDir, RunFiles.predictions, `${stem}.csv`),
+    probabilities: path.join(runDir, RunFiles.probabilities, `${stem}.tif`),
+  };
+}
+
+/** Spatial axes (`YX` / `ZYX`) of an input and the spacing along them. */
+export function spatialMeta(source: Prediction['source'], ndim: 2 | 3): { axes: string; spacing: (number | null)[] } {
+  const axes = ndim === 3 ? 'ZYX' : 'YX';
+  const spacing = [...axes].map((a) => {
+    const i = source.axes.indexOf(a);
+    return i >= 0 ? source.spacing[i] ?? null : null;
+  });
+  return { axes, spacing };
+}
+
+/**
+ * Save a network output: channels go to ImageJ's C axis (`CYX` / `ZCYX`) so Fiji shows them as
+ * channels; a single channel is saved without one.
+ */
+export async function writeProbabilities(file: string, probabilities: NdArray, source: Prediction['source']): Promise<void> {
+  const ndim = (probabilities.shape.length - 1) as 2 | 3;
+  const channels = probabilities.shape[ndim];
+  const { axes, spacing } = spatialMeta(source, ndim);
+  if (channels === 1) {
+    await writeImage(file, { data: probabilities.data, shape: probabilities.shape.slice(0, ndim), axes, spacing });
+    return;
+  }
+  // [.., y, x, c] → [.., c, y, x]
+  const perm = ndim === 3 ? [0, 3, 1, 2] : [2, 0, 1];
+  const moved = transpose(probabilities, perm);
+  const withC = ndim === 3 ? 'ZCYX' : 'CYX';
+  const spacingC = ndim === 3 ? [spacing[0], null, spacing[1], spacing[2]] : [null, ...spacing];
+  await writeImage(file, { ...moved, axes: withC, spacing: spacingC });
+}
+
+/** Read a saved network output back in model layout, with the spatial metadata it was saved with. */
+export async function readProbabilities(file: string, ndim: 2 | 3): Promise<{ probabilities: NdArray; image: Image }> {
+  const image = await readImage(file);
+  return { probabilities: toModelLayout(image, ndim, file), image };
+}
+
+/** The smallest unsigned type that holds every label. */
+export function labelArray(labels: NdArray): NdArray<Uint16Array | Uint32Array> {
+  let max = 0;
+  const d = labels.data;
+  for (let i = 0; i < d.length; i++) if (d[i] > max) max = d[i];
+  if (d instanceof Uint16Array) return { data: d, shape: labels.shape };
+  if (d instanceof Uint32Array && max > 65535) return { data: d, shape: labels.shape };
+  const out = max > 65535 ? new Uint32Array(d.length) : new Uint16Array(d.length);
+  for (let i = 0; i < d.length; i++) out[i] = d[i];
+  return { data: out, shape: labels.shape };
+}
+
+/** Write a prediction's result (labels or points), in the input's spatial axes and spacing. */
+export async function writeResult(runDir: string, prediction: Prediction, ndim: 2 | 3): Promise<string[]> {
+  const paths = outputPaths(runDir, prediction.name);
+  const written: string[] = [];
+  if (prediction.points) {
+    await writePoints(paths.points, prediction.points);
+    written.push(paths.points);
+  }
+  if (prediction.labels) {
+    const { axes, spacing } = spatialMeta(prediction.source, ndim);
+    await writeImage(paths.labels, { ...labelArray(prediction.labels), axes, spacing }, { compression: 'deflate' });
+    written.push(paths.labels);
+  }
+  return written;
+}
+
+/** True when the result of an earlier, interrupted run is complete (outputs are written atomically). */
+export function resultExists(runDir: string, name: string): boolean {
+  const p = outputPaths(runDir, name);
+  return fs.existsSync(p.labels) || fs.existsSync(p.points);
+}

@@ -1,0 +1,63 @@
+import fs from 'node:fs';
+import { toCsv } from './metrics-files';
+import { writeFileAtomic } from './atomic-write';
+
+type Row = Record<string, number | string | null>;
+
+/**
+ * A CSV with rows grouped by image (`objects.csv`: one row per object; `predictions.csv`: one row
+ * per image). Rewritten atomically after each image, before that image's result file, so a resumed
+ * run finds the rows of every image whose result exists.
+ */
+export class RowTable {
+  private readonly rows = new Map<string, Row[]>();
+
+  constructor(
+    private readonly file: string,
+    keepEarlier: boolean,
+  ) {
+    if (keepEarlier && fs.existsSync(this.file)) this.load();
+  }
+
+  async set(image: string, objects: Row[]): Promise<void> {
+    this.rows.set(image, objects.map((o) => ({ image, ...o })));
+    await writeFileAtomic(this.file, toCsv([...this.rows.values()].flat()));
+  }
+
+  private load(): void {
+    const lines = fs.readFileSync(this.file, 'utf8').split('\n').filter(Boolean);
+    const header = splitCsvLine(lines[0] ?? '');
+    for (const line of lines.slice(1)) {
+      const cells = splitCsvLine(line);
+      const row: Row = {};
+      header.forEach((h, i) => {
+        const v = cells[i] ?? '';
+        row[h] = v === '' ? null : Number.isFinite(Number(v)) ? Number(v) : v;
+      });
+      const image = String(row.image);
+      this.rows.set(image, [...(this.rows.get(image) ?? []), row]);
+    }
+  }
+}
+
+function splitCsvLine(line: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cur += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { isBundle } from '../engine/bundle/save-load';
-import { loadModel } from '../engine/bundle/save-load';
+import { isBundle, loadModel } from '../engine/bundle/save-load';
 import { ConfigError, InputError, UsageError } from '../errors';
 import { listImageFiles } from '../io/list-image-files';
 import { readImage } from '../io/read-image';
@@ -64,7 +63,7 @@ export async function predictStage(run: RunContext): Promise<void> {
   const loaded = await loadModel(modelDirFor(run));
   const tables = new ResultTables(runDir, run.resume, loaded.meta.channels);
   const infer = kernel.hooks.infer.for(config.problem.type);
-  const saveProbabilities = (config.predict as { save_probabilities?: boolean } | undefined)?.save_probabilities !== false;
+  const saveProbabilities = config.predict.save_probabilities;
   let skipped = 0;
   try {
     for (const [i, file] of files.entries()) {

@@ -18,6 +18,10 @@ export const predictSection = section(
         'Context in pixels on each side of a tile whose prediction is discarded (less than half the patch size). Beyond the image border, numpy-reflect padding.',
       ),
     batch_size: positiveInt().default(4).describe('Tiles predicted at once; bounds the memory prediction needs.'),
+    save_probabilities: z
+      .boolean()
+      .default(true)
+      .describe('Save the network output of each test image in probabilities/ (float32), so `biaflow postprocess` can re-run post-processing without predicting again.'),
   },
   'How test images are predicted: tile by tile, with overlap and blending, so any image size fits in memory.',
 );

@@ -52,3 +52,4 @@ export { main } from './cli/main';
 export { CORE_NAME, CORE_VERSION } from './version';
 export { planPostprocess, type PlannedStep } from './run/postprocess-plan';
 export type { PostprocessKind } from './kernel/postprocess-method';
+export { trainNetwork, predictNetwork, type NetworkTask } from './services/network-task';

@@ -1,0 +1,166 @@
+import { asZyx, type Numeric } from './image';
+
+/**
+ * Exact squared Euclidean distance transform (Felzenszwalb & Huttenlocher's lower envelope of
+ * parabolas, one separable pass per axis) with anisotropic voxel size, optionally carrying the
+ * label of the nearest feature voxel along (for Voronoi partitions).
+ *
+ * Features are voxels where `isFeature(i)` holds (background for a distance transform, labelled
+ * voxels for Voronoi). The result holds, for each voxel, the squared distance to the nearest
+ * feature (Infinity when there is none) and, when `featureLabels` is given, that feature's label.
+ *
+ * Squared distances are stored as float32 (integers up to 2^24 are exact, so isotropic images up to
+ * ~2000 voxels per side are exact); each line is solved in float64 buffers.
+ */
+export interface SquaredTransform {
+  squared: Float32Array;
+  nearest?: Int32Array;
+}
+
+export function squaredDistanceTransform(
+  shape: readonly number[],
+  spacing: readonly number[],
+  isFeature: Numeric,
+  featureIsZero: boolean,
+  featureLabels?: Numeric,
+): SquaredTransform {
+  const [Z, Y, X] = asZyx(shape);
+  const [sz, sy, sx] = shape.length === 3 ? spacing : [1, spacing[0], spacing[1]];
+  const n = Z * Y * X;
+  const squared = new Float32Array(n);
+  const nearest = featureLabels ? new Int32Array(n) : undefined;
+  if (n === 0) return { squared, nearest };
+
+  // Pass along x (contiguous): distance to the nearest feature in the row, by two scans.
+  const wx = sx * sx;
+  const rows = Z * Y;
+  for (let r = 0; r < rows; r++) {
+    const base = r * X;
+    let last = -1;
+    for (let x = 0; x < X; x++) {
+      const i = base + x;
+      const feature = featureIsZero ? isFeature[i] === 0 : isFeature[i] !== 0;
+      if (feature) {
+        last = x;
+        squared[i] = 0;
+        if (nearest) nearest[i] = featureLabels![i];
+      } else if (last >= 0) {
+        const d = x - last;
+        squared[i] = wx * d * d;
+        if (nearest) nearest[i] = nearest[base + last];
+      } else {
+        squared[i] = Infinity;
+      }
+    }
+    last = -1;
+    for (let x = X - 1; x >= 0; x--) {
+      const i = base + x;
+      if (squared[i] === 0) {
+        last = x;
+      } else if (last >= 0) {
+        const d = last - x;
+        const dd = wx * d * d;
+        // Strictly closer only, so ties keep the feature on the left (lower index), as scipy does.
+        if (dd < squared[i]) {
+          squared[i] = dd;
+          if (nearest) nearest[i] = nearest[base + last];
+        }
+      }
+    }
+  }
+
+  // Pass along y, then z: lower envelope per line, lines gathered in blocks to stay cache-friendly.
+  if (Y > 1) envelopeAlongAxis(squared, nearest, Z, Y, X, sy * sy);
+  if (Z > 1) envelopeAlongAxis(squared, nearest, 1, Z, Y * X, sz * sz);
+  return { squared, nearest };
+}
+
+/**
+ * Solve every line along the middle axis of a [outer, length, inner] view: element (o, i, a) is at
+ * o*length*inner + i*inner + a. Lines for BLOCK consecutive `a` are copied into a contiguous buffer,
+ * solved, and copied back, so memory is always read and written along the contiguous axis.
+ */
+function envelopeAlongAxis(
+  squared: Float32Array,
+  nearest: Int32Array | undefined,
+  outer: number,
+  length: number,
+  inner: number,
+  weight: number,
+): void {
+  const BLOCK = Math.min(inner, 64);
+  const f = new Float64Array(BLOCK * length);
+  const lab = nearest ? new Int32Array(BLOCK * length) : undefined;
+  const line = new Float64Array(length);
+  const lineLab = new Int32Array(length);
+  const v = new Int32Array(length);
+  const z = new Float64Array(length + 1);
+  for (let o = 0; o < outer; o++) {
+    const base = o * length * inner;
+    for (let a0 = 0; a0 < inner; a0 += BLOCK) {
+      const b = Math.min(BLOCK, inner - a0);
+      // Gather: buffer line `k` holds (o, 0..length-1, a0+k).
+      for (let i = 0; i < length; i++) {
+        const src = base + i * inner + a0;
+        for (let k = 0; k < b; k++) f[k * length + i] = squared[src + k];
+        if (lab && nearest) for (let k = 0; k < b; k++) lab[k * length + i] = nearest[src + k];
+      }
+      for (let k = 0; k < b; k++) {
+        const off = k * length;
+        const count = lowerEnvelope(f, lab, off, length, weight, v, z, line, lineLab);
+        if (count === 0) continue;
+        for (let i = 0; i < length; i++) f[off + i] = line[i];
+        if (lab) for (let i = 0; i < length; i++) lab[off + i] = lineLab[i];
+      }
+      for (let i = 0; i < length; i++) {
+        const dst = base + i * inner + a0;
+        for (let k = 0; k < b; k++) squared[dst + k] = f[k * length + i];
+        if (lab && nearest) for (let k = 0; k < b; k++) nearest[dst + k] = lab[k * length + i];
+      }
+    }
+  }
+}
+
+/**
+ * d(q) = min_p f(p) + w (q - p)^2 over the sites p with finite f. Writes into `out` (and `outLab`);
+ * returns the number of sites (0: the line has no finite value and is left unchanged).
+ */
+function lowerEnvelope(
+  f: Float64Array,
+  lab: Int32Array | undefined,
+  off: number,
+  n: number,
+  w: number,
+  v: Int32Array,
+  z: Float64Array,
+  out: Float64Array,
+  outLab: Int32Array,
+): number {
+  let k = -1;
+  for (let q = 0; q < n; q++) {
+    const fq = f[off + q];
+    if (fq === Infinity) continue;
+    const hq = fq + w * q * q;
+    let s = -Infinity;
+    while (k >= 0) {
+      const p = v[k];
+      s = (hq - (f[off + p] + w * p * p)) / (2 * w * (q - p));
+      if (s <= z[k]) k--;
+      else break;
+    }
+    k++;
+    v[k] = q;
+    z[k] = k === 0 ? -Infinity : s;
+  }
+  if (k < 0) return 0;
+  z[k + 1] = Infinity;
+  let j = 0;
+  for (let q = 0; q < n; q++) {
+    while (z[j + 1] < q) j++;
+    const p = v[j];
+    const d = q - p;
+    out[q] = w * d * d + f[off + p];
+    if (lab) outLab[q] = lab[off + p];
+  }
+  return k + 1;
+}

@@ -32,22 +32,29 @@ export function squaredDistanceTransform(
   if (n === 0) return { squared, nearest };
 
   // Pass along x (contiguous): distance to the nearest feature in the row, by two scans.
-  const wx = sx * sx;
-  const rows = Z * Y;
+  if (featureLabels && nearest) rowPassWithLabels(squared, nearest, isFeature, featureIsZero, featureLabels, Z * Y, X, sx * sx);
+  else rowPass(squared, isFeature, featureIsZero, Z * Y, X, sx * sx);
+
+  // Pass along y, then z: lower envelope per line, lines gathered in blocks to stay cache-friendly.
+  if (Y > 1) envelopeAlongAxis(squared, nearest, Z, Y, X, sy * sy);
+  if (Z > 1) envelopeAlongAxis(squared, nearest, 1, Z, Y * X, sz * sz);
+  return { squared, nearest };
+}
+
+/** Squared distance along each row to the nearest feature in that row (Infinity if none). */
+function rowPass(squared: Float32Array, isFeature: Numeric, featureIsZero: boolean, rows: number, X: number, w: number): void {
+  const flip = featureIsZero ? 0 : 1;
   for (let r = 0; r < rows; r++) {
     const base = r * X;
     let last = -1;
     for (let x = 0; x < X; x++) {
       const i = base + x;
-      const feature = featureIsZero ? isFeature[i] === 0 : isFeature[i] !== 0;
-      if (feature) {
+      if ((isFeature[i] === 0 ? 1 : 0) !== flip) {
         last = x;
         squared[i] = 0;
-        if (nearest) nearest[i] = featureLabels![i];
       } else if (last >= 0) {
         const d = x - last;
-        squared[i] = wx * d * d;
-        if (nearest) nearest[i] = nearest[base + last];
+        squared[i] = w * d * d;
       } else {
         squared[i] = Infinity;
       }
@@ -55,24 +62,67 @@ export function squaredDistanceTransform(
     last = -1;
     for (let x = X - 1; x >= 0; x--) {
       const i = base + x;
-      if (squared[i] === 0) {
+      const s = squared[i];
+      if (s === 0) {
         last = x;
       } else if (last >= 0) {
         const d = last - x;
-        const dd = wx * d * d;
+        const dd = w * d * d;
+        if (dd < s) squared[i] = dd;
+      }
+    }
+  }
+}
+
+/** As rowPass, also carrying the label of the nearest feature (ties: the left one, as scipy). */
+function rowPassWithLabels(
+  squared: Float32Array,
+  nearest: Int32Array,
+  isFeature: Numeric,
+  featureIsZero: boolean,
+  labels: Numeric,
+  rows: number,
+  X: number,
+  w: number,
+): void {
+  const flip = featureIsZero ? 0 : 1;
+  for (let r = 0; r < rows; r++) {
+    const base = r * X;
+    let last = -1;
+    let lastLabel = 0;
+    for (let x = 0; x < X; x++) {
+      const i = base + x;
+      if ((isFeature[i] === 0 ? 1 : 0) !== flip) {
+        last = x;
+        lastLabel = labels[i];
+        squared[i] = 0;
+        nearest[i] = lastLabel;
+      } else if (last >= 0) {
+        const d = x - last;
+        squared[i] = w * d * d;
+        nearest[i] = lastLabel;
+      } else {
+        squared[i] = Infinity;
+      }
+    }
+    last = -1;
+    for (let x = X - 1; x >= 0; x--) {
+      const i = base + x;
+      const s = squared[i];
+      if (s === 0) {
+        last = x;
+        lastLabel = nearest[i];
+      } else if (last >= 0) {
+        const d = last - x;
+        const dd = w * d * d;
         // Strictly closer only, so ties keep the feature on the left (lower index), as scipy does.
-        if (dd < squared[i]) {
+        if (dd < s) {
           squared[i] = dd;
-          if (nearest) nearest[i] = nearest[base + last];
+          nearest[i] = lastLabel;
         }
       }
     }
   }
-
-  // Pass along y, then z: lower envelope per line, lines gathered in blocks to stay cache-friendly.
-  if (Y > 1) envelopeAlongAxis(squared, nearest, Z, Y, X, sy * sy);
-  if (Z > 1) envelopeAlongAxis(squared, nearest, 1, Z, Y * X, sz * sz);
-  return { squared, nearest };
 }
 
 /**
@@ -95,27 +145,42 @@ function envelopeAlongAxis(
   const lineLab = new Int32Array(length);
   const v = new Int32Array(length);
   const z = new Float64Array(length + 1);
+  const busy = new Uint8Array(BLOCK);
   for (let o = 0; o < outer; o++) {
     const base = o * length * inner;
     for (let a0 = 0; a0 < inner; a0 += BLOCK) {
       const b = Math.min(BLOCK, inner - a0);
-      // Gather: buffer line `k` holds (o, 0..length-1, a0+k).
+      // Gather: buffer line `k` holds (o, 0..length-1, a0+k). Lines that are all feature (0) or
+      // all featureless (Infinity) are final already and are neither solved nor written back.
+      busy.fill(0);
       for (let i = 0; i < length; i++) {
         const src = base + i * inner + a0;
-        for (let k = 0; k < b; k++) f[k * length + i] = squared[src + k];
-        if (lab && nearest) for (let k = 0; k < b; k++) lab[k * length + i] = nearest[src + k];
+        for (let k = 0; k < b; k++) {
+          const d = squared[src + k];
+          f[k * length + i] = d;
+          busy[k] |= d === 0 ? 1 : d === Infinity ? 2 : 4;
+        }
       }
+      let anyBusy = false;
       for (let k = 0; k < b; k++) {
+        // Solved only when it mixes values: some finite non-zero, or both 0 and Infinity.
+        if (busy[k] < 3) {
+          busy[k] = 0;
+          continue;
+        }
+        busy[k] = 1;
+        anyBusy = true;
         const off = k * length;
-        const count = lowerEnvelope(f, lab, off, length, weight, v, z, line, lineLab);
-        if (count === 0) continue;
+        if (lab && nearest) for (let i = 0; i < length; i++) lab[off + i] = nearest[base + i * inner + a0 + k];
+        lowerEnvelope(f, lab, off, length, weight, v, z, line, lineLab);
         for (let i = 0; i < length; i++) f[off + i] = line[i];
         if (lab) for (let i = 0; i < length; i++) lab[off + i] = lineLab[i];
       }
+      if (!anyBusy) continue;
       for (let i = 0; i < length; i++) {
         const dst = base + i * inner + a0;
-        for (let k = 0; k < b; k++) squared[dst + k] = f[k * length + i];
-        if (lab && nearest) for (let k = 0; k < b; k++) nearest[dst + k] = lab[k * length + i];
+        for (let k = 0; k < b; k++) if (busy[k]) squared[dst + k] = f[k * length + i];
+        if (lab && nearest) for (let k = 0; k < b; k++) if (busy[k]) nearest[dst + k] = lab[k * length + i];
       }
     }
   }

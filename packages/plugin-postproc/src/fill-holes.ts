@@ -27,9 +27,10 @@ export function fillHolesFlat(data: ArrayLike<number>, shape: readonly number[])
     }
   };
   const YX = Y * X;
+  const is3d = shape.length === 3;
   for (let z = 0; z < Z; z++) {
     for (let y = 0; y < Y; y++) {
-      const onFace = z === 0 || z === Z - 1 || y === 0 || y === Y - 1;
+      const onFace = (is3d && (z === 0 || z === Z - 1)) || y === 0 || y === Y - 1;
       const row = z * YX + y * X;
       if (onFace) for (let x = 0; x < X; x++) seed(row + x);
       else if (X > 0) {

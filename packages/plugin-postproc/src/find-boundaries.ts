@@ -36,7 +36,7 @@ export function findBoundaries(labels: NdArray, options: FindBoundariesOptions =
   }
   const data = labels.data as IntegerArray;
   const shape = asZyx(labels.shape);
-  const thick = differsFromNeighbours(data, shape, neighbourOffsets(ndim, connectivity));
+  const thick = differsFromNeighbours(data, shape, neighbourOffsets(ndim, connectivity), ndim === 3);
   const out = thick;
   if (mode === 'inner') {
     for (let i = 0; i < out.length; i++) if (data[i] === background) out[i] = 0;
@@ -47,13 +47,13 @@ export function findBoundaries(labels: NdArray, options: FindBoundariesOptions =
 }
 
 /** 1 where some in-image neighbour holds another value (max ≠ min over the neighbourhood). */
-function differsFromNeighbours(data: IntegerArray, [Z, Y, X]: [number, number, number], offsets: number[][]): Uint8Array {
+function differsFromNeighbours(data: IntegerArray, [Z, Y, X]: [number, number, number], offsets: number[][], is3d: boolean): Uint8Array {
   const out = new Uint8Array(data.length);
   const YX = Y * X;
   const raveled = offsets.map(([dz, dy, dx]) => dz * YX + dy * X + dx);
   for (let z = 0; z < Z; z++) {
     for (let y = 0; y < Y; y++) {
-      const innerRow = y > 0 && y < Y - 1 && (Z === 1 || (z > 0 && z < Z - 1));
+      const innerRow = y > 0 && y < Y - 1 && (!is3d || (z > 0 && z < Z - 1));
       for (let x = 0; x < X; x++) {
         const i = z * YX + y * X + x;
         const v = data[i];

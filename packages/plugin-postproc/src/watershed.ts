@@ -112,7 +112,7 @@ export function watershed(image: NdArray, markers: NdArray, mask: NdArray | null
     const x = idx - row * X;
     const z = (row / Y) | 0;
     const y = row - z * Y;
-    const interior = x > 0 && x < X - 1 && y > 0 && y < Y - 1 && (Z === 1 || (z > 0 && z < Z - 1));
+    const interior = x > 0 && x < X - 1 && y > 0 && y < Y - 1 && (ndim === 2 || (z > 0 && z < Z - 1));
     if (interior) {
       for (let k = 0; k < nNeighbours; k++) {
         const nb = idx + raveled[k];

@@ -44,3 +44,5 @@ export * from './io';
 // CLI (for embedding and tests)
 export { main } from './cli/main';
 export { CORE_NAME, CORE_VERSION } from './version';
+export { planPostprocess, type PlannedStep } from './run/postprocess-plan';
+export type { PostprocessKind } from './kernel/postprocess-method';

@@ -2,6 +2,7 @@ import type { ZodType, core } from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors';
 import type { Kernel } from '../kernel/kernel';
 import { buildSchema, FIRST_PARTY_SECTIONS, type ResolvedConfig } from './schema';
+import { planPostprocess } from '../run/postprocess-plan';
 import { formatKeyPath, objectKeys, schemaAt, type KeyPath } from './schema-walk';
 import { didYouMean } from './suggest';
 
@@ -17,7 +18,11 @@ export function validateConfig(raw: unknown, kernel: Kernel, source?: string): R
     for (const issue of result.error.issues) issues.push(...describeIssue(issue, schema as ZodType));
   }
   const config = result.success ? (result.data as ResolvedConfig) : undefined;
-  if (config) issues.push(...validatePostprocessSteps(config, kernel));
+  if (config) {
+    const stepIssues = validatePostprocessSteps(config, kernel);
+    issues.push(...stepIssues);
+    if (stepIssues.length === 0) issues.push(...planPostprocess(config.postprocess, kernel, config.problem.type).issues);
+  }
   if (issues.length) throw new ConfigError(issues, source);
   return config as ResolvedConfig;
 }

@@ -1,2 +1,11 @@
-// Image and point I/O. Filled by the image I/O work (issue 4); the signatures are the contract.
+// Image and point I/O: the only way the rest of biaflow reads and writes image files.
 export * from './types';
+export { readImage, readImageSync, decodeImage, sniffFormat, IMAGE_EXTENSIONS, type ImageFormat } from './read-image';
+export { writeImage, writeImageSync, encodeImage, type WriteImageInput, type WriteImageOptions } from './write-image';
+export { listImageFiles } from './list-image-files';
+export { transpose } from './transpose';
+export { AXIS_LETTERS } from './axes';
+export { dtypeOf, bytesPerElement, allocate as allocateTypedArray, DTYPES } from './dtype';
+export { validateAxes, defaultAxes } from './axes';
+export { toModelLayout, fromModelLayout } from './model-layout';
+export { readPoints, writePoints, parsePointsCsv, formatPointsCsv, type PointsFile } from './points-csv';

@@ -28,6 +28,10 @@ export interface Image<T extends TypedArray = TypedArray> extends NdArray<T> {
   dtype: DType;
   axes: string;
   spacing: (number | null)[];
+  /** Where the axes and spacing came from: `imagej`, `ome`, `shaped` (tifffile JSON), or `plain` (guessed from pages). */
+  metadataSource?: 'imagej' | 'ome' | 'shaped' | 'plain';
+  /** Time between frames in seconds, when the file says (ImageJ `finterval`, OME `TimeIncrement`). */
+  frameInterval?: number;
 }
 
 /** A list of points, one row per point in axis order (`[y, x]` or `[z, y, x]`), optional class per point. */
@@ -35,4 +39,6 @@ export interface PointList {
   ndim: 2 | 3;
   coordinates: Float64Array;
   classes?: Int32Array;
+  /** Optional detection score/probability per point (BiaPy writes `prob`). */
+  scores?: Float32Array;
 }

@@ -2,6 +2,14 @@ import type { ZodType } from 'zod';
 import type { Prediction, ProblemType, RunEvent } from './stages';
 
 /**
+ * What a step acts on, which fixes where it may stand in the list:
+ * `filter` changes the network output (probabilities → probabilities, e.g. z-filtering);
+ * `decode` turns the network output into the result (labels, points or a class);
+ * `refine` changes the result (labels → labels, points → points).
+ */
+export type PostprocessKind = 'filter' | 'decode' | 'refine';
+
+/**
  * A named post-processing step. Configs list steps under `postprocess:` as
  * `{ method: <name>, ...options }`; the options are validated with `options` before the run starts.
  */
@@ -13,6 +21,13 @@ export interface PostprocessMethod<Options = any> {
   options: ZodType<Options>;
   /** Problem types the step applies to; all when omitted. */
   problems?: readonly ProblemType[];
+  /** Where the step stands in the list (default `refine`). */
+  kind?: PostprocessKind;
+  /**
+   * A `decode` step that runs by default for these problem types when the config lists no
+   * decoding step (a workflow's standard decoding, e.g. thresholding or watershed).
+   */
+  defaultFor?: readonly ProblemType[];
   run(prediction: Prediction, options: Options, event: RunEvent): Prediction | Promise<Prediction>;
 }
 

@@ -12,12 +12,14 @@ export function temporaryPath(target: string): string {
  * Write a file so it is either absent, or complete: write to a temporary name, flush it to disk,
  * then rename over the target (atomic on one filesystem). A crash never leaves a half-written output.
  */
-export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(target: string, data: string | Uint8Array | readonly Uint8Array[]): Promise<void> {
   await fs.promises.mkdir(path.dirname(target), { recursive: true });
   const tmp = temporaryPath(target);
   const handle = await fs.promises.open(tmp, 'w');
   try {
-    await handle.writeFile(data);
+    // A list of parts is written in order (large images: no concatenated copy of the whole file).
+    // writeFile on a handle writes all of it from the current position, so parts append in order.
+    for (const part of Array.isArray(data) ? (data as readonly Uint8Array[]) : [data as string | Uint8Array]) await handle.writeFile(part);
     await handle.sync();
   } finally {
     await handle.close();
@@ -30,12 +32,12 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array)
   }
 }
 
-export function writeFileAtomicSync(target: string, data: string | Uint8Array): void {
+export function writeFileAtomicSync(target: string, data: string | Uint8Array | readonly Uint8Array[]): void {
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const tmp = temporaryPath(target);
   const fd = fs.openSync(tmp, 'w');
   try {
-    fs.writeFileSync(fd, data);
+    for (const part of Array.isArray(data) ? (data as readonly Uint8Array[]) : [data as string | Uint8Array]) fs.writeFileSync(fd, part);
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);

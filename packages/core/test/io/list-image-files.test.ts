@@ -1,0 +1,30 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { InputError, listImageFiles } from '@biaflow/core';
+
+describe('listImageFiles', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'biaflow-list-'));
+    for (const name of ['b.tif', 'a.TIFF', 'c.png', 'd.jpg', 'e.jpeg', 'B2.tif', '.hidden.tif', 'notes.txt', 'f.csv']) {
+      fs.writeFileSync(path.join(dir, name), '');
+    }
+    fs.mkdirSync(path.join(dir, 'sub.tif'));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('lists supported image files by name (code-point order), absolute, skipping hidden files and folders', () => {
+    expect(listImageFiles(dir)).toEqual(['B2.tif', 'a.TIFF', 'b.tif', 'c.png', 'd.jpg', 'e.jpeg'].map((n) => path.join(dir, n)));
+  });
+
+  it('returns a single file as itself', () => {
+    expect(listImageFiles(path.join(dir, 'c.png'))).toEqual([path.join(dir, 'c.png')]);
+  });
+
+  it('a missing folder is an InputError naming it', () => {
+    const missing = path.join(dir, 'nope');
+    expect(() => listImageFiles(missing)).toThrow(InputError);
+    expect(() => listImageFiles(missing)).toThrow(`${missing}: image folder does not exist`);
+  });
+});

@@ -12,14 +12,15 @@ export function registerLabel(kernel: Kernel): void {
         .int()
         .min(1)
         .max(3)
-        .optional()
-        .describe('1 = faces only; 2 or 3 include edges / corners. Default: the image\'s number of dimensions (corners).'),
+        .default(3)
+        .describe('1 = faces only, 2 = faces and edges, 3 = faces, edges and corners (in 2D, 2 and 3 both mean corners).'),
     }),
     run(prediction, options) {
       const labels = labelsOf('label', prediction);
       const foreground = new Uint8Array(labels.data.length);
       for (let i = 0; i < foreground.length; i++) foreground[i] = labels.data[i] !== 0 ? 1 : 0;
-      return { ...prediction, labels: label({ data: foreground, shape: labels.shape }, { connectivity: options.connectivity }) };
+      const connectivity = Math.min(options.connectivity, labels.shape.length);
+      return { ...prediction, labels: label({ data: foreground, shape: labels.shape }, { connectivity }) };
     },
   });
 }

@@ -8,7 +8,8 @@
 // (bench/postproc_peer.py). Both outputs are compared so the times are for the same work.
 // Times are medians of a few runs. The last ten lines are `RATIO <op>-<2d|3d> <biaflow/python>`.
 //
-// Usage: npm run bench:postproc  (build first: npx tsc -b). Python: $BIAFLOW_PYTHON, else /usr/bin/python3 or python3,
+// Usage: npm run bench:postproc  (build first: npx tsc -b). Node runs with glibc's huge-page tunable
+// (see HUGEPAGES below; BENCH_POSTPROC_HUGEPAGES=0 to turn it off). Python: $BIAFLOW_PYTHON, else /usr/bin/python3 or python3,
 // with numpy, scipy and scikit-image (apt-get install -y python3-skimage). Exits 1 without them.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,6 +21,21 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+
+// numpy asks the kernel for transparent huge pages on its large arrays (madvise), so the Python side
+// pays few page faults and TLB misses on fresh outputs. Node cannot madvise from JavaScript, but
+// glibc can do the same for every large allocation when started with this tunable: the bench restarts
+// itself with it so both sides run under the same memory policy. BENCH_POSTPROC_HUGEPAGES=0 measures
+// Node with plain 4 KiB pages instead.
+const HUGEPAGES = 'glibc.malloc.hugetlb=1';
+if (process.env.BENCH_POSTPROC_HUGEPAGES !== '0' && !(process.env.GLIBC_TUNABLES ?? '').includes(HUGEPAGES)) {
+  const tunables = [process.env.GLIBC_TUNABLES, HUGEPAGES].filter(Boolean).join(':');
+  const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...process.env, GLIBC_TUNABLES: tunables, BENCH_POSTPROC_PYTHON_TUNABLES: process.env.GLIBC_TUNABLES ?? '' },
+  });
+  process.exit(r.status ?? 1);
+}
 const require = createRequire(import.meta.url);
 const pp = require(path.join(here, '../packages/plugin-postproc/dist/index.js'));
 // The Debian interpreter first: `apt-get install python3-skimage` installs there, while a python3
@@ -27,6 +43,7 @@ const pp = require(path.join(here, '../packages/plugin-postproc/dist/index.js'))
 const PYTHONS = process.env.BIAFLOW_PYTHON ? [process.env.BIAFLOW_PYTHON] : ['/usr/bin/python3', 'python3'];
 let python = PYTHONS[0];
 const THRESHOLDS = [0.3, 0.5, 0.75];
+const OPS = (process.env.BENCH_POSTPROC_OPS || 'edt,label,watershed,voronoi,matching').split(',');
 
 function checkPython() {
   const errors = [];
@@ -115,6 +132,17 @@ function makeData(shape, seed) {
   return { gt, pred, mask, markers, objects: objects.length };
 }
 
+/** Python runs with the environment it was given, without the tunable added for Node. */
+function pythonEnv() {
+  const env = { ...process.env };
+  if ('BENCH_POSTPROC_PYTHON_TUNABLES' in env) {
+    if (env.BENCH_POSTPROC_PYTHON_TUNABLES) env.GLIBC_TUNABLES = env.BENCH_POSTPROC_PYTHON_TUNABLES;
+    else delete env.GLIBC_TUNABLES;
+    delete env.BENCH_POSTPROC_PYTHON_TUNABLES;
+  }
+  return env;
+}
+
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -178,7 +206,7 @@ function runSize(tag, shape, repeats, dir) {
     { kind: 'matching', args: ['gt', 'pred'], thresholds: THRESHOLDS, run: () => pp.matchingStats(img(data.gt), img(data.pred), { thresholds: THRESHOLDS }) },
   ];
   const ours = {};
-  for (const op of ops) {
+  for (const op of ops.filter((o) => OPS.includes(o.kind))) {
     const name = `${op.kind}-${tag}`;
     const { times, result } = time(repeats, op.run);
     ours[name] = { times, result };
@@ -187,7 +215,7 @@ function runSize(tag, shape, repeats, dir) {
   }
   const jobFile = path.join(dir, `${tag}-job.json`);
   fs.writeFileSync(jobFile, JSON.stringify(job));
-  const r = spawnSync(python, [path.join(here, 'postproc_peer.py'), jobFile], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(python, [path.join(here, 'postproc_peer.py'), jobFile], { encoding: 'utf8', maxBuffer: 1 << 24, env: pythonEnv() });
   if (r.status !== 0) {
     console.error(`python peer failed:\n${r.stderr}`);
     process.exit(1);
@@ -232,14 +260,15 @@ function runSize(tag, shape, repeats, dir) {
 
 const versions = checkPython();
 console.log(`python peer: scikit-image ${versions.split(' ')[0]}, scipy ${versions.split(' ')[1]}; node ${process.version}`);
+console.log(`node memory: ${(process.env.GLIBC_TUNABLES ?? '').includes(HUGEPAGES) ? `GLIBC_TUNABLES=${HUGEPAGES} (huge pages, like numpy)` : 'plain 4 KiB pages (BENCH_POSTPROC_HUGEPAGES=0)'}`);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'biaflow-bench-postproc-'));
 try {
-  // BENCH_POSTPROC_SIZES=2d runs one size only (a quick look while developing).
+  // BENCH_POSTPROC_SIZES=2d / BENCH_POSTPROC_OPS=label,voronoi run a subset (a quick look while developing).
   const sizes = (process.env.BENCH_POSTPROC_SIZES || '2d,3d').split(',');
   const ratios = {};
   if (sizes.includes('2d')) Object.assign(ratios, runSize('2d', [2048, 2048], 5, dir));
   if (sizes.includes('3d')) Object.assign(ratios, runSize('3d', [128, 512, 512], 3, dir));
-  for (const op of ['edt', 'label', 'watershed', 'voronoi', 'matching']) {
+  for (const op of OPS) {
     for (const tag of sizes) console.log(`RATIO ${op}-${tag} ${ratios[`${op}-${tag}`].toFixed(3)}`);
   }
 } finally {

@@ -103,6 +103,9 @@ function rowPassWithLabels(
         nearest[i] = lastLabel;
       } else {
         squared[i] = Infinity;
+        // Written although 0 already: a fresh page is then faulted in once, by this write, instead of
+        // once for a read (the shared zero page) and again for the later write.
+        nearest[i] = 0;
       }
     }
     last = -1;
@@ -138,12 +141,13 @@ function envelopeAlongAxis(
   inner: number,
   weight: number,
 ): void {
-  const BLOCK = Math.min(inner, 64);
+  const BLOCK = Math.min(inner, 32);
   const f = new Float64Array(BLOCK * length);
   const lab = nearest ? new Int32Array(BLOCK * length) : undefined;
   const line = new Float64Array(length);
   const lineLab = new Int32Array(length);
   const v = new Int32Array(length);
+  const g = new Float64Array(length);
   const z = new Float64Array(length + 1);
   const busy = new Uint8Array(BLOCK);
   for (let o = 0; o < outer; o++) {
@@ -160,6 +164,7 @@ function envelopeAlongAxis(
           f[k * length + i] = d;
           busy[k] |= d === 0 ? 1 : d === Infinity ? 2 : 4;
         }
+        if (lab && nearest) for (let k = 0; k < b; k++) lab[k * length + i] = nearest[src + k];
       }
       let anyBusy = false;
       for (let k = 0; k < b; k++) {
@@ -171,10 +176,7 @@ function envelopeAlongAxis(
         busy[k] = 1;
         anyBusy = true;
         const off = k * length;
-        if (lab && nearest) for (let i = 0; i < length; i++) lab[off + i] = nearest[base + i * inner + a0 + k];
-        lowerEnvelope(f, lab, off, length, weight, v, z, line, lineLab);
-        for (let i = 0; i < length; i++) f[off + i] = line[i];
-        if (lab) for (let i = 0; i < length; i++) lab[off + i] = lineLab[i];
+        solveLine(f, lab, off, length, weight, v, g, z, line, lineLab);
       }
       if (!anyBusy) continue;
       for (let i = 0; i < length; i++) {
@@ -187,40 +189,81 @@ function envelopeAlongAxis(
 }
 
 /**
- * d(q) = min_p f(p) + w (q - p)^2 over the sites p with finite f. Writes into `out` (and `outLab`);
- * returns the number of sites (0: the line has no finite value and is left unchanged).
+ * Solve one line in place. A feature (f = 0) stays 0 and no site beyond a feature can beat it, so
+ * the line splits at its features: each stretch of non-features is solved with the features that
+ * bound it. A mask that is mostly background is then solved only where its foreground is.
  */
-function lowerEnvelope(
+function solveLine(
   f: Float64Array,
   lab: Int32Array | undefined,
   off: number,
   n: number,
   w: number,
   v: Int32Array,
+  g: Float64Array,
+  z: Float64Array,
+  out: Float64Array,
+  outLab: Int32Array,
+): void {
+  let q = 0;
+  while (q < n) {
+    if (f[off + q] === 0) {
+      q++;
+      continue;
+    }
+    let e = q + 1;
+    while (e < n && f[off + e] !== 0) e++;
+    // Stretch [q, e), bounded by the features at q - 1 and e when they exist.
+    const lo = q > 0 ? q - 1 : 0;
+    const hi = e < n ? e + 1 : n;
+    if (lowerEnvelope(f, lab, off, lo, hi, w, v, g, z, out, outLab) > 0) {
+      for (let i = q; i < e; i++) f[off + i] = out[i];
+      if (lab) for (let i = q; i < e; i++) lab[off + i] = outLab[i];
+    }
+    q = e;
+  }
+}
+
+/**
+ * d(q) = min_p f(p) + w (q - p)^2 over the sites lo ≤ p < hi with finite f, for lo ≤ q < hi.
+ * Writes into `out` (and `outLab`) at the same positions; returns the number of sites (0: no
+ * finite value, nothing written).
+ */
+function lowerEnvelope(
+  f: Float64Array,
+  lab: Int32Array | undefined,
+  off: number,
+  lo: number,
+  hi: number,
+  w: number,
+  v: Int32Array,
+  g: Float64Array,
   z: Float64Array,
   out: Float64Array,
   outLab: Int32Array,
 ): number {
+  // v: sites of the envelope, g: their f + w·p², z: where each starts to be the lowest.
   let k = -1;
-  for (let q = 0; q < n; q++) {
+  const w2 = 2 * w;
+  for (let q = lo; q < hi; q++) {
     const fq = f[off + q];
     if (fq === Infinity) continue;
     const hq = fq + w * q * q;
     let s = -Infinity;
     while (k >= 0) {
-      const p = v[k];
-      s = (hq - (f[off + p] + w * p * p)) / (2 * w * (q - p));
+      s = (hq - g[k]) / (w2 * (q - v[k]));
       if (s <= z[k]) k--;
       else break;
     }
     k++;
     v[k] = q;
+    g[k] = hq;
     z[k] = k === 0 ? -Infinity : s;
   }
   if (k < 0) return 0;
   z[k + 1] = Infinity;
   let j = 0;
-  for (let q = 0; q < n; q++) {
+  for (let q = lo; q < hi; q++) {
     while (z[j + 1] < q) j++;
     const p = v[j];
     const d = q - p;

@@ -6,7 +6,7 @@
 // scipy's distance_transform_edt, skimage.measure.label, skimage.segmentation.watershed, scipy's EDT
 // with return_indices, and StarDist's matching written with numpy + linear_sum_assignment
 // (bench/postproc_peer.py). Both outputs are compared so the times are for the same work.
-// Times are medians of a few runs. The last ten lines are `RATIO <op>-<2d|3d> <biaflow/python>`.
+// Times are medians of a few runs (after one untimed warm-up run per side). The last ten lines are `RATIO <op>-<2d|3d> <biaflow/python>`.
 //
 // Usage: npm run bench:postproc  (build first: npx tsc -b). Node runs with glibc's huge-page tunable
 // (see HUGEPAGES below; BENCH_POSTPROC_HUGEPAGES=0 to turn it off). Python: $BIAFLOW_PYTHON, else /usr/bin/python3 or python3,
@@ -153,7 +153,8 @@ function median(xs) {
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc');
 
-function time(repeats, fn) {
+function time(repeats, warmup, fn) {
+  for (let r = 0; r < warmup; r++) fn();
   const times = [];
   let result;
   for (let r = 0; r < repeats; r++) {
@@ -182,7 +183,11 @@ function agreement(a, b, within) {
   return total ? equal / total : 1;
 }
 
-function runSize(tag, shape, repeats, dir) {
+/**
+ * One size: make the data, time both sides, compare their outputs. `warmup` untimed runs per
+ * operation on each side come first (the 2D pass warms the JIT for the 3D one, which uses the same code).
+ */
+function runSize(tag, shape, repeats, warmup, dir) {
   const t0 = performance.now();
   const data = makeData(shape, tag === '2d' ? 2024 : 3031);
   const edtInput = pp.distanceTransform({ data: data.mask, shape });
@@ -208,10 +213,10 @@ function runSize(tag, shape, repeats, dir) {
   const ours = {};
   for (const op of ops.filter((o) => OPS.includes(o.kind))) {
     const name = `${op.kind}-${tag}`;
-    const { times, result } = time(repeats, op.run);
+    const { times, result } = time(repeats, warmup, op.run);
     ours[name] = { times, result };
     console.log(`  biaflow ${name.padEnd(13)} median ${median(times).toFixed(3)} s  (${times.map((t) => t.toFixed(3)).join(', ')})`);
-    job.ops.push({ name, kind: op.kind, args: op.args, repeats, out: path.join(dir, `${name}.out`), out_dtype: op.out_dtype, thresholds: op.thresholds });
+    job.ops.push({ name, kind: op.kind, args: op.args, repeats, warmup, out: path.join(dir, `${name}.out`), out_dtype: op.out_dtype, thresholds: op.thresholds });
   }
   const jobFile = path.join(dir, `${tag}-job.json`);
   fs.writeFileSync(jobFile, JSON.stringify(job));
@@ -266,8 +271,8 @@ try {
   // BENCH_POSTPROC_SIZES=2d / BENCH_POSTPROC_OPS=label,voronoi run a subset (a quick look while developing).
   const sizes = (process.env.BENCH_POSTPROC_SIZES || '2d,3d').split(',');
   const ratios = {};
-  if (sizes.includes('2d')) Object.assign(ratios, runSize('2d', [2048, 2048], 5, dir));
-  if (sizes.includes('3d')) Object.assign(ratios, runSize('3d', [128, 512, 512], 3, dir));
+  if (sizes.includes('2d')) Object.assign(ratios, runSize('2d', [2048, 2048], 5, 1, dir));
+  if (sizes.includes('3d')) Object.assign(ratios, runSize('3d', [128, 512, 512], 3, sizes.includes('2d') ? 0 : 1, dir));
   for (const op of OPS) {
     for (const tag of sizes) console.log(`RATIO ${op}-${tag} ${ratios[`${op}-${tag}`].toFixed(3)}`);
   }

@@ -2,8 +2,8 @@
 
 Usage: python3 postproc_peer.py JOB.json
 The job lists inputs (raw little-endian files written by the Node side, so both sides work on
-identical data) and operations. For each operation this script runs the reference call `repeats`
-times, records every wall time (time.perf_counter around the call only), writes the last result
+identical data) and operations. For each operation this script runs the reference call `warmup`
+times untimed, then `repeats` times, records every wall time (time.perf_counter around the call only), writes the last result
 next to the inputs for the Node side to compare, and prints one JSON object with the timings.
 """
 import json
@@ -81,6 +81,8 @@ def main():
             call = lambda: matching(a[0], a[1], op["thresholds"])
         else:
             raise ValueError(kind)
+        for _ in range(op.get("warmup", 0)):
+            call()
         times = []
         for _ in range(op["repeats"]):
             t0 = time.perf_counter()

@@ -25,7 +25,7 @@ export function isIntegerArray(value: unknown): value is IntegerArray {
   );
 }
 
-export function isSignedArray(value: TypedArray): boolean {
+export function isSignedArray(value: TypedArray): value is Int8Array | Int16Array | Int32Array {
   return value instanceof Int8Array || value instanceof Int16Array || value instanceof Int32Array;
 }
 
@@ -75,7 +75,7 @@ export function checkSameShape(fn: string, argA: string, a: NdArray, argB: strin
   }
 }
 
-/** Largest value of an integer array, after checking none is negative (labels and markers). */
+/** A label image: integers (never floats), none negative; 0 is background. */
 export function checkLabelImage(fn: string, arg: string, image: unknown, ndims?: readonly number[]): asserts image is NdArray<IntegerArray> {
   checkImage(fn, arg, image, ndims);
   const data = image.data;
@@ -91,16 +91,21 @@ export function checkLabelImage(fn: string, arg: string, image: unknown, ndims?:
   }
 }
 
-export function minOf(data: Numeric): number {
-  let min = Infinity;
+/** Smallest value; Int32 (the usual label type) gets its own loop so this scan stays monomorphic and fast. */
+function minOf(data: Int8Array | Int16Array | Int32Array): number {
+  return data instanceof Int32Array ? minOfInt32(data) : minOfAny(data);
+}
+
+function minOfInt32(data: Int32Array): number {
+  let min = 0;
   for (let i = 0; i < data.length; i++) if (data[i] < min) min = data[i];
   return min;
 }
 
-export function maxOf(data: Numeric): number {
-  let max = -Infinity;
-  for (let i = 0; i < data.length; i++) if (data[i] > max) max = data[i];
-  return max;
+function minOfAny(data: Numeric): number {
+  let min = 0;
+  for (let i = 0; i < data.length; i++) if (data[i] < min) min = data[i];
+  return min;
 }
 
 /** Optional mask argument: null/undefined means "everywhere"; otherwise an image of the same shape. */

@@ -1,4 +1,4 @@
-import type { NdArray } from '@biaflow/core';
+import { InputError, type NdArray } from '@biaflow/core';
 import { squaredDistanceTransform } from './euclidean-transform';
 import { checkLabelImage, checkOptionalMask, checkSpacing, optionsObject } from './image';
 
@@ -19,6 +19,11 @@ export function voronoi(labels: NdArray, mask: NdArray | null, options: VoronoiO
   const m = checkOptionalMask('voronoi', 'mask', mask, labels, 'labels');
   const opts = optionsObject<VoronoiOptions>('voronoi', options);
   const spacing = checkSpacing('voronoi', opts.spacing, labels.shape.length);
+  if (labels.data instanceof Uint32Array) {
+    for (let i = 0; i < labels.data.length; i++) {
+      if (labels.data[i] > 2147483647) throw new InputError(`voronoi(): labels holds label ${labels.data[i]}, above the largest supported label (2147483647)`);
+    }
+  }
   const { nearest } = squaredDistanceTransform(labels.shape, spacing, labels.data, false, labels.data);
   const out = nearest!;
   if (m) {

@@ -95,6 +95,7 @@ describe('voronoi', () => {
   test('float labels', () => expectInputError(() => pp.voronoi(img([1.5, 0], [1, 2], Float32Array), null), /voronoi\(\): labels must hold integer labels/));
   test('negative labels', () => expectInputError(() => pp.voronoi(img([-2, 0], [1, 2]), null), /labels holds a negative label/));
   test('a mask of another shape', () => expectInputError(() => pp.voronoi(zeros([2, 2]), zeros([2, 3], Uint8Array)), /mask has shape \[2,3\] but labels/));
+  test('labels beyond the Int32 output', () => expectInputError(() => pp.voronoi(img([3e9, 0], [1, 2], Uint32Array), null), /label 3000000000, above the largest supported label/));
   test('no label at all: zeros; empty image: empty', () => {
     expect(Array.from(pp.voronoi(zeros([2, 2]), null).data)).toEqual([0, 0, 0, 0]);
     expect(pp.voronoi(empty2d(), null).data).toHaveLength(0);
@@ -160,6 +161,12 @@ describe('metrics', () => {
     expectInputError(() => pp.iou(zeros([1, 2], Float32Array), zeros([1, 2])), /groundTruth must hold integer labels/);
     expect(pp.iou(empty2d(), empty2d())).toEqual({});
     expect(pp.iou(zeros([2, 2]), zeros([2, 2]), { classes: [1] })).toEqual({ '1': null });
+    expectInputError(() => pp.iou(zeros([2, 2]), zeros([2, 2]), { classes: [-1] }), /classes must be a list of non-negative integer class values/);
+  });
+  test('IouAccumulator: every image is checked; nothing added pools to nothing', () => {
+    const acc = new pp.IouAccumulator();
+    expect(acc.result()).toEqual({});
+    expectInputError(() => acc.add(zeros([2, 2]), zeros([3, 2])), /IouAccumulator\.add\(\): prediction has shape \[3,2\]/);
   });
   test('matchingStats: shapes, floats, negatives, thresholds, criterion', () => {
     expectInputError(() => pp.matchingStats(zeros([2, 2]), zeros([2, 3])), /matchingStats\(\): prediction has shape/);

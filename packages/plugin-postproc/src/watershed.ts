@@ -10,7 +10,7 @@ import {
   optionsObject,
 } from './image';
 import { neighbourOffsets, raveledOffsets } from './neighbourhood';
-import { valueRanks } from './value-ranks';
+import { rankValues } from './value-ranks';
 
 export interface WatershedOptions {
   /** 1 (default) = faces; up to ndim = corners. */
@@ -44,26 +44,19 @@ export function watershed(image: NdArray, markers: NdArray, mask: NdArray | null
   const [Z, Y, X] = asZyx(image.shape);
   const md = m?.data;
   const mk = markers.data;
-  const ranks = valueRanks(values, md ?? null, (i) => {
-    throw new InputError(`${fn}(): image holds NaN inside the mask (at flat index ${i}); NaN has no place in a flooding order`);
-  });
-
   // One Int32 per voxel holds the whole flood state, so a neighbour visit touches one array:
   // > 0 labelled, 0 outside the mask, < 0 waiting to be reached, as -(rank of its value + 1).
+  // It first receives rank + 1 for every mask voxel.
   const out = new Int32Array(n);
+  const nRanks = rankValues(values, md ?? null, out, (i) => {
+    throw new InputError(`${fn}(): image holds NaN inside the mask (at flat index ${i}); NaN has no place in a flooding order`);
+  });
   let nMarkers = 0;
   let nOpen = 0;
   for (let i = 0; i < n; i++) {
-    if (md && md[i] === 0) continue;
-    const l = mk[i];
-    if (l !== 0) {
-      if (l > 2147483647) throw new InputError(`${fn}(): markers holds label ${l}, above the largest supported label (2147483647)`);
-      out[i] = l;
-      nMarkers++;
-    } else {
-      out[i] = -1 - ranks.rankOf(values[i]);
-      nOpen++;
-    }
+    if (out[i] === 0) continue;
+    if (mk[i] !== 0) nMarkers++;
+    else nOpen++;
   }
   const shape = [...image.shape];
   if (nMarkers === 0) {
@@ -82,12 +75,12 @@ export function watershed(image: NdArray, markers: NdArray, mask: NdArray | null
   // gives skimage's (value, insertion age) order exactly, in O(1) per voxel instead of a heap's
   // O(log n) scattered accesses. Entries are push ids (0..nMarkers-1 for the markers, in raster order).
   const capacity = nMarkers + nOpen;
-  const head = new Int32Array(ranks.count).fill(-1);
-  const tail = new Int32Array(ranks.count);
+  const head = new Int32Array(nRanks).fill(-1);
+  const tail = new Int32Array(nRanks);
   // Entry id → [voxel, next id in its bucket], side by side so a pop reads one cache line.
   const entries = new Int32Array(2 * capacity);
   let nextId = 0;
-  let current = ranks.count;
+  let current = nRanks;
   let pending = 0;
   const push = (rank: number, voxel: number): void => {
     const id = nextId++;
@@ -99,7 +92,18 @@ export function watershed(image: NdArray, markers: NdArray, mask: NdArray | null
     if (rank < current) current = rank;
     pending++;
   };
-  for (let i = 0; i < n; i++) if (out[i] > 0) push(ranks.rankOf(values[i]), i);
+  for (let i = 0; i < n; i++) {
+    const r = out[i];
+    if (r === 0) continue;
+    const l = mk[i];
+    if (l === 0) {
+      out[i] = -r;
+      continue;
+    }
+    if (l > 2147483647) throw new InputError(`${fn}(): markers holds label ${l}, above the largest supported label (2147483647)`);
+    out[i] = l;
+    push(r - 1, i);
+  }
 
   while (pending > 0) {
     while (head[current] < 0) current++;

@@ -97,6 +97,20 @@ describe('watershed', () => {
   test('the mask stops the flood; unreached mask pixels stay 0', () => {
     expect(Array.from(watershed(f32([[0, 1, 2, 1, 0]]), i32([[1, 0, 0, 0, 0]]), u8([[1, 1, 0, 1, 1]])).data)).toEqual([1, 1, 0, 0, 0]);
   });
+  test('every image type orders the same: float64, large-range integers, bytes; -0 equals +0', () => {
+    const markers = i32([[1, 0, 0, 0, 2]]);
+    const images = [
+      { data: Float64Array.from([0, 1, 2, 1, 0]), shape: [1, 5] },
+      { data: Int32Array.from([0, 5e7, 1e8, 5e7, 0]), shape: [1, 5] },
+      { data: Uint8Array.from([0, 1, 2, 1, 0]), shape: [1, 5] },
+    ];
+    for (const image of images) expect(Array.from(watershed(image, markers, null).data)).toEqual([1, 1, 1, 2, 2]);
+    // A marker at -0 does not go first: it ties with the one at +0, which comes first in raster order.
+    for (const Ctor of [Float32Array, Float64Array]) {
+      const image = { data: Ctor.from([0, 0, 0, 0, -0]), shape: [1, 5] };
+      expect(Array.from(watershed(image, markers, null).data)).toEqual([1, 1, 1, 2, 2]);
+    }
+  });
   test('a marker outside the mask is dropped', () => {
     expect(Array.from(watershed(f32([[0, 0, 0]]), i32([[0, 0, 7]]), u8([[1, 1, 0]])).data)).toEqual([0, 0, 0]);
   });

@@ -1,0 +1,31 @@
+import { z, type Kernel } from '@biaflow/core';
+import { MEDIAN_MODES, medianFilter } from '../median-filter';
+import { probabilitiesOf } from './prediction-parts';
+
+export function registerMedianFilter(kernel: Kernel): void {
+  kernel.registerPostprocess({
+    name: 'median_filter',
+    description: 'Median filter of every probability channel (scipy\'s median_filter). Filter 3D outputs along z only with `size: [k, 1, 1]`.',
+    options: z.strictObject({
+      size: z
+        .union([z.number().int().positive(), z.array(z.number().int().positive()).min(2).max(3)])
+        .default(3)
+        .describe('Window size: one number for every spatial axis, or one per axis ([z,]y,x).'),
+      mode: z.enum(MEDIAN_MODES).default('reflect').describe('Border handling as scipy: reflect repeats the edge sample.'),
+    }),
+    run(prediction, options) {
+      const p = probabilitiesOf('median_filter', prediction);
+      const spatial = p.shape.slice(0, -1);
+      const channels = p.shape[p.shape.length - 1];
+      const out = new Float32Array(p.data.length);
+      const n = p.data.length / channels;
+      const plane = new Float32Array(n);
+      for (let c = 0; c < channels; c++) {
+        for (let i = 0, j = c; i < n; i++, j += channels) plane[i] = p.data[j];
+        const filtered = medianFilter({ data: plane, shape: spatial }, { size: options.size, mode: options.mode });
+        for (let i = 0, j = c; i < n; i++, j += channels) out[j] = filtered.data[i];
+      }
+      return { ...prediction, probabilities: { data: out, shape: [...p.shape] } };
+    },
+  });
+}

@@ -5,6 +5,7 @@ import { probabilitiesOf } from './prediction-parts';
 export function registerMedianFilter(kernel: Kernel): void {
   kernel.registerPostprocess({
     name: 'median_filter',
+    kind: 'filter',
     description: 'Median filter of every probability channel (scipy\'s median_filter). Filter 3D outputs along z only with `size: [k, 1, 1]`.',
     options: z.strictObject({
       size: z

@@ -4,6 +4,7 @@ import { channelOf, probabilitiesOf, thresholdValue } from './prediction-parts';
 export function registerThreshold(kernel: Kernel): void {
   kernel.registerPostprocess({
     name: 'threshold',
+    kind: 'decode',
     description: 'Binarize one probability channel into a 0/1 mask (labels): value > threshold. `auto` picks Otsu\'s threshold per image.',
     options: z.strictObject({
       channel: z.number().int().min(0).default(0).describe('Probability channel to binarize (0-based).'),

@@ -16,31 +16,9 @@ export interface PointsFile extends PointList {
   extra: Record<string, string[]>;
 }
 
-const SCORE_COLUMNS = ['prob', 'probability', 'score'];
+import { splitCsvLine } from './csv-line';
 
-/** Split one CSV line (RFC 4180 quoting) into fields. */
-function splitCsvLine(line: string): string[] {
-  if (!line.includes('"')) return line.split(',');
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out;
-}
+const SCORE_COLUMNS = ['prob', 'probability', 'score'];
 
 export function parsePointsCsv(file: string, text: string): PointsFile {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);

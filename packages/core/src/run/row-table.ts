@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { splitCsvLine } from '../io/csv-line';
 import { toCsv } from './metrics-files';
 import { writeFileAtomic } from './atomic-write';
 
@@ -38,26 +39,4 @@ export class RowTable {
       this.rows.set(image, [...(this.rows.get(image) ?? []), row]);
     }
   }
-}
-
-function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out;
 }

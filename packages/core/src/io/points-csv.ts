@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { InputError } from '../errors';
 import { writeFileAtomic } from '../run/atomic-write';
+import { splitCsvLine } from './csv-line';
 import type { PointList } from './types';
 
 /**
@@ -15,8 +16,6 @@ export interface PointsFile extends PointList {
   /** Columns other than coordinates, class and score, as raw text, one entry per point. */
   extra: Record<string, string[]>;
 }
-
-import { splitCsvLine } from './csv-line';
 
 const SCORE_COLUMNS = ['prob', 'probability', 'score'];
 

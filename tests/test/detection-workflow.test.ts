@@ -80,7 +80,7 @@ metrics: {detection_tolerance: 3}
       expect(y >= 0 && y < 64 && x >= 0 && x < 64).toBe(true);
       // Each point is a peak of the saved network output above the default threshold, scored by it.
       expect(points.scores![i]).toBeCloseTo(probabilities.data[y * 64 + x], 6);
-      expect(points.scores![i]).toBeGreaterThan(0.5);
+      expect(points.scores![i]).toBeGreaterThan(0.3);
     }
   });
 

@@ -5,13 +5,13 @@ export const DETECT_POINTS_STEP = 'detect_points';
 
 export const detectPointsOptions = z.strictObject({
   threshold: numberOrAuto()
-    .default(0.5)
+    .default(0.3)
     .describe('A point is a local maximum of the probability above this value (per class channel); `auto`: Otsu\'s threshold of each channel.'),
   min_distance: z
     .number()
     .int()
     .min(0)
-    .default(2)
+    .default(3)
     .describe('Local maxima are at least this many pixels apart (Chebyshev) and maxima of a (2·min_distance+1) box, as peak_local_max.'),
   close_radius: z
     .number()

@@ -6,6 +6,7 @@ import type { RunContext } from '../kernel/run-context';
 import type { EvaluateEvent, MetricsReport } from '../kernel/stages';
 import { stemOf } from './prediction-files';
 import { RunFiles } from './run-folder';
+import { testImagesCarryLabels } from './test-images';
 
 /** Result and ground-truth files of a folder: images and point CSVs (not the per-run tables). */
 export function listResultFiles(dir: string): string[] {
@@ -40,7 +41,8 @@ export function pairByStem(predictionsDir: string, groundTruthDir: string): Pick
 export async function evaluateStage(run: RunContext, dirs: { predictions?: string; groundTruth?: string } = {}): Promise<MetricsReport | undefined> {
   const { config, kernel, logger } = run;
   const predictionsDir = dirs.predictions ?? path.join(run.runDir, RunFiles.predictions);
-  const groundTruthDir = dirs.groundTruth ?? config.data.test.labels;
+  // Classification test images in class sub-folders are their own ground truth.
+  const groundTruthDir = dirs.groundTruth ?? config.data.test.labels ?? (testImagesCarryLabels(config) ? config.data.test.images : undefined);
   if (!groundTruthDir) {
     throw new ConfigError([{ path: 'data.test.labels', message: 'required to evaluate: the folder of ground-truth labels' }]);
   }

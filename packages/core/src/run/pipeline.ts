@@ -3,6 +3,7 @@ import type { RunCommand, RunContext } from '../kernel/run-context';
 import type { MetricsReport, TrainResult } from '../kernel/stages';
 import { writeMetrics } from './metrics-files';
 import { tapConfiguredSteps } from './postprocess-steps';
+import { testImagesCarryLabels } from './test-images';
 
 /** Which stages a command runs, given the config. */
 export interface StagePlan {
@@ -13,7 +14,7 @@ export interface StagePlan {
 
 export function planStages(command: RunCommand, run: RunContext): StagePlan {
   const { config } = run;
-  const hasTestLabels = Boolean(config.data.test.labels);
+  const hasTestLabels = Boolean(config.data.test.labels) || testImagesCarryLabels(config);
   switch (command) {
     case 'run':
       return { train: config.train.enabled, predict: Boolean(config.data.test.images), evaluate: hasTestLabels };

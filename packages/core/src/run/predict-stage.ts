@@ -9,6 +9,7 @@ import type { Prediction } from '../kernel/stages';
 import { readProbabilities, resultExists, stemOf, writeProbabilities, writeResult, outputPaths } from './prediction-files';
 import { RowTable } from './row-table';
 import { RunFiles } from './run-folder';
+import { listTestImages, type TestImage } from './test-images';
 
 /** The model a run predicts with: the one it trained, else `model.load`. */
 export function modelDirFor(run: RunContext): string {
@@ -22,10 +23,10 @@ export function modelDirFor(run: RunContext): string {
   );
 }
 
-function requireTestImages(run: RunContext): string[] {
+function requireTestImages(run: RunContext): TestImage[] {
   const dir = run.config.data.test.images;
   if (!dir) throw new ConfigError([{ path: 'data.test.images', message: 'required to predict: the folder (or file) of images to predict' }]);
-  const files = listImageFiles(dir);
+  const files = listTestImages(run.config, dir);
   if (files.length === 0) throw new InputError('holds no image files (.tif, .tiff, .png, .jpg)', { file: dir });
   return files;
 }
@@ -36,7 +37,12 @@ class ResultTables {
   readonly classes: RowTable;
   constructor(runDir: string, resume: boolean, private readonly classNames: string[]) {
     this.objects = new RowTable(path.join(runDir, RunFiles.objects), resume);
-    this.classes = new RowTable(path.join(runDir, RunFiles.predictions, 'predictions.csv'), false);
+    this.classes = new RowTable(path.join(runDir, RunFiles.predictions, 'predictions.csv'), resume);
+  }
+
+  /** True when an earlier run already classified the image (classification results live only in the table). */
+  classified(name: string): boolean {
+    return this.classes.has(name);
   }
 
   async add(result: Prediction): Promise<void> {
@@ -66,9 +72,8 @@ export async function predictStage(run: RunContext): Promise<void> {
   const saveProbabilities = config.predict.save_probabilities;
   let skipped = 0;
   try {
-    for (const [i, file] of files.entries()) {
-      const name = path.basename(file);
-      if (run.resume && resultExists(runDir, name)) {
+    for (const [i, { file, name }] of files.entries()) {
+      if (run.resume && (resultExists(runDir, name) || tables.classified(name))) {
         skipped++;
         continue;
       }

@@ -20,6 +20,11 @@ export class RowTable {
     if (keepEarlier && fs.existsSync(this.file)) this.load();
   }
 
+  /** True when the table holds rows of `image` (written by this run or, resumed, an earlier one). */
+  has(image: string): boolean {
+    return this.rows.has(image);
+  }
+
   async set(image: string, objects: Row[]): Promise<void> {
     this.rows.set(image, objects.map((o) => ({ image, ...o })));
     await writeFileAtomic(this.file, toCsv([...this.rows.values()].flat()));

@@ -1,0 +1,36 @@
+import { extractBox, ImageNormalizer, predict, recordFromBundle, DEFAULT_NORMALIZATION, type LoadedModel, type NdArray } from '@biaflow/core';
+
+/**
+ * The box of `patch` at the centre of an image of `spatial` size: it starts before 0 (and is
+ * filled by mirror reflection) when the image is smaller than the patch. The same box core's data
+ * pipeline cuts from validation images, so a test image goes through the network exactly as a
+ * validation image did.
+ */
+export function centredOrigin(spatial: readonly number[], patch: readonly number[]): number[] {
+  return spatial.map((n, d) => Math.floor((n - patch[d]) / 2));
+}
+
+/**
+ * Class scores of one image in model layout (`[y, x, c]` / `[z, y, x, c]`, raw values): the
+ * centred patch of the size the model was trained on (cropped, or mirror-padded when the image is
+ * smaller), normalized as in training (whole-image statistics unless the bundle says per patch),
+ * through the classifier. Returns the softmax scores, one per class.
+ */
+export async function classifyImage(loaded: LoadedModel, image: NdArray, patch: readonly number[]): Promise<Float32Array> {
+  const ndim = image.shape.length - 1;
+  const spatial = image.shape.slice(0, ndim);
+  const crop = extractBox(image, ndim, centredOrigin(spatial, patch), patch);
+  const settings = loaded.meta.normalization;
+  const normalizer = new ImageNormalizer(settings ? recordFromBundle(settings) : { ...DEFAULT_NORMALIZATION, method: 'none', version: 1 }, ndim);
+  const stats = normalizer.perPatch ? normalizer.statsFor(crop) : normalizer.statsFor(image);
+  const x = normalizer.apply(crop, stats);
+  const scores = await predict(loaded, x, { normalize: false });
+  return scores.data;
+}
+
+/** Index of the largest score (the first on ties). */
+export function argmax(scores: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < scores.length; i++) if (scores[i] > scores[best]) best = i;
+  return best;
+}

@@ -1,4 +1,5 @@
 import type { Tf } from '../kernel/run-context';
+import { installMissingGradients } from './gradients';
 import { installWasmKernels } from './wasm-kernels';
 
 let installed = false;
@@ -13,5 +14,6 @@ export async function prepareWasmBackend(tf: Tf): Promise<void> {
   require('@tensorflow/tfjs-backend-wasm');
   if (installed) return;
   installWasmKernels(tf);
+  installMissingGradients(tf);
   installed = true;
 }

@@ -1,0 +1,71 @@
+import { parity, setUpWasm, tf, TOLERANCE } from './parity';
+
+// Parity of biaflow's wasm pooling-gradient, slice, split and concat kernels with the cpu backend.
+
+beforeAll(setUpWasm);
+
+describe.each([
+  [2, 2, 'valid', [2, 8, 6, 3]],
+  [2, 2, 'same', [2, 8, 6, 3]],
+  [2, 2, 'valid', [2, 7, 5, 3]], // leftover row and column get no gradient
+  [3, 2, 'same', [2, 7, 5, 3]], // overlapping windows: wasm's own kernel
+] as const)('maxPool %d stride %d %s on %j', (size, stride, pad, shape) => {
+  test('matches the cpu backend', async () => {
+    const errors = await parity([[...shape]], (x) => tf.maxPool(x as never, size, stride, pad));
+    for (const e of errors) expect(e).toBeLessThan(TOLERANCE);
+  });
+});
+
+describe.each([
+  [2, 2, 'valid', [2, 4, 6, 4, 3]],
+  [2, 2, 'same', [2, 4, 6, 4, 3]],
+  [2, 2, 'valid', [1, 5, 5, 3, 2]],
+  [3, 2, 'same', [1, 5, 5, 3, 2]],
+] as const)('maxPool3d %d stride %d %s on %j', (size, stride, pad, shape) => {
+  test('matches the cpu backend', async () => {
+    const errors = await parity([[...shape]], (x) => tf.maxPool3d(x as never, size, stride, pad));
+    for (const e of errors) expect(e).toBeLessThan(TOLERANCE);
+  });
+});
+
+test('ties in a pooling window send the gradient where the cpu backend does', async () => {
+  const f2 = (x: import('@tensorflow/tfjs').Tensor) => tf.maxPool(tf.relu(x) as never, 2, 2, 'valid');
+  const f3 = (x: import('@tensorflow/tfjs').Tensor) => tf.maxPool3d(tf.relu(x) as never, 2, 2, 'valid');
+  // relu makes many windows all-zero: every element ties.
+  for (const e of await parity([[2, 6, 6, 3]], f2)) expect(e).toBeLessThan(TOLERANCE);
+  for (const e of await parity([[1, 4, 4, 4, 2]], f3)) expect(e).toBeLessThan(TOLERANCE);
+});
+
+test('concat along channels and its split gradient (U-Net skips) match the cpu backend', async () => {
+  const errors = await parity([[2, 5, 6, 3], [2, 5, 6, 4]], (a, b) => tf.concat([a, b], 3));
+  for (const e of errors) expect(e).toBeLessThan(TOLERANCE);
+  const errors3 = await parity([[1, 3, 5, 6, 2], [1, 3, 5, 6, 5]], (a, b) => tf.concat([a, b], -1));
+  for (const e of errors3) expect(e).toBeLessThan(TOLERANCE);
+});
+
+test('concat along outer axes and slices of every kind match the cpu backend', async () => {
+  for (const axis of [0, 1, 2]) {
+    for (const e of await parity([[2, 3, 4], [2, 3, 4]], (a, b) => tf.concat([a, b], axis))) expect(e).toBeLessThan(TOLERANCE);
+  }
+  const slices: [number[], number[]][] = [
+    [[0, 1, 1, 0], [2, 3, 4, 5]], // inner box
+    [[1, 0, 0, 0], [1, 5, 6, 5]], // one contiguous block
+    [[0, 0, 0, 2], [2, 5, 6, 3]], // channel range
+    [[0, 2, 0, 0], [2, 1, 6, 5]], // one row of every image
+  ];
+  for (const [begin, size] of slices) {
+    for (const e of await parity([[2, 5, 6, 5]], (x) => tf.slice(x, begin, size))) expect(e).toBeLessThan(TOLERANCE);
+  }
+});
+
+test('slice and concat keep int32 values exact', async () => {
+  await tf.setBackend('wasm');
+  const a = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3], 'int32');
+  const b = tf.tensor2d([7, 8], [2, 1], 'int32');
+  const c = tf.concat([a, b], 1);
+  expect(c.dtype).toBe('int32');
+  expect(Array.from(await c.data())).toEqual([1, 2, 3, 7, 4, 5, 6, 8]);
+  const s = tf.slice(c, [0, 1], [2, 2]);
+  expect(Array.from(await s.data())).toEqual([2, 3, 5, 6]);
+  tf.dispose([a, b, c, s]);
+});

@@ -5,12 +5,15 @@
 // Both sides build the U-Net of issue 7: 3 levels, two 3×3(×3) convolutions + ReLU per level, 2×2(×2)
 // max-pooling down, 2×2(×2) stride-2 transposed convolutions up, skip concatenations, a 1×1 convolution
 // with sigmoid, Adam, binary cross-entropy. 2D: batch 8 of 128×128×1, 16 base filters. 3D: batch 2 of
-// 32×64×64×1, 8 base filters. Times are medians over --steps steps after --warmup steps.
+// 32×64×64×1, 8 base filters. Times are medians over --steps runs after --warmup runs; PyTorch (a server
+// process) and biaflow are timed in turns, so on a shared machine both see the same load.
 // Ends with `RATIO <name> <biaflow time / PyTorch time>` lines; exits 1 when PyTorch is missing.
 // `--profile` prints a per-kernel profile (tf.profile) of one 2D (and 3D) training step.
-import { execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
+import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,7 +21,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 
 function parseArgs(argv) {
-  const a = { steps: 5, warmup: 2, only: null, threads: 'auto', backend: 'wasm', profile: false, torch: true };
+  const a = { steps: 7, warmup: 2, only: null, threads: 'auto', backend: 'wasm', profile: false, torch: true };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     if (k === '--profile') a.profile = true;
@@ -36,22 +39,46 @@ function parseArgs(argv) {
 
 const args = parseArgs(process.argv.slice(2));
 
-// PyTorch first: it is the reference, and a missing PyTorch must fail before minutes of tfjs work.
+// PyTorch runs as a server process and is timed in turns with biaflow, so both see the same load
+// on a shared machine. A missing PyTorch fails here, before minutes of tfjs work.
 const PYTHON = process.env.BIAFLOW_BENCH_PYTHON ?? '/usr/bin/python3';
-let torchTimes = null;
+
+function startTorch() {
+  const child = spawn(PYTHON, [path.join(here, 'train_step_torch.py'), '--serve'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  child.stdin.on('error', () => {}); // a dead child is reported through 'exit'
+  const lines = createInterface({ input: child.stdout });
+  const waiting = [];
+  lines.on('line', (line) => waiting.shift()?.resolve(JSON.parse(line)));
+  const failed = new Promise((_, reject) => {
+    child.on('error', (e) => reject(e));
+    child.on('exit', (code) => reject(new Error(`exited with code ${code}: ${stderr.trim().split('\n').pop()}`)));
+  });
+  failed.catch(() => {});
+  return {
+    ask(cmd) {
+      const answer = new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+      child.stdin.write(`${JSON.stringify(cmd)}\n`);
+      return Promise.race([answer, failed]);
+    },
+    close() {
+      child.stdin.end();
+    },
+  };
+}
+
+let torch = null;
+let torchInfo = null;
 if (args.torch) {
   try {
-    const out = execFileSync(
-      PYTHON,
-      [path.join(here, 'train_step_torch.py'), '--steps', String(args.steps), '--warmup', String(args.warmup), ...(args.only ? ['--only', args.only] : [])],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    torchTimes = JSON.parse(out.trim().split('\n').pop());
+    torch = startTorch();
+    torchInfo = await torch.ask({ op: 'info' });
   } catch (e) {
-    console.error(`PyTorch benchmark failed (${PYTHON} with torch is needed): ${(e.stderr || e.message).toString().trim().split('\n').pop()}`);
+    console.error(`PyTorch is needed for the comparison (${PYTHON} with torch): ${e.message}`);
     process.exit(1);
   }
-  console.log(`PyTorch ${torchTimes.torch}, ${torchTimes.threads} thread(s)`);
+  console.log(`PyTorch ${torchInfo.torch}, ${torchInfo.threads} thread(s) (its default)`);
 }
 
 if (!existsSync(path.join(here, '..', 'packages', 'core', 'dist', 'index.js'))) {
@@ -92,15 +119,24 @@ function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-async function timeIt(fn, steps, warmup) {
-  for (let i = 0; i < warmup; i++) await fn();
-  const times = [];
-  for (let i = 0; i < steps; i++) {
-    const t = performance.now();
-    await fn();
-    times.push((performance.now() - t) / 1000);
+/**
+ * Medians of `ours` and of PyTorch's `op`, timed in turns (ours, PyTorch, ours, ...) after
+ * `warmup` runs of each.
+ */
+async function timeInTurns(ours, op) {
+  for (let i = 0; i < args.warmup; i++) {
+    await ours();
+    if (torch) await torch.ask({ op });
   }
-  return median(times);
+  const mine = [];
+  const theirs = [];
+  for (let i = 0; i < args.steps; i++) {
+    const t = performance.now();
+    await ours();
+    mine.push((performance.now() - t) / 1000);
+    if (torch) theirs.push((await torch.ask({ op })).seconds);
+  }
+  return { ours: median(mine), torch: torch ? median(theirs) : null };
 }
 
 async function profileStep(label, step) {
@@ -114,7 +150,7 @@ async function profileStep(label, step) {
   }
   const rows = [...byKernel].sort((a, b) => b[1].ms - a[1].ms);
   const total = rows.reduce((s, [, e]) => s + e.ms, 0);
-  console.log(`\nprofile of one ${label} training step (kernel time ${total.toFixed(0)} ms):`);
+  console.log(`\nprofile of one ${label} (kernel time ${total.toFixed(0)} ms):`);
   console.log('| kernel | calls | ms | share |');
   console.log('|---|---:|---:|---:|');
   for (const [name, e] of rows) {
@@ -136,27 +172,37 @@ async function bench(dims) {
   }
   const x = tf.tensor(xData, shape);
   const y = tf.tensor(yData, shape);
+  if (torch) await torch.ask({ op: 'setup', dims });
   const train = () => model.trainOnBatch(x, y);
   const predict = async () => {
     const p = model.predict(x);
     await p.data();
     p.dispose();
   };
-  const tTrain = await timeIt(train, args.steps, args.warmup);
-  const tPredict = await timeIt(predict, args.steps, args.warmup);
-  if (args.profile) await profileStep(`${dims}D`, () => model.trainOnBatch(x, y));
+  const tTrain = await timeInTurns(train, 'train');
+  const tPredict = await timeInTurns(predict, 'predict');
+  if (args.profile) {
+    await profileStep(`${dims}D training step`, () => model.trainOnBatch(x, y));
+    await profileStep(`${dims}D prediction`, () => tf.tidy(() => model.predict(x)));
+  }
   tf.dispose([x, y]);
   model.dispose();
   return { [`train-step-${dims}d`]: tTrain, [`predict-${dims}d`]: tPredict };
 }
 
-const ours = {};
-if (args.only !== '3d') Object.assign(ours, await bench(2));
-if (args.only !== '2d') Object.assign(ours, await bench(3));
+const load0 = os.loadavg()[0];
+const results = {};
+if (args.only !== '3d') Object.assign(results, await bench(2));
+if (args.only !== '2d') Object.assign(results, await bench(3));
+torch?.close();
 
-console.log('\nmedians in seconds:');
-console.log('| measure | biaflow | PyTorch |');
-console.log('|---|---:|---:|');
-for (const [k, v] of Object.entries(ours)) console.log(`| ${k} | ${v.toFixed(3)} | ${torchTimes ? torchTimes[k].toFixed(3) : '-'} |`);
+console.log(`\nmedians in seconds over ${args.steps} runs after ${args.warmup} warm-up runs, biaflow and PyTorch in turns;`);
+console.log(`${os.availableParallelism()} cores, load average ${load0.toFixed(1)} at start, ${os.loadavg()[0].toFixed(1)} at end`);
+console.log('| measure | biaflow | PyTorch | ratio |');
+console.log('|---|---:|---:|---:|');
+for (const [k, v] of Object.entries(results)) {
+  const ratio = v.torch ? (v.ours / v.torch).toFixed(2) : '-';
+  console.log(`| ${k} | ${v.ours.toFixed(3)} | ${v.torch ? v.torch.toFixed(3) : '-'} | ${ratio} |`);
+}
 console.log('');
-if (torchTimes) for (const [k, v] of Object.entries(ours)) console.log(`RATIO ${k} ${(v / torchTimes[k]).toFixed(2)}`);
+if (torch) for (const [k, v] of Object.entries(results)) console.log(`RATIO ${k} ${(v.ours / v.torch).toFixed(2)}`);

@@ -1,9 +1,14 @@
-"""PyTorch twin of bench/train-step.mjs: the same U-Net, the same step, timed the same way.
+"""PyTorch twin of bench/train-step.mjs: the same U-Net, the same step.
 
-Prints one JSON object on stdout:
-  {"torch": version, "threads": n, "train-step-2d": s, "predict-2d": s, "train-step-3d": s, "predict-3d": s}
-(medians in seconds). Run by train-step.mjs; usable alone:
-  /usr/bin/python3 bench/train_step_torch.py --steps 5 --warmup 2 [--only 2d|3d]
+Serve mode (used by train-step.mjs, which interleaves PyTorch and biaflow runs so both see the
+same load on a shared machine): reads one JSON command per line on stdin, answers one JSON line:
+  {"op": "info"}               -> {"torch": version, "threads": n}
+  {"op": "setup", "dims": 2|3} -> {"ok": true}   (builds the model, optimizer and batch)
+  {"op": "train"}              -> {"seconds": s}  (one training step)
+  {"op": "predict"}            -> {"seconds": s}  (one prediction of the batch)
+
+Standalone: /usr/bin/python3 bench/train_step_torch.py --steps 5 --warmup 2 [--only 2d|3d]
+prints medians in seconds as one JSON object.
 """
 import argparse
 import json
@@ -48,52 +53,79 @@ class UNet(nn.Module):
         return torch.sigmoid(self.head(d0))
 
 
-def median_time(fn, steps, warmup):
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(steps):
+# The issue's configurations: 2D batch 8 of 128x128x1 with 16 base filters, 3D batch 2 of 32x64x64x1 with 8.
+CONFIGS = {2: ((8, 1, 128, 128), 16), 3: ((2, 1, 32, 64, 64), 8)}
+
+
+class Bench:
+    def __init__(self, dims):
+        shape, base = CONFIGS[dims]
+        torch.manual_seed(0)
+        self.model = UNet(dims, base)
+        self.opt = torch.optim.Adam(self.model.parameters(), lr=1e-3)
+        self.loss_fn = nn.BCELoss()
+        self.x = torch.rand(shape)
+        self.y = (torch.rand(shape) > 0.5).float()
+
+    def train(self):
         t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
-
-
-def bench(dims, shape, base, steps, warmup):
-    torch.manual_seed(0)
-    model = UNet(dims, base)
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    loss_fn = nn.BCELoss()
-    x = torch.rand(shape)
-    y = (torch.rand(shape) > 0.5).float()
-
-    def train_step():
-        opt.zero_grad()
-        loss = loss_fn(model(x), y)
+        self.opt.zero_grad()
+        loss = self.loss_fn(self.model(self.x), self.y)
         loss.backward()
-        opt.step()
-        return loss.item()
+        self.opt.step()
+        loss.item()
+        return time.perf_counter() - t
 
-    def predict():
+    def predict(self):
+        t = time.perf_counter()
         with torch.no_grad():
-            return model(x).sum().item()
+            self.model(self.x).sum().item()
+        return time.perf_counter() - t
 
-    return median_time(train_step, steps, warmup), median_time(predict, steps, warmup)
+
+def serve():
+    bench = None
+    for line in sys.stdin:
+        cmd = json.loads(line)
+        op = cmd["op"]
+        if op == "info":
+            out = {"torch": torch.__version__, "threads": torch.get_num_threads()}
+        elif op == "setup":
+            bench = Bench(cmd["dims"])
+            out = {"ok": True}
+        elif op == "train":
+            out = {"seconds": bench.train()}
+        elif op == "predict":
+            out = {"seconds": bench.predict()}
+        else:
+            out = {"error": f"unknown op {op}"}
+        print(json.dumps(out), flush=True)
+
+
+def standalone(steps, warmup, only):
+    out = {"torch": torch.__version__, "threads": torch.get_num_threads()}
+    for dims in (2, 3):
+        if only and only != f"{dims}d":
+            continue
+        b = Bench(dims)
+        for name, fn in (("train-step", b.train), ("predict", b.predict)):
+            for _ in range(warmup):
+                fn()
+            out[f"{name}-{dims}d"] = statistics.median(fn() for _ in range(steps))
+    print(json.dumps(out))
 
 
 def main():
     p = argparse.ArgumentParser()
+    p.add_argument("--serve", action="store_true")
     p.add_argument("--steps", type=int, default=5)
     p.add_argument("--warmup", type=int, default=2)
     p.add_argument("--only", choices=["2d", "3d"])
     a = p.parse_args()
-    out = {"torch": torch.__version__, "threads": torch.get_num_threads()}
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} thread(s)", file=sys.stderr)
-    if a.only in (None, "2d"):
-        out["train-step-2d"], out["predict-2d"] = bench(2, (8, 1, 128, 128), 16, a.steps, a.warmup)
-    if a.only in (None, "3d"):
-        out["train-step-3d"], out["predict-3d"] = bench(3, (2, 1, 32, 64, 64), 8, a.steps, a.warmup)
-    print(json.dumps(out))
+    if a.serve:
+        serve()
+    else:
+        standalone(a.steps, a.warmup, a.only)
 
 
 if __name__ == "__main__":

@@ -143,6 +143,7 @@ async function profileStep(label, step) {
   const info = await tf.profile(step);
   const byKernel = new Map();
   for (const k of info.kernels) {
+    if (k.name.endsWith('__op')) continue; // an op's scope, whose kernels are listed themselves
     const e = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
     e.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
     e.calls++;

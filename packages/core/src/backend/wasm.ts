@@ -29,7 +29,7 @@ export async function prepareWasmBackend(tf: Tf, options: WasmBackendOptions = {
     installMissingGradients(tf);
     kernelsInstalled = true;
   }
-  if (tf.findBackend('wasm')) return;
+  if (wasmRunning(tf)) return;
   const threads = resolveThreadCount(options.threads);
   if (threads > 1 || threadedLoaderInstalled()) {
     try {
@@ -44,7 +44,12 @@ export async function prepareWasmBackend(tf: Tf, options: WasmBackendOptions = {
 
 /** Threads the running wasm backend uses (1 for the single-threaded build), or undefined before it starts. */
 export function wasmThreadCount(tf: Tf): number | undefined {
-  if (!tf.findBackend('wasm')) return undefined;
+  if (!wasmRunning(tf)) return undefined;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require('@tensorflow/tfjs-backend-wasm') as WasmPackage).getThreadsCount();
+}
+
+/** Whether the wasm backend has initialized (tf.findBackend would start initializing it). */
+function wasmRunning(tf: Tf): boolean {
+  return tf.engine().registry.wasm != null;
 }

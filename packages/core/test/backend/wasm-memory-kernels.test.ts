@@ -69,3 +69,29 @@ test('slice and concat keep int32 values exact', async () => {
   expect(Array.from(await s.data())).toEqual([2, 3, 5, 6]);
   tf.dispose([a, b, c, s]);
 });
+
+describe.each([
+  [[0, 1, 2], false], // bias gradient of a 2D convolution
+  [[0, 1, 2, 3], false], // ... of a 3D convolution
+  [[0, 1, 2, 3], true], // batch-norm moments keep dims
+  [[4], false],
+  [[1, 2], true],
+  [[0, 2, 4], false],
+  [[0, 1, 2, 3, 4], false],
+] as const)('sum and mean over axes %j (keepDims %s) of a 5D tensor', (axes, keepDims) => {
+  test('match the cpu backend', async () => {
+    for (const e of await parity([[2, 3, 4, 5, 6]], (x) => tf.sum(x, [...axes], keepDims))) expect(e).toBeLessThan(TOLERANCE);
+    for (const e of await parity([[2, 3, 4, 5, 6]], (x) => tf.mean(x, [...axes], keepDims))) expect(e).toBeLessThan(TOLERANCE);
+  });
+});
+
+test('5D transposes (merged to fewer axes for wasm) match the cpu backend', async () => {
+  for (const perm of [
+    [0, 4, 1, 2, 3],
+    [1, 2, 3, 0, 4],
+    [4, 3, 2, 1, 0],
+    [0, 1, 3, 2, 4],
+  ]) {
+    for (const e of await parity([[2, 3, 4, 5, 6]], (x) => tf.transpose(x, perm))) expect(e).toBeLessThan(TOLERANCE);
+  }
+});

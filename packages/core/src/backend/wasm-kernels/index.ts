@@ -5,6 +5,7 @@ import { installConv3D } from './conv3d';
 import { installConv3DBackpropFilter } from './conv3d-backprop-filter';
 import { installConv3DBackpropInput } from './conv3d-backprop-input';
 import { installMaxPool } from './max-pool';
+import { installReductions } from './reductions';
 import { installSliceConcat } from './slice-concat';
 
 /**
@@ -23,6 +24,9 @@ export const BIAFLOW_WASM_KERNELS = [
   'Slice',
   'SplitV',
   'Concat',
+  'Transpose',
+  'Sum',
+  'Mean',
 ] as const;
 
 export function installWasmKernels(tf: Tf): void {
@@ -33,4 +37,5 @@ export function installWasmKernels(tf: Tf): void {
   installConv3DBackpropFilter(tf);
   installMaxPool(tf);
   installSliceConcat(tf);
+  installReductions(tf);
 }

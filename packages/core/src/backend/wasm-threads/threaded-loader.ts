@@ -77,8 +77,7 @@ export function useThreadedWasm(
   const current = state;
   installWorkerRedirect(workerFile, wasmOutDir, mainScript, (e) => current.failure?.(e));
 
-  const registry = (tf.engine() as unknown as { registryFactory?: Record<string, { priority: number }> }).registryFactory;
-  const priority = registry?.wasm?.priority ?? 2;
+  const priority = tf.engine().registryFactory.wasm?.priority ?? 2;
   const factory = tf.findBackendFactory('wasm');
   tf.removeBackend('wasm');
   tf.registerBackend(

@@ -1,4 +1,5 @@
 import type { Tf } from '../../kernel/run-context';
+import { installBatchMatMul } from './batch-mat-mul';
 import { installConv2DBackpropFilter } from './conv2d-backprop-filter';
 import { installConv2DBackpropInput } from './conv2d-backprop-input';
 import { installConv3D } from './conv3d';
@@ -27,6 +28,7 @@ export const BIAFLOW_WASM_KERNELS = [
   'Transpose',
   'Sum',
   'Mean',
+  'BatchMatMul',
 ] as const;
 
 export function installWasmKernels(tf: Tf): void {
@@ -38,4 +40,5 @@ export function installWasmKernels(tf: Tf): void {
   installMaxPool(tf);
   installSliceConcat(tf);
   installReductions(tf);
+  installBatchMatMul(tf);
 }

@@ -1,6 +1,7 @@
 import { parity, setUpWasm, tf, TOLERANCE } from './parity';
 
-// Parity of biaflow's wasm pooling-gradient, slice, split and concat kernels with the cpu backend.
+// Parity with the cpu backend of biaflow's other wasm kernels: pooling and its gradients, slice,
+// split, concat, transpose, sum, mean and matMul with transposed operands.
 
 beforeAll(setUpWasm);
 
@@ -94,4 +95,18 @@ test('5D transposes (merged to fewer axes for wasm) match the cpu backend', asyn
   ]) {
     for (const e of await parity([[2, 3, 4, 5, 6]], (x) => tf.transpose(x, perm))) expect(e).toBeLessThan(TOLERANCE);
   }
+});
+
+describe.each([
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+])('matMul transposeA %s transposeB %s (dense-layer gradients)', (ta, tb) => {
+  test('matches the cpu backend', async () => {
+    const a = ta ? [7, 5] : [5, 7];
+    const b = tb ? [3, 7] : [7, 3];
+    for (const e of await parity([a, b], (x, y) => tf.matMul(x, y, ta, tb))) expect(e).toBeLessThan(TOLERANCE);
+    for (const e of await parity([[1, ...a], [1, ...b]], (x, y) => tf.matMul(x, y, ta, tb))) expect(e).toBeLessThan(TOLERANCE);
+  });
 });

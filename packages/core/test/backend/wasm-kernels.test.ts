@@ -110,3 +110,17 @@ describe.each([
     for (const e of await parity([[1, ...a], [1, ...b]], (x, y) => tf.matMul(x, y, ta, tb))) expect(e).toBeLessThan(TOLERANCE);
   });
 });
+
+test('a clone shares memory until both are disposed, and memory does not grow', async () => {
+  await tf.setBackend('wasm');
+  const before = tf.memory().numBytes;
+  const a = tf.tensor1d([1, 2, 3]);
+  const b = tf.clone(a);
+  a.dispose();
+  expect(Array.from(await b.data())).toEqual([1, 2, 3]);
+  const c = tf.add(b, 1);
+  b.dispose();
+  expect(Array.from(await c.data())).toEqual([2, 3, 4]);
+  c.dispose();
+  expect(tf.memory().numBytes).toBe(before);
+});

@@ -135,3 +135,21 @@ describe.each([2, 3] as const)('%dD', (dims) => {
     model.dispose();
   });
 });
+
+test.each([2, 3] as const)('%dD training steps leave no tensors behind on the wasm heap', async (dims) => {
+  await tf.setBackend('wasm');
+  const model = segmentationNet(dims, 4);
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
+  const shape = [2, ...new Array(dims).fill(4), 2];
+  const n = shape.reduce((a, b) => a * b, 1);
+  const x = tf.tensor(values(n, 5), shape);
+  const y = tf.softmax(tf.tensor(values(n, 6), shape));
+  const heapTensors = () => (tf.backend() as unknown as { dataIdMap: { numDataIds(): number } }).dataIdMap.numDataIds();
+  await model.trainOnBatch(x, y); // creates the optimizer's slots
+  const before = heapTensors();
+  await model.trainOnBatch(x, y);
+  await model.trainOnBatch(x, y);
+  expect(heapTensors()).toBe(before);
+  tf.dispose([x, y]);
+  model.dispose();
+});

@@ -5,6 +5,7 @@ import { installConv2DBackpropInput } from './conv2d-backprop-input';
 import { installConv3D } from './conv3d';
 import { installConv3DBackpropFilter } from './conv3d-backprop-filter';
 import { installConv3DBackpropInput } from './conv3d-backprop-input';
+import { installIdentity } from './identity';
 import { installMaxPool } from './max-pool';
 import { installReductions } from './reductions';
 import { installSliceConcat } from './slice-concat';
@@ -29,6 +30,7 @@ export const BIAFLOW_WASM_KERNELS = [
   'Sum',
   'Mean',
   'BatchMatMul',
+  'Identity',
 ] as const;
 
 export function installWasmKernels(tf: Tf): void {
@@ -41,4 +43,5 @@ export function installWasmKernels(tf: Tf): void {
   installSliceConcat(tf);
   installReductions(tf);
   installBatchMatMul(tf);
+  installIdentity(tf);
 }

@@ -105,7 +105,7 @@ describe.each([
 ])('matMul transposeA %s transposeB %s (dense-layer gradients)', (ta, tb) => {
   test('matches the cpu backend', async () => {
     const a = ta ? [7, 5] : [5, 7];
-    const b = tb ? [3, 7] : [7, 3];
+    const b = tb ? [4, 7] : [7, 4];
     for (const e of await parity([a, b], (x, y) => tf.matMul(x, y, ta, tb))) expect(e).toBeLessThan(TOLERANCE);
     for (const e of await parity([[1, ...a], [1, ...b]], (x, y) => tf.matMul(x, y, ta, tb))) expect(e).toBeLessThan(TOLERANCE);
   });
@@ -123,4 +123,8 @@ test('a clone shares memory until both are disposed, and memory does not grow', 
   expect(Array.from(await c.data())).toEqual([2, 3, 4]);
   c.dispose();
   expect(tf.memory().numBytes).toBe(before);
+});
+
+test('a sum written as xᵀ·1 (one output column) matches the cpu backend', async () => {
+  for (const e of await parity([[50, 6], [50, 1]], (x, y) => tf.matMul(x, y, true, false))) expect(e).toBeLessThan(TOLERANCE);
 });

@@ -5,7 +5,9 @@ import { replaceKernel } from './replace-kernel';
 /**
  * BatchMatMul with a transposed operand, which is how every dense layer's gradients are written
  * (dW = xᵀ·dy, dx = dy·Wᵀ). wasm sends any transpose to a plain triple loop; transposing the
- * operand first (C++, linear time) keeps the product on XNNPACK. Batched products keep wasm's kernel.
+ * operand first (C++, linear time) keeps the product on XNNPACK. Batched products keep wasm's kernel,
+ * and so do products with fewer than 4 output rows or columns (a sum as xᵀ·1): there the loop does
+ * less work than the transpose.
  */
 export function installBatchMatMul(tf: Tf): void {
   replaceKernel(tf, 'BatchMatMul', (original) => (args) => {
@@ -15,6 +17,9 @@ export function installBatchMatMul(tf: Tf): void {
     if ((!transposeA && !transposeB) || a.dtype !== 'float32' || b.dtype !== 'float32' || batch(a) !== 1 || batch(b) !== 1) {
       return original(args);
     }
+    const rows = transposeA ? a.shape[a.shape.length - 1] : a.shape[a.shape.length - 2];
+    const cols = transposeB ? b.shape[b.shape.length - 2] : b.shape[b.shape.length - 1];
+    if (Math.min(rows, cols) < 4) return original(args);
     const outBatch = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
     return withKernelCalls(tf, args.backend, (k) => {
       const as2 = k.reshape(a, a.shape.slice(-2));

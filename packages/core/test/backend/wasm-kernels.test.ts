@@ -128,3 +128,18 @@ test('a clone shares memory until both are disposed, and memory does not grow', 
 test('a sum written as xᵀ·1 (one output column) matches the cpu backend', async () => {
   for (const e of await parity([[50, 6], [50, 1]], (x, y) => tf.matMul(x, y, true, false))) expect(e).toBeLessThan(TOLERANCE);
 });
+
+test('one tensor used as matMul weights both transposed and not gives the right products', async () => {
+  // wasm caches XNNPACK's packed weights by tensor id alone; a reinterpreted shape must not reuse them.
+  await tf.setBackend('wasm');
+  const w = tf.tensor2d([1, 2, 3, 4, 5, 6], [6, 1]);
+  const a = tf.ones([5, 1]);
+  const c = tf.ones([5, 6]);
+  const p1 = tf.matMul(a, w, false, true); // [5,1] × [1,6]
+  const p2 = tf.matMul(c, w); // [5,6] × [6,1]
+  const p3 = tf.matMul(a, w, false, true);
+  expect(Array.from(await p1.data()).slice(0, 6)).toEqual([1, 2, 3, 4, 5, 6]);
+  expect(Array.from(await p2.data())).toEqual([21, 21, 21, 21, 21]);
+  expect(Array.from(await p3.data())).toEqual(Array.from(await p1.data()));
+  tf.dispose([w, a, c, p1, p2, p3]);
+});

@@ -26,7 +26,8 @@ export function installBatchMatMul(tf: Tf): void {
       const bs2 = k.reshape(b, b.shape.slice(-2));
       const a2 = transposeA ? k.transpose(as2, [1, 0]) : as2;
       const b2 = transposeB ? k.transpose(bs2, [1, 0]) : bs2;
-      const out = k.matMul(a2, b2);
+      // An untransposed b keeps b's own [K,N], as wasm's kernel would use it.
+      const out = k.matMul(a2, b2, false, !transposeB);
       return k.reshape(out, [...outBatch, out.shape[0], out.shape[1]], true);
     }) as never;
   });

@@ -28,6 +28,8 @@ export type Attrs = Record<string, unknown>;
  */
 export class KernelCalls {
   private readonly temporaries: TensorInfo[] = [];
+  /** Data created in this scope (not a reshape of someone else's tensor). */
+  private readonly fresh = new Set<object>();
 
   constructor(
     private readonly tf: Tf,
@@ -40,6 +42,8 @@ export class KernelCalls {
     const config = this.tf.getKernel(kernelName, this.backendName);
     if (!config) throw new Error(`kernel ${kernelName} is not registered for ${this.backendName}`);
     const out = config.kernelFunc({ inputs, backend: this.backend, attrs } as never) as unknown as TensorInfo;
+    const ins = Object.values(inputs);
+    if (!ins.some((t) => t.dataId === out.dataId) || ins.every((t) => this.fresh.has(t.dataId))) this.fresh.add(out.dataId);
     return keep ? out : this.track(out);
   }
 
@@ -52,6 +56,7 @@ export class KernelCalls {
   /** A new float32 tensor on the heap (uninitialized); freed by `dispose()` unless `keep`. */
   alloc(shape: number[], keep = false): TensorInfo {
     const out = this.backend.makeOutput(shape, 'float32');
+    this.fresh.add(out.dataId);
     return keep ? out : this.track(out);
   }
 
@@ -78,9 +83,20 @@ export class KernelCalls {
     return this.reshape(t, outShape, keep);
   }
 
-  /** [M,K] × [K,N] through XNNPACK (wasm's fast path: rank 2, no transposes). */
-  matMul(a: TensorInfo, b: TensorInfo, keep = false): TensorInfo {
-    return this.call('BatchMatMul', { a, b }, { transposeA: false, transposeB: false }, keep);
+  /**
+   * [M,K] × [K,N] through XNNPACK (wasm's fast path: rank 2, no transposes). wasm caches the
+   * XNNPACK operator, with `b` packed as its weights, under b's tensor id alone, not its shape: a
+   * tensor reused as `b` under another [K,N] would run the cached operator with the wrong shape
+   * (out-of-bounds memory access). So `b` is copied unless it was made in this scope, or the
+   * caller vouches that any other use sees the same [K,N] (`bShapeAsOwner`).
+   */
+  matMul(a: TensorInfo, b: TensorInfo, keep = false, bShapeAsOwner = false): TensorInfo {
+    let weights = b;
+    if (!bShapeAsOwner && !this.fresh.has(b.dataId)) {
+      weights = this.alloc(b.shape);
+      this.f32(weights).set(this.f32(b));
+    }
+    return this.call('BatchMatMul', { a, b: weights }, { transposeA: false, transposeB: false }, keep);
   }
 
   /** NHWC Conv2D through XNNPACK with explicit padding [top, bottom, left, right]. */

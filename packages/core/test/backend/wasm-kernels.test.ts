@@ -42,6 +42,9 @@ test('concat along channels and its split gradient (U-Net skips) match the cpu b
   for (const e of errors) expect(e).toBeLessThan(TOLERANCE);
   const errors3 = await parity([[1, 3, 5, 6, 2], [1, 3, 5, 6, 5]], (a, b) => tf.concat([a, b], -1));
   for (const e of errors3) expect(e).toBeLessThan(TOLERANCE);
+  // Runs of ≥ 16 channels are moved with copyWithin.
+  const wide = await parity([[2, 3, 4, 16], [2, 3, 4, 20]], (a, b) => tf.concat([a, b], 3));
+  for (const e of wide) expect(e).toBeLessThan(TOLERANCE);
 });
 
 test('concat along outer axes and slices of every kind match the cpu backend', async () => {

@@ -2,6 +2,8 @@ type Typed = Float32Array | Int32Array | Uint8Array;
 
 /** Below this many elements a plain loop beats `set(subarray())` (which allocates a view). */
 const MIN_NATIVE_RUN = 48;
+/** From this many elements `copyWithin` (a memmove, no allocation) beats a plain loop. */
+const MIN_MEMMOVE_RUN = 16;
 
 /**
  * Copy the box `size` starting at `srcBegin` in `src` (shape `srcShape`) to `dstBegin` in `dst`
@@ -47,6 +49,13 @@ export function copyBox(
     copyRun(src, srcBase, dst, dstBase, run);
     return;
   }
+  // Both live on the wasm heap: move runs with copyWithin on one view of the whole heap.
+  const sameBuffer = src.buffer === dst.buffer && src.BYTES_PER_ELEMENT === dst.BYTES_PER_ELEMENT;
+  const heap = sameBuffer && run >= MIN_MEMMOVE_RUN ? new (src.constructor as Float32ArrayConstructor)(src.buffer as ArrayBuffer) : null;
+  if (heap) {
+    srcBase += src.byteOffset / src.BYTES_PER_ELEMENT;
+    dstBase += dst.byteOffset / dst.BYTES_PER_ELEMENT;
+  }
   // Odometer over the outer axes; the innermost outer axis is a counted loop for speed.
   const inner = outer - 1;
   const innerCount = size[inner];
@@ -60,7 +69,9 @@ export function copyBox(
       s += idx[i] * srcStrides[i];
       d += idx[i] * dstStrides[i];
     }
-    if (run >= MIN_NATIVE_RUN) {
+    if (heap) {
+      for (let j = 0; j < innerCount; j++, s += sStep, d += dStep) heap.copyWithin(d, s, s + run);
+    } else if (run >= MIN_NATIVE_RUN) {
       for (let j = 0; j < innerCount; j++, s += sStep, d += dStep) dst.set(src.subarray(s, s + run), d);
     } else {
       for (let j = 0; j < innerCount; j++, s += sStep, d += dStep) {

@@ -36,22 +36,36 @@ function conv3dFilterGrad(k: KernelCalls, x0: TensorInfo, dy: TensorInfo, filter
   const N = B * Do;
   const dyt = k.transpose(k.reshape(dy, [N, Ho, Wo, Co]), [1, 2, 0, 3]); // [Ho,Wo,N,Co]
   const out = k.alloc([kd, Ci, kh, kw, Co]);
+  // x as [Ci, H, W, B, D] once: for depth stride 1, tap t's input is then, for every
+  // (ci, y, x, b), the run of depth slices shifted by t (a strided copy instead of a transpose per tap).
+  const xT = sd === 1 ? k.transpose(x, [4, 2, 3, 0, 1]) : null;
   const sliceSize = H * W * Ci;
   for (let t = 0; t < kd; t++) {
     k.scope((kt) => {
-      // The x slices paired with dy's (b, od) slices for this depth tap, zeros outside x.
-      const xs = kt.alloc([N, H, W, Ci]);
-      const xv = kt.f32(x);
-      const sv = kt.f32(xs);
-      for (let b = 0; b < B; b++) {
-        for (let od = 0; od < Do; od++) {
-          const d = od * sd + t - pads.front;
-          const dst = (b * Do + od) * sliceSize;
-          if (d < 0 || d >= D) sv.fill(0, dst, dst + sliceSize);
-          else sv.set(xv.subarray((b * D + d) * sliceSize, (b * D + d + 1) * sliceSize), dst);
+      let xt: TensorInfo; // [Ci,H,W,N]: the x slices paired with dy's (b, od) slices for tap t
+      if (xT) {
+        xt = kt.alloc([Ci, H, W, N]);
+        const dst = kt.f32(xt);
+        // od ranges over [od0, od1) where 0 ≤ od + t − front < D; zeros elsewhere.
+        const od0 = Math.max(0, pads.front - t);
+        const od1 = Math.min(Do, D + pads.front - t);
+        if (od0 > 0 || od1 < Do) dst.fill(0);
+        const rows = Ci * H * W * B;
+        if (od1 > od0) copyBox(kt.f32(xT), [rows, D], [0, od0 + t - pads.front], dst, [rows, Do], [0, od0], [rows, od1 - od0]);
+      } else {
+        const xs = kt.alloc([N, H, W, Ci]);
+        const xv = kt.f32(x);
+        const sv = kt.f32(xs);
+        for (let b = 0; b < B; b++) {
+          for (let od = 0; od < Do; od++) {
+            const d = od * sd + t - pads.front;
+            const dst = (b * Do + od) * sliceSize;
+            if (d < 0 || d >= D) sv.fill(0, dst, dst + sliceSize);
+            else sv.set(xv.subarray((b * D + d) * sliceSize, (b * D + d + 1) * sliceSize), dst);
+          }
         }
+        xt = kt.transpose(xs, [3, 1, 2, 0]);
       }
-      const xt = kt.transpose(xs, [3, 1, 2, 0]); // [Ci,H,W,N]
       const r = kt.conv2d(xt, dyt, [1, 1], [pads.top, pads.bottom, pads.left, pads.right], [sh, sw]); // [Ci,kh',kw',Co]
       copyBox(kt.f32(r), r.shape, [0, 0, 0, 0], kt.f32(out), [kd * Ci, kh, kw, Co], [t * Ci, 0, 0, 0], [Ci, kh, kw, Co]);
     });

@@ -9,9 +9,10 @@ import { simplifyTranspose } from './transpose-plan';
  *   loop (vector allocations per element). Merging axes that stay adjacent brings nearly every
  *   permutation down to its fast 2-4D loops.
  * - Sum and Mean move the reduced axes innermost with that same transpose first: a bias gradient
- *   of a 3D convolution (Sum over the first four axes of a 5D tensor) took ~110 ms. Reducing the
- *   leading axes of a row-major array needs no transpose at all: a column sum over [N, C], in
- *   float64 like the cpu backend. Other axis sets are transposed with the merged transpose.
+ *   of a 3D convolution (Sum over the first four axes of a 5D tensor) took ~160 ms. Reducing the
+ *   leading axes of a row-major array needs no transpose at all: it is xᵀ·1 for x as [N, C], which
+ *   wasm's matmul loop (transposed operand, one column) computes in one pass, in float32 blocks of
+ *   48, 2-3× faster than a JS loop. Other axis sets are transposed with the merged transpose.
  */
 export function installReductions(tf: Tf): void {
   replaceKernel(tf, 'Transpose', (original) => (args) => {
@@ -40,9 +41,12 @@ export function installReductions(tf: Tf): void {
     if (leading && axes.length > 0) {
       const n = axes.reduce((s, a) => s * x.shape[a], 1);
       const c = outShape.reduce((s, d) => s * d, 1);
-      const out = backend.makeOutput(finalShape, 'float32');
-      columnSums(backend.typedArrayFromHeap(x) as Float32Array, n, c, backend.typedArrayFromHeap(out) as Float32Array, mean);
-      return out as never;
+      return withKernelCalls(tf, args.backend, (k) => {
+        const weights = k.alloc([n, 1]);
+        k.f32(weights).fill(mean ? 1 / n : 1);
+        const r = k.call('BatchMatMul', { a: k.reshape(x, [n, c]), b: weights }, { transposeA: true, transposeB: false });
+        return k.reshape(r, finalShape, true);
+      }) as never;
     }
     const innermost = axes.every((a, i) => a === rank - axes.length + i);
     if (innermost || axes.length === 0) return original(args);
@@ -57,13 +61,4 @@ export function installReductions(tf: Tf): void {
 
   replaceKernel(tf, 'Sum', reduce(false));
   replaceKernel(tf, 'Mean', reduce(true));
-}
-
-/** out[c] = Σ_n x[n·C + c] (or the mean), accumulated in float64 in row order. */
-function columnSums(x: Float32Array, n: number, c: number, out: Float32Array, mean: boolean): void {
-  const acc = new Float64Array(c);
-  for (let i = 0, p = 0; i < n; i++) {
-    for (let j = 0; j < c; j++, p++) acc[j] += x[p];
-  }
-  for (let j = 0; j < c; j++) out[j] = mean ? Math.fround(acc[j]) / n : acc[j];
 }

@@ -44,8 +44,8 @@ export function threadedLoaderInstalled(): boolean {
  *    hard-codes to false in Node: we set it.
  * 2. emscripten starts its 8 pthread workers with `new Worker(blobURL)`, which Node refuses
  *    (ERR_WORKER_PATH), and sends each worker the main script as a Blob it cannot import either.
- *    emscripten takes `Worker` from the global object, after assigning Node's own to it: a
- *    global accessor hands it a subclass that starts workers from a real file
+ *    emscripten takes `Worker` from the global object, after assigning Node's own to it: while
+ *    the backend starts (emscripten creates all its workers then), a global accessor hands it a subclass that starts workers from a real file
  *    (pthread-worker.js, which runs tfjs's worker script) and sends the main script's path
  *    (the package's wasm-out/tfjs-backend-wasm-threaded-simd.js) instead of the Blob.
  * 3. tfjs caps the thread count at half of `os.cpus().length` (it assumes hyper-threading), so 1
@@ -75,7 +75,6 @@ export function useThreadedWasm(
   }
   state = { threads, warn };
   const current = state;
-  installWorkerRedirect(workerFile, wasmOutDir, mainScript, (e) => current.failure?.(e));
 
   const priority = tf.engine().registryFactory.wasm?.priority ?? 2;
   const factory = tf.findBackendFactory('wasm');
@@ -93,12 +92,15 @@ export function useThreadedWasm(
       tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
       wasm.setThreadsCount(n);
       const restoreCpus = reportCores(2 * n);
+      // Only while the backend starts (emscripten creates all 8 workers then).
+      const restoreWorker = redirectWorkers(workerFile, wasmOutDir, mainScript, (e) => current.failure?.(e));
       try {
         return await startOrFail(Promise.resolve(factory()), current);
       } catch (e) {
         current.warn?.(`the threaded wasm backend did not start (${(e as Error).message ?? e}); using one thread`);
         return single();
       } finally {
+        restoreWorker();
         restoreCpus();
       }
     },
@@ -133,9 +135,13 @@ function reportCores(n: number): () => void {
 
 type WorkerClass = typeof import('node:worker_threads').Worker;
 
-/** See useThreadedWasm, point 2. */
-function installWorkerRedirect(workerFile: string, wasmOutDir: string, mainScript: string, onError: (e: unknown) => void): void {
+/**
+ * See useThreadedWasm, point 2. Until the returned function is called; then the global `Worker`
+ * is whatever was last assigned to it (emscripten assigns Node's own), as a plain property.
+ */
+function redirectWorkers(workerFile: string, wasmOutDir: string, mainScript: string, onError: (e: unknown) => void): () => void {
   const g = globalThis as Record<string, unknown>;
+  const before = Object.getOwnPropertyDescriptor(g, 'Worker');
   let base = g.Worker as WorkerClass | undefined;
   let redirect: WorkerClass | undefined;
   const make = (Base: WorkerClass): WorkerClass =>
@@ -181,4 +187,8 @@ function installWorkerRedirect(workerFile: string, wasmOutDir: string, mainScrip
       }
     },
   });
+  return () => {
+    if (base === undefined && !before) delete g.Worker;
+    else Object.defineProperty(g, 'Worker', { configurable: true, writable: true, enumerable: before?.enumerable ?? true, value: base });
+  };
 }

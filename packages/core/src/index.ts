@@ -28,8 +28,8 @@ export * from './errors';
 export { createLogger, silentLogger, type Logger, type LogLevel } from './logging/logger';
 
 // Backend
-export { selectBackend, type BackendChoice, type SelectedBackend } from './backend/select-backend';
-export { prepareWasmBackend } from './backend/wasm';
+export { selectBackend, type BackendChoice, type SelectBackendOptions, type SelectedBackend } from './backend/select-backend';
+export { prepareWasmBackend, wasmThreadCount, type WasmBackendOptions } from './backend/wasm';
 
 // Runs
 export { startRun, loadTf, type StartRunOptions, type StartedRun } from './run/start-run';

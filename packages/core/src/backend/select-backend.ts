@@ -2,7 +2,8 @@ import { createRequire } from 'node:module';
 import { UsageError } from '../errors';
 import type { Tf } from '../kernel/run-context';
 import type { Logger } from '../logging/logger';
-import { prepareWasmBackend } from './wasm';
+import { prepareWasmBackend, wasmThreadCount } from './wasm';
+import { installMissingGradients } from './gradients';
 
 export type BackendChoice = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 
@@ -28,6 +29,13 @@ export interface SelectedBackend {
   name: string;
   /** Why it was chosen, for the log. */
   reason: string;
+  /** CPU threads of the wasm backend (undefined for the others, which manage their own). */
+  threads?: number;
+}
+
+export interface SelectBackendOptions {
+  /** Threads for the wasm backend (`system.threads`): a number or `auto` (= cores, at most 8). */
+  threads?: number | 'auto';
 }
 
 const localRequire = createRequire(__filename);
@@ -45,7 +53,13 @@ function installed(pkg: string): boolean {
  * Activate a tfjs backend. `auto` takes the fastest one installed; naming one that is not
  * installed is an error with the install command. The cpu backend is only a last resort.
  */
-export async function selectBackend(tf: Tf, requested: BackendChoice, logger?: Logger): Promise<SelectedBackend> {
+export async function selectBackend(
+  tf: Tf,
+  requested: BackendChoice,
+  logger?: Logger,
+  options: SelectBackendOptions = {},
+): Promise<SelectedBackend> {
+  installMissingGradients(tf);
   const skipped: string[] = [];
   const candidates = requested === 'auto' ? CANDIDATES : CANDIDATES.filter((c) => c.choice === requested);
   for (const c of candidates) {
@@ -60,7 +74,7 @@ export async function selectBackend(tf: Tf, requested: BackendChoice, logger?: L
       continue;
     }
     try {
-      if (c.choice === 'wasm') await prepareWasmBackend(tf);
+      if (c.choice === 'wasm') await prepareWasmBackend(tf, { threads: options.threads ?? 'auto', warn: (m) => logger?.warn(m) });
       else if (c.pkg) localRequire(c.pkg);
       const ok = await tf.setBackend(c.tfName);
       if (!ok) throw new Error(`tf.setBackend("${c.tfName}") returned false`);
@@ -75,7 +89,8 @@ export async function selectBackend(tf: Tf, requested: BackendChoice, logger?: L
     const reason =
       requested === 'auto' ? (skipped.length ? `auto: ${skipped.join('; ')}` : 'auto: first choice available') : 'requested';
     if (c.choice === 'cpu') logger?.warn('using the cpu backend: training will be very slow (install @tensorflow/tfjs-backend-wasm)');
-    return { choice: c.choice, name: tf.getBackend(), reason };
+    const threads = c.choice === 'wasm' ? wasmThreadCount(tf) : undefined;
+    return { choice: c.choice, name: tf.getBackend(), reason, ...(threads !== undefined ? { threads } : {}) };
   }
   throw new UsageError(`no tfjs backend could start (${skipped.join('; ')})`);
 }

@@ -48,7 +48,7 @@ export async function startRun(options: StartRunOptions): Promise<StartedRun> {
   const logger = log.logger;
   try {
     const tf = loadTf();
-    const backend = await selectBackend(tf, config.system.backend, logger);
+    const backend = await selectBackend(tf, config.system.backend, logger, { threads: config.system.threads });
     writeFileAtomicSync(
       path.join(runDir, RunFiles.config),
       `# resolved by ${CORE_NAME} ${CORE_VERSION}${loaded.configPath ? ` from ${loaded.configPath}` : ''}\n${YAML.stringify(config)}`,
@@ -87,7 +87,10 @@ export async function startRun(options: StartRunOptions): Promise<StartedRun> {
       },
       `${command} in ${runDir}`,
     );
-    logger.info({ event: 'backend', backend: backend.name, choice: backend.choice, reason: backend.reason }, `backend ${backend.name} (${backend.reason})`);
+    logger.info(
+      { event: 'backend', backend: backend.name, choice: backend.choice, reason: backend.reason, threads: backend.threads },
+      `backend ${backend.name}${backend.threads ? `, ${backend.threads} thread(s)` : ''} (${backend.reason})`,
+    );
     logger.debug({ event: 'config', config }, 'resolved config');
     return {
       context,

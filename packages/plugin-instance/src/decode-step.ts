@@ -18,7 +18,7 @@ const options = z.strictObject({
   foreground_threshold: numberOrAuto()
     .default(0.3)
     .describe('Objects grow from the seeds (flooding −D, or −B without D) into voxels whose B is above this; `auto` = Otsu.'),
-  seed_erosion: z.number().min(0).default(0).describe('Erode the seeds by a ball of this radius (voxels along x; z scaled by the voxel size) before labelling them: splits seeds joined by thin bridges.'),
+  seed_erosion: z.number().min(0).default(0).describe('Erode the seeds by a ball of this radius (in voxels of the finest axis; z scaled by the voxel size) before labelling them: splits seeds joined by thin bridges.'),
   min_seed_size: z.number().int().min(0).default(10).describe('Seeds with fewer voxels are dropped before the watershed.'),
   min_size: z.number().int().min(0).default(0).describe('Objects with fewer voxels are removed after the watershed.'),
   voronoi: z.boolean().default(false).describe('Give every foreground voxel no seed reached the label of the nearest object (physical distance).'),

@@ -10,7 +10,7 @@ export const instanceSection = z
       .enum(CHANNEL_SETS)
       .default('BC')
       .describe(
-        'Training targets made from the instance labels, one output channel each: B = body (foreground), C = contour, D = distance to the object\'s boundary, normalized to [0, 1] per object. B, BC (BiaPy\'s default), BD or BCD.',
+        'Training targets made from the instance labels, one output channel each: B = body (foreground), C = contour, D = distance to the object\'s boundary, normalized to [0, 1] per object. B, BC (BiaPy\'s default), BD or BCD. Every channel is a [0, 1] map for a sigmoid head (loss auto = bce; train.loss.channel_weights weighs the channels).',
       ),
     contour_mode: z
       .enum(BOUNDARY_MODES)

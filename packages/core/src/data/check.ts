@@ -37,6 +37,8 @@ export interface CheckReport {
   labelValues: LabelValues;
   /** Spatial shape of each example that passed, by image path. */
   shapes: Map<string, number[]>;
+  /** Voxel size along the spatial axes of each example that passed (1 where the file does not say), by image path. */
+  spacings: Map<string, number[]>;
 }
 
 /** The run stops here, before training, listing every problem (exit code 2). */
@@ -66,7 +68,7 @@ export function groupByFile(problems: readonly DataProblem[]): { file: string; m
 }
 
 export async function checkData(split: DataSplit, options: CheckOptions, io: DataIO): Promise<CheckReport> {
-  const report: CheckReport = { problems: [], channels: options.channels, labelValues: new LabelValues(), shapes: new Map() };
+  const report: CheckReport = { problems: [], channels: options.channels, labelValues: new LabelValues(), shapes: new Map(), spacings: new Map() };
   const sets: [SetName, DataItem[]][] = [
     ['train', split.train],
     ['val', split.val],
@@ -82,8 +84,11 @@ async function checkItem(set: SetName, item: DataItem, options: CheckOptions, io
   const { problems } = report;
   const problem = (file: string, message: string) => problems.push({ file, message });
   let image: NdArray;
+  let spacing: number[];
   try {
-    image = io.toModelLayout(await io.readImage(item.image), options.ndim, item.image);
+    const raw = await io.readImage(item.image);
+    image = io.toModelLayout(raw, options.ndim, item.image);
+    spacing = spatialSpacing(raw, options.ndim);
   } catch (e) {
     problem(item.image, messageOf(e, item.image));
     return;
@@ -115,8 +120,17 @@ async function checkItem(set: SetName, item: DataItem, options: CheckOptions, io
   }
   if (!ok) return;
   report.shapes.set(item.image, spatial);
+  report.spacings.set(item.image, spacing);
   if (label && set !== 'test' && options.problem !== 'detection') report.labelValues.add(label.data);
   options.onLoaded?.(set, item, image, label);
+}
+
+/** Voxel size along the spatial axes (`YX` / `ZYX`) of an image as read; 1 where unknown. */
+export function spatialSpacing(image: Pick<Image, 'axes' | 'spacing'>, ndim: 2 | 3): number[] {
+  return [...(ndim === 3 ? 'ZYX' : 'YX')].map((a) => {
+    const s = image.spacing[image.axes.indexOf(a)];
+    return typeof s === 'number' && s > 0 ? s : 1;
+  });
 }
 
 type LabelOptions = Pick<CheckOptions, 'problem' | 'ndim'>;

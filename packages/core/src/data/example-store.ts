@@ -14,6 +14,8 @@ export interface LoadedExample {
   label?: NdArray;
   /** Normalization statistics of the whole image (`image` scope), or the fixed ones. */
   stats?: ChannelStats;
+  /** Voxel size along the spatial axes (1 where the file does not say). */
+  spacing?: number[];
   /** Flat spatial indices of foreground voxels, computed on first use. */
   foreground(): Uint32Array;
 }
@@ -37,6 +39,8 @@ export class ExampleStore {
       normalizer: ImageNormalizer;
       /** Spatial shape of each image (by path), known from the pre-training check. */
       shapes: ReadonlyMap<string, number[]>;
+      /** Voxel size along the spatial axes of each image (by path), known from the pre-training check. */
+      spacings?: ReadonlyMap<string, number[]>;
       /** Reads a label file (image or points) as `[...spatial]`. */
       readLabel: (item: DataItem, spatial: number[]) => Promise<NdArray | undefined>;
       /** What the pre-training check read, by index (in-memory mode keeps it instead of reading again). */
@@ -79,6 +83,7 @@ export class ExampleStore {
       image: source.image,
       label,
       stats,
+      spacing: this.options.spacings?.get(item.image),
       foreground: () => (fg ??= label ? foregroundIndices(label, ndim) : new Uint32Array(0)),
     };
     if (this.options.inMemory) this.cache.set(index, example);

@@ -125,6 +125,7 @@ export async function prepareData(options: PrepareDataOptions): Promise<Prepared
     mapping,
     normalizer,
     shapes: report.shapes,
+    spacings: report.spacings,
     readLabel: (item: Parameters<typeof loadLabel>[0], spatial: number[]) => loadLabel(item, spatial, { problem, ndim }, io),
     preloaded: preloaded[set],
   });

@@ -159,6 +159,7 @@ export class BatchBuilder implements TrainingBatches {
     const sample: Sample = { name: example.item.name, image };
     if (example.label) sample.label = extractBox(example.label, ndim, origin, patchSize);
     if (example.item.classIndex !== undefined) sample.classIndex = example.item.classIndex;
+    if (example.spacing) sample.spacing = example.spacing;
     return sample;
   }
 

@@ -26,6 +26,11 @@ export interface Sample {
   target?: NdArray;
   /** Class index for classification. */
   classIndex?: number;
+  /**
+   * Voxel size along the spatial axes (`[y, x]` / `[z, y, x]`) of the image the sample came from,
+   * 1 where the file does not say; for targets measured in physical units (anisotropic distances).
+   */
+  spacing?: number[];
 }
 
 export interface TrainEvent extends RunEvent {}

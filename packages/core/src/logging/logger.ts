@@ -45,7 +45,8 @@ export function createLogger(options: LoggerOptions = {}): LoggerHandle {
             sync: true,
             ignore: 'pid,hostname',
             translateTime: 'HH:MM:ss',
-            singleLine: true,
+            // The terminal gets the sentence; the structured fields are in log.jsonl.
+            hideObject: true,
           });
     streams.push({ level, stream: terminal });
   }

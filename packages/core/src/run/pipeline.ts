@@ -66,7 +66,10 @@ export async function runPipeline(run: RunContext, command: RunCommand, stages: 
       const result = await kernel.hooks.train.for(type).promise({ run });
       if (!result) throw new Error(`no plugin returned a trained model for problem type "${type}"`);
       outcome.train = result;
-      logger.info({ event: 'trained', ...result }, `model saved in ${result.modelDir}`);
+      logger.info(
+        { event: 'trained', modelDir: result.modelDir, epochs: result.epochs, bestValLoss: result.bestValLoss },
+        `model saved in ${result.modelDir}`,
+      );
     }
     if (plan.predict) await stages.predict(run);
     if (plan.evaluate) {

@@ -36,7 +36,14 @@ metrics:
 
 /** Commented starter configs written by `biaflow init <workflow>`. */
 export const STARTER_CONFIGS: Record<ProblemType, string> = {
-  semantic: common('semantic', '', ' []           # e.g. - { method: median_filter, size: [5, 1, 1] } for 3D z-filtering'),
+  semantic: common(
+    'semantic',
+    `
+semantic:
+  classes: 2              # background included; labels are class indices (0/255 masks become 0/1)
+  head: auto              # sigmoid for 2 classes, softmax for more
+`,
+    ' []           # e.g. - { method: median_filter, size: [5, 1, 1] } for 3D z-filtering'),
   instance: common('instance', '', ' []           # e.g. - { method: remove_small_objects, min_size: 30 }'),
   detection: common('detection', '', ' []           # e.g. - { method: suppress_close_points, radius: 3 }'),
   classification: common('classification', '', ' []'),

@@ -8,7 +8,7 @@ import { checkData, DataCheckError, loadLabel } from './check';
 import { coreDataIO, type DataIO } from './data-io';
 import { listData, type DataProblem } from './dataset';
 import { ExampleStore } from './example-store';
-import { mappingToJson, resolveLabelMapping, type LabelMapping } from './labels';
+import { LabelValues, mappingToJson, resolveLabelMapping, type LabelMapping } from './labels';
 import { NormalizationFitter, ImageNormalizer, type NormalizationRecord } from './normalization';
 import { splitItems, writeSplit, type DataSplit } from './split';
 import { BatchBuilder, type SampleHooks } from './training-data';
@@ -31,6 +31,12 @@ export interface PrepareDataOptions {
   /** The run's hooks (plugins' augment taps, the workflow's preprocess). */
   hooks?: SampleHooks;
   logger?: Logger;
+  /**
+   * The workflow's check of one training or validation label's distinct values, after the label
+   * mapping (e.g. semantic class indices below the class count). A message is reported with the
+   * file among the other data problems, before any training.
+   */
+  checkLabelValues?: (values: readonly number[]) => string | undefined;
 }
 
 export interface PreparedData {
@@ -94,6 +100,8 @@ export async function prepareData(options: PrepareDataOptions): Promise<Prepared
   const fitter = new NormalizationFitter(data.normalization, ndim, split.train.length);
   const preloaded = { train: new Map<number, Raw>(), val: new Map<number, Raw>() };
   const index = { train: indexOf(split.train), val: indexOf(split.val) };
+  // Distinct values per label file, checked once the mapping is known (it depends on them all).
+  const valuesByLabel = new Map<string, LabelValues>();
   const report = await checkData(
     split,
     {
@@ -103,6 +111,11 @@ export async function prepareData(options: PrepareDataOptions): Promise<Prepared
       requireLabels: { val: true, test: Boolean(data.test.labels) },
       onLoaded: (set, item, image, label) => {
         if (set === 'test') return;
+        if (options.checkLabelValues && label && item.label) {
+          const values = new LabelValues();
+          values.add(label.data);
+          valuesByLabel.set(item.label, values);
+        }
         if (set === 'train') fitter.add(image);
         if (data.in_memory) preloaded[set].set(index[set].get(item.image) as number, { image, label });
       },
@@ -110,9 +123,16 @@ export async function prepareData(options: PrepareDataOptions): Promise<Prepared
     io,
   );
   problems.push(...report.problems);
+  const mapping: LabelMapping | undefined = resolveLabelMapping(problem, data.labels.mapping, report.labelValues.sorted);
+  if (options.checkLabelValues) {
+    for (const [file, values] of valuesByLabel) {
+      const mapped = values.sorted?.map((v) => mapping?.get(v) ?? v);
+      const message = mapped && options.checkLabelValues([...new Set(mapped)].sort((a, b) => a - b));
+      if (message) problems.push({ file, message });
+    }
+  }
   if (problems.length) throw new DataCheckError(problems);
 
-  const mapping: LabelMapping | undefined = resolveLabelMapping(problem, data.labels.mapping, report.labelValues.sorted);
   if (mapping && !data.labels.mapping) {
     logger?.info({ event: 'label-mapping', mapping: mappingToJson(mapping) }, `labels hold one non-zero value: mapped ${[...mapping].map(([a, b]) => `${a}→${b}`).join(', ')}`);
   }

@@ -24,6 +24,8 @@ export interface NetworkTask {
   defaultLoss?: LossType;
   /** Validation metrics (default: IoU for segmentation heads). */
   metrics?: ValidationMetric[];
+  /** Check of each training / validation label's distinct values (after the label mapping); a message is a data problem of that file. */
+  checkLabelValues?: (values: readonly number[]) => string | undefined;
 }
 
 /**
@@ -37,6 +39,7 @@ export async function trainNetwork(run: RunContext, task: NetworkTask): Promise<
     runDir: run.runDir,
     hooks: { hooks: run.kernel.hooks, event: { run } },
     logger: run.logger,
+    checkLabelValues: task.checkLabelValues,
   });
   return trainModel({
     run,

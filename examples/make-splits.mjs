@@ -8,6 +8,8 @@
 //   dsb2018/{train,test}/{images,labels}/   symbolic links into DIR/nuclei2d-dsb2018/train: a seeded
 //                                            random 20 % of the 160 images (32) is held out as test;
 //                                            validation is carved out of train by data.val.split.
+//   em2012/{train,test}/{images,labels}/    symbolic links into DIR/em-membrane-isbi2012: a seeded random
+//                                            5 of the 20 slices are held out as test.
 //   plantseg/{train,val,test}/{images,labels}/  test = volume 1136 (a link, never trained on);
 //                                            train = volume 1135 planes 0-75, val = planes 76-99
 //                                            (new TIFFs with the same voxel size, written by
@@ -28,6 +30,7 @@ const out = path.join(here, 'splits');
 const SEED = 2018;
 const TEST_FRACTION = 0.2;
 const PLANTSEG_VAL_FROM_PLANE = 76;
+const EM_TEST_COUNT = 5;
 
 function fail(message) {
   console.error(`make-splits: ${message}`);
@@ -80,6 +83,20 @@ function dsb2018() {
   console.log(`dsb2018: ${names.length - test.size} train, ${test.size} test (seed ${SEED}) in ${path.relative(process.cwd(), dst) || '.'}`);
 }
 
+function em2012() {
+  const src = path.join(dataDir, 'em-membrane-isbi2012');
+  if (!fs.existsSync(path.join(src, 'images'))) fail(`${src}/images not found: pass --data DIR (the folder holding em-membrane-isbi2012)`);
+  const names = fs.readdirSync(path.join(src, 'images')).filter((f) => f.endsWith('.png')).sort();
+  const test = new Set(shuffled(names, SEED).slice(0, EM_TEST_COUNT));
+  const dst = path.join(out, 'em2012');
+  fresh(dst);
+  for (const name of names) {
+    const set = test.has(name) ? 'test' : 'train';
+    for (const kind of ['images', 'labels']) link(path.join(src, kind, name), path.join(dst, set, kind, name));
+  }
+  console.log(`em2012: ${names.length - test.size} train, ${test.size} test (${[...test].sort().join(', ')}; seed ${SEED}) in ${path.relative(process.cwd(), dst) || '.'}`);
+}
+
 async function plantseg() {
   const src = path.join(dataDir, 'nuclei3d-plantseg');
   if (!fs.existsSync(path.join(src, 'images', '1135.tif'))) fail(`${src}/images/1135.tif not found: pass --data DIR (the folder holding nuclei3d-plantseg)`);
@@ -109,4 +126,5 @@ async function plantseg() {
 }
 
 dsb2018();
+em2012();
 await plantseg();

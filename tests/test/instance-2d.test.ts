@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { readImage } from '@biaflow/core';
+import { loadWorkflowModel, predict, readImage } from '@biaflow/core';
 import { biaflow, expectMatchingReport, expectObjectsMatch, fixtures, readCsv, readMetrics, tmpdir, writeEmptyLike } from './instance-helpers';
 
 /**
@@ -63,6 +63,27 @@ test('a run fills the run folder: model, split, outputs of the right type and sh
   const rows = readCsv(path.join(runDir, 'metrics.csv'));
   expect(rows.map((r) => r.image)).toEqual([TEST_IMAGE]);
   expect(Number(rows[0]['matching.0.5.f1'])).toBe(m.per_image[0].matching['0.5'].f1);
+});
+
+test('from code, predict(loadWorkflowModel(dir), image) gives the labels the CLI wrote; sets override post-processing', async () => {
+  const image = await readImage(path.join(data, 'test/images', TEST_IMAGE));
+  const written = await readImage(path.join(runDir, 'predictions', TEST_IMAGE));
+  const model = await loadWorkflowModel(path.join(runDir, 'model'));
+  try {
+    const result = await predict(model, image, TEST_IMAGE);
+    expect(result.labels?.shape).toEqual(written.shape);
+    expect([...(result.labels?.data ?? [])]).toEqual([...written.data]);
+    expect(result.objects?.length).toBe(new Set([...written.data].filter((v) => v !== 0)).size);
+  } finally {
+    await model.dispose();
+  }
+  const none = await loadWorkflowModel(path.join(runDir, 'model'), { sets: ['postprocess=[{method: instance_watershed, seed_threshold: 1.01}]'] });
+  try {
+    const result = await predict(none, image);
+    expect([...(result.labels?.data ?? [])].every((v) => v === 0)).toBe(true);
+  } finally {
+    await none.dispose();
+  }
 });
 
 test('postprocess --set re-runs only the decoding with new thresholds: results, objects and metrics change', async () => {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { readImage, writeImage } from '@biaflow/core';
+import { loadWorkflowModel, predict, readImage, writeImage } from '@biaflow/core';
 import { biaflow, fixtures, readCsv, tmpdir } from './instance-helpers';
 
 /**
@@ -89,6 +89,23 @@ postprocess:
     const rows = readCsv(path.join(runDir, 'metrics.csv'));
     expect(rows.map((r) => r.image)).toEqual(['12.png']);
     expect(Number(rows[0]['iou.1'])).toBeCloseTo(inter / union, 12);
+  });
+
+  test('from code, predict(loadWorkflowModel(dir), image) gives the class map the CLI wrote', async () => {
+    const model = await loadWorkflowModel(path.join(runDir, 'model'));
+    try {
+      const image = await readImage(path.join(data, 'test/images/12.png'));
+      const result = await predict(model, image, '12.png');
+      const written = await readImage(path.join(runDir, 'predictions/12.tif'));
+      expect(result.labels?.shape).toEqual(written.shape);
+      expect([...(result.labels?.data ?? [])]).toEqual([...written.data]);
+      expect(result.probabilities?.shape).toEqual([...written.shape, 1]);
+      // A bare array (no axes) is taken as [y, x].
+      const bare = await predict(model, { data: image.data, shape: image.shape });
+      expect([...(bare.labels?.data ?? [])]).toEqual([...written.data]);
+    } finally {
+      await model.dispose();
+    }
   });
 
   test('postprocess --set re-thresholds the saved output: above 1 nothing is foreground', () => {

@@ -53,3 +53,8 @@ export { CORE_NAME, CORE_VERSION } from './version';
 export { planPostprocess, type PlannedStep } from './run/postprocess-plan';
 export type { PostprocessKind } from './kernel/postprocess-method';
 export { trainNetwork, predictNetwork, type NetworkTask } from './services/network-task';
+// Prediction from code: `predict(await loadWorkflowModel(dir), image)` gives the post-processed
+// result; `predict(await loadModel(dir), array)` the raw network output. This explicit export
+// takes precedence over the engine's `predict` re-exported above.
+export { predict } from './services/predict';
+export { loadWorkflowModel, predictWithWorkflow, isWorkflowModel, type WorkflowModel, type WorkflowModelOptions, type ImageInput } from './services/workflow-model';

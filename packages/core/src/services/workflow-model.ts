@@ -1,0 +1,131 @@
+import path from 'node:path';
+import { selectBackend } from '../backend/select-backend';
+import { loadConfig } from '../config/load-config';
+import type { ResolvedConfig } from '../config/schema';
+import type { BundleMeta } from '../engine/bundle/bundle-meta';
+import { loadModel, readBundleMeta, type LoadedModel } from '../engine/bundle/save-load';
+import { InputError, UsageError } from '../errors';
+import { dtypeOf } from '../io/dtype';
+import type { Image, NdArray } from '../io/types';
+import type { BiaflowPlugin } from '../kernel/plugin';
+import type { RunContext } from '../kernel/run-context';
+import type { Prediction } from '../kernel/stages';
+import { Tokens } from '../kernel/tokens';
+import { silentLogger, type Logger } from '../logging/logger';
+import { tapConfiguredSteps } from '../run/postprocess-steps';
+import { loadTf } from '../run/start-run';
+
+export interface WorkflowModelOptions {
+  /** `--set`-style overrides of the training config (e.g. `postprocess=[...]`, `predict.overlap=0.5`). */
+  sets?: readonly string[];
+  /** Plugins given in code, applied before those the training config lists. */
+  plugins?: readonly BiaflowPlugin[];
+  /** Where log lines go (default: nowhere). */
+  logger?: Logger;
+  /** Relative paths in `sets` resolve from here (default: the working directory). */
+  cwd?: string;
+}
+
+/**
+ * A trained model with its workflow: the network, the config it was trained with (tiling,
+ * normalization, post-processing) and the plugins that config names. What `predict(model, image)`
+ * needs to return the post-processed result, as `biaflow predict` writes it.
+ */
+export interface WorkflowModel {
+  readonly kind: 'biaflow-workflow-model';
+  readonly meta: BundleMeta;
+  readonly config: ResolvedConfig;
+  /** The network (with `meta`), for `predict(model.network, array)` on the raw output. */
+  readonly network: LoadedModel;
+  /** The context hooks are called with; its `runDir` is the model folder, where nothing is written. */
+  readonly run: RunContext;
+  /** Free the weights and the plugins' container. */
+  dispose(): Promise<void>;
+}
+
+export function isWorkflowModel(value: unknown): value is WorkflowModel {
+  return typeof value === 'object' && value !== null && (value as WorkflowModel).kind === 'biaflow-workflow-model';
+}
+
+/**
+ * Load a model bundle (a run's `model/`, or a checkpoint folder) with its workflow: the training
+ * config decides the plugins, tiling and post-processing (`sets` override them), the backend is
+ * selected as `system.backend` says.
+ */
+export async function loadWorkflowModel(dir: string, options: WorkflowModelOptions = {}): Promise<WorkflowModel> {
+  const cwd = options.cwd ?? process.cwd();
+  const abs = path.resolve(cwd, dir);
+  const meta = await readBundleMeta(abs);
+  if (!meta.problem) throw new UsageError(`${abs} does not say which workflow trained it`, 'load it with loadModel() and call predict on the network output');
+  const trained = (meta.config ?? {}) as Record<string, Record<string, unknown>>;
+  const inline = {
+    ...trained,
+    problem: { ...(trained.problem ?? {}), type: meta.problem },
+    train: { ...(trained.train ?? {}), enabled: false },
+    model: { ...(trained.model ?? {}), load: abs },
+    data: { ...(trained.data ?? {}), train: {}, val: {}, test: {} },
+  };
+  const { config, kernel } = await loadConfig({ inline, cwd, sets: options.sets, plugins: options.plugins });
+  kernel.assertHandled(config.problem.type, ['infer']);
+  const logger = options.logger ?? silentLogger();
+  const tf = loadTf();
+  const backend = await selectBackend(tf, config.system.backend, logger, { threads: config.system.threads });
+  const network = await loadModel(abs);
+  const run: RunContext = {
+    command: 'predict',
+    kernel,
+    config,
+    logger,
+    runDir: abs,
+    resume: false,
+    tf,
+    backend: backend.name,
+    container: kernel.container,
+  };
+  kernel.container.register(Tokens.RunContext, { useValue: run });
+  kernel.container.register(Tokens.Config, { useValue: config });
+  kernel.container.register(Tokens.Logger, { useValue: logger });
+  kernel.container.register(Tokens.Tf, { useValue: tf });
+  tapConfiguredSteps(run);
+  return {
+    kind: 'biaflow-workflow-model',
+    meta,
+    config,
+    network,
+    run,
+    async dispose() {
+      network.dispose();
+      await kernel.container.dispose();
+    },
+  };
+}
+
+/** An in-memory image: an `Image` as `readImage` returns it, or a bare array with its spatial axes first and channels (if any) last. */
+export type ImageInput = NdArray & Partial<Pick<Image, 'axes' | 'spacing' | 'dtype'>>;
+
+function asImage(input: ImageInput, ndim: 2 | 3): Image {
+  if (input.axes) {
+    return { ...input, axes: input.axes, spacing: input.spacing ?? input.axes.split('').map(() => null), dtype: input.dtype ?? dtypeOf(input.data) };
+  }
+  const rank = input.shape.length;
+  const axes = rank === ndim ? (ndim === 3 ? 'ZYX' : 'YX') : rank === ndim + 1 ? (ndim === 3 ? 'ZYXC' : 'YXC') : undefined;
+  if (!axes) {
+    throw new InputError(
+      `predict: the image has shape [${input.shape}] but this ${ndim}D model takes [${ndim === 3 ? 'z, y, x' : 'y, x'}] or [${ndim === 3 ? 'z, y, x' : 'y, x'}, channels]; pass axes for other layouts`,
+    );
+  }
+  return { data: input.data, shape: input.shape, axes, spacing: axes.split('').map(() => null), dtype: input.dtype ?? dtypeOf(input.data) };
+}
+
+/**
+ * The post-processed result of one image of any size: the workflow's `infer` (tiled, normalized
+ * as in training) then every `postprocess` step, exactly what `biaflow predict` writes — labels
+ * (semantic, instance), points (detection) or a class (classification), plus the network output.
+ */
+export async function predictWithWorkflow(model: WorkflowModel, input: ImageInput, name = 'image'): Promise<Prediction> {
+  const { run } = model;
+  const image = asImage(input, run.config.problem.ndim);
+  const raw = await run.kernel.hooks.infer.for(run.config.problem.type).promise({ run, name, image, model: model.network });
+  if (!raw) throw new UsageError(`no loaded plugin predicts ${run.config.problem.type} images (loaded: ${run.kernel.plugins.map((p) => p.name).join(', ')})`);
+  return run.kernel.hooks.postprocess.promise(raw, { run });
+}

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadWorkflowModel, predict, readImage } from '@biaflow/core';
-import { biaflow, expectMatchingReport, expectObjectsMatch, fixtures, readCsv, readMetrics, tmpdir, writeEmptyLike } from './instance-helpers';
+import { biaflow, expectMatchingReport, expectObjectsMatch, fixtures, readCsv, readMetrics, tmpdir, writeEmptyLike } from './e2e-helpers';
 
 /**
  * The 2D instance workflow through the CLI on real DSB2018 crops (64×64, 2 train + 1 test image),

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { readImage } from '@biaflow/core';
-import { biaflow, expectMatchingReport, expectObjectsMatch, fixtures, readCsv, readMetrics, tmpdir, writeEmptyLike } from './instance-helpers';
+import { biaflow, expectMatchingReport, expectObjectsMatch, fixtures, readCsv, readMetrics, tmpdir, writeEmptyLike } from './e2e-helpers';
 
 /**
  * The 3D instance workflow through the CLI on real PlantSeg nuclei crops (16×32×32, anisotropic

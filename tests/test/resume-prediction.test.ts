@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { biaflow, fixtures, repo, tmpdir } from './instance-helpers';
+import { biaflow, fixtures, repo, tmpdir } from './e2e-helpers';
 
 /**
  * A run killed (SIGKILL) while predicting, then resumed, ends with exactly the outputs of an

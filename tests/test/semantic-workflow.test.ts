@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadWorkflowModel, predict, readImage, writeImage } from '@biaflow/core';
-import { biaflow, fixtures, readCsv, tmpdir } from './instance-helpers';
+import { biaflow, fixtures, readCsv, tmpdir } from './e2e-helpers';
 
 /**
  * The semantic workflow through the CLI on real data, a tiny U-Net for a few steps: 2D EM crops

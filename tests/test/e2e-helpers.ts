@@ -4,14 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { readImage, type Image } from '@biaflow/core';
 
-/** Shared by the instance workflow's end-to-end tests (instance-2d / instance-3d). */
+/** Shared by the end-to-end tests that run the CLI (instance-2d / instance-3d / semantic-workflow / resume-prediction). */
 
 export const repo = path.resolve(__dirname, '../..');
 export const fixtures = path.join(repo, 'tests/fixtures/real');
 const bin = path.join(repo, 'packages/core/dist/cli/bin.js');
 
 export function tmpdir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'biaflow-instance-'));
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'biaflow-e2e-'));
 }
 
 /** Run the real CLI in a child process; fail with its output when it does not exit 0. */

@@ -150,6 +150,9 @@ function redirectWorkers(workerFile: string, wasmOutDir: string, mainScript: str
         const blob = typeof url === 'string' && url.startsWith('blob:');
         super(blob ? workerFile : url, blob ? { ...options, workerData: { wasmOutDir } } : options);
         this.unref();
+        // emscripten listens for errors only once it sends the worker its module: a worker that
+        // fails before that would emit an 'error' nobody handles, an uncaught exception.
+        super.on('error', (e: unknown) => onError(e));
       }
 
       // emscripten refs a worker while it runs a pthread, to keep Node alive for it. XNNPACK's

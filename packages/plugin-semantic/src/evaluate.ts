@@ -1,8 +1,18 @@
-import { InputError, readImage, toModelLayout, type EvaluateEvent, type MetricsReport, type NdArray } from '@biaflow/core';
+import {
+  applyLabelMapping,
+  InputError,
+  LabelValues,
+  readLabelImage,
+  resolveLabelMapping,
+  type EvaluateEvent,
+  type LabelMapping,
+  type MetricsReport,
+  type NdArray,
+} from '@biaflow/core';
 import { IouAccumulator, type ClassIou } from '@biaflow/plugin-postproc';
 
-const INTEGER = (d: NdArray['data']) =>
-  d instanceof Uint8Array || d instanceof Uint16Array || d instanceof Uint32Array || d instanceof Int8Array || d instanceof Int16Array || d instanceof Int32Array;
+const GT = 'ground-truth class maps';
+const PRED = 'predicted class maps';
 
 export interface SemanticEvaluationOptions {
   classes: number;
@@ -11,49 +21,27 @@ export interface SemanticEvaluationOptions {
   mapping?: Record<string, number>;
 }
 
-/** A class map as `[...spatial]`, checked to be a one-channel integer image. */
-async function readClassMap(file: string, ndim: 2 | 3, what: string): Promise<NdArray> {
-  const image = await readImage(file);
-  const layout = toModelLayout(image, ndim, file);
-  const channels = layout.shape[ndim];
-  if (channels !== 1) throw new InputError(`has ${channels} channels; a ${what} class map has one`, { file });
-  if (!INTEGER(layout.data)) throw new InputError(`is ${image.dtype}; ${what} class maps must be integers (class indices)`, { file });
-  return { data: layout.data, shape: layout.shape.slice(0, ndim) };
-}
-
-function distinctValues(data: NdArray['data']): Set<number> {
-  const seen = new Set<number>();
-  let last = NaN;
-  for (let i = 0; i < data.length; i++) {
+/** Up to `limit` distinct values of a label outside the class indices 0..classes-1. */
+function valuesBeyond(data: NdArray['data'], classes: number, limit = 5): number[] {
+  const bad: number[] = [];
+  for (let i = 0; i < data.length && bad.length < limit; i++) {
     const v = data[i];
-    if (v !== last) {
-      seen.add(v);
-      last = v;
-    }
+    if (!(v >= 0 && v < classes) && !bad.includes(v)) bad.push(v);
   }
-  return seen;
-}
-
-function mapped(label: NdArray, mapping: ReadonlyMap<number, number>): NdArray {
-  if (mapping.size === 0) return label;
-  const out = Int32Array.from(label.data as ArrayLike<number>);
-  for (let i = 0; i < out.length; i++) {
-    const m = mapping.get(out[i]);
-    if (m !== undefined) out[i] = m;
-  }
-  return { data: out, shape: label.shape };
+  return bad;
 }
 
 /**
- * The label mapping of one side, by the rule training uses: the configured one (ground truth
- * only), else — when the set holds values that are not class indices but only one non-zero value
- * (0/255 masks, from biaflow's training data or another tool) — that value → 1.
+ * The label mapping of one side: the configured one (ground truth only), else — when the set holds
+ * only one non-zero value and it is not a class index (0/255 masks, from biaflow's training data or
+ * another tool) — that value → 1. Unlike training's rule, a set showing a single class below the
+ * class count (only class 2 of 3) is left alone.
  */
-function setMapping(values: Set<number>, options: SemanticEvaluationOptions, configured: boolean): Map<number, number> {
-  if (configured && options.mapping && Object.keys(options.mapping).length > 0) return new Map(Object.entries(options.mapping).map(([k, v]) => [Number(k), v]));
-  const nonZero = [...values].filter((v) => v !== 0);
-  if (nonZero.length === 1 && nonZero[0] >= options.classes) return new Map([[nonZero[0], 1]]);
-  return new Map();
+function setMapping(values: LabelValues, classes: number, explicit?: Record<string, number>): LabelMapping | undefined {
+  const configured = resolveLabelMapping('semantic', explicit, undefined);
+  if (configured) return configured;
+  const nonZero = values.sorted?.filter((v) => v !== 0);
+  return nonZero?.length === 1 && nonZero[0] >= classes ? new Map([[nonZero[0], 1]]) : undefined;
 }
 
 function binary(label: NdArray): NdArray<Uint8Array> {
@@ -76,20 +64,20 @@ export async function evaluateSemantic(pairs: EvaluateEvent['pairs'], options: S
   const classes = Array.from({ length: options.classes }, (_, c) => c);
   // The mapping of 0/v masks is decided over each whole set, as in training: a first pass gathers
   // the values, the second scores (files are read twice so memory stays at one pair).
-  const gtValues = new Set<number>();
-  const predValues = new Set<number>();
+  const gtValues = new LabelValues();
+  const predValues = new LabelValues();
   for (const pair of pairs) {
-    for (const v of distinctValues((await readClassMap(pair.groundTruthPath, options.ndim, 'ground-truth')).data)) gtValues.add(v);
-    for (const v of distinctValues((await readClassMap(pair.predictionPath, options.ndim, 'predicted')).data)) predValues.add(v);
+    gtValues.add((await readLabelImage(pair.groundTruthPath, options.ndim, GT)).data);
+    predValues.add((await readLabelImage(pair.predictionPath, options.ndim, PRED)).data);
   }
-  const gtMapping = setMapping(gtValues, options, true);
-  const predMapping = setMapping(predValues, options, false);
+  const gtMapping = setMapping(gtValues, options.classes, options.mapping);
+  const predMapping = setMapping(predValues, options.classes);
   const perClass = new IouAccumulator({ classes });
   const foreground = new IouAccumulator({ classes: [1] });
   const perImage: MetricsReport['per_image'] = [];
   for (const pair of pairs) {
-    const gt = mapped(await readClassMap(pair.groundTruthPath, options.ndim, 'ground-truth'), gtMapping);
-    const pred = mapped(await readClassMap(pair.predictionPath, options.ndim, 'predicted'), predMapping);
+    const gt = applyLabelMapping(await readLabelImage(pair.groundTruthPath, options.ndim, GT), gtMapping);
+    const pred = applyLabelMapping(await readLabelImage(pair.predictionPath, options.ndim, PRED), predMapping);
     if (gt.shape.join() !== pred.shape.join()) {
       throw new InputError(`prediction is ${pred.shape.join('×')} but its ground truth ${pair.groundTruthPath} is ${gt.shape.join('×')}`, {
         file: pair.predictionPath,
@@ -99,7 +87,7 @@ export async function evaluateSemantic(pairs: EvaluateEvent['pairs'], options: S
       ['ground truth', gt, pair.groundTruthPath],
       ['prediction', pred, pair.predictionPath],
     ] as const) {
-      const bad = [...distinctValues(label.data)].filter((v) => !(v >= 0 && v < options.classes));
+      const bad = valuesBeyond(label.data, options.classes);
       if (bad.length) {
         throw new InputError(`${what} holds value(s) ${bad.slice(0, 5).join(', ')} but there are ${options.classes} classes (0..${options.classes - 1})`, {
           file,

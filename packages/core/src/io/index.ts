@@ -8,4 +8,5 @@ export { AXIS_LETTERS } from './axes';
 export { dtypeOf, bytesPerElement, allocate as allocateTypedArray, DTYPES } from './dtype';
 export { validateAxes, defaultAxes } from './axes';
 export { toModelLayout, fromModelLayout } from './model-layout';
+export { readLabelImage } from './read-label-image';
 export { readPoints, writePoints, parsePointsCsv, formatPointsCsv, type PointsFile } from './points-csv';

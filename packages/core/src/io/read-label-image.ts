@@ -1,0 +1,19 @@
+import { InputError } from '../errors';
+import { readImage } from './read-image';
+import { toModelLayout } from './model-layout';
+import type { NdArray } from './types';
+
+/**
+ * A label image (class map, instance labels) as `[...spatial]`, read for scoring: one channel, an
+ * integer type. `what` names the labels in the error (`instance labels`, `ground-truth class maps`).
+ */
+export async function readLabelImage(file: string, ndim: 2 | 3, what = 'labels'): Promise<NdArray> {
+  const image = await readImage(file);
+  const layout = toModelLayout(image, ndim, file);
+  const channels = layout.shape[ndim];
+  if (channels !== 1) throw new InputError(`has ${channels} channels; ${what} have one`, { file });
+  if (layout.data instanceof Float32Array || layout.data instanceof Float64Array) {
+    throw new InputError(`is ${image.dtype}; ${what} must be integers (uint8/16/32)`, { file });
+  }
+  return { data: layout.data, shape: layout.shape.slice(0, ndim) };
+}

@@ -32,6 +32,16 @@ export function loadTf(): Tf {
   return require('@tensorflow/tfjs') as Tf;
 }
 
+/** Make a run's context, config, logger, folder and tf injectable from its kernel's container. */
+export function provideRunContext(context: RunContext): void {
+  const c = context.container;
+  c.register(Tokens.RunContext, { useValue: context });
+  c.register(Tokens.Config, { useValue: context.config });
+  c.register(Tokens.Logger, { useValue: context.logger });
+  c.register(Tokens.RunDir, { useValue: context.runDir });
+  c.register(Tokens.Tf, { useValue: context.tf });
+}
+
 /**
  * Create the run folder, its logger and DI container, activate the backend, and write the
  * resolved config. Every run logs the config, the versions of core, plugins and tfjs, and the backend.
@@ -65,12 +75,7 @@ export async function startRun(options: StartRunOptions): Promise<StartedRun> {
       backend: backend.name,
       container: kernel.container,
     };
-    const c = kernel.container;
-    c.register(Tokens.RunContext, { useValue: context });
-    c.register(Tokens.Config, { useValue: config });
-    c.register(Tokens.Logger, { useValue: logger });
-    c.register(Tokens.RunDir, { useValue: runDir });
-    c.register(Tokens.Tf, { useValue: tf });
+    provideRunContext(context);
 
     logger.info(
       {

@@ -10,10 +10,9 @@ import type { Image, NdArray } from '../io/types';
 import type { BiaflowPlugin } from '../kernel/plugin';
 import type { RunContext } from '../kernel/run-context';
 import type { Prediction } from '../kernel/stages';
-import { Tokens } from '../kernel/tokens';
 import { silentLogger, type Logger } from '../logging/logger';
 import { tapConfiguredSteps } from '../run/postprocess-steps';
-import { loadTf } from '../run/start-run';
+import { loadTf, provideRunContext } from '../run/start-run';
 
 export interface WorkflowModelOptions {
   /** `--set`-style overrides of the training config (e.g. `postprocess=[...]`, `predict.overlap=0.5`). */
@@ -43,6 +42,23 @@ export interface WorkflowModel {
   dispose(): Promise<void>;
 }
 
+/**
+ * The config that predicts with a model bundle: the config it was trained with, for its own
+ * workflow, with training off, the bundle as `model.load` and `test` as the test data. Shared by
+ * `biaflow predict --model` and `loadWorkflowModel`.
+ */
+export function configFromBundle(meta: BundleMeta, modelDir: string, test: Record<string, unknown> = {}): Record<string, unknown> {
+  if (!meta.problem) throw new UsageError(`${modelDir} does not say which workflow trained it`, 'pass a --config, or load it with loadModel() and predict the network output');
+  const trained = (meta.config ?? {}) as Record<string, Record<string, unknown>>;
+  return {
+    ...trained,
+    problem: { ...(trained.problem ?? {}), type: meta.problem },
+    train: { ...(trained.train ?? {}), enabled: false },
+    model: { ...(trained.model ?? {}), load: modelDir },
+    data: { ...(trained.data ?? {}), test },
+  };
+}
+
 export function isWorkflowModel(value: unknown): value is WorkflowModel {
   return typeof value === 'object' && value !== null && (value as WorkflowModel).kind === 'biaflow-workflow-model';
 }
@@ -56,15 +72,7 @@ export async function loadWorkflowModel(dir: string, options: WorkflowModelOptio
   const cwd = options.cwd ?? process.cwd();
   const abs = path.resolve(cwd, dir);
   const meta = await readBundleMeta(abs);
-  if (!meta.problem) throw new UsageError(`${abs} does not say which workflow trained it`, 'load it with loadModel() and call predict on the network output');
-  const trained = (meta.config ?? {}) as Record<string, Record<string, unknown>>;
-  const inline = {
-    ...trained,
-    problem: { ...(trained.problem ?? {}), type: meta.problem },
-    train: { ...(trained.train ?? {}), enabled: false },
-    model: { ...(trained.model ?? {}), load: abs },
-    data: { ...(trained.data ?? {}), train: {}, val: {}, test: {} },
-  };
+  const inline = configFromBundle(meta, abs);
   const { config, kernel } = await loadConfig({ inline, cwd, sets: options.sets, plugins: options.plugins });
   kernel.assertHandled(config.problem.type, ['infer']);
   const logger = options.logger ?? silentLogger();
@@ -82,10 +90,7 @@ export async function loadWorkflowModel(dir: string, options: WorkflowModelOptio
     backend: backend.name,
     container: kernel.container,
   };
-  kernel.container.register(Tokens.RunContext, { useValue: run });
-  kernel.container.register(Tokens.Config, { useValue: config });
-  kernel.container.register(Tokens.Logger, { useValue: logger });
-  kernel.container.register(Tokens.Tf, { useValue: tf });
+  provideRunContext(run);
   tapConfiguredSteps(run);
   return {
     kind: 'biaflow-workflow-model',

@@ -10,6 +10,7 @@ import { evaluateStage } from '../../run/evaluate-stage';
 import { runPipeline, type PipelineStages } from '../../run/pipeline';
 import { RunFiles } from '../../run/run-folder';
 import { startRun } from '../../run/start-run';
+import { configFromBundle } from '../../services/workflow-model';
 import { withConfigOptions, withRunFolderOptions, type ConfigOptions, type RunFolderCliOptions } from '../common-options';
 import type { CliIO } from '../output';
 
@@ -63,16 +64,7 @@ async function configFor(command: DataCommand, opts: RunOptions, io: CliIO): Pro
     if (opts.config) {
       return loadConfig({ configFile: opts.config, cwd, sets: [...sets, `model.load=${JSON.stringify(model)}`, `data.test.images=${JSON.stringify(input)}`] });
     }
-    const meta = await readBundleMeta(model);
-    const trained = (meta.config ?? {}) as Record<string, Record<string, unknown>>;
-    if (!meta.problem) throw new UsageError(`${model} does not say which workflow trained it; pass --config too`);
-    const inline = {
-      ...trained,
-      problem: { ...(trained.problem ?? {}), type: meta.problem },
-      train: { ...(trained.train ?? {}), enabled: false },
-      model: { ...(trained.model ?? {}), load: model },
-      data: { ...(trained.data ?? {}), test: { images: input } },
-    };
+    const inline = configFromBundle(await readBundleMeta(model), model, { images: input });
     return loadConfig({ inline, cwd, sets });
   }
   if (command === 'evaluate' && (opts.workflow || opts.pred || opts.gt)) {

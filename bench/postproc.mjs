@@ -37,7 +37,7 @@ if (process.env.BENCH_POSTPROC_HUGEPAGES === '1' && !(process.env.GLIBC_TUNABLES
   process.exit(r.status ?? 1);
 }
 const require = createRequire(import.meta.url);
-const pp = require(path.join(here, '../packages/plugin-postproc/dist/index.js'));
+const pp = require(path.join(here, '../packages/image/dist/index.js'));
 // The Debian interpreter first: `apt-get install python3-skimage` installs there, while a python3
 // earlier on PATH (pyenv, venv) often lacks scikit-image.
 const PYTHONS = process.env.BIAFLOW_PYTHON ? [process.env.BIAFLOW_PYTHON] : ['/usr/bin/python3', 'python3'];

@@ -1,3 +1,5 @@
+import { isImageError } from '@biaflow/image';
+
 /**
  * Errors a user is meant to read. The CLI prints `message` (and `hint`) without a stack trace
  * and exits with `exitCode`: 2 for bad usage, config or input (the user must change something),
@@ -54,4 +56,18 @@ export class InputError extends BiaflowError {
 
 export function isBiaflowError(e: unknown): e is BiaflowError {
   return e instanceof Error && typeof (e as BiaflowError).exitCode === 'number';
+}
+
+/**
+ * The exit code an error means: a BiaflowError's own; 2 for a bad argument to an image function
+ * (`ImageError` from @biaflow/image, which cannot extend core's classes); 1 for anything else.
+ */
+export function exitCodeOf(e: unknown): 1 | 2 {
+  if (isBiaflowError(e)) return e.exitCode;
+  return isImageError(e) ? 2 : 1;
+}
+
+/** The hint an error carries for the person reading it, if any. */
+export function hintOf(e: unknown): string | undefined {
+  return isBiaflowError(e) || isImageError(e) ? e.hint : undefined;
 }

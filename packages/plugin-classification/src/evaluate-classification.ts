@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { classFolders, InputError, listImageFiles, type Logger, type MetricsReport } from '@biaflow/core';
-import { classificationMetrics } from '@biaflow/plugin-postproc';
+import { classificationMetrics } from '@biaflow/image';
 import { readPredictionTable, type PredictedClass } from './prediction-table';
 
 export const PREDICTIONS_TABLE = 'predictions.csv';

@@ -1,5 +1,5 @@
 import type { NdArray, PointList } from '@biaflow/core';
-import { otsuThreshold, peakLocalMax, suppressClosePoints } from '@biaflow/plugin-postproc';
+import { otsuThreshold, peakLocalMax, suppressClosePoints } from '@biaflow/image';
 
 export interface DecodePointsOptions {
   /** A peak must exceed this probability; `auto`: Otsu's threshold of each channel. */

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError, listImageFiles, readImage, readPoints, stemOf, type EvaluateEvent, type MetricsReport, type PointList } from '@biaflow/core';
-import { detectionMatching, detectionMatchingDataset, type DetectionResult } from '@biaflow/plugin-postproc';
+import { detectionMatching, detectionMatchingDataset, type DetectionResult } from '@biaflow/image';
 import { spacingOf } from './detect-points-step';
 
 export interface DetectionEvaluationOptions {

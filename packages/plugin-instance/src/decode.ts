@@ -1,5 +1,5 @@
 import { InputError, type NdArray } from '@biaflow/core';
-import { distanceTransform, label, otsuThreshold, removeSmallObjects, voronoi, watershed } from '@biaflow/plugin-postproc';
+import { distanceTransform, label, otsuThreshold, removeSmallObjects, voronoi, watershed } from '@biaflow/image';
 import { channelIndex, type ChannelSet } from './channels';
 
 export type Threshold = number | 'auto';

@@ -1,5 +1,5 @@
 import { InputError, readLabelImage, type EvaluateEvent, type MetricsReport } from '@biaflow/core';
-import { matchingStats, matchingStatsDataset, type MatchingStats } from '@biaflow/plugin-postproc';
+import { matchingStats, matchingStatsDataset, type MatchingStats } from '@biaflow/image';
 
 /**
  * Instance metrics of prediction / ground-truth pairs: StarDist's matching statistics at each IoU

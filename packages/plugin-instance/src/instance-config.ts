@@ -1,7 +1,7 @@
-import { BOUNDARY_MODES } from '@biaflow/plugin-postproc';
+import { BOUNDARY_MODES } from '@biaflow/image';
 import { z } from '@biaflow/core';
 import { CHANNEL_SETS, type ChannelSet } from './channels';
-import type { BoundaryMode } from '@biaflow/plugin-postproc';
+import type { BoundaryMode } from '@biaflow/image';
 
 /** The `instance:` config section: what the network learns from the instance labels. */
 export const instanceSection = z

@@ -1,5 +1,5 @@
 import { InputError, type NdArray } from '@biaflow/core';
-import { distanceTransform } from '@biaflow/plugin-postproc';
+import { distanceTransform } from '@biaflow/image';
 
 /**
  * For every object voxel, the Euclidean distance (with `spacing`) to the nearest voxel that is not

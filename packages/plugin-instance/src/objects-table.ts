@@ -1,5 +1,5 @@
 import type { NdArray } from '@biaflow/core';
-import { regionProps } from '@biaflow/plugin-postproc';
+import { regionProps } from '@biaflow/image';
 
 export type ObjectRow = Record<string, number | string | null>;
 

@@ -1,5 +1,5 @@
 import { InputError, type NdArray } from '@biaflow/core';
-import { findBoundaries, type BoundaryMode } from '@biaflow/plugin-postproc';
+import { findBoundaries, type BoundaryMode } from '@biaflow/image';
 import { channelCodes, type ChannelSet } from './channels';
 import { normalizedObjectDistance } from './object-distance';
 

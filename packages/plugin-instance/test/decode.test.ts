@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Kernel, readImage, silentLogger, toModelLayout, type NdArray, type Prediction, type RunContext } from '@biaflow/core';
-import { matchingStats, matchingStatsDataset, otsuThreshold } from '@biaflow/plugin-postproc';
+import { matchingStats, matchingStatsDataset, otsuThreshold } from '@biaflow/image';
 import instancePlugin, { decodeInstances, instanceTargets, objectRows, relabelSequential, type ChannelSet } from '@biaflow/plugin-instance';
 
 const fixtures = path.resolve(__dirname, '../../../tests/fixtures/real');

@@ -1,5 +1,5 @@
 import { InputError, numberOrAuto, z, type Kernel } from '@biaflow/core';
-import { otsuThreshold } from '@biaflow/plugin-postproc';
+import { otsuThreshold } from '@biaflow/image';
 import { classMap, maxOverChannels } from './class-map';
 import { outputChannels, semanticSettings } from './semantic-config';
 

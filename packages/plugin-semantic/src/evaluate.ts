@@ -9,7 +9,7 @@ import {
   type MetricsReport,
   type NdArray,
 } from '@biaflow/core';
-import { IouAccumulator, type ClassIou } from '@biaflow/plugin-postproc';
+import { IouAccumulator, type ClassIou } from '@biaflow/image';
 
 const GT = 'ground-truth class maps';
 const PRED = 'predicted class maps';

@@ -1,4 +1,5 @@
-import { isBiaflowError } from '../errors';
+import { exitCodeOf, hintOf, isBiaflowError } from '../errors';
+import { isImageError } from '@biaflow/image';
 import type { CliIO } from './output';
 
 /**
@@ -7,11 +8,12 @@ import type { CliIO } from './output';
  */
 export function reportError(error: unknown, io: CliIO): number {
   const debug = process.env.BIAFLOW_DEBUG === '1';
-  if (isBiaflowError(error)) {
+  if (isBiaflowError(error) || isImageError(error)) {
     io.stderr(`error: ${error.message}\n`);
-    if (error.hint) io.stderr(`hint: ${error.hint}\n`);
+    const hint = hintOf(error);
+    if (hint) io.stderr(`hint: ${hint}\n`);
     if (debug && error.stack) io.stderr(`${error.stack}\n`);
-    return error.exitCode;
+    return exitCodeOf(error);
   }
   const message = error instanceof Error ? error.message : String(error);
   io.stderr(`error: ${message}\n`);

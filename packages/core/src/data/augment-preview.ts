@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { NdArray } from '../io/types';
+import type { NdArray } from '@biaflow/image';
 import type { Sample } from '../kernel/stages';
 import { writeFileAtomic } from '../run/atomic-write';
 import { percentiles } from './percentile';

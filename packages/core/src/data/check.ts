@@ -1,10 +1,10 @@
 import { InputError } from '../errors';
-import type { Image, NdArray, PointList } from '../io/types';
+import type { Image, NdArray, PointList } from '@biaflow/image';
 import type { ProblemType } from '../kernel/stages';
 import type { DataIO } from './data-io';
 import { messageOf, type DataItem, type DataProblem } from './dataset';
 import { LabelValues } from './labels';
-import { isIntegerArray, sizeOf } from './ndarray';
+import { isIntegerArray, sizeOf } from '@biaflow/image';
 import type { DataSplit } from './split';
 
 /**

@@ -2,7 +2,7 @@ import { listImageFiles } from '../io/list-image-files';
 import { toModelLayout } from '../io/model-layout';
 import { readPoints } from '../io/points-csv';
 import { readImage } from '../io/read-image';
-import type { Image, NdArray, PointList } from '../io/types';
+import type { Image, NdArray, PointList } from '@biaflow/image';
 
 /**
  * The image I/O the data pipeline uses: core's `io` functions by default. Passed in rather than

@@ -1,4 +1,4 @@
-import type { NdArray } from '../io/types';
+import type { NdArray } from '@biaflow/image';
 import type { DataIO } from './data-io';
 import type { DataItem } from './dataset';
 import { applyLabelMapping, type LabelMapping } from './labels';

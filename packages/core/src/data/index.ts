@@ -4,7 +4,7 @@ import './bundle-normalizers';
 
 export { recordFromBundle } from './bundle-normalizers';
 // numpy-`reflect` index in both directions (the engine's `reflectIndex` handles the far end only).
-export { reflectIndex as numpyReflectIndex, extractBox } from './ndarray';
+export { reflectIndex as numpyReflectIndex, extractBox } from '@biaflow/image';
 export { percentiles } from './percentile';
 export * from './normalization';
 export { predictTiled, planTiles, planAxis, type TileOptions, type PredictBatch, type AxisPlan } from './tiling';

@@ -1,6 +1,6 @@
-import type { NdArray, TypedArray } from '../io/types';
+import type { NdArray, TypedArray } from '@biaflow/image';
 import type { ProblemType } from '../kernel/stages';
-import { isIntegerArray } from './ndarray';
+import { isIntegerArray } from '@biaflow/image';
 
 /**
  * Stored labels → what a workflow expects.

@@ -1,5 +1,5 @@
-import type { NdArray, TypedArray } from '../io/types';
-import { sizeOf } from './ndarray';
+import type { NdArray, TypedArray } from '@biaflow/image';
+import { sizeOf } from '@biaflow/image';
 import { percentiles } from './percentile';
 
 /**

@@ -1,5 +1,5 @@
-import type { NdArray } from '../io/types';
-import { sizeOf, stridesOf } from './ndarray';
+import type { NdArray } from '@biaflow/image';
+import { sizeOf, stridesOf } from '@biaflow/image';
 import type { Rng } from './random';
 
 /**

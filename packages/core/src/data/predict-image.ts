@@ -1,6 +1,6 @@
-import type { NdArray } from '../io/types';
+import type { NdArray } from '@biaflow/image';
 import type { Tf } from '../kernel/run-context';
-import { sizeOf } from './ndarray';
+import { sizeOf } from '@biaflow/image';
 import { ImageNormalizer, type ChannelStats, type NormalizationRecord } from './normalization';
 import { predictTiled, type PredictBatch, type TileOptions } from './tiling';
 

@@ -1,7 +1,7 @@
 import type { AugmentSettings } from '../config/sections/augment';
 import type { DataSettings } from '../config/sections/data';
 import { ConfigError, type ConfigIssue } from '../errors';
-import type { NdArray } from '../io/types';
+import type { NdArray } from '@biaflow/image';
 import type { ProblemType } from '../kernel/stages';
 import type { Logger } from '../logging/logger';
 import { checkData, DataCheckError, loadLabel } from './check';

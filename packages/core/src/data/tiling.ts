@@ -1,5 +1,5 @@
-import type { NdArray } from '../io/types';
-import { reflectIndex, sizeOf } from './ndarray';
+import type { NdArray } from '@biaflow/image';
+import { reflectIndex, sizeOf } from '@biaflow/image';
 
 /**
  * Tiled prediction: cut an image or volume into overlapping patches, predict them a batch at a

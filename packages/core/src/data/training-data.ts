@@ -1,11 +1,11 @@
 import type { AugmentSettings } from '../config/sections/augment';
 import type { Batch, TrainingData } from '../engine/training/training-data';
-import type { NdArray } from '../io/types';
+import type { NdArray } from '@biaflow/image';
 import type { KernelHooks } from '../kernel/hooks';
 import type { ProblemType, RunEvent, Sample } from '../kernel/stages';
 import { augmentSample } from './augment/augment-sample';
 import type { ExampleStore, LoadedExample } from './example-store';
-import { extractBox, sizeOf } from './ndarray';
+import { extractBox, sizeOf } from '@biaflow/image';
 import type { ImageNormalizer } from './normalization';
 import { samplePatchOrigin } from './patches';
 import { deriveSeed, Rng } from './random';

@@ -1,4 +1,4 @@
-import type { DType, TypedArray } from './types';
+import type { DType, TypedArray } from '@biaflow/image';
 
 type TypedArrayConstructor =
   | Uint8ArrayConstructor

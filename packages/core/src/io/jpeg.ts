@@ -1,6 +1,6 @@
 import { decode as decodeJpegBytes } from 'jpeg-js';
 import { InputError } from '../errors';
-import type { Image } from './types';
+import type { Image } from '@biaflow/image';
 
 /** Number of colour components from the JPEG frame header (SOFn), so grey JPEGs come back as `YX`. */
 function jpegComponents(bytes: Uint8Array): number | undefined {

@@ -2,7 +2,7 @@ import { InputError } from '../errors';
 import { validateAxes } from './axes';
 import { product } from './dtype';
 import { transpose } from './transpose';
-import type { Image, NdArray } from './types';
+import type { Image, NdArray } from '@biaflow/image';
 
 /**
  * An image in the models' layout: channels last, `[y, x, c]` for 2D and `[z, y, x, c]` for 3D,

@@ -1,7 +1,7 @@
 import { decode as decodePngBytes, encode as encodePngBytes } from 'fast-png';
 import { InputError } from '../errors';
 import { decodePngFast, type PngRaster } from './png-decode';
-import type { Image, NdArray } from './types';
+import type { Image, NdArray } from '@biaflow/image';
 
 /**
  * PNG read: 8/16-bit grey, grey+alpha, RGB, RGBA, palette images (their indices: label PNGs store

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { InputError } from '../errors';
 import { writeFileAtomic } from '../run/atomic-write';
 import { splitCsvLine } from './csv-line';
-import type { PointList } from './types';
+import type { PointList } from '@biaflow/image';
 
 /**
  * Point lists in BiaPy's (napari's) CSV layout: one row per point, coordinates in columns

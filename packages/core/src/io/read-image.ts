@@ -4,7 +4,7 @@ import { InputError } from '../errors';
 import { decodeJpeg } from './jpeg';
 import { decodePng } from './png';
 import { decodeTiff } from './tiff/read-tiff';
-import type { Image } from './types';
+import type { Image } from '@biaflow/image';
 
 /** Which decoder a file's first bytes call for (the extension only breaks ties and names the error). */
 export type ImageFormat = 'tiff' | 'png' | 'jpeg';

@@ -1,7 +1,7 @@
 import { InputError } from '../errors';
 import { readImage } from './read-image';
 import { toModelLayout } from './model-layout';
-import type { NdArray } from './types';
+import type { NdArray } from '@biaflow/image';
 
 /**
  * A label image (class map, instance labels) as `[...spatial]`, read for scoring: one channel, an

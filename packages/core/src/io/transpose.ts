@@ -1,5 +1,5 @@
 import { allocate, dtypeOf, product } from './dtype';
-import type { NdArray, TypedArray } from './types';
+import type { NdArray, TypedArray } from '@biaflow/image';
 
 /**
  * Permute the axes of a C-order array: output axis `i` is input axis `perm[i]` (numpy's transpose).

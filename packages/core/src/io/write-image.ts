@@ -4,7 +4,7 @@ import { writeFileAtomic, writeFileAtomicSync } from '../run/atomic-write';
 import { defaultAxes, validateAxes } from './axes';
 import { encodePng } from './png';
 import { encodeTiff, type TiffWriteOptions } from './tiff/write-tiff';
-import type { Image, NdArray } from './types';
+import type { Image, NdArray } from '@biaflow/image';
 
 export type WriteImageInput = NdArray & Partial<Pick<Image, 'axes' | 'spacing' | 'dtype' | 'frameInterval'>>;
 

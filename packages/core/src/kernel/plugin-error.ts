@@ -1,4 +1,4 @@
-import { BiaflowError, isBiaflowError } from '../errors';
+import { BiaflowError, exitCodeOf, hintOf } from '../errors';
 
 /**
  * Any error thrown inside a plugin's hook tap or post-processing method, wrapped once with the
@@ -12,8 +12,8 @@ export class PluginError extends BiaflowError {
   constructor(plugin: string, hook: string, cause: unknown) {
     const reason = cause instanceof Error ? cause.message : String(cause);
     super(`plugin "${plugin}" failed in hook "${hook}": ${reason}`, {
-      exitCode: isBiaflowError(cause) ? cause.exitCode : 1,
-      hint: isBiaflowError(cause) ? cause.hint : undefined,
+      exitCode: exitCodeOf(cause),
+      hint: hintOf(cause),
       cause,
     });
     this.plugin = plugin;

@@ -1,4 +1,4 @@
-import type { NdArray, Image, PointList } from '../io/types';
+import type { NdArray, Image, PointList } from '@biaflow/image';
 import type { RunContext } from './run-context';
 
 /**

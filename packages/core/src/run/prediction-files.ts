@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readImage } from '../io/read-image';
 import { transpose } from '../io/transpose';
-import type { Image, NdArray } from '../io/types';
+import type { Image, NdArray } from '@biaflow/image';
 import { writeImage } from '../io/write-image';
 import { writePoints } from '../io/points-csv';
 import type { Prediction } from '../kernel/stages';

@@ -8,7 +8,7 @@ import type { LossType } from '../engine/training/losses';
 import type { ValidationMetric } from '../engine/training/metrics';
 import { trainModel, type TrainOutcome } from '../engine/training/trainer';
 import { toModelLayout } from '../io/model-layout';
-import type { Image, NdArray } from '../io/types';
+import type { Image, NdArray } from '@biaflow/image';
 import type { RunContext } from '../kernel/run-context';
 
 /**

@@ -1,7 +1,7 @@
 import type { LayersModel } from '@tensorflow/tfjs';
 import type { BundleMeta } from '../engine/bundle/bundle-meta';
 import { predict as predictNetworkOutput, type PredictOptions } from '../engine/bundle/predict';
-import type { NdArray } from '../io/types';
+import type { NdArray } from '@biaflow/image';
 import type { Prediction } from '../kernel/stages';
 import { isWorkflowModel, predictWithWorkflow, type ImageInput, type WorkflowModel } from './workflow-model';
 

@@ -6,7 +6,7 @@ import type { BundleMeta } from '../engine/bundle/bundle-meta';
 import { loadModel, readBundleMeta, type LoadedModel } from '../engine/bundle/save-load';
 import { InputError, UsageError } from '../errors';
 import { dtypeOf } from '../io/dtype';
-import type { Image, NdArray } from '../io/types';
+import type { Image, NdArray } from '@biaflow/image';
 import type { BiaflowPlugin } from '../kernel/plugin';
 import type { RunContext } from '../kernel/run-context';
 import type { Prediction } from '../kernel/stages';

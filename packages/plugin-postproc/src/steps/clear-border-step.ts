@@ -1,5 +1,5 @@
 import { z, type Kernel } from '@biaflow/core';
-import { clearBorder } from '../clear-border';
+import { clearBorder } from '@biaflow/image';
 import { labelsOf } from './prediction-parts';
 
 export function registerClearBorder(kernel: Kernel): void {

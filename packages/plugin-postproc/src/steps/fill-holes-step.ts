@@ -1,5 +1,5 @@
 import { z, type Kernel } from '@biaflow/core';
-import { fillLabelHoles } from '../fill-label-holes';
+import { fillLabelHoles } from '@biaflow/image';
 import { labelsOf } from './prediction-parts';
 
 export function registerFillHoles(kernel: Kernel): void {

@@ -1,5 +1,5 @@
 import { z, type Kernel } from '@biaflow/core';
-import { label } from '../label';
+import { label } from '@biaflow/image';
 import { labelsOf } from './prediction-parts';
 
 export function registerLabel(kernel: Kernel): void {

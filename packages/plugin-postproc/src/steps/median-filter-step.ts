@@ -1,5 +1,5 @@
 import { z, type Kernel } from '@biaflow/core';
-import { MEDIAN_MODES, medianFilter } from '../median-filter';
+import { MEDIAN_MODES, medianFilter } from '@biaflow/image';
 import { probabilitiesOf } from './prediction-parts';
 
 export function registerMedianFilter(kernel: Kernel): void {

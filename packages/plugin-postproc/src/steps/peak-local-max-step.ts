@@ -1,5 +1,5 @@
 import { numberOrAuto, z, type Kernel } from '@biaflow/core';
-import { peakLocalMax } from '../peak-local-max';
+import { peakLocalMax } from '@biaflow/image';
 import { channelOf, probabilitiesOf, thresholdValue } from './prediction-parts';
 
 export function registerPeakLocalMax(kernel: Kernel): void {

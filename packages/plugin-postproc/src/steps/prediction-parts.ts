@@ -1,5 +1,5 @@
 import { InputError, type NdArray, type Prediction } from '@biaflow/core';
-import { otsuThreshold } from '../otsu-threshold';
+import { otsuThreshold } from '@biaflow/image';
 
 /** The network output of a prediction, or a clear error naming the step and the image. */
 export function probabilitiesOf(step: string, prediction: Prediction): NdArray {

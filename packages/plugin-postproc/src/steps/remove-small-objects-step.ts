@@ -1,5 +1,5 @@
 import { z, type Kernel } from '@biaflow/core';
-import { removeSmallObjects } from '../remove-small-objects';
+import { removeSmallObjects } from '@biaflow/image';
 import { labelsOf } from './prediction-parts';
 
 export function registerRemoveSmallObjects(kernel: Kernel): void {

@@ -1,5 +1,5 @@
 import { z, type Kernel } from '@biaflow/core';
-import { suppressClosePoints } from '../suppress-close-points';
+import { suppressClosePoints } from '@biaflow/image';
 import { spatialSpacing } from './prediction-parts';
 
 export function registerSuppressClosePoints(kernel: Kernel): void {

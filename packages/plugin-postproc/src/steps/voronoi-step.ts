@@ -1,5 +1,5 @@
 import { numberOrAuto, z, type Kernel } from '@biaflow/core';
-import { voronoi } from '../voronoi';
+import { voronoi } from '@biaflow/image';
 import { channelOf, labelsOf, probabilitiesOf, spatialSpacing, thresholdValue } from './prediction-parts';
 
 export function registerVoronoi(kernel: Kernel): void {

@@ -1,6 +1,6 @@
 import type { AugmentSettings } from '../../config/sections/augment';
-import type { NdArray } from '../../io/types';
-import { toFloat32 } from '../ndarray';
+import type { NdArray } from '@biaflow/image';
+import { toFloat32 } from '@biaflow/image';
 import { deriveSeed, Rng } from '../random';
 import { coordinateMap, elasticDisplacement, flip, rot90, warpLinear, warpNearest } from './geometric';
 import { adjustBrightness, adjustContrast, adjustGamma, blur, fillBoxes, gaussianNoise, poissonNoise, randomBoxes } from './intensity';

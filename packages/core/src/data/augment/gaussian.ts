@@ -1,4 +1,4 @@
-import { reflectIndex } from '../ndarray';
+import { reflectIndex } from '@biaflow/image';
 import type { VolumeShape } from './volume';
 
 /** Normalized Gaussian kernel of radius ⌈3σ⌉ (at least 1 tap). */

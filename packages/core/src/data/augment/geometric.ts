@@ -1,5 +1,5 @@
-import type { NdArray, TypedArray } from '../../io/types';
-import { allocateLike, reflectIndex } from '../ndarray';
+import type { NdArray, TypedArray } from '@biaflow/image';
+import { allocateLike, reflectIndex } from '@biaflow/image';
 import { gaussianBlurYX } from './gaussian';
 import { volumeShape, withYX } from './volume';
 

@@ -1,4 +1,4 @@
-import type { NdArray } from '../../io/types';
+import type { NdArray } from '@biaflow/image';
 import type { Rng } from '../random';
 import { gaussianBlurYX } from './gaussian';
 import { volumeShape } from './volume';

@@ -1,5 +1,5 @@
-import type { NdArray } from '../../io/types';
-import { sizeOf } from '../ndarray';
+import type { NdArray } from '@biaflow/image';
+import { sizeOf } from '@biaflow/image';
 
 /**
  * A channels-last array seen as a volume `[Z, Y, X]` of `inner` values per voxel. 2D data is a

@@ -1,6 +1,6 @@
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { InputError } from '../../errors';
-import type { NdArray } from '../../io/types';
+import type { NdArray } from '@biaflow/image';
 import { loadTf } from '../../run/start-run';
 import { isClassifier } from '../models/model-options';
 import type { BundleMeta } from './bundle-meta';

@@ -1,4 +1,4 @@
-import type { NdArray } from '../../io/types';
+import type { NdArray } from '@biaflow/image';
 
 /** Mirror index beyond the end of an axis of length n (reflection without repeating the edge, periodic when far out). */
 export function reflectIndex(i: number, n: number): number {

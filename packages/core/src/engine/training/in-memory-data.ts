@@ -1,5 +1,5 @@
 import { InputError } from '../../errors';
-import type { NdArray } from '../../io/types';
+import type { NdArray } from '@biaflow/image';
 import { SeededRandom } from '../random/seeded-random';
 import type { Batch, TrainingData } from './training-data';
 

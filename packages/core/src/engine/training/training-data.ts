@@ -1,4 +1,4 @@
-import type { NdArray } from '../../io/types';
+import type { NdArray } from '@biaflow/image';
 
 /**
  * One batch: `x` [B, ...spatial, Cin] float32 (normalized), `y` [B, ...spatial, Cout] float32 for

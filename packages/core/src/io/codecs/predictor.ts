@@ -1,4 +1,4 @@
-import type { TypedArray } from '../types';
+import type { TypedArray } from '@biaflow/image';
 
 /**
  * Undo TIFF predictor 2 (horizontal differencing) in place: each sample is stored as the

@@ -4,7 +4,7 @@ import { lzwDecode } from '../codecs/lzw';
 import { packBitsDecode } from '../codecs/packbits';
 import { halfToFloat, undoFloatPredictor, undoHorizontalPredictor } from '../codecs/predictor';
 import { dtypeOf, view } from '../dtype';
-import type { TypedArray } from '../types';
+import type { TypedArray } from '@biaflow/image';
 import type { TiffPage } from './page';
 
 /** Number of output elements one page holds (`height * width * samples`). */

@@ -1,5 +1,5 @@
 import { InputError } from '../../errors';
-import type { DType } from '../types';
+import type { DType } from '@biaflow/image';
 import type { Ifd, TagValue } from './ifd';
 import { Tag, compressionName } from './tags';
 

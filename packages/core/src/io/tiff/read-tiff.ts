@@ -1,6 +1,6 @@
 import { InputError } from '../../errors';
 import { allocate, view } from '../dtype';
-import type { Image } from '../types';
+import type { Image } from '@biaflow/image';
 import { decodePage, pageLength } from './decode-page';
 import { parseTiffContainer, type TiffContainer } from './ifd';
 import { isImageJDescription, parseImageJDescription } from './imagej-metadata';

@@ -5,7 +5,7 @@ import { defaultAxes, validateAxes } from '../axes';
 import { applyHorizontalPredictor } from '../codecs/predictor';
 import { bytesOf, dtypeOf, isFloat, isSigned, product } from '../dtype';
 import { transpose } from '../transpose';
-import type { DType, NdArray, TypedArray } from '../types';
+import type { DType, NdArray, TypedArray } from '@biaflow/image';
 import { formatImageJDescription } from './imagej-metadata';
 import { FieldType, Tag } from './tags';
 

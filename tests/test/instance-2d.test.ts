@@ -73,7 +73,7 @@ test('from code, predict(loadWorkflowModel(dir), image) gives the labels the CLI
     const result = await predict(model, image, TEST_IMAGE);
     expect(result.labels?.shape).toEqual(written.shape);
     expect([...(result.labels?.data ?? [])]).toEqual([...written.data]);
-    expect(result.objects?.length).toBe(new Set([...written.data].filter((v) => v !== 0)).size);
+    expect(result.tables?.objects?.length).toBe(new Set([...written.data].filter((v) => v !== 0)).size);
   } finally {
     await model.dispose();
   }

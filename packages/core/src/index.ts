@@ -1,60 +1,81 @@
+// @biaflow/core: the plugin API (docs/plugins.md) and the library API (load a trained model and
+// predict from code). Everything else core is made of is in `@biaflow/core/internals`.
 import 'reflect-metadata';
 
-// Kernel and plugin contract
-export { Kernel, FIRST_PARTY_WORKFLOWS, type LoadedPlugin, type ConfigSection } from './kernel/kernel';
-export { createHooks, KEYED_HOOKS, type KernelHooks, type HookName, type KeyedHookName } from './kernel/hooks';
+// The kernel and the plugin contract
+export { Kernel, unknownWorkflow, type LoadedPlugin, type ConfigSection, type SectionExtension, type RegisteredCommand } from './kernel/kernel';
+export { KEYED_HOOKS, type KernelHooks } from './kernel/hooks';
 export { definePlugin, isPlugin, type BiaflowPlugin, type PluginFactory } from './kernel/plugin';
 export { PluginError } from './kernel/plugin-error';
-export type { PostprocessMethod, RegisteredPostprocessMethod } from './kernel/postprocess-method';
+export type { PostprocessMethod, RegisteredPostprocessMethod, PostprocessKind } from './kernel/postprocess-method';
 export { Tokens } from './kernel/tokens';
 export type { RunContext, RunCommand, Tf } from './kernel/run-context';
-export * from './kernel/stages';
-export { loadPlugin, resolvePlugin, FIRST_PARTY_PLUGINS } from './kernel/load-plugins';
+export type * from './kernel/stages';
+export { createKernel } from './run/create-kernel';
+
+// What plugins contribute
+export {
+  OUTPUT_KINDS,
+  type WorkflowDefinition,
+  type RegisteredWorkflow,
+  type NetworkSpec,
+  type CustomLoss,
+  type ResultTable,
+  type Figure,
+  type TunableThreshold,
+  type OutputKind,
+} from './kernel/contributions/workflow';
+export type { ImageReader, ImageWriter } from './kernel/contributions/image-io';
+export type { InferenceEngine, Network, EngineContext } from './kernel/contributions/inference-engine';
+export type { ProgressSink, ProgressTask } from './kernel/contributions/progress';
+export type { RandomSource, RandomGenerator } from './kernel/contributions/random-source';
+export type { CommandContribution, CommandIO } from './kernel/contributions/command';
+
+// Data layouts and labels, for workflow declarations
+export { imageLabelPairs, pointLists, classFolderLayout, type DataLayout, type SetName, type TestImage } from './data/layouts';
+export { classFolders, listPairs, listClassFolders, listPointFiles, stemOf, type DataItem, type DataProblem, type ListedData } from './data/dataset';
+export { binaryMaskMapping, applyLabelMapping, resolveLabelMapping, LabelValues, type LabelMapping } from './data/labels';
+export type { DataIO } from './data/data-io';
+
+// Helpers a workflow's stages use
+export { predictNetwork } from './run/predict-network';
+export { RunFiles } from './run/run-folder';
+export { readBundleMeta, isBundle, type LoadedModel } from './engine/bundle/save-load';
+export type { BundleMeta, NormalizationSettings } from './engine/bundle/bundle-meta';
+export { isClassifier, type ModelHead, type HeadActivation } from './engine/models/model-options';
+export type { LossType, LossFn } from './engine/training/losses';
+export type { ValidationMetric } from './engine/training/metrics';
+export { ImageNormalizer, DEFAULT_NORMALIZATION, type NormalizationRecord } from './data/normalization';
+export { recordFromBundle } from './data/bundle-normalizers';
+export { writeFileAtomic } from './run/atomic-write';
+export { toCsv, csvCell } from './run/metrics-files';
 
 // Dependency injection: plugins use these re-exports, never tsyringe directly (one container tree).
 export { injectable, inject, type DependencyContainer } from 'tsyringe';
 
 // Config
-export { loadConfig, DEFAULT_PATCH_SIZE, type ConfigRequest, type LoadedConfig } from './config/load-config';
-export { buildSchema, coreSchema, type CoreConfig, type ResolvedConfig } from './config/schema';
+export { loadConfig, type ConfigRequest, type LoadedConfig } from './config/load-config';
+export type { ResolvedConfig } from './config/schema';
 export { pathString, probability, positiveInt, numberOrAuto, section } from './config/schema-helpers';
-export { configReference } from './config/docs';
 export { z } from 'zod';
 
-// Errors
+// Errors and logging
 export * from './errors';
-
-// Logging
 export { createLogger, silentLogger, type Logger, type LogLevel } from './logging/logger';
 
-// Backend
-export { selectBackend, type BackendChoice, type SelectBackendOptions, type SelectedBackend } from './backend/select-backend';
-export { prepareWasmBackend, wasmThreadCount, type WasmBackendOptions } from './backend/wasm';
+// Image and point I/O
+export type { TypedArray, DType, NdArray, Image, PointList } from '@biaflow/image';
+export { readImage, IMAGE_EXTENSIONS } from './io/read-image';
+export { writeImage, type WriteImageInput, type WriteImageOptions } from './io/write-image';
+export { listImageFiles } from './io/list-image-files';
+export { toModelLayout, fromModelLayout } from './io/model-layout';
+export { readLabelImage } from './io/read-label-image';
+export { readPoints, writePoints } from './io/points-csv';
 
-// Runs
-export { startRun, loadTf, type StartRunOptions, type StartedRun } from './run/start-run';
-export { runPipeline, planStages, type RunOutcome, type PipelineStages, type StagePlan } from './run/pipeline';
-export { prepareRunFolder, holdsRun, RunFiles, defaultRunDir } from './run/run-folder';
-export { writeFileAtomic, writeFileAtomicSync, replaceDirAtomic, temporaryPath } from './run/atomic-write';
-export { writeMetrics, sanitizeMetrics, toCsv, flattenRow, csvCell } from './run/metrics-files';
+// From code: `predict(await loadWorkflowModel(dir), image)` gives the post-processed result, as `biaflow predict` writes it.
+export { predict } from './services/predict';
+export { loadWorkflowModel, predictWithWorkflow, isWorkflowModel, configFromBundle, type WorkflowModel, type WorkflowModelOptions, type ImageInput } from './services/workflow-model';
 
-// Image I/O
-export * from './io';
-
-// Training engine: models, bundles, training loop
-export * from './engine';
-
-// Data pipeline: datasets, normalization, tiled prediction, augmentation
-export * from './data';
-
-// CLI (for embedding and tests)
+// The CLI (for embedding and tests)
 export { main } from './cli/main';
 export { CORE_NAME, CORE_VERSION } from './version';
-export { planPostprocess, type PlannedStep } from './run/postprocess-plan';
-export type { PostprocessKind } from './kernel/postprocess-method';
-export { trainNetwork, predictNetwork, type NetworkTask } from './services/network-task';
-// Prediction from code: `predict(await loadWorkflowModel(dir), image)` gives the post-processed
-// result; `predict(await loadModel(dir), array)` the raw network output. This explicit export
-// takes precedence over the engine's `predict` re-exported above.
-export { predict } from './services/predict';
-export { loadWorkflowModel, predictWithWorkflow, isWorkflowModel, type WorkflowModel, type WorkflowModelOptions, type ImageInput } from './services/workflow-model';

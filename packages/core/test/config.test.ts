@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig, UsageError } from '@biaflow/core';
+import { ConfigError, loadConfig, UsageError } from '@biaflow/core/internals';
 
 function tmpdir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'biaflow-config-'));
@@ -17,7 +17,8 @@ function write(dir: string, name: string, text: string): string {
 describe('loadConfig', () => {
   test('fills defaults and resolves file paths from the config folder', async () => {
     const dir = tmpdir();
-    const file = write(dir, 'conf/run.yaml', 'problem: {type: semantic}\ndata:\n  train: {images: ../imgs, labels: lbl}\n');
+    // instance: the workflow whose plugin adds metrics.matching_thresholds to core's metrics section.
+    const file = write(dir, 'conf/run.yaml', 'problem: {type: instance}\ndata:\n  train: {images: ../imgs, labels: lbl}\n');
     const { config, configPath } = await loadConfig({ configFile: file, cwd: '/' });
     expect(configPath).toBe(file);
     expect(config.data.train.images).toBe(path.join(dir, 'imgs'));

@@ -1,4 +1,4 @@
-import { Kernel, PluginError, UsageError, definePlugin, type BiaflowPlugin, type RunContext } from '@biaflow/core';
+import { Kernel, PluginError, UsageError, definePlugin, type BiaflowPlugin, type RunContext } from '@biaflow/core/internals';
 
 const fakeRun = {} as RunContext;
 

@@ -1,4 +1,4 @@
-import { Kernel, planPostprocess, z, type PostprocessKind } from '@biaflow/core';
+import { Kernel, planPostprocess, z, type PostprocessKind } from '@biaflow/core/internals';
 
 async function kernelWith(methods: { name: string; kind?: PostprocessKind; defaultFor?: ('instance' | 'semantic')[] }[]) {
   const kernel = new Kernel();

@@ -1,4 +1,5 @@
-import { extractBox, ImageNormalizer, predict, recordFromBundle, DEFAULT_NORMALIZATION, type LoadedModel, type NdArray } from '@biaflow/core';
+import { DEFAULT_NORMALIZATION, ImageNormalizer, recordFromBundle, type NdArray, type Network } from '@biaflow/core';
+import { extractBox } from '@biaflow/image';
 
 /**
  * The box of `patch` at the centre of an image of `spatial` size: it starts before 0 (and is
@@ -14,18 +15,18 @@ export function centredOrigin(spatial: readonly number[], patch: readonly number
  * Class scores of one image in model layout (`[y, x, c]` / `[z, y, x, c]`, raw values): the
  * centred patch of the size the model was trained on (cropped, or mirror-padded when the image is
  * smaller), normalized as in training (whole-image statistics unless the bundle says per patch),
- * through the classifier. Returns the softmax scores, one per class.
+ * through the classifier (by the run's inference engine). Returns the softmax scores, one per class.
  */
-export async function classifyImage(loaded: LoadedModel, image: NdArray, patch: readonly number[]): Promise<Float32Array> {
+export async function classifyImage(network: Network, image: NdArray, patch: readonly number[]): Promise<Float32Array> {
   const ndim = image.shape.length - 1;
   const spatial = image.shape.slice(0, ndim);
   const crop = extractBox(image, ndim, centredOrigin(spatial, patch), patch);
-  const settings = loaded.meta.normalization;
+  const settings = network.meta.normalization;
   const normalizer = new ImageNormalizer(settings ? recordFromBundle(settings) : { ...DEFAULT_NORMALIZATION, method: 'none', version: 1 }, ndim);
   const stats = normalizer.perPatch ? normalizer.statsFor(crop) : normalizer.statsFor(image);
   const x = normalizer.apply(crop, stats);
-  const scores = await predict(loaded, x, { normalize: false });
-  return scores.data;
+  const scores = await network.predict({ data: x.data, shape: [1, ...x.shape] });
+  return scores.data.slice(0, scores.shape[scores.shape.length - 1]);
 }
 
 /** Index of the largest score (the first on ties). */

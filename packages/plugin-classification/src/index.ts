@@ -1,22 +1,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  ConfigError,
-  InputError,
+  classFolderLayout,
   classFolders,
   definePlugin,
+  InputError,
   isBundle,
   isClassifier,
   readBundleMeta,
   RunFiles,
   toModelLayout,
-  trainNetwork,
   type BiaflowPlugin,
-  type LoadedModel,
+  type ConfigIssue,
+  type Prediction,
+  type ResolvedConfig,
   type RunContext,
+  type TableRow,
 } from '@biaflow/core';
 import { argmax, classifyImage } from './classify-image';
-import { evaluateClassification } from './evaluate-classification';
+import { evaluateClassification, PREDICTIONS_TABLE } from './evaluate-classification';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const pkg = require('../package.json') as { name: string; version: string; description: string; peerDependencies: Record<string, string> };
@@ -47,6 +49,29 @@ function trainingClasses(run: RunContext): string[] {
   return classes;
 }
 
+/** A segmentation network cannot be trained to classify: said before any data is read. */
+function checkConfig(config: ResolvedConfig, { training }: { training: boolean }): ConfigIssue[] {
+  const architecture = config.model.architecture;
+  return !training || isClassifier(architecture)
+    ? []
+    : [{ path: 'model.architecture', message: `is ${architecture}, a segmentation network; classification needs simple_cnn or resnet` }];
+}
+
+/** The row of `predictions.csv`: the class, its index and the score of every class. */
+function predictionRow(prediction: Prediction): TableRow[] | undefined {
+  if (prediction.classIndex === undefined) return undefined;
+  const names = prediction.classNames ?? [];
+  const row: TableRow = { class: names[prediction.classIndex] ?? String(prediction.classIndex), class_index: prediction.classIndex };
+  prediction.classScores?.forEach((s, i) => (row[`score_${names[i] ?? i}`] = s));
+  return [row];
+}
+
+const STARTER = `model:
+  architecture: simple_cnn  # or resnet: classifiers
+
+postprocess: []
+`;
+
 /**
  * The image classification workflow (BiaPy's "classification"): one folder per class → a
  * `simple_cnn` or `resnet` with a softmax over the classes, trained by core's loop (random crops of
@@ -61,36 +86,50 @@ export const classificationPlugin = definePlugin(
     core: pkg.peerDependencies['@biaflow/core'],
     description: pkg.description,
     apply(kernel) {
-      kernel.hooks.train.for('classification').tapPromise(pkg.name, ({ run }) => {
-        const architecture = run.config.model.architecture;
-        if (!isClassifier(architecture)) {
-          throw new ConfigError([
-            { path: 'model.architecture', message: `is ${architecture}, a segmentation network; classification needs simple_cnn or resnet` },
-          ]);
-        }
-        const classes = trainingClasses(run);
-        // With no class folders the data check (first thing trainNetwork does) reports the folder.
-        return trainNetwork(run, {
-          head: { outputChannels: Math.max(classes.length, 2), outputActivation: 'softmax' },
-          channels: classes,
-          defaultLoss: 'cce',
-        });
+      kernel.registerWorkflow({
+        name: 'classification',
+        description: 'Image classification: a folder per class → simple_cnn or resnet with a softmax → one class per image',
+        checkConfig,
+        data: classFolderLayout,
+        prepareSample(sample, { classes }) {
+          // One-hot over the training classes.
+          const n = classes?.length ?? 0;
+          const target = new Float32Array(n);
+          if (sample.classIndex !== undefined) target[sample.classIndex] = 1;
+          return { ...sample, target: { data: target, shape: [n] } };
+        },
+        network(run) {
+          // With no class folders the data check (the first thing training does) reports the folder.
+          const classes = trainingClasses(run);
+          return { head: { outputChannels: Math.max(classes.length, 2), outputActivation: 'softmax' }, channels: classes, defaultLoss: 'cce' };
+        },
+        async infer({ run, name, image, model }) {
+          if (!isClassifier(model.meta.architecture)) {
+            throw new InputError(`is a ${model.meta.architecture} model, not a classifier (simple_cnn, resnet)`, { file: run.config.model.load ?? 'the model' });
+          }
+          const x = toModelLayout(image, run.config.problem.ndim, name);
+          const patch = model.meta.patch_size ?? run.config.data.patch_size ?? [];
+          const scores = await classifyImage(model, x, patch);
+          return { name, source: image, classIndex: argmax(scores), classScores: scores, classNames: model.meta.channels };
+        },
+        output: 'classes',
+        tables: [
+          {
+            name: 'predictions',
+            file: path.join(RunFiles.predictions, PREDICTIONS_TABLE),
+            description: 'one row per image: the predicted class, its index and the score of every class',
+            rows: predictionRow,
+          },
+        ],
+        evaluate: async ({ run, predictionsDir, groundTruthDir }) =>
+          evaluateClassification({ predictions: predictionsDir, groundTruth: groundTruthDir, classes: await modelClasses(run), logger: run.logger }),
+        mainFigure: { key: 'accuracy', label: 'accuracy' },
+        summary: [
+          { key: 'accuracy', label: 'accuracy' },
+          { key: 'macro_f1', label: 'macro F1' },
+        ],
+        starterConfig: STARTER,
       });
-
-      kernel.hooks.infer.for('classification').tapPromise(pkg.name, async ({ run, name, image, model }) => {
-        const loaded = model as LoadedModel;
-        if (!isClassifier(loaded.meta.architecture)) {
-          throw new InputError(`is a ${loaded.meta.architecture} model, not a classifier (simple_cnn, resnet)`, { file: run.config.model.load ?? 'the model' });
-        }
-        const x = toModelLayout(image, run.config.problem.ndim, name);
-        const patch = loaded.meta.patch_size ?? run.config.data.patch_size ?? [];
-        const scores = await classifyImage(loaded, x, patch);
-        return { name, source: image, classIndex: argmax(scores), classScores: scores };
-      });
-
-      kernel.hooks.evaluate.for('classification').tapPromise(pkg.name, async ({ run, predictionsDir, groundTruthDir }) =>
-        evaluateClassification({ predictions: predictionsDir, groundTruth: groundTruthDir, classes: await modelClasses(run), logger: run.logger }),
-      );
     },
   }),
 );

@@ -1,7 +1,8 @@
-import { definePlugin, predictNetwork, trainNetwork, type BiaflowPlugin, type LoadedModel } from '@biaflow/core';
-import { registerDetectPoints } from './detect-points-step';
+import { ConfigError, definePlugin, pointLists, type BiaflowPlugin, type ConfigIssue, type ResolvedConfig } from '@biaflow/core';
+import { DETECT_POINTS_STEP, registerDetectPoints } from './detect-points-step';
 import { detectionSection, detectionSettings, radiusPerAxis } from './detection-section';
 import { evaluateDetection } from './evaluate-detection';
+import { detectionMetricsKeys, detectionTolerance } from './metrics-keys';
 import { pointTarget } from './point-target';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -12,6 +13,29 @@ export { pointTarget, type PointTargetOptions } from './point-target';
 export { decodePoints, type DecodePointsOptions, type DetectedPoints } from './decode-points';
 export { registerDetectPoints, detectPointsOptions, spacingOf, DETECT_POINTS_STEP, type DetectPointsSettings } from './detect-points-step';
 export { evaluateDetection, type DetectionEvaluationOptions } from './evaluate-detection';
+export { detectionMetricsKeys, detectionTolerance } from './metrics-keys';
+
+/** A radius of the wrong length stops a training run before the data is read. */
+function checkConfig(config: ResolvedConfig, { training }: { training: boolean }): ConfigIssue[] {
+  if (!training) return [];
+  try {
+    radiusPerAxis(detectionSettings(config).radius, config.problem.ndim);
+    return [];
+  } catch (e) {
+    if (e instanceof ConfigError) return e.issues;
+    throw e;
+  }
+}
+
+const STARTER = `detection:
+  classes: 1              # point classes (the class column of the CSVs); one output channel each
+  radius: 2               # disk (or Gaussian sigma) drawn at each point in the training target
+
+postprocess: []           # detect_points runs by default; e.g. - { method: suppress_close_points, radius: 3 }
+
+metrics:
+  detection_tolerance: 10 # a prediction matches a true point within this many pixels
+`;
 
 /**
  * The point detection workflow (BiaPy's "detection"): point CSVs → a disk or Gaussian per point
@@ -25,46 +49,53 @@ export const detectionPlugin = definePlugin(
     core: pkg.peerDependencies['@biaflow/core'],
     description: pkg.description,
     apply(kernel) {
-      kernel.registerConfigSection('detection', detectionSection);
+      kernel.extendConfigSection('metrics', detectionMetricsKeys);
       registerDetectPoints(kernel);
-
-      kernel.hooks.preprocess.for('detection').tapPromise(pkg.name, async (sample, { run }) => {
-        if (!sample.label) return sample;
-        const settings = detectionSettings(run.config);
-        const target = pointTarget(
-          sample.label,
-          { classes: settings.classes, shape: settings.target, radius: radiusPerAxis(settings.radius, run.config.problem.ndim) },
-          sample.name,
-        );
-        return { ...sample, target };
+      kernel.registerWorkflow({
+        name: 'detection',
+        description: 'Point detection: point CSVs → disks or Gaussians per class → sigmoid U-Net → local maxima → point CSVs',
+        section: { key: 'detection', schema: detectionSection },
+        checkConfig,
+        data: pointLists,
+        prepareSample(sample, { run }) {
+          if (!sample.label) return sample;
+          const settings = detectionSettings(run.config);
+          const target = pointTarget(
+            sample.label,
+            { classes: settings.classes, shape: settings.target, radius: radiusPerAxis(settings.radius, run.config.problem.ndim) },
+            sample.name,
+          );
+          return { ...sample, target };
+        },
+        network(run) {
+          const { classes, target } = detectionSettings(run.config);
+          return {
+            head: { outputChannels: classes, outputActivation: 'sigmoid' },
+            channels: classes === 1 ? ['points'] : Array.from({ length: classes }, (_, c) => `class_${c + 1}`),
+            // Points cover ~1% of the pixels: with disks, the Dice term keeps the network from predicting all
+            // background; soft Gaussian targets train well with cross-entropy alone (better than mse on smFISH).
+            defaultLoss: target === 'gaussian' ? 'bce' : 'ce_dice',
+          };
+        },
+        output: 'points',
+        evaluate: ({ run, pairs }) =>
+          evaluateDetection(pairs, {
+            tolerance: detectionTolerance(run.config),
+            ndim: run.config.problem.ndim,
+            testImages: run.config.data.test.images,
+          }),
+        mainFigure: { key: 'f1', label: 'F1 within the tolerance' },
+        summary: [
+          { key: 'f1', label: 'F1' },
+          { key: 'precision', label: 'precision' },
+          { key: 'recall', label: 'recall' },
+        ],
+        tunable: [
+          { step: DETECT_POINTS_STEP, option: 'threshold', values: [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7] },
+          { step: DETECT_POINTS_STEP, option: 'min_distance', values: [1, 2, 3, 4, 5, 6] },
+        ],
+        starterConfig: STARTER,
       });
-
-      kernel.hooks.train.for('detection').tapPromise(pkg.name, ({ run }) => {
-        const settings = detectionSettings(run.config);
-        radiusPerAxis(settings.radius, run.config.problem.ndim); // a wrong radius stops the run before the data is read
-        const classes = settings.classes;
-        return trainNetwork(run, {
-          head: { outputChannels: classes, outputActivation: 'sigmoid' },
-          channels: classes === 1 ? ['points'] : Array.from({ length: classes }, (_, c) => `class_${c + 1}`),
-          // Points cover ~1% of the pixels: with disks, the Dice term keeps the network from predicting all
-          // background; soft Gaussian targets train well with cross-entropy alone (better than mse on smFISH).
-          defaultLoss: settings.target === 'gaussian' ? 'bce' : 'ce_dice',
-        });
-      });
-
-      kernel.hooks.infer.for('detection').tapPromise(pkg.name, async ({ run, name, image, model }) => ({
-        name,
-        source: image,
-        probabilities: await predictNetwork(run, model as LoadedModel, image, name),
-      }));
-
-      kernel.hooks.evaluate.for('detection').tapPromise(pkg.name, async ({ run, pairs }) =>
-        evaluateDetection(pairs, {
-          tolerance: run.config.metrics.detection_tolerance,
-          ndim: run.config.problem.ndim,
-          testImages: run.config.data.test.images,
-        }),
-      );
     },
   }),
 );

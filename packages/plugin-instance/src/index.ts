@@ -1,17 +1,9 @@
-import {
-  ConfigError,
-  definePlugin,
-  InputError,
-  predictNetwork,
-  trainNetwork,
-  type BiaflowPlugin,
-  type LoadedModel,
-  type ResolvedConfig,
-} from '@biaflow/core';
+import { definePlugin, imageLabelPairs, InputError, RunFiles, type BiaflowPlugin, type ConfigIssue, type ResolvedConfig } from '@biaflow/core';
 import { CHANNEL_NAMES, channelCodes } from './channels';
-import { registerDecodeStep } from './decode-step';
+import { DECODE_METHOD, registerDecodeStep } from './decode-step';
 import { evaluateInstances } from './evaluate';
 import { instanceSection, instanceSettings, type InstanceSettings } from './instance-config';
+import { instanceMetricsKeys, matchingThresholds } from './metrics-keys';
 import { objectRows } from './objects-table';
 import { instanceTargets } from './targets';
 
@@ -26,20 +18,34 @@ export { decodeInstances, relabelSequential, type DecodeOptions, type DecodedIns
 export { DECODE_METHOD, type DecodeStepOptions } from './decode-step';
 export { objectRows, type ObjectRow } from './objects-table';
 export { evaluateInstances } from './evaluate';
+export { instanceMetricsKeys, matchingThresholds } from './metrics-keys';
 
-/** Settings per resolved config, parsed once (the preprocess tap runs for every training sample). */
+/** Settings per resolved config, parsed once (prepareSample runs for every training sample). */
 const settingsCache = new WeakMap<ResolvedConfig, InstanceSettings>();
 function settingsOf(config: ResolvedConfig): InstanceSettings {
   let s = settingsCache.get(config);
   if (!s) {
     s = instanceSettings(config);
-    if (s.spacing && s.spacing.length !== config.problem.ndim) {
-      throw new ConfigError([{ path: 'instance.spacing', message: `has ${s.spacing.length} values but problem.ndim is ${config.problem.ndim}` }]);
-    }
     settingsCache.set(config, s);
   }
   return s;
 }
+
+function checkConfig(config: ResolvedConfig): ConfigIssue[] {
+  const s = instanceSettings(config);
+  return s.spacing && s.spacing.length !== config.problem.ndim
+    ? [{ path: 'instance.spacing', message: `has ${s.spacing.length} values but problem.ndim is ${config.problem.ndim}` }]
+    : [];
+}
+
+const STARTER = `instance:
+  channels: BC            # foreground (body) and contour, BiaPy's default; BCD adds a distance map
+
+postprocess: []           # the watershed decoding runs by default; e.g. - { method: remove_small_objects, min_size: 30 }
+
+metrics:
+  matching_thresholds: [0.3, 0.5, 0.75]
+`;
 
 /**
  * The instance workflow: instance labels → B/C/D targets, a sigmoid U-Net trained on them, its
@@ -53,46 +59,57 @@ export const instancePlugin = definePlugin(
     core: pkg.peerDependencies['@biaflow/core'],
     description: pkg.description,
     apply(kernel) {
-      kernel.registerConfigSection('instance', instanceSection);
+      kernel.extendConfigSection('metrics', instanceMetricsKeys);
       registerDecodeStep(kernel);
-
-      kernel.hooks.preprocess.for('instance').tapPromise(pkg.name, async (sample, { run }) => {
-        const label = sample.label;
-        if (!label) throw new InputError(`${sample.name}: the instance workflow needs a label image to train on`);
-        const ndim = run.config.problem.ndim;
-        const spatial = label.shape.length > ndim ? { data: label.data, shape: label.shape.slice(0, ndim) } : label;
-        const s = settingsOf(run.config);
-        const target = instanceTargets(spatial, { channels: s.channels, contourMode: s.contour_mode, spacing: s.spacing ?? sample.spacing });
-        return { ...sample, target };
+      kernel.registerWorkflow({
+        name: 'instance',
+        description: 'Instance segmentation: instance labels → B/C/D targets → sigmoid U-Net → marker-controlled watershed → objects',
+        section: { key: 'instance', schema: instanceSection },
+        checkConfig,
+        data: imageLabelPairs,
+        prepareSample(sample, { run }) {
+          const label = sample.label;
+          if (!label) throw new InputError(`${sample.name}: the instance workflow needs a label image to train on`);
+          const ndim = run.config.problem.ndim;
+          const spatial = label.shape.length > ndim ? { data: label.data, shape: label.shape.slice(0, ndim) } : label;
+          const s = settingsOf(run.config);
+          const target = instanceTargets(spatial, { channels: s.channels, contourMode: s.contour_mode, spacing: s.spacing ?? sample.spacing });
+          return { ...sample, target };
+        },
+        network(run) {
+          const codes = channelCodes(settingsOf(run.config).channels);
+          return {
+            head: { outputChannels: codes.length, outputActivation: 'sigmoid' },
+            channels: codes.map((c) => CHANNEL_NAMES[c]),
+            // Every channel is a [0, 1] map (D is normalized per object), so one sigmoid head and
+            // binary cross-entropy fit them all; `train.loss` can choose ce_dice and channel weights.
+            defaultLoss: 'bce',
+          };
+        },
+        output: 'labels',
+        tables: [
+          {
+            name: 'objects',
+            file: RunFiles.objects,
+            description: 'one row per object of each image: label, area, centroid, bounding box',
+            rows: (prediction) => (prediction.labels ? objectRows(prediction.labels) : undefined),
+          },
+        ],
+        evaluate: ({ run, pairs }) => evaluateInstances(pairs, { thresholds: matchingThresholds(run.config), ndim: run.config.problem.ndim }),
+        mainFigure: { key: 'matching.0.5.f1', label: 'F1 at IoU 0.5' },
+        summary: [
+          { key: 'matching.0.5.f1', label: 'F1 at IoU 0.5' },
+          { key: 'matching.0.5.precision', label: 'precision at IoU 0.5' },
+          { key: 'matching.0.5.recall', label: 'recall at IoU 0.5' },
+          { key: 'matching.0.5.panoptic_quality', label: 'panoptic quality at IoU 0.5' },
+        ],
+        tunable: [
+          { step: DECODE_METHOD, option: 'seed_threshold', values: [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8] },
+          { step: DECODE_METHOD, option: 'foreground_threshold', values: [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5] },
+          { step: DECODE_METHOD, option: 'contour_threshold', values: [0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5] },
+        ],
+        starterConfig: STARTER,
       });
-
-      kernel.hooks.train.for('instance').tapPromise(pkg.name, ({ run }) => {
-        const s = settingsOf(run.config);
-        const codes = channelCodes(s.channels);
-        return trainNetwork(run, {
-          head: { outputChannels: codes.length, outputActivation: 'sigmoid' },
-          channels: codes.map((c) => CHANNEL_NAMES[c]),
-          // Every channel is a [0, 1] map (D is normalized per object), so one sigmoid head and
-          // binary cross-entropy fit them all; `train.loss` can choose ce_dice and channel weights.
-          defaultLoss: 'bce',
-        });
-      });
-
-      kernel.hooks.infer.for('instance').tapPromise(pkg.name, async ({ run, name, image, model }) => ({
-        name,
-        source: { shape: image.shape, axes: image.axes, spacing: image.spacing, dtype: image.dtype },
-        probabilities: await predictNetwork(run, model as LoadedModel, image, name),
-      }));
-
-      // After every configured step (core's tap is stage 0), so the table describes the final labels.
-      kernel.hooks.postprocess.tapPromise({ name: pkg.name, stage: 10 }, async (prediction, { run }) => {
-        if (run.config.problem.type !== 'instance' || !prediction.labels) return prediction;
-        return { ...prediction, objects: objectRows(prediction.labels) };
-      });
-
-      kernel.hooks.evaluate.for('instance').tapPromise(pkg.name, ({ run, pairs }) =>
-        evaluateInstances(pairs, { thresholds: run.config.metrics.matching_thresholds, ndim: run.config.problem.ndim }),
-      );
     },
   }),
 );

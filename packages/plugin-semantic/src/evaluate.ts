@@ -38,7 +38,7 @@ function valuesBeyond(data: NdArray['data'], classes: number, limit = 5): number
  * class count (only class 2 of 3) is left alone.
  */
 function setMapping(values: LabelValues, classes: number, explicit?: Record<string, number>): LabelMapping | undefined {
-  const configured = resolveLabelMapping('semantic', explicit, undefined);
+  const configured = resolveLabelMapping(explicit, undefined);
   if (configured) return configured;
   const nonZero = values.sorted?.filter((v) => v !== 0);
   return nonZero?.length === 1 && nonZero[0] >= classes ? new Map([[nonZero[0], 1]]) : undefined;

@@ -54,22 +54,26 @@ function cell(v: unknown): string {
   return `\`${JSON.stringify(v)}\``;
 }
 
-function rows(s: JsonSchema, prefix: string, required: boolean, out: string[]): void {
+/** One table row per key (`keyOwners`: keys a plugin added to a core section, and the plugin). */
+function rows(s: JsonSchema, prefix: string, required: boolean, out: string[], keyOwners: ReadonlyMap<string, string> = new Map()): void {
   const isSection = s.type === 'object' && s.properties && Object.keys(s.properties).length > 0;
   if (isSection && prefix) {
     for (const [k, child] of Object.entries(s.properties!)) {
-      rows(child, `${prefix}.${k}`, (s.required ?? []).includes(k), out);
+      rows(child, `${prefix}.${k}`, (s.required ?? []).includes(k), out, keyOwners);
     }
     return;
   }
   const def = s.default === undefined ? (required ? '*required*' : '') : cell(s.default);
-  out.push(`| \`${prefix}\` | ${typeOf(s)} | ${def} | ${(s.description ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`);
+  const owner = keyOwners.get(prefix);
+  const description = `${s.description ?? ''}${owner ? ` (from ${owner})` : ''}`;
+  out.push(`| \`${prefix}\` | ${typeOf(s)} | ${def} | ${description.replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`);
 }
 
 /** The configuration reference (docs/config.md), generated from the schema so it cannot drift. */
 export function configReference(kernel: Kernel): string {
-  const schema = toJson(buildSchema(kernel.configSections));
+  const schema = toJson(buildSchema(kernel.configSections, kernel.sectionExtensions));
   const owners = new Map(kernel.configSections.map((s) => [s.key, s.plugin]));
+  const extendedBy = new Map(kernel.sectionExtensions.flatMap((e) => Object.keys(e.shape).map((k) => [`${e.section}.${k}`, e.plugin] as const)));
   const out: string[] = [
     '# Configuration reference',
     '',
@@ -86,7 +90,7 @@ export function configReference(kernel: Kernel): string {
     out.push(`## \`${key}\`${owner ? ` (from ${owner})` : ''}`, '');
     if (section.description) out.push(section.description, '');
     out.push('| key | type | default | description |', '| --- | --- | --- | --- |');
-    rows(section, key, (schema.required ?? []).includes(key), out);
+    rows(section, key, (schema.required ?? []).includes(key), out, extendedBy);
     out.push('');
   }
   const methods = [...kernel.postprocessMethods.values()];

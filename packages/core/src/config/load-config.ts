@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { ConfigError, UsageError, type ConfigIssue } from '../errors';
-import { FIRST_PARTY_WORKFLOWS, Kernel } from '../kernel/kernel';
-import { expandShortName, loadPlugin, resolvePlugin, type PluginRequest } from '../kernel/load-plugins';
+import { expandShortName, FIRST_PARTY_SECTIONS, FIRST_PARTY_WORKFLOWS, POSTPROC_PLUGIN } from '../kernel/first-party';
+import type { Kernel } from '../kernel/kernel';
+import { loadPlugin, resolvePlugin, type PluginRequest } from '../kernel/load-plugins';
 import type { BiaflowPlugin } from '../kernel/plugin';
-import { PROBLEM_TYPES, type ProblemType } from '../kernel/stages';
+import { createKernel } from '../run/create-kernel';
 import { parseOverride, setIn, type Override } from './overrides';
 import { readConfigFile } from './read-config-file';
-import { buildSchema, FIRST_PARTY_SECTIONS, type ResolvedConfig } from './schema';
+import { buildSchema, type ResolvedConfig } from './schema';
 import { formatKeyPath, isPlainObject, resolvePaths, schemaAt } from './schema-walk';
 import { didYouMean } from './suggest';
 import { validateConfig } from './validate';
@@ -32,7 +33,6 @@ export interface LoadedConfig {
 }
 
 export const DEFAULT_PATCH_SIZE = { 2: [256, 256], 3: [32, 128, 128] } as const;
-const POSTPROC_PLUGIN = '@biaflow/plugin-postproc';
 
 /**
  * Read, layer and validate a config: file (paths from its folder) < `--set` (paths from the working
@@ -61,7 +61,7 @@ export async function loadConfig(request: ConfigRequest): Promise<LoadedConfig> 
   const source = configPath ?? 'the config';
   const overrides = (request.sets ?? []).map(parseOverride);
 
-  const kernel = new Kernel();
+  const kernel = await createKernel();
   for (const plugin of request.plugins ?? []) await kernel.use(plugin);
   for (const req of pluginRequests(raw, overrides, configDir, cwd, source)) {
     const { plugin, source: from } = await loadPlugin(req);
@@ -69,7 +69,7 @@ export async function loadConfig(request: ConfigRequest): Promise<LoadedConfig> 
   }
   await loadImplicitPlugins(kernel, problemTypeOf(raw, overrides), cwd, configDir);
 
-  const schema = buildSchema(kernel.configSections);
+  const schema = buildSchema(kernel.configSections, kernel.sectionExtensions);
   if (raw.plugins !== undefined) raw.plugins = absolutePluginPaths(raw.plugins, configDir);
   const merged = resolvePaths(raw, schema, configDir) as Record<string, unknown>;
   const overrideIssues: ConfigIssue[] = [];
@@ -77,7 +77,7 @@ export async function loadConfig(request: ConfigRequest): Promise<LoadedConfig> 
     const found = schemaAt(schema, o.keyPath);
     if ('missingAt' in found) {
       const bad = o.keyPath[found.missingAt];
-      const owner = found.missingAt === 0 ? FIRST_PARTY_SECTIONS[String(bad)] : undefined;
+      const owner = FIRST_PARTY_SECTIONS[formatKeyPath(o.keyPath.slice(0, found.missingAt + 1))];
       overrideIssues.push({
         path: formatKeyPath(o.keyPath.slice(0, found.missingAt + 1)),
         message: owner
@@ -147,18 +147,22 @@ function pluginRequests(
   return requests;
 }
 
-function problemTypeOf(raw: Record<string, unknown>, overrides: Override[]): ProblemType | undefined {
+function problemTypeOf(raw: Record<string, unknown>, overrides: Override[]): string | undefined {
   let type = isPlainObject(raw.problem) ? raw.problem.type : undefined;
   for (const o of overrides) {
     if (o.keyPath[0] === 'problem' && o.keyPath[1] === 'type') type = o.value;
     if (o.keyPath.length === 1 && o.keyPath[0] === 'problem' && isPlainObject(o.value)) type = o.value.type;
   }
-  return (PROBLEM_TYPES as readonly unknown[]).includes(type) ? (type as ProblemType) : undefined;
+  return typeof type === 'string' ? type : undefined;
 }
 
-/** Post-processing and the configured workflow load without being listed, when they are installed. */
-async function loadImplicitPlugins(kernel: Kernel, type: ProblemType | undefined, cwd: string, configDir: string) {
-  const wanted = [POSTPROC_PLUGIN, ...(type ? [FIRST_PARTY_WORKFLOWS[type]] : [])];
+/**
+ * Post-processing, and the first-party package of the configured workflow, load without being
+ * listed when they are installed (unless a listed plugin already registers that workflow).
+ */
+async function loadImplicitPlugins(kernel: Kernel, type: string | undefined, cwd: string, configDir: string) {
+  const workflowPackage = type && !kernel.workflows.has(type) ? FIRST_PARTY_WORKFLOWS[type] : undefined;
+  const wanted = [POSTPROC_PLUGIN, ...(workflowPackage ? [workflowPackage] : [])];
   for (const name of wanted) {
     if (kernel.plugins.some((p) => p.name === name || expandShortName(p.source) === name)) continue;
     const baseDir = resolvePlugin(name, configDir) ? configDir : cwd;

@@ -9,7 +9,7 @@ import { predictSection } from './sections/predict';
 import { problemSection } from './sections/problem';
 import { systemSection } from './sections/system';
 import { trainSection } from './sections/train';
-import type { ConfigSection } from '../kernel/kernel';
+import type { ConfigSection, SectionExtension } from '../kernel/config-sections';
 
 /** Sections of core. Each lives in its own file under sections/; plugins add theirs at load time. */
 export const coreSections = {
@@ -30,20 +30,19 @@ export const coreSchema = z.strictObject(coreSections);
 export type CoreConfig = z.output<typeof coreSchema>;
 
 /**
- * The validated config a run sees. Plugin sections are typed by the plugin that reads them
- * (`config.instance` etc.), so they are `unknown` here.
+ * The validated config a run sees. Plugin sections and keys are typed by the plugin that reads them
+ * (`config.<section>`, `config.metrics.<key>`), so they are `unknown` here.
  */
-export type ResolvedConfig = CoreConfig & Record<string, unknown>;
+export type ResolvedConfig = Omit<CoreConfig, 'metrics'> & { metrics: Record<string, unknown> } & Record<string, unknown>;
 
-/** The full schema: core sections plus those plugins registered. */
-export function buildSchema(pluginSections: readonly ConfigSection[] = []) {
-  return coreSchema.extend(Object.fromEntries(pluginSections.map((s) => [s.key, s.schema])));
+/** The full schema: core sections (with the keys plugins added to them) plus the sections plugins registered. */
+export function buildSchema(pluginSections: readonly ConfigSection[] = [], extensions: readonly SectionExtension[] = []) {
+  const shape: Record<string, z.ZodType> = { ...coreSections };
+  for (const ext of extensions) {
+    const base = shape[ext.section];
+    // Core's sections are strict objects wrapped in a prefault (missing → {}); extend the object inside.
+    const inner = ('unwrap' in base ? (base as unknown as { unwrap(): z.ZodType }).unwrap() : base) as z.ZodObject;
+    shape[ext.section] = inner.extend(ext.shape).prefault({} as never).describe(base.description ?? '');
+  }
+  return z.strictObject({ ...shape, ...Object.fromEntries(pluginSections.map((s) => [s.key, s.schema])) });
 }
-
-/** Sections first-party plugins contribute, so an unknown key can name the package to install. */
-export const FIRST_PARTY_SECTIONS: Record<string, string> = {
-  semantic: '@biaflow/plugin-semantic',
-  instance: '@biaflow/plugin-instance',
-  detection: '@biaflow/plugin-detection',
-  classification: '@biaflow/plugin-classification',
-};

@@ -1,7 +1,8 @@
 import type { ZodType, core } from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors';
+import { FIRST_PARTY_SECTIONS, FIRST_PARTY_WORKFLOWS } from '../kernel/first-party';
 import type { Kernel } from '../kernel/kernel';
-import { buildSchema, FIRST_PARTY_SECTIONS, type ResolvedConfig } from './schema';
+import { buildSchema, type ResolvedConfig } from './schema';
 import { planPostprocess } from '../run/postprocess-plan';
 import { formatKeyPath, objectKeys, schemaAt, type KeyPath } from './schema-walk';
 import { didYouMean } from './suggest';
@@ -11,12 +12,15 @@ import { didYouMean } from './suggest';
  * methods the loaded plugins registered. Every problem is collected, then thrown together.
  */
 export function validateConfig(raw: unknown, kernel: Kernel, source?: string): ResolvedConfig {
-  const schema = buildSchema(kernel.configSections);
+  const schema = buildSchema(kernel.configSections, kernel.sectionExtensions);
   const result = schema.safeParse(raw, { reportInput: true });
   const issues: ConfigIssue[] = [];
   if (!result.success) {
     for (const issue of result.error.issues) issues.push(...describeIssue(issue, schema as ZodType));
   }
+  const type = (raw as { problem?: { type?: unknown } } | undefined)?.problem?.type;
+  const workflow = typeof type === 'string' ? kernel.workflows.get(type) : undefined;
+  if (typeof type === 'string' && type !== '' && !workflow) issues.push(unknownWorkflowIssue(type, kernel));
   const config = result.success ? (result.data as ResolvedConfig) : undefined;
   if (config) {
     const stepIssues = validatePostprocessSteps(config, kernel);
@@ -37,7 +41,7 @@ function describeIssue(issue: core.$ZodIssue, schema: ZodType, prefix: KeyPath =
       const candidates = 'schema' in here ? objectKeys(here.schema) ?? [] : [];
       return issue.keys.map((key) => {
         const full = formatKeyPath([...keyPath, key]);
-        const owner = keyPath.length === 0 ? FIRST_PARTY_SECTIONS[key] : undefined;
+        const owner = FIRST_PARTY_SECTIONS[full];
         const message = owner
           ? `unknown key: this section belongs to ${owner}, which is not loaded (install it with \`npm i ${owner}\` and list it under plugins:)`
           : `unknown key${didYouMean(key, candidates)}; valid keys here: ${candidates.join(', ')}`;
@@ -114,4 +118,23 @@ function show(v: unknown): string {
 
 function lowerFirst(s: string): string {
   return s ? s[0].toLowerCase() + s.slice(1) : s;
+}
+
+/** The workflow's own checks of a valid config (those that need no data): thrown together as one ConfigError. */
+export function checkWorkflowConfig(config: ResolvedConfig, kernel: Kernel, training: boolean, source?: string): void {
+  const issues = kernel.workflows.get(config.problem.type)?.checkConfig?.(config, { training }) ?? [];
+  if (issues.length) throw new ConfigError(issues, source);
+}
+
+/** `problem.type` names no registered workflow: list the installed ones and, for a first-party name, the package. */
+function unknownWorkflowIssue(type: string, kernel: Kernel): ConfigIssue {
+  const installed = [...kernel.workflows.keys()];
+  const known = [...new Set([...installed, ...Object.keys(FIRST_PARTY_WORKFLOWS)])];
+  const pkg = FIRST_PARTY_WORKFLOWS[type];
+  return {
+    path: 'problem.type',
+    message: `is not a registered workflow (got ${JSON.stringify(type)})${didYouMean(type, known)}; installed workflows: ${installed.join(', ') || 'none'}${
+      pkg ? `; "${type}" is in ${pkg}: install it with \`npm i ${pkg}\`` : ''
+    }`,
+  };
 }

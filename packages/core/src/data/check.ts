@@ -1,6 +1,6 @@
 import { InputError } from '../errors';
 import type { Image, NdArray, PointList } from '@biaflow/image';
-import type { ProblemType } from '../kernel/stages';
+import type { DataLayout } from './layouts/data-layout';
 import type { DataIO } from './data-io';
 import { messageOf, type DataItem, type DataProblem } from './dataset';
 import { LabelValues } from './labels';
@@ -14,11 +14,12 @@ import type { DataSplit } from './split';
  * together, one line per file, before the first training step.
  */
 export interface CheckOptions {
-  problem: ProblemType;
+  /** What a training image's label is (the workflow's data layout says). */
+  labels: DataLayout['labels'];
   ndim: 2 | 3;
   /** Channels every image must have; default: those of the first training image. */
   channels?: number;
-  /** Validation and test labels must be there too (train labels always are, except classification). */
+  /** Validation and test labels must be there too (training labels always are, when the layout has labels). */
   requireLabels?: { val?: boolean; test?: boolean };
   /**
    * Receives every example that passed (model layout; label mapped to `[...spatial]`), so an
@@ -108,20 +109,20 @@ async function checkItem(set: SetName, item: DataItem, options: CheckOptions, io
   }
 
   let label: NdArray | undefined;
-  if (options.problem !== 'classification') {
+  if (options.labels !== 'none') {
     const needed = set === 'train' || (set === 'val' ? options.requireLabels?.val !== false : options.requireLabels?.test === true);
     if (!item.label) {
       // A missing label was already reported by the pairing, which knows the folder searched.
       if (needed) ok = false;
     } else {
-      label = options.problem === 'detection' ? await checkPoints(item, spatial, options, io, problem) : await checkLabel(item, spatial, options, io, problem);
+      label = options.labels === 'points' ? await checkPoints(item, spatial, options, io, problem) : await checkLabel(item, spatial, options, io, problem);
       if (!label) ok = false;
     }
   }
   if (!ok) return;
   report.shapes.set(item.image, spatial);
   report.spacings.set(item.image, spacing);
-  if (label && set !== 'test' && options.problem !== 'detection') report.labelValues.add(label.data);
+  if (label && set !== 'test' && options.labels === 'images') report.labelValues.add(label.data);
   options.onLoaded?.(set, item, image, label);
 }
 
@@ -133,12 +134,12 @@ export function spatialSpacing(image: Pick<Image, 'axes' | 'spacing'>, ndim: 2 |
   });
 }
 
-type LabelOptions = Pick<CheckOptions, 'problem' | 'ndim'>;
+type LabelOptions = Pick<CheckOptions, 'labels' | 'ndim'>;
 
-/** Read an example's label as `[...spatial]` (a point mask for detection CSVs), with the checks of `checkData`. */
+/** Read an example's label as `[...spatial]` (a point mask for point CSVs), with the checks of `checkData`. */
 export async function loadLabel(item: DataItem, spatial: number[], options: LabelOptions, io: DataIO): Promise<NdArray> {
   const problems: DataProblem[] = [];
-  const label = await (options.problem === 'detection' ? checkPoints : checkLabel)(item, spatial, options, io, (file, message) =>
+  const label = await (options.labels === 'points' ? checkPoints : checkLabel)(item, spatial, options, io, (file, message) =>
     problems.push({ file, message }),
   );
   if (!label) throw new DataCheckError(problems);
@@ -184,7 +185,7 @@ async function checkLabel(
   return ok ? { data: label.data, shape: lspatial } : undefined;
 }
 
-/** A detection label (point CSV): readable, right dimensionality, inside the image. Returned as a point mask: the point's class (1 without classes) at each point. */
+/** A point label (CSV): readable, right dimensionality, inside the image. Returned as a point mask: the point's class (1 without classes) at each point. */
 async function checkPoints(
   item: DataItem,
   spatial: number[],

@@ -1,17 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ProblemType } from '../kernel/stages';
 import type { DataIO } from './data-io';
 
 /** One example: an image file, and its label file or class. */
 export interface DataItem {
-  /** File name of the image (relative to its folder, class folder included for classification). */
+  /** File name of the image (relative to its folder; `class/file` for data in class folders). */
   name: string;
   /** Absolute path of the image file. */
   image: string;
-  /** Absolute path of the label file (label image, or point CSV for detection). */
+  /** Absolute path of the label file (a label image or a point CSV). */
   label?: string;
-  /** Classification: index into the class list, and the class folder name. */
+  /** Data in class folders: index into the class list, and the class folder name. */
   classIndex?: number;
   className?: string;
 }
@@ -24,7 +23,7 @@ export interface DataProblem {
 
 export interface ListedData {
   items: DataItem[];
-  /** Class folder names (classification), sorted. */
+  /** Class folder names, sorted (data in class folders). */
   classes?: string[];
   problems: DataProblem[];
   /** Labels no image matched (not an error; logged). */
@@ -42,9 +41,8 @@ export function stemOf(file: string): string {
   return ext ? base.slice(0, -ext.length) : base;
 }
 
-/** Label files of a folder: images, or point CSVs for detection. */
-export function listLabelFiles(dir: string, problem: ProblemType, io: DataIO): string[] {
-  if (problem !== 'detection') return io.listImageFiles(dir);
+/** Point files (CSV) of a folder, sorted by name, hidden ones skipped; a path to one file is that file. */
+export function listPointFiles(dir: string, io: DataIO): string[] {
   const stat = fs.statSync(dir, { throwIfNoEntry: false });
   if (!stat) return io.listImageFiles(dir); // lets the I/O layer phrase the "does not exist" error
   if (stat.isFile()) return [path.resolve(dir)];
@@ -90,7 +88,7 @@ export function pairByStem(images: readonly string[], labels: readonly string[] 
   return { items, problems, unmatchedLabels };
 }
 
-/** Sub-folders of a folder (classification classes), sorted, hidden ones skipped. */
+/** Sub-folders of a folder (the classes of data in class folders), sorted, hidden ones skipped. */
 export function classFolders(dir: string): string[] {
   return fs
     .readdirSync(dir, { withFileTypes: true })
@@ -99,34 +97,34 @@ export function classFolders(dir: string): string[] {
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
+/** Run `f`, turning what it throws into a problem of `file` (reported with the others before training). */
+export function attempt<T>(file: string, f: () => T): T | DataProblem {
+  try {
+    return f();
+  } catch (e) {
+    return { file, message: messageOf(e, file) };
+  }
+}
+
 /**
- * List one image folder (and its label folder): images paired with labels, or for classification a
- * folder per class. `classes` fixes the class list (validation and test must use the training one).
+ * List one image folder and, when given, its label folder (`listLabels` lists the label files):
+ * images paired with labels by stem. Every problem is collected, nothing thrown.
  */
-export function listData(
+export function listPairs(
   what: string,
   imagesDir: string | undefined,
   labelsDir: string | undefined,
-  problem: ProblemType,
   io: DataIO,
-  classes?: readonly string[],
+  listLabels: (dir: string) => string[],
 ): ListedData {
   if (!imagesDir) return { items: [], problems: [], unmatchedLabels: [] };
-  const attempt = <T>(file: string, f: () => T): T | DataProblem => {
-    try {
-      return f();
-    } catch (e) {
-      return { file, message: messageOf(e, file) };
-    }
-  };
-  if (problem === 'classification') return listClasses(what, imagesDir, io, classes, attempt);
   const images = attempt(imagesDir, () => io.listImageFiles(imagesDir));
   if (isProblem(images)) return { items: [], problems: [images], unmatchedLabels: [] };
   const problems: DataProblem[] = [];
-  if (images.length === 0) problems.push({ file: imagesDir, message: `holds no image files (${what} images: .tif, .tiff, .png, .jpg)` });
+  if (images.length === 0) problems.push({ file: imagesDir, message: `holds no image files (${what} images: ${io.extensions.join(', ')})` });
   let labels: string[] | undefined;
   if (labelsDir) {
-    const listed = attempt(labelsDir, () => listLabelFiles(labelsDir, problem, io));
+    const listed = attempt(labelsDir, () => listLabels(labelsDir));
     if (isProblem(listed)) return { items: images.map((i) => ({ name: path.basename(i), image: i })), problems: [listed], unmatchedLabels: [] };
     labels = listed;
   }
@@ -134,13 +132,16 @@ export function listData(
   return { ...paired, problems: [...problems, ...paired.problems] };
 }
 
-function listClasses(
-  what: string,
-  dir: string,
-  io: DataIO,
-  fixed: readonly string[] | undefined,
-  attempt: <T>(file: string, f: () => T) => T | DataProblem,
-): ListedData {
+/**
+ * List a folder with one sub-folder per class. `fixed` is the training class list (validation and
+ * test use it); a test folder without class folders is a flat folder of images to predict.
+ */
+export function listClassFolders(what: string, dir: string | undefined, io: DataIO, fixed?: readonly string[]): ListedData {
+  if (!dir) return { items: [], problems: [], unmatchedLabels: [] };
+  return listClasses(what, dir, io, fixed);
+}
+
+function listClasses(what: string, dir: string, io: DataIO, fixed: readonly string[] | undefined): ListedData {
   const found = attempt(dir, () => classFolders(dir));
   if (isProblem(found)) return { items: [], problems: [found], unmatchedLabels: [] };
   const problems: DataProblem[] = [];
@@ -151,7 +152,7 @@ function listClasses(
       if (isProblem(flat)) return { items: [], problems: [flat], unmatchedLabels: [] };
       return { items: flat.map((f) => ({ name: path.basename(f), image: f })), classes: [...fixed], problems, unmatchedLabels: [] };
     }
-    return { items: [], problems: [{ file: dir, message: `holds no class folders: classification ${what} images go in one sub-folder per class` }], unmatchedLabels: [] };
+    return { items: [], problems: [{ file: dir, message: `holds no class folders: ${what} images go in one sub-folder per class` }], unmatchedLabels: [] };
   }
   const classes = fixed ? [...fixed] : found;
   const items: DataItem[] = [];
@@ -172,7 +173,7 @@ function listClasses(
   return { items, classes, problems, unmatchedLabels: [] };
 }
 
-function isProblem(v: unknown): v is DataProblem {
+export function isProblem(v: unknown): v is DataProblem {
   return typeof v === 'object' && v !== null && 'message' in v && 'file' in v && !Array.isArray(v);
 }
 

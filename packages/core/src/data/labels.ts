@@ -1,14 +1,10 @@
 import type { NdArray, TypedArray } from '@biaflow/image';
-import type { ProblemType } from '../kernel/stages';
 import { isIntegerArray } from '@biaflow/image';
 
 /**
- * Stored labels → what a workflow expects.
- *
- * - semantic: a mask holding a single non-zero value (0/255, 0/1, 0/7 …) across the whole
- *   training set becomes 0/1; `data.labels.mapping` replaces values explicitly instead;
- * - instance: object ids of any integer type are kept as they are (never re-mapped);
- * - classification has no label images; detection labels are point files.
+ * Stored labels → what a workflow expects: `data.labels.mapping` replaces values explicitly;
+ * otherwise the workflow may map them itself (`labelMapping` of its declaration: a class-map
+ * workflow turns a 0/255 mask into 0/1), and object ids are kept as they are.
  *
  * The decision is made once over the training labels, not per image: a 3-class set whose one image
  * only shows class 2 must not have that 2 turned into 1.
@@ -53,17 +49,21 @@ export class LabelValues {
 
 /**
  * The mapping a label set needs: the explicit one when configured (keys are the YAML strings),
- * 0/v → 0/1 for a semantic set with one non-zero value v ≠ 1, none otherwise.
+ * else the workflow's own for the distinct training label values, else none.
  */
 export function resolveLabelMapping(
-  problem: ProblemType,
   explicit: Readonly<Record<string, number>> | undefined,
   values: readonly number[] | undefined,
+  automatic?: (values: readonly number[]) => LabelMapping | undefined,
 ): LabelMapping | undefined {
   if (explicit && Object.keys(explicit).length > 0) {
     return new Map(Object.entries(explicit).map(([k, v]) => [Number(k), v]));
   }
-  if (problem !== 'semantic' || !values) return undefined;
+  return values && automatic ? automatic(values) : undefined;
+}
+
+/** A set of class-map labels with one non-zero value v ≠ 1 (a 0/255 mask) → 0/1; none otherwise. */
+export function binaryMaskMapping(values: readonly number[]): LabelMapping | undefined {
   const nonZero = values.filter((v) => v !== 0);
   if (nonZero.length === 1 && nonZero[0] !== 1) return new Map([[nonZero[0], 1]]);
   return undefined;

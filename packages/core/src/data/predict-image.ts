@@ -1,5 +1,5 @@
 import type { NdArray } from '@biaflow/image';
-import type { Tf } from '../kernel/run-context';
+import type { Tf } from '../backend/load-tf';
 import { sizeOf } from '@biaflow/image';
 import { ImageNormalizer, type ChannelStats, type NormalizationRecord } from './normalization';
 import { predictTiled, type PredictBatch, type TileOptions } from './tiling';

@@ -2,11 +2,13 @@ import type { AugmentSettings } from '../config/sections/augment';
 import type { DataSettings } from '../config/sections/data';
 import { ConfigError, type ConfigIssue } from '../errors';
 import type { NdArray } from '@biaflow/image';
-import type { ProblemType } from '../kernel/stages';
+import type { RandomSource } from '../kernel/contributions/random-source';
 import type { Logger } from '../logging/logger';
 import { checkData, DataCheckError, loadLabel } from './check';
 import { coreDataIO, type DataIO } from './data-io';
-import { listData, type DataProblem } from './dataset';
+import type { DataProblem } from './dataset';
+import type { DataLayout } from './layouts/data-layout';
+import { coreRandom } from './random';
 import { ExampleStore } from './example-store';
 import { LabelValues, mappingToJson, resolveLabelMapping, type LabelMapping } from './labels';
 import { NormalizationFitter, ImageNormalizer, type NormalizationRecord } from './normalization';
@@ -15,7 +17,7 @@ import { BatchBuilder, type SampleHooks } from './training-data';
 
 /** The config keys the data pipeline reads (a resolved config has them all). */
 export interface DataConfig {
-  problem: { type: ProblemType; ndim: 2 | 3 };
+  problem: { ndim: 2 | 3 };
   system: { seed: number };
   data: DataSettings;
   train: { batch_size: number };
@@ -24,8 +26,14 @@ export interface DataConfig {
 
 export interface PrepareDataOptions {
   config: DataConfig;
+  /** How the workflow's data is laid out (its declaration's `data`). */
+  layout: DataLayout;
+  /** The workflow's own mapping of stored label values, used when `data.labels.mapping` is not set. */
+  labelMapping?: (values: readonly number[]) => LabelMapping | undefined;
   /** Where files are read from; default core's image I/O. */
   io?: DataIO;
+  /** Where random choices come from (split, patches, augmentation); default core's. */
+  random?: RandomSource;
   /** Run folder: `split.json` is written there. */
   runDir?: string;
   /** The run's hooks (plugins' augment taps, the workflow's preprocess). */
@@ -33,7 +41,7 @@ export interface PrepareDataOptions {
   logger?: Logger;
   /**
    * The workflow's check of one training or validation label's distinct values, after the label
-   * mapping (e.g. semantic class indices below the class count). A message is reported with the
+   * mapping (e.g. class indices below the class count). A message is reported with the
    * file among the other data problems, before any training.
    */
   checkLabelValues?: (values: readonly number[]) => string | undefined;
@@ -59,40 +67,41 @@ export interface PreparedData {
  * write `split.json`, and return the batch builder.
  */
 export async function prepareData(options: PrepareDataOptions): Promise<PreparedData> {
-  const { config, logger } = options;
+  const { config, logger, layout } = options;
   const io = options.io ?? coreDataIO;
-  const { problem, data } = { problem: config.problem.type, data: config.data };
+  const random = options.random ?? coreRandom;
+  const data = config.data;
   const ndim = config.problem.ndim;
   const seed = config.system.seed;
   const patchSize = data.patch_size;
   if (!patchSize) throw new ConfigError([{ path: 'data.patch_size', message: 'is not set' }]);
 
   const issues: ConfigIssue[] = [];
-  const needsLabels = problem !== 'classification';
+  const needsLabels = layout.labels !== 'none';
   if (!data.train.images) issues.push({ path: 'data.train.images', message: 'is required to train: the folder of training images' });
   if (needsLabels && !data.train.labels) issues.push({ path: 'data.train.labels', message: 'is required to train: the folder of training labels' });
   if (needsLabels && data.val.images && !data.val.labels) issues.push({ path: 'data.val.labels', message: 'is required with data.val.images: validation images need labels' });
   if (issues.length) throw new ConfigError(issues);
 
   const problems: DataProblem[] = [];
-  const train = listData('training', data.train.images, data.train.labels, problem, io);
+  const train = layout.list('training', data.train.images, data.train.labels, io);
   problems.push(...train.problems);
   const classes = train.classes;
   let split: DataSplit;
   if (data.val.images) {
-    const val = listData('validation', data.val.images, data.val.labels, problem, io, classes);
+    const val = layout.list('validation', data.val.images, data.val.labels, io, classes);
     problems.push(...val.problems);
     split = { seed, validation: { source: 'folder' }, classes, train: train.items, val: val.items, test: [] };
     note(logger, val.unmatchedLabels);
   } else {
-    const parts = splitItems(train.items, data.val.split, seed);
+    const parts = splitItems(train.items, data.val.split, seed, random);
     const source = parts.val.length ? 'split' : 'none';
     split = { seed, validation: { source, fraction: data.val.split }, classes, ...parts, test: [] };
     if (source === 'none' && train.items.length) {
       logger?.warn({ event: 'no-validation' }, 'only one training image and no data.val.images: training runs without validation');
     }
   }
-  const test = listData('test', data.test.images, data.test.labels, problem, io, classes);
+  const test = layout.list('test', data.test.images, data.test.labels, io, classes);
   problems.push(...test.problems);
   split.test = test.items;
   note(logger, [...train.unmatchedLabels, ...test.unmatchedLabels]);
@@ -105,7 +114,7 @@ export async function prepareData(options: PrepareDataOptions): Promise<Prepared
   const report = await checkData(
     split,
     {
-      problem,
+      labels: layout.labels,
       ndim,
       channels: data.channels,
       requireLabels: { val: true, test: Boolean(data.test.labels) },
@@ -123,7 +132,7 @@ export async function prepareData(options: PrepareDataOptions): Promise<Prepared
     io,
   );
   problems.push(...report.problems);
-  const mapping: LabelMapping | undefined = resolveLabelMapping(problem, data.labels.mapping, report.labelValues.sorted);
+  const mapping: LabelMapping | undefined = resolveLabelMapping(data.labels.mapping, report.labelValues.sorted, options.labelMapping);
   if (options.checkLabelValues) {
     for (const [file, values] of valuesByLabel) {
       const mapped = values.sorted?.map((v) => mapping?.get(v) ?? v);
@@ -146,11 +155,11 @@ export async function prepareData(options: PrepareDataOptions): Promise<Prepared
     normalizer,
     shapes: report.shapes,
     spacings: report.spacings,
-    readLabel: (item: Parameters<typeof loadLabel>[0], spatial: number[]) => loadLabel(item, spatial, { problem, ndim }, io),
+    readLabel: (item: Parameters<typeof loadLabel>[0], spatial: number[]) => loadLabel(item, spatial, { labels: layout.labels, ndim }, io),
     preloaded: preloaded[set],
   });
   const training = new BatchBuilder({
-    problem,
+    wholeImages: layout.wholeImages ?? false,
     ndim,
     patchSize,
     batchSize: config.train.batch_size,
@@ -158,7 +167,7 @@ export async function prepareData(options: PrepareDataOptions): Promise<Prepared
     train: new ExampleStore(split.train, storeOptions('train')),
     val: new ExampleStore(split.val, storeOptions('val')),
     normalizer,
-    augment: config.augment,
+    random,
     foregroundProbability: data.sampling.foreground_probability,
     patchesPerEpoch: data.sampling.patches_per_epoch === 'auto' ? undefined : data.sampling.patches_per_epoch,
     classes,

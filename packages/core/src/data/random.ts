@@ -8,9 +8,12 @@
  * is then a pure function of (seed, epoch, step), so a resumed run sees exactly the batches it
  * would have seen.
  */
-export { deriveSeed } from '../engine/random/seeded-random';
+import { deriveSeed } from '../engine/random/seeded-random';
+import type { RandomGenerator, RandomSource } from '../kernel/contributions/random-source';
 
-export class Rng {
+export { deriveSeed };
+
+export class Rng implements RandomGenerator {
   private s0: number;
   private s1: number;
   private s2: number;
@@ -119,3 +122,8 @@ export class Rng {
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
+
+/** Core's random source: an `Rng` seeded with the hash of where the choice is made. */
+export const coreRandom: RandomSource = {
+  generator: (...key) => new Rng(deriveSeed(...key)),
+};

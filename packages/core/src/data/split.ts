@@ -2,7 +2,8 @@ import path from 'node:path';
 import { writeFileAtomic } from '../run/atomic-write';
 import { RunFiles } from '../run/run-folder';
 import type { DataItem } from './dataset';
-import { deriveSeed, Rng } from './random';
+import type { RandomSource } from '../kernel/contributions/random-source';
+import { coreRandom } from './random';
 
 /** Which files train, validate and test a run. Written to `split.json` in the run folder. */
 export interface DataSplit {
@@ -20,7 +21,7 @@ export interface DataSplit {
  * classes, each class is split on its own (stratified) so rare classes appear on both sides. At
  * least one item is held out when there are two or more; a single item is kept for training.
  */
-export function splitItems(items: readonly DataItem[], fraction: number, seed: number): { train: DataItem[]; val: DataItem[] } {
+export function splitItems(items: readonly DataItem[], fraction: number, seed: number, random: RandomSource = coreRandom): { train: DataItem[]; val: DataItem[] } {
   const groups = new Map<number, DataItem[]>();
   for (const item of items) {
     const key = item.classIndex ?? -1;
@@ -31,7 +32,7 @@ export function splitItems(items: readonly DataItem[], fraction: number, seed: n
   const train: DataItem[] = [];
   const val: DataItem[] = [];
   for (const [key, group] of [...groups].sort((a, b) => a[0] - b[0])) {
-    const order = new Rng(deriveSeed(seed, 'validation-split', key + 1)).shuffle(group.map((_, i) => i));
+    const order = random.generator(seed, 'validation-split', key + 1).shuffle(group.map((_, i) => i));
     const n = group.length < 2 ? 0 : Math.min(group.length - 1, Math.max(1, Math.round(fraction * group.length)));
     const held = new Set(order.slice(0, n));
     group.forEach((item, i) => (held.has(i) ? val : train).push(item));

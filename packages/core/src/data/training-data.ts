@@ -1,14 +1,13 @@
-import type { AugmentSettings } from '../config/sections/augment';
 import type { Batch, TrainingData } from '../engine/training/training-data';
 import type { NdArray } from '@biaflow/image';
+import type { RandomSource } from '../kernel/contributions/random-source';
 import type { KernelHooks } from '../kernel/hooks';
-import type { ProblemType, RunEvent, Sample } from '../kernel/stages';
-import { augmentSample } from './augment/augment-sample';
+import type { RunEvent, Sample } from '../kernel/stages';
 import type { ExampleStore, LoadedExample } from './example-store';
 import { extractBox, sizeOf } from '@biaflow/image';
 import type { ImageNormalizer } from './normalization';
 import { samplePatchOrigin } from './patches';
-import { deriveSeed, Rng } from './random';
+import { coreRandom, deriveSeed } from './random';
 import { planAxis } from './tiling';
 
 /** A training batch (`x` `[b, ...patch, c]`, `y` `[b, ...target]`, float32) and the image each sample came from. */
@@ -33,10 +32,13 @@ export interface TrainingBatches extends TrainingData {
 export interface SampleHooks {
   hooks: Pick<KernelHooks, 'augment' | 'preprocess'>;
   event: RunEvent;
+  /** The workflow whose `preprocess[workflow]` prepares each sample (`problem.type`). */
+  workflow: string;
 }
 
 export interface BatchBuilderOptions {
-  problem: ProblemType;
+  /** Each image is one sample (one patch per epoch, the centred patch for validation), as the data layout says. */
+  wholeImages: boolean;
   ndim: 2 | 3;
   patchSize: readonly number[];
   batchSize: number;
@@ -44,26 +46,25 @@ export interface BatchBuilderOptions {
   train: ExampleStore;
   val: ExampleStore;
   normalizer: ImageNormalizer;
-  augment: AugmentSettings;
+  /** Where patch positions and the epoch order are drawn from; default core's. */
+  random?: RandomSource;
   /** Probability of a patch over foreground (`data.sampling.foreground_probability`). */
   foregroundProbability: number;
   /** Patches per epoch; default: enough to cover each training image once. */
   patchesPerEpoch?: number;
-  /** Class names (classification): targets are one-hot over them. */
+  /** Class names (data in class folders), passed to the workflow's `preprocess` with each sample. */
   classes?: readonly string[];
-  /** The run's hooks: plugins' `augment` taps and the workflow's `preprocess[problem]`. */
+  /** The run's hooks: `augment` (core's augmentation and plugins') and the workflow's `preprocess[workflow]`. */
   hooks?: SampleHooks;
 }
 
 /**
  * Builds training and validation batches: patch sampling → per-patch or per-image normalization →
- * core augmentation → plugins' `augment` taps → the workflow's `preprocess` (label → target).
+ * the `augment` hook (core's augmentation is its first tap, switched by `augment.enabled`; plugins
+ * tap after it, or replace it) → the workflow's `preprocess` (label → target).
  *
- * Core's augmentation is applied here directly rather than registered as a tap, so it always runs
- * first and is switched by `augment.enabled`; plugins tap `augment` to add theirs after it (or set
- * `augment.enabled: false` and do all of it). Augmentation runs before `preprocess`, so targets
- * derived from labels (contours, distance maps) are computed on the augmented label, never
- * interpolated.
+ * Augmentation runs before `preprocess`, so targets derived from labels (contours, distance maps)
+ * are computed on the augmented label, never interpolated. Validation samples are not augmented.
  */
 export class BatchBuilder implements TrainingBatches {
   readonly batchSize: number;
@@ -82,14 +83,14 @@ export class BatchBuilder implements TrainingBatches {
     this.slots = [];
     o.train.items.forEach((_, i) => {
       const voxels = sizeOf(o.train.spatialShape(i));
-      const n = o.problem === 'classification' ? 1 : Math.max(1, Math.ceil(voxels / patchVoxels));
+      const n = o.wholeImages ? 1 : Math.max(1, Math.ceil(voxels / patchVoxels));
       for (let k = 0; k < n; k++) this.slots.push(i);
     });
     this.patchesPerEpoch = o.patchesPerEpoch ?? this.slots.length;
     this.stepsPerEpoch = Math.max(1, Math.ceil(this.patchesPerEpoch / this.batchSize));
     o.val.items.forEach((_, index) => {
       const spatial = o.val.spatialShape(index);
-      if (o.problem === 'classification') {
+      if (o.wholeImages) {
         this.validationPatches.push({ index, origin: spatial.map((n, d) => Math.floor((n - o.patchSize[d]) / 2)) });
         return;
       }
@@ -109,7 +110,7 @@ export class BatchBuilder implements TrainingBatches {
   /** The training image order of an epoch: the patch slots, shuffled by (seed, epoch). */
   private order(epoch: number): number[] {
     if (this.orderCache?.epoch === epoch) return this.orderCache.order;
-    const order = new Rng(deriveSeed(this.o.seed, 'epoch-order', epoch)).shuffle([...this.slots]);
+    const order = this.random.generator(this.o.seed, 'epoch-order', epoch).shuffle([...this.slots]);
     this.orderCache = { epoch, order };
     return order;
   }
@@ -121,22 +122,23 @@ export class BatchBuilder implements TrainingBatches {
   }
 
   /**
-   * Sample `i` of training batch (epoch, step), before and after augmentation (core's, then the
-   * plugins' taps); `applied` names core's augmentations. Used by batches and `augment-preview`.
+   * Sample `i` of training batch (epoch, step), before and after the `augment` hook; `applied`
+   * names the augmentations its taps applied. Used by batches and `augment-preview`.
    */
   async trainingSample(epoch: number, step: number, i: number): Promise<{ before: Sample; after: Sample; applied: string[] }> {
     const order = this.order(epoch);
     const k = step * this.batchSize + i;
     const example = await this.o.train.get(order[k % order.length]);
-    const rng = new Rng(deriveSeed(this.o.seed, 'patch', epoch, step, i));
+    const rng = this.random.generator(this.o.seed, 'patch', epoch, step, i);
     const spatial = example.image.shape.slice(0, this.o.ndim);
     const origin = samplePatchOrigin(spatial, this.o.patchSize, rng, this.o.foregroundProbability, example.foreground);
     const before = this.cut(example, origin);
     const applied: string[] = [];
     let after = before;
-    if (this.o.augment.enabled) after = augmentSample(before, this.o.augment, deriveSeed(this.o.seed, 'augment', epoch, step, i), this.o.ndim, applied);
     const hooks = this.o.hooks;
-    if (hooks?.hooks.augment.isUsed()) after = await hooks.hooks.augment.promise(after, hooks.event);
+    if (hooks?.hooks.augment.isUsed()) {
+      after = await hooks.hooks.augment.promise(before, { ...hooks.event, seed: deriveSeed(this.o.seed, 'augment', epoch, step, i), applied });
+    }
     return { before, after, applied };
   }
 
@@ -163,24 +165,23 @@ export class BatchBuilder implements TrainingBatches {
     return sample;
   }
 
-  /** The workflow's `preprocess` sets the target; without one, a default target. */
+  /** The workflow's `preprocess` sets the target; without one, the label is the target. */
   private async preprocess(sample: Sample): Promise<Sample> {
-    const hook = this.o.hooks?.hooks.preprocess.get(this.o.problem);
-    if (hook?.isUsed()) sample = await hook.promise(sample, this.o.hooks!.event);
-    if (!sample.target) sample = { ...sample, target: this.defaultTarget(sample) };
+    const hooks = this.o.hooks;
+    const hook = hooks?.hooks.preprocess.get(hooks.workflow);
+    if (hooks && hook?.isUsed()) sample = await hook.promise(sample, { ...hooks.event, classes: this.o.classes });
+    if (!sample.target) sample = { ...sample, target: this.labelAsTarget(sample) };
     return sample;
   }
 
-  /** One-hot class for classification; the label as one float channel otherwise. */
-  private defaultTarget(sample: Sample): NdArray {
-    if (this.o.problem === 'classification') {
-      const n = this.o.classes?.length ?? 0;
-      const t = new Float32Array(n);
-      if (sample.classIndex !== undefined) t[sample.classIndex] = 1;
-      return { data: t, shape: [n] };
-    }
-    if (!sample.label) throw new RangeError(`${sample.name}: no label to train on`);
+  /** The label as one float channel. */
+  private labelAsTarget(sample: Sample): NdArray {
+    if (!sample.label) throw new RangeError(`${sample.name}: no label to train on, and no workflow set a target`);
     return { data: Float32Array.from(sample.label.data as ArrayLike<number>), shape: [...sample.label.shape.slice(0, this.o.ndim), 1] };
+  }
+
+  private get random(): RandomSource {
+    return this.o.random ?? coreRandom;
   }
 
   private stack(samples: Sample[]): NamedBatch {

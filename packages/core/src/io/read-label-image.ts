@@ -4,8 +4,8 @@ import { toModelLayout } from './model-layout';
 import type { NdArray } from '@biaflow/image';
 
 /**
- * A label image (class map, instance labels) as `[...spatial]`, read for scoring: one channel, an
- * integer type. `what` names the labels in the error (`instance labels`, `ground-truth class maps`).
+ * A label image (a class map, object labels) as `[...spatial]`, read for scoring: one channel, an
+ * integer type. `what` names the labels in the error (`object labels`, `ground-truth class maps`).
  */
 export async function readLabelImage(file: string, ndim: 2 | 3, what = 'labels'): Promise<NdArray> {
   const image = await readImage(file);

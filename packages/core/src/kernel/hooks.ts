@@ -1,5 +1,6 @@
 import { AsyncSeriesBailHook, AsyncSeriesHook, AsyncSeriesWaterfallHook, HookMap } from 'tapable';
 import type {
+  AugmentEvent,
   EvaluateEvent,
   InferEvent,
   MetricsReport,
@@ -8,52 +9,64 @@ import type {
   RunEvent,
   RunFailureEvent,
   Sample,
+  SampleEvent,
   TrainEvent,
   TrainResult,
+  WriteEvent,
 } from './stages';
 
 /**
  * The lifecycle, declared once. Plugins tap these; only the kernel and core's run pipeline call them.
+ * Core's own behaviour is made of taps on them (webpack's way), so a plugin can observe, change or
+ * replace any stage:
  *
- * - waterfall hooks pass data through every tap in order (preprocess, augment, postprocess);
- * - bail hooks keyed by problem type (`train.for('instance')`) let the one workflow plugin that
- *   handles a problem type do the work; the run fails loudly if none taps the key;
- * - series hooks notify observers (run start / end / failure).
+ * - waterfall hooks pass data through every tap in order (preprocess, augment, postprocess,
+ *   writeResult, runEnd); core's taps are at stage 0 (runEnd's metrics files at stage 100), so a
+ *   tap with a lower stage runs before core's, a higher one after;
+ * - bail hooks keyed by workflow (`train.for(name)`) run the first tap that returns a value;
+ *   `registerWorkflow` taps them with core's implementation at stage 0, so a tap at a negative
+ *   stage that returns a value replaces it;
+ * - series hooks notify observers (run start, run failure).
  */
 export function createHooks() {
   return Object.freeze({
+    /** The run begins (after its folder, logger and backend are ready). Core logs the versions and backend. */
     runStart: new AsyncSeriesHook<[RunEvent]>(['event'], 'runStart'),
-    /** Keyed by problem type: turn a loaded sample into what the network learns (sets `target`). */
+    /** Keyed by workflow: a training or validation sample → the same with its `target` (the workflow's `prepareSample`). */
     preprocess: new HookMap(
-      (key: string) => new AsyncSeriesWaterfallHook<[Sample, RunEvent]>(['sample', 'event'], `preprocess[${key}]`),
+      (key: string) => new AsyncSeriesWaterfallHook<[Sample, SampleEvent]>(['sample', 'event'], `preprocess[${key}]`),
       'preprocess',
     ),
-    /** Augment one training sample; image and target change together. */
-    augment: new AsyncSeriesWaterfallHook<[Sample, RunEvent]>(['sample', 'event'], 'augment'),
-    /** Keyed by problem type: train and return where the model bundle is. */
+    /** Augment one training sample; image and label change together. Core's augmentation (`augment:` section) is the first tap. */
+    augment: new AsyncSeriesWaterfallHook<[Sample, AugmentEvent]>(['sample', 'event'], 'augment'),
+    /** Keyed by workflow: train and return where the model bundle is. */
     train: new HookMap(
       (key: string) => new AsyncSeriesBailHook<[TrainEvent], TrainResult | undefined>(['event'], `train[${key}]`),
       'train',
     ),
-    /** Keyed by problem type: predict one image. */
+    /** Keyed by workflow: the raw prediction of one image. */
     infer: new HookMap(
       (key: string) => new AsyncSeriesBailHook<[InferEvent], Prediction | undefined>(['event'], `infer[${key}]`),
       'infer',
     ),
-    /** Turn a raw prediction into the result (core taps it with the configured `postprocess:` steps). */
+    /** A raw prediction → the result. Core taps it with the configured `postprocess:` steps, then fills the workflow's tables. */
     postprocess: new AsyncSeriesWaterfallHook<[Prediction, RunEvent]>(['prediction', 'event'], 'postprocess'),
-    /** Keyed by problem type: score predictions against ground truth. */
+    /** Write one image's result into the run folder. Core's tap writes the network output, the tables and the result file. */
+    writeResult: new AsyncSeriesWaterfallHook<[Prediction, WriteEvent]>(['prediction', 'event'], 'writeResult'),
+    /** Keyed by workflow: score predictions against ground truth. */
     evaluate: new HookMap(
       (key: string) => new AsyncSeriesBailHook<[EvaluateEvent], MetricsReport | undefined>(['event'], `evaluate[${key}]`),
       'evaluate',
     ),
-    runEnd: new AsyncSeriesHook<[RunEndEvent]>(['event'], 'runEnd'),
+    /** The run finished: the metrics report (if it evaluated) flows through; core writes `metrics.json` / `metrics.csv` at stage 100. */
+    runEnd: new AsyncSeriesWaterfallHook<[MetricsReport | undefined, RunEndEvent]>(['metrics', 'event'], 'runEnd'),
+    /** The run failed: observers see the error (core logs it). */
     runFailure: new AsyncSeriesHook<[RunFailureEvent]>(['event'], 'runFailure'),
   });
 }
 
 export type KernelHooks = ReturnType<typeof createHooks>;
 export type HookName = keyof KernelHooks;
-/** Hooks keyed by problem type. */
+/** Hooks keyed by workflow name. */
 export const KEYED_HOOKS = ['preprocess', 'train', 'infer', 'evaluate'] as const;
 export type KeyedHookName = (typeof KEYED_HOOKS)[number];

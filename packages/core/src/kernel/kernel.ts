@@ -1,14 +1,19 @@
 import semver from 'semver';
-import { container as rootContainer, type DependencyContainer } from 'tsyringe';
-import type { ZodType } from 'zod';
+import { container as rootContainer, type DependencyContainer, type InjectionToken } from 'tsyringe';
+import type { ZodRawShape, ZodType } from 'zod';
 import { BiaflowError, UsageError } from '../errors';
 import { CORE_NAME, CORE_VERSION } from '../version';
+import type { ConfigSection, SectionExtension } from './config-sections';
+import type { CommandContribution } from './contributions/command';
+import type { ImageReader, ImageWriter } from './contributions/image-io';
+import type { InferenceEngine } from './contributions/inference-engine';
+import type { RegisteredWorkflow, WorkflowDefinition } from './contributions/workflow';
+import { FIRST_PARTY_WORKFLOWS } from './first-party';
 import { createHooks, KEYED_HOOKS, type KernelHooks, type KeyedHookName } from './hooks';
 import { interceptPluginErrors } from './intercept-plugin-errors';
 import { wrapPluginError } from './plugin-error';
 import type { BiaflowPlugin } from './plugin';
 import type { PostprocessMethod, RegisteredPostprocessMethod } from './postprocess-method';
-import type { ProblemType } from './stages';
 import { Tokens } from './tokens';
 
 /** A plugin as loaded, with where it came from. */
@@ -20,30 +25,33 @@ export interface LoadedPlugin {
   source: string;
 }
 
-/** A config section contributed by a plugin. */
-export interface ConfigSection {
-  key: string;
-  schema: ZodType;
+
+/** A command as registered, with its plugin. */
+export interface RegisteredCommand extends CommandContribution {
   plugin: string;
 }
 
-export const FIRST_PARTY_WORKFLOWS: Record<ProblemType, string> = {
-  semantic: '@biaflow/plugin-semantic',
-  instance: '@biaflow/plugin-instance',
-  detection: '@biaflow/plugin-detection',
-  classification: '@biaflow/plugin-classification',
-};
+/** What registers the per-workflow taps: core's implementation of a workflow's stages (set by core's built-in plugin). */
+export type WorkflowTapper = (kernel: Kernel, workflow: RegisteredWorkflow) => void;
 
 /**
  * The microkernel: lifecycle hooks, the plugins applied to them, the registries plugins fill
- * (config sections, post-processing methods) and the run's DI container. It knows no workflow.
+ * (workflows, config sections, post-processing methods, commands) and the run's DI container, where
+ * replaceable services live (image readers and writers, inference engines, progress, randomness,
+ * logger). It knows no workflow: each one is a plugin's declaration.
  */
+export type { ConfigSection, SectionExtension };
+
 export class Kernel {
   readonly hooks: KernelHooks;
   readonly container: DependencyContainer;
   private readonly loaded: LoadedPlugin[] = [];
   private readonly sections = new Map<string, ConfigSection>();
+  private readonly extensions: SectionExtension[] = [];
   private readonly methods = new Map<string, RegisteredPostprocessMethod>();
+  private readonly workflowsByName = new Map<string, RegisteredWorkflow>();
+  private readonly commandsByName = new Map<string, RegisteredCommand>();
+  private workflowTapper: WorkflowTapper | undefined;
   /** The plugin whose `apply` is running: taps registered now belong to it. */
   private applying: string | undefined;
 
@@ -81,17 +89,32 @@ export class Kernel {
       );
     }
     this.loaded.push({ name: plugin.name, version: plugin.version, core: plugin.core, source });
-    this.applying = plugin.name;
+    await this.applyAs(plugin.name, () => plugin.apply(this));
+  }
+
+  /**
+   * Apply core's own behaviour (its taps and default services) as a built-in plugin, webpack's way:
+   * it is not listed among the loaded plugins, and `tapper` is how it implements a workflow's stages.
+   */
+  async useBuiltIn(plugin: BiaflowPlugin, tapper: WorkflowTapper): Promise<void> {
+    this.workflowTapper = tapper;
+    await this.applyAs(plugin.name, () => plugin.apply(this));
+    for (const workflow of this.workflowsByName.values()) await this.applyAs(workflow.plugin, () => tapper(this, workflow));
+  }
+
+  private async applyAs(name: string, apply: () => void | Promise<void>): Promise<void> {
+    const previous = this.applying;
+    this.applying = name;
     try {
-      await plugin.apply(this);
+      await apply();
     } catch (e) {
-      throw wrapPluginError(plugin.name, 'apply', e);
+      throw wrapPluginError(name, 'apply', e);
     } finally {
-      this.applying = undefined;
+      this.applying = previous;
     }
   }
 
-  /** Add a top-level config section (`instance:`) validated by `schema`. */
+  /** Add a top-level config section validated by `schema`. */
   registerConfigSection(key: string, schema: ZodType): void {
     const owner = this.owner('registerConfigSection');
     const existing = this.sections.get(key);
@@ -103,6 +126,20 @@ export class Kernel {
 
   get configSections(): readonly ConfigSection[] {
     return [...this.sections.values()];
+  }
+
+  /** Add keys to one of core's sections (`metrics:`), at their documented key paths. */
+  extendConfigSection(section: string, shape: ZodRawShape): void {
+    const owner = this.owner('extendConfigSection');
+    for (const key of Object.keys(shape)) {
+      const twin = this.extensions.find((e) => e.section === section && key in e.shape);
+      if (twin) throw new BiaflowError(`config key "${section}.${key}" is registered by both "${twin.plugin}" and "${owner}"`);
+    }
+    this.extensions.push({ section, shape, plugin: owner });
+  }
+
+  get sectionExtensions(): readonly SectionExtension[] {
+    return this.extensions;
   }
 
   /** Register a named post-processing step; errors it throws are reported with the plugin's name. */
@@ -129,23 +166,92 @@ export class Kernel {
     return this.methods;
   }
 
-  /** True when some plugin taps the keyed hook for this problem type. */
+  /**
+   * Register a workflow: `problem.type: <name>` then runs it. Its config section is registered, and
+   * core taps `preprocess[name]`, `train[name]`, `infer[name]` and `evaluate[name]` with its
+   * implementation of the declared stages.
+   */
+  registerWorkflow(definition: WorkflowDefinition): void {
+    const owner = this.owner('registerWorkflow');
+    const existing = this.workflowsByName.get(definition.name);
+    if (existing) throw new BiaflowError(`workflow "${definition.name}" is registered by both "${existing.plugin}" and "${owner}"`);
+    const workflow: RegisteredWorkflow = { ...definition, plugin: owner };
+    this.workflowsByName.set(definition.name, workflow);
+    if (definition.section) this.registerConfigSection(definition.section.key, definition.section.schema);
+    this.workflowTapper?.(this, workflow);
+  }
+
+  get workflows(): ReadonlyMap<string, RegisteredWorkflow> {
+    return this.workflowsByName;
+  }
+
+  /** The registered workflow of a `problem.type`; a usage error naming the installed ones when there is none. */
+  workflow(name: string): RegisteredWorkflow {
+    const found = this.workflowsByName.get(name);
+    if (found) return found;
+    throw unknownWorkflow(name, [...this.workflowsByName.keys()], this.loaded);
+  }
+
+  /** Register a CLI command (listed in the plugin's manifest, so `biaflow --help` shows it without loading the plugin). */
+  registerCommand(command: CommandContribution): void {
+    const owner = this.owner('registerCommand');
+    const existing = this.commandsByName.get(command.name);
+    if (existing) throw new BiaflowError(`command "${command.name}" is registered by both "${existing.plugin}" and "${owner}"`);
+    this.commandsByName.set(command.name, { ...command, plugin: owner });
+  }
+
+  get commands(): ReadonlyMap<string, RegisteredCommand> {
+    return this.commandsByName;
+  }
+
+  /** Add an image format the run reads (a later reader for the same format takes precedence). */
+  registerImageReader(reader: ImageReader): void {
+    this.owner('registerImageReader');
+    this.container.register(Tokens.ImageReader, { useValue: reader });
+  }
+
+  /** Add an image format the run writes (by extension; the last registered wins). */
+  registerImageWriter(writer: ImageWriter): void {
+    this.owner('registerImageWriter');
+    this.container.register(Tokens.ImageWriter, { useValue: writer });
+  }
+
+  /** Add an inference engine, chosen by `predict.engine` (a later one with the same name replaces it). */
+  registerInferenceEngine(engine: InferenceEngine): void {
+    this.owner('registerInferenceEngine');
+    this.container.register(Tokens.InferenceEngine, { useValue: engine });
+  }
+
+  /** Provide (or replace) a single service: `Tokens.Progress`, `Tokens.Random`, `Tokens.Logger`. */
+  provide<T>(token: InjectionToken<T>, value: T): void {
+    this.owner('provide');
+    this.container.register(token, { useValue: value });
+  }
+
+  /** All services registered for a token, in registration order (readers, writers, engines). */
+  resolveAll<T>(token: InjectionToken<T>): T[] {
+    return this.container.isRegistered(token, true) ? this.container.resolveAll<T>(token) : [];
+  }
+
+  /** True when some plugin taps the keyed hook for this workflow. */
   handles(hook: KeyedHookName, problem: string): boolean {
     return this.hooks[hook].get(problem)?.isUsed() ?? false;
   }
 
   /**
-   * Fail loudly, before any work, when no loaded plugin handles a stage of the configured problem,
+   * Fail loudly, before any work, when no loaded plugin handles a stage of the configured workflow,
    * naming what is loaded and what to install.
    */
-  assertHandled(problem: ProblemType, hooks: readonly KeyedHookName[] = KEYED_HOOKS): void {
+  assertHandled(problem: string, hooks: readonly KeyedHookName[] = KEYED_HOOKS): void {
     const missing = hooks.filter((h) => !this.handles(h, problem));
     if (missing.length === 0) return;
     const loaded = this.loaded.length ? this.loaded.map((p) => `${p.name}@${p.version}`).join(', ') : 'none';
     const pkg = FIRST_PARTY_WORKFLOWS[problem];
     throw new UsageError(
       `no loaded plugin handles problem type "${problem}" (hooks without a handler: ${missing.join(', ')}); loaded plugins: ${loaded}`,
-      `install the workflow plugin with \`npm i ${pkg}\` and list it under plugins: in the config`,
+      pkg
+        ? `install the workflow plugin with \`npm i ${pkg}\` and list it under plugins: in the config`
+        : 'install the plugin that provides this workflow and list it under plugins: in the config',
     );
   }
 
@@ -155,4 +261,16 @@ export class Kernel {
     }
     return this.applying;
   }
+}
+
+/** `problem.type` names no registered workflow: say which are installed and, for a first-party name, what to install. */
+export function unknownWorkflow(name: string, installed: readonly string[], loaded: readonly LoadedPlugin[] = []): UsageError {
+  const pkg = FIRST_PARTY_WORKFLOWS[name];
+  const list = installed.length ? installed.join(', ') : 'none';
+  return new UsageError(
+    `problem.type "${name}" is not a registered workflow (installed workflows: ${list}${loaded.length ? `; loaded plugins: ${loaded.map((p) => p.name).join(', ')}` : ''})`,
+    pkg
+      ? `install the workflow plugin with \`npm i ${pkg}\` (it loads by itself once installed)`
+      : 'install the plugin that provides this workflow and list it under plugins: in the config',
+  );
 }

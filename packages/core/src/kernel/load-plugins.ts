@@ -3,10 +3,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../errors';
 import { didYouMean } from '../config/suggest';
+import { expandShortName, FIRST_PARTY_PLUGINS } from './first-party';
 import { isPlugin, type BiaflowPlugin } from './plugin';
-
-/** First-party short names: `instance` → `@biaflow/plugin-instance`. */
-export const FIRST_PARTY_PLUGINS = ['semantic', 'instance', 'detection', 'classification', 'postproc'] as const;
 
 export interface PluginRequest {
   /** As written: a package name, a short name or a relative path. */
@@ -14,10 +12,6 @@ export interface PluginRequest {
   options?: Record<string, unknown>;
   /** Folder the specifier resolves from: the config file's folder, or the working directory for --set. */
   baseDir: string;
-}
-
-export function expandShortName(specifier: string): string {
-  return (FIRST_PARTY_PLUGINS as readonly string[]).includes(specifier) ? `@biaflow/plugin-${specifier}` : specifier;
 }
 
 function isPathSpecifier(s: string): boolean {

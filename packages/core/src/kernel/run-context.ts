@@ -3,10 +3,12 @@ import type { Logger } from '../logging/logger';
 import type { ResolvedConfig } from '../config/schema';
 import type { Kernel } from './kernel';
 
-export type Tf = typeof import('@tensorflow/tfjs');
+import type { Tf } from '../backend/load-tf';
 
-/** Which CLI command (or API call) started the run. */
-export type RunCommand = 'run' | 'train' | 'predict' | 'postprocess' | 'evaluate' | 'augment-preview';
+export type { Tf };
+
+/** Which CLI command (or API call) started the run; contributed commands use their own names. */
+export type RunCommand = 'run' | 'train' | 'predict' | 'postprocess' | 'evaluate' | 'augment-preview' | (string & {});
 
 /** Everything a hook needs to know about the run it is called for. One per run. */
 export interface RunContext {
@@ -21,10 +23,14 @@ export interface RunContext {
   readonly runDir: string;
   /** True when continuing an earlier run in the same folder (`--resume`). */
   readonly resume: boolean;
-  /** The single tfjs instance, with the selected backend active. */
+  /** The one tfjs module every package shares, with the selected backend active. */
   readonly tf: Tf;
   /** Name of the active tfjs backend (`tensorflow`, `wasm`, `cpu`). */
   readonly backend: string;
-  /** The run's child DI container. */
+  /** Why that backend was chosen (for the log). */
+  readonly backendReason?: string;
+  /** CPU threads the run computes with (the wasm backend's, or the machine's cores). */
+  readonly threads: number;
+  /** The run's child DI container: the services plugins provide or replace. */
   readonly container: DependencyContainer;
 }

@@ -1,4 +1,4 @@
-import type { NdArray, Image, PointList } from '@biaflow/image';
+import type { Image, NdArray, PointList } from '@biaflow/image';
 import type { RunContext } from './run-context';
 
 /**
@@ -6,8 +6,8 @@ import type { RunContext } from './run-context';
  * (plus the run event), so a plugin reads `sample.label`, not "the third argument".
  */
 
-export const PROBLEM_TYPES = ['semantic', 'instance', 'detection', 'classification'] as const;
-export type ProblemType = (typeof PROBLEM_TYPES)[number];
+/** Name of a registered workflow: the value of `problem.type`. */
+export type ProblemType = string;
 
 /** The run a hook is called for. */
 export interface RunEvent {
@@ -20,17 +20,30 @@ export interface Sample {
   name: string;
   /** Model layout, channels last: `[y, x, c]` or `[z, y, x, c]`. */
   image: NdArray;
-  /** The label as stored (mask, instance labels, point mask, or a class index for classification). */
+  /** The label as stored, mapped (a label image, a point mask); absent for layouts without labels. */
   label?: NdArray;
-  /** What the network learns, channels last; set by the workflow's `preprocess` tap. */
+  /** What the network learns, channels last; set by the workflow's `prepareSample`. */
   target?: NdArray;
-  /** Class index for classification. */
+  /** Class index, for data laid out in class folders. */
   classIndex?: number;
   /**
    * Voxel size along the spatial axes (`[y, x]` / `[z, y, x]`) of the image the sample came from,
    * 1 where the file does not say; for targets measured in physical units (anisotropic distances).
    */
   spacing?: number[];
+}
+
+/** The `preprocess` hook's event: the run, and the class names when the data has classes. */
+export interface SampleEvent extends RunEvent {
+  classes?: readonly string[];
+}
+
+/** The `augment` hook's event: the sample's own seed, and the names of augmentations applied so far. */
+export interface AugmentEvent extends RunEvent {
+  /** Seed of this sample's augmentation (a function of the run seed, epoch, step and position). */
+  seed: number;
+  /** Names of the augmentations applied to the sample, in order; taps that augment add theirs (shown by `augment-preview`). */
+  applied: string[];
 }
 
 export interface TrainEvent extends RunEvent {}
@@ -46,9 +59,12 @@ export interface InferEvent extends RunEvent {
   /** File name of the input. */
   name: string;
   image: Image;
-  /** The loaded model (an engine object; opaque to the kernel). */
-  model: unknown;
+  /** The network to predict with, opened by the configured inference engine. */
+  model: import('./contributions/inference-engine').Network;
 }
+
+/** A row of a result table: column → value. */
+export type TableRow = Record<string, number | string | null>;
 
 /** What inference and post-processing produce for one input image. */
 export interface Prediction {
@@ -58,15 +74,25 @@ export interface Prediction {
   source: Pick<Image, 'shape' | 'axes' | 'spacing' | 'dtype'>;
   /** Network output, channels last, float32 in [0, 1] for sigmoid/softmax heads. */
   probabilities?: NdArray;
-  /** Class map (semantic) or instance labels (instance), spatial shape of the input. */
+  /** A label image (class map or object labels), spatial shape of the input. */
   labels?: NdArray;
   /** Detected points. */
   points?: PointList & { scores?: Float32Array };
-  /** Classification result. */
+  /** A class: its index, the score of every class, and the class names (from the model). */
   classIndex?: number;
   classScores?: Float32Array;
-  /** One row per object (instance workflows), written to `objects.csv` with the image's name. */
-  objects?: Record<string, number | string | null>[];
+  classNames?: readonly string[];
+  /** An image result (float32, spatial shape of the input, channels last when more than one), e.g. a denoised image. */
+  image?: NdArray;
+  /** Rows of the workflow's result tables for this image, by table name (e.g. `objects`). */
+  tables?: Record<string, TableRow[]>;
+}
+
+/** The `writeResult` hook's event: the prediction before post-processing, and the files written so far (taps add theirs). */
+export interface WriteEvent extends RunEvent {
+  /** The prediction as inference returned it (its network output is what `probabilities/` keeps). */
+  raw: Prediction;
+  files: string[];
 }
 
 export interface EvaluateEvent extends RunEvent {
@@ -86,8 +112,10 @@ export interface MetricsReport {
   per_image: ({ image: string } & Record<string, unknown>)[];
 }
 
+/** What a run did, passed to `runEnd` beside the metrics report that flows through it. */
 export interface RunEndEvent extends RunEvent {
-  metrics?: MetricsReport;
+  /** The trained model, when the run trained one. */
+  train?: TrainResult;
 }
 
 export interface RunFailureEvent extends RunEvent {

@@ -6,27 +6,35 @@ import type { RunContext } from '../kernel/run-context';
 import type { EvaluateEvent, MetricsReport } from '../kernel/stages';
 import { stemOf } from './prediction-files';
 import { RunFiles } from './run-folder';
-import { testImagesCarryLabels } from './test-images';
+import { runDataIO } from './train-workflow';
 
-/** Result and ground-truth files of a folder: images and point CSVs (not the per-run tables). */
-export function listResultFiles(dir: string): string[] {
+/**
+ * Result and ground-truth files of a folder: images and point CSVs, not the tables a workflow
+ * writes there (`skip`: their file names).
+ */
+export function listResultFiles(dir: string, extensions: readonly string[] = IMAGE_EXTENSIONS, skip: readonly string[] = []): string[] {
   const stat = fs.statSync(dir, { throwIfNoEntry: false });
   if (!stat) throw new InputError('does not exist', { file: dir });
   if (stat.isFile()) return [path.resolve(dir)];
-  const exts = new Set([...IMAGE_EXTENSIONS, '.csv']);
+  const exts = new Set([...extensions, '.csv']);
   return fs
     .readdirSync(dir)
-    .filter((f) => !f.startsWith('.') && f !== 'predictions.csv' && exts.has(path.extname(f).toLowerCase()))
+    .filter((f) => !f.startsWith('.') && !skip.includes(f) && exts.has(path.extname(f).toLowerCase()))
     .sort()
     .map((f) => path.join(dir, f));
 }
 
 /** Pair predictions with ground truth by file stem. */
-export function pairByStem(predictionsDir: string, groundTruthDir: string): Pick<EvaluateEvent, 'pairs' | 'unpaired'> {
-  const truth = new Map(listResultFiles(groundTruthDir).map((f) => [stemOf(f), f]));
+export function pairByStem(
+  predictionsDir: string,
+  groundTruthDir: string,
+  extensions?: readonly string[],
+  skip: readonly string[] = [],
+): Pick<EvaluateEvent, 'pairs' | 'unpaired'> {
+  const truth = new Map(listResultFiles(groundTruthDir, extensions, skip).map((f) => [stemOf(f), f]));
   const pairs: EvaluateEvent['pairs'] = [];
   const unpaired: string[] = [];
-  for (const p of listResultFiles(predictionsDir)) {
+  for (const p of listResultFiles(predictionsDir, extensions, skip)) {
     const gt = truth.get(stemOf(p));
     if (gt) {
       pairs.push({ name: path.basename(gt), predictionPath: p, groundTruthPath: gt });
@@ -40,17 +48,23 @@ export function pairByStem(predictionsDir: string, groundTruthDir: string): Pick
 /** Score the predictions against the ground truth through the workflow's `evaluate` hook. */
 export async function evaluateStage(run: RunContext, dirs: { predictions?: string; groundTruth?: string } = {}): Promise<MetricsReport | undefined> {
   const { config, kernel, logger } = run;
+  const workflow = kernel.workflow(config.problem.type);
   const predictionsDir = dirs.predictions ?? path.join(run.runDir, RunFiles.predictions);
-  // Classification test images in class sub-folders are their own ground truth.
-  const groundTruthDir = dirs.groundTruth ?? config.data.test.labels ?? (testImagesCarryLabels(config) ? config.data.test.images : undefined);
+  // Test images in class sub-folders are their own ground truth.
+  const groundTruthDir = dirs.groundTruth ?? config.data.test.labels ?? (testImagesCarryLabels(run) ? config.data.test.images : undefined);
   if (!groundTruthDir) {
     throw new ConfigError([{ path: 'data.test.labels', message: 'required to evaluate: the folder of ground-truth labels' }]);
   }
-  const { pairs, unpaired } = pairByStem(predictionsDir, groundTruthDir);
+  const tables = (workflow.tables ?? []).map((t) => path.basename(t.file));
+  const { pairs, unpaired } = pairByStem(predictionsDir, groundTruthDir, runDataIO(run).extensions, tables);
   if (unpaired.length) {
     logger.warn({ event: 'unpaired', files: unpaired }, `${unpaired.length} file(s) without a twin are not scored: ${unpaired.map((f) => path.basename(f)).join(', ')}`);
   }
-  const report = await kernel.hooks.evaluate.for(config.problem.type).promise({ run, predictionsDir, groundTruthDir, pairs, unpaired });
-  if (report) logger.info({ event: 'metrics', overall: report.overall }, 'evaluated');
-  return report;
+  return kernel.hooks.evaluate.for(config.problem.type).promise({ run, predictionsDir, groundTruthDir, pairs, unpaired });
+}
+
+/** True when the test images carry their own ground truth (class sub-folders), as the workflow's data layout says. */
+export function testImagesCarryLabels(run: Pick<RunContext, 'kernel' | 'config'>): boolean {
+  const dir = run.config.data.test.images;
+  return Boolean(dir) && run.kernel.workflow(run.config.problem.type).data.testImagesCarryLabels(dir as string);
 }

@@ -1,9 +1,9 @@
+import { checkWorkflowConfig } from '../config/validate';
 import type { KeyedHookName } from '../kernel/hooks';
 import type { RunCommand, RunContext } from '../kernel/run-context';
 import type { MetricsReport, TrainResult } from '../kernel/stages';
-import { writeMetrics } from './metrics-files';
-import { tapConfiguredSteps } from './postprocess-steps';
-import { testImagesCarryLabels } from './test-images';
+import { evaluateStage, testImagesCarryLabels } from './evaluate-stage';
+import { postprocessStage, predictStage } from './predict-stage';
 
 /** Which stages a command runs, given the config. */
 export interface StagePlan {
@@ -14,7 +14,7 @@ export interface StagePlan {
 
 export function planStages(command: RunCommand, run: RunContext): StagePlan {
   const { config } = run;
-  const hasTestLabels = Boolean(config.data.test.labels) || testImagesCarryLabels(config);
+  const hasTestLabels = Boolean(config.data.test.labels) || testImagesCarryLabels(run);
   switch (command) {
     case 'run':
       return { train: config.train.enabled, predict: Boolean(config.data.test.images), evaluate: hasTestLabels };
@@ -36,21 +36,30 @@ export interface RunOutcome {
   metrics?: MetricsReport;
 }
 
-/** The stage functions a pipeline runs; the workflow work lives in plugins, the flow here. */
+/** The prediction and evaluation stages a pipeline runs (the workflow's work is in the hooks). */
 export interface PipelineStages {
   predict(run: RunContext): Promise<void>;
   evaluate(run: RunContext): Promise<MetricsReport | undefined>;
 }
 
+/** Core's stages: predict the test images (or re-post-process the saved outputs), then score them. */
+export const coreStages: PipelineStages = {
+  predict: (run) => (run.command === 'postprocess' ? postprocessStage(run) : predictStage(run)),
+  evaluate: (run) => evaluateStage(run),
+};
+
 /**
- * Drive one run through the lifecycle: start → train → predict (infer + postprocess per image)
- * → evaluate → end. Before any work it checks that some plugin handles each needed stage of the
- * problem type. A failure is announced on `runFailure`, then rethrown.
+ * Drive one run through the lifecycle: `runStart` → `train[workflow]` → predict (`infer[workflow]`,
+ * `postprocess`, `writeResult` per image) → `evaluate[workflow]` → `runEnd` (whose core tap writes
+ * `metrics.json`). Before any work it checks that the workflow is registered and some plugin handles
+ * each needed stage. A failure is announced on `runFailure`, then rethrown.
  */
-export async function runPipeline(run: RunContext, command: RunCommand, stages: PipelineStages): Promise<RunOutcome> {
+export async function runPipeline(run: RunContext, command: RunCommand, stages: PipelineStages = coreStages): Promise<RunOutcome> {
   const { kernel, config, logger } = run;
   const type = config.problem.type;
+  kernel.workflow(type);
   const plan = planStages(command, run);
+  checkWorkflowConfig(config, kernel, plan.train, run.configPath);
   const needed: KeyedHookName[] = [];
   if (plan.train) needed.push('train');
   // Re-running post-processing needs no inference.
@@ -59,7 +68,6 @@ export async function runPipeline(run: RunContext, command: RunCommand, stages: 
   kernel.assertHandled(type, needed);
 
   const outcome: RunOutcome = {};
-  if (plan.predict) tapConfiguredSteps(run);
   try {
     await kernel.hooks.runStart.promise({ run });
     if (plan.train) {
@@ -72,11 +80,8 @@ export async function runPipeline(run: RunContext, command: RunCommand, stages: 
       );
     }
     if (plan.predict) await stages.predict(run);
-    if (plan.evaluate) {
-      const report = await stages.evaluate(run);
-      if (report) outcome.metrics = await writeMetrics(run.runDir, report);
-    }
-    await kernel.hooks.runEnd.promise({ run, metrics: outcome.metrics });
+    const report = plan.evaluate ? await stages.evaluate(run) : undefined;
+    outcome.metrics = await kernel.hooks.runEnd.promise(report, { run, train: outcome.train });
     return outcome;
   } catch (error) {
     try {

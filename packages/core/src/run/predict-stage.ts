@@ -1,15 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { isBundle, loadModel } from '../engine/bundle/save-load';
+import { isBundle } from '../engine/bundle/save-load';
 import { ConfigError, InputError, UsageError } from '../errors';
-import { listImageFiles } from '../io/list-image-files';
-import { readImage } from '../io/read-image';
+import type { TestImage } from '../data/layouts/data-layout';
 import type { RunContext } from '../kernel/run-context';
 import type { Prediction } from '../kernel/stages';
-import { readProbabilities, resultExists, stemOf, writeProbabilities, writeResult, outputPaths } from './prediction-files';
-import { RowTable } from './row-table';
+import { openNetwork } from './open-network';
+import { readProbabilities, stemOf } from './prediction-files';
 import { RunFiles } from './run-folder';
-import { listTestImages, type TestImage } from './test-images';
+import { runResults } from './run-results';
+import { runDataIO } from './train-workflow';
 
 /** The model a run predicts with: the one it trained, else `model.load`. */
 export function modelDirFor(run: RunContext): string {
@@ -23,77 +23,58 @@ export function modelDirFor(run: RunContext): string {
   );
 }
 
+/** The test images of a run, as its workflow's data layout finds them. */
+export function listTestImages(run: RunContext, dir: string): TestImage[] {
+  return run.kernel.workflow(run.config.problem.type).data.testImages(dir, runDataIO(run));
+}
+
 function requireTestImages(run: RunContext): TestImage[] {
   const dir = run.config.data.test.images;
   if (!dir) throw new ConfigError([{ path: 'data.test.images', message: 'required to predict: the folder (or file) of images to predict' }]);
-  const files = listTestImages(run.config, dir);
-  if (files.length === 0) throw new InputError('holds no image files (.tif, .tiff, .png, .jpg)', { file: dir });
+  const files = listTestImages(run, dir);
+  if (files.length === 0) throw new InputError(`holds no image files (${runDataIO(run).extensions.join(', ')})`, { file: dir });
   return files;
 }
 
-/** Tables the pipeline keeps beside the per-image results. */
-class ResultTables {
-  readonly objects: RowTable;
-  readonly classes: RowTable;
-  constructor(runDir: string, resume: boolean, private readonly classNames: string[]) {
-    this.objects = new RowTable(path.join(runDir, RunFiles.objects), resume);
-    this.classes = new RowTable(path.join(runDir, RunFiles.predictions, 'predictions.csv'), resume);
-  }
-
-  /** True when an earlier run already classified the image (classification results live only in the table). */
-  classified(name: string): boolean {
-    return this.classes.has(name);
-  }
-
-  async add(result: Prediction): Promise<void> {
-    if (result.objects) await this.objects.set(result.name, result.objects);
-    if (result.classIndex !== undefined) {
-      const row: Record<string, number | string | null> = {
-        class: this.classNames[result.classIndex] ?? String(result.classIndex),
-        class_index: result.classIndex,
-      };
-      result.classScores?.forEach((s, i) => (row[`score_${this.classNames[i] ?? i}`] = s));
-      await this.classes.set(result.name, [row]);
-    }
-  }
+/** Post-process a raw prediction and write it through the hooks; returns the files written. */
+async function finish(run: RunContext, raw: Prediction): Promise<string[]> {
+  const result = await run.kernel.hooks.postprocess.promise(raw, { run });
+  const event = { run, raw, files: [] as string[] };
+  await run.kernel.hooks.writeResult.promise(result, event);
+  return event.files;
 }
 
 /**
- * Predict every test image: read → `infer[problem]` → save the network output → `postprocess`
- * → write the result. Each image's result is written last and atomically, so `--resume` skips
- * exactly the images that are complete.
+ * Predict every test image: read → `infer[workflow]` → `postprocess` → `writeResult`. Each
+ * image's result is written last and atomically, so `--resume` skips exactly the images that are
+ * complete.
  */
 export async function predictStage(run: RunContext): Promise<void> {
-  const { config, kernel, logger, runDir } = run;
+  const { config, kernel, logger } = run;
   const files = requireTestImages(run);
-  const loaded = await loadModel(modelDirFor(run));
-  const tables = new ResultTables(runDir, run.resume, loaded.meta.channels);
+  const io = runDataIO(run);
+  const network = await openNetwork(run, modelDirFor(run));
+  const results = runResults(run);
   const infer = kernel.hooks.infer.for(config.problem.type);
-  const saveProbabilities = config.predict.save_probabilities;
   let skipped = 0;
   try {
     for (const [i, { file, name }] of files.entries()) {
-      if (run.resume && (resultExists(runDir, name) || tables.classified(name))) {
+      if (run.resume && results.complete(name)) {
         skipped++;
         continue;
       }
       const started = Date.now();
-      const image = await readImage(file);
-      const raw = await infer.promise({ run, name, image, model: loaded });
+      const image = await io.readImage(file);
+      const raw = await infer.promise({ run, name, image, model: network });
       if (!raw) throw new Error(`no plugin returned a prediction for ${name}`);
-      if (raw.probabilities && saveProbabilities) {
-        await writeProbabilities(outputPaths(runDir, name).probabilities, raw.probabilities, raw.source);
-      }
-      const result = await kernel.hooks.postprocess.promise(raw, { run });
-      await tables.add(result);
-      const written = await writeResult(runDir, result, config.problem.ndim);
+      const written = await finish(run, raw);
       logger.info(
         { event: 'predicted', image: name, outputs: written, ms: Date.now() - started },
         `predicted ${i + 1}/${files.length} ${name} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
       );
     }
   } finally {
-    loaded.dispose();
+    await network.dispose();
   }
   if (skipped) logger.info({ event: 'resume-skip', skipped }, `${skipped} image(s) already predicted by the earlier run`);
 }
@@ -103,24 +84,22 @@ export async function predictStage(run: RunContext): Promise<void> {
  * thresholds and steps can be tuned without predicting again.
  */
 export async function postprocessStage(run: RunContext): Promise<void> {
-  const { config, kernel, logger, runDir } = run;
+  const { config, logger, runDir } = run;
+  const io = runDataIO(run);
   const dir = path.join(runDir, RunFiles.probabilities);
-  if (!fs.existsSync(dir) || listImageFiles(dir).length === 0) {
+  if (!fs.existsSync(dir) || io.listImageFiles(dir).length === 0) {
     throw new UsageError(`${dir} holds no saved network outputs`, 'predict first (with predict.save_probabilities on, the default)');
   }
   // Results carry the input's file name; find it among the test images by stem.
   const inputs = new Map<string, string>();
   if (config.data.test.images && fs.existsSync(config.data.test.images)) {
-    for (const f of listImageFiles(config.data.test.images)) inputs.set(stemOf(f), path.basename(f));
+    for (const f of io.listImageFiles(config.data.test.images)) inputs.set(stemOf(f), path.basename(f));
   }
-  const tables = new ResultTables(runDir, false, []);
-  for (const file of listImageFiles(dir)) {
-    const { probabilities, image } = await readProbabilities(file, config.problem.ndim);
+  for (const file of io.listImageFiles(dir)) {
+    const { probabilities, image } = await readProbabilities(file, config.problem.ndim, (f) => io.readImage(f));
     const name = inputs.get(stemOf(file)) ?? path.basename(file);
     const raw: Prediction = { name, source: { shape: image.shape, axes: image.axes, spacing: image.spacing, dtype: image.dtype }, probabilities };
-    const result = await kernel.hooks.postprocess.promise(raw, { run });
-    await tables.add(result);
-    await writeResult(runDir, result, config.problem.ndim);
+    await finish(run, raw);
     logger.info({ event: 'postprocessed', image: name }, `post-processed ${name}`);
   }
 }

@@ -1,12 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { readImage } from '../io/read-image';
-import { transpose } from '../io/transpose';
 import type { Image, NdArray } from '@biaflow/image';
-import { writeImage } from '../io/write-image';
-import { writePoints } from '../io/points-csv';
-import type { Prediction } from '../kernel/stages';
+import { CORE_IMAGE_WRITERS, writerFor } from '../io/image-readers';
 import { toModelLayout } from '../io/model-layout';
+import { writePoints } from '../io/points-csv';
+import { transpose } from '../io/transpose';
+import type { WriteImageInput, WriteImageOptions } from '../io/write-image';
+import type { ImageWriter } from '../kernel/contributions/image-io';
+import type { OutputKind } from '../kernel/contributions/workflow';
+import type { RunContext } from '../kernel/run-context';
+import type { Prediction } from '../kernel/stages';
+import { Tokens } from '../kernel/tokens';
 import { RunFiles } from './run-folder';
 
 /** File name without its extension (`.ome.tif` counts as one). */
@@ -36,16 +40,22 @@ export function spatialMeta(source: Prediction['source'], ndim: 2 | 3): { axes: 
   return { axes, spacing };
 }
 
+/** Write an image with the run's writer for the file's extension (core's TIFF writer unless a plugin replaced it). */
+export function writeRunImage(run: Pick<RunContext, 'kernel'> | undefined, file: string, image: WriteImageInput, options?: WriteImageOptions): Promise<void> {
+  const writers = run ? run.kernel.resolveAll<ImageWriter>(Tokens.ImageWriter) : CORE_IMAGE_WRITERS;
+  return writerFor(writers.length ? writers : CORE_IMAGE_WRITERS, file).write(file, image, options);
+}
+
 /**
- * Save a network output: channels go to ImageJ's C axis (`CYX` / `ZCYX`) so Fiji shows them as
- * channels; a single channel is saved without one.
+ * Save a channels-last float array (a network output, an image result): channels go to ImageJ's C
+ * axis (`CYX` / `ZCYX`) so Fiji shows them as channels; a single channel is saved without one.
  */
-export async function writeProbabilities(file: string, probabilities: NdArray, source: Prediction['source']): Promise<void> {
+export async function writeProbabilities(file: string, probabilities: NdArray, source: Prediction['source'], run?: Pick<RunContext, 'kernel'>): Promise<void> {
   const ndim = (probabilities.shape.length - 1) as 2 | 3;
   const channels = probabilities.shape[ndim];
   const { axes, spacing } = spatialMeta(source, ndim);
   if (channels === 1) {
-    await writeImage(file, { data: probabilities.data, shape: probabilities.shape.slice(0, ndim), axes, spacing });
+    await writeRunImage(run, file, { data: probabilities.data, shape: probabilities.shape.slice(0, ndim), axes, spacing });
     return;
   }
   // [.., y, x, c] → [.., c, y, x]
@@ -53,12 +63,12 @@ export async function writeProbabilities(file: string, probabilities: NdArray, s
   const moved = transpose(probabilities, perm);
   const withC = ndim === 3 ? 'ZCYX' : 'CYX';
   const spacingC = ndim === 3 ? [spacing[0], null, spacing[1], spacing[2]] : [null, ...spacing];
-  await writeImage(file, { ...moved, axes: withC, spacing: spacingC });
+  await writeRunImage(run, file, { ...moved, axes: withC, spacing: spacingC });
 }
 
 /** Read a saved network output back in model layout, with the spatial metadata it was saved with. */
-export async function readProbabilities(file: string, ndim: 2 | 3): Promise<{ probabilities: NdArray; image: Image }> {
-  const image = await readImage(file);
+export async function readProbabilities(file: string, ndim: 2 | 3, read: (file: string) => Promise<Image>): Promise<{ probabilities: NdArray; image: Image }> {
+  const image = await read(file);
   return { probabilities: toModelLayout(image, ndim, file), image };
 }
 
@@ -74,9 +84,15 @@ export function labelArray(labels: NdArray): NdArray<Uint16Array | Uint32Array> 
   return { data: out, shape: labels.shape };
 }
 
-/** Write a prediction's result (labels or points), in the input's spatial axes and spacing. */
-export async function writeResult(runDir: string, prediction: Prediction, ndim: 2 | 3): Promise<string[]> {
-  const paths = outputPaths(runDir, prediction.name);
+/**
+ * Write a prediction's result file, in the input's spatial axes and spacing: a label image
+ * (`predictions/<stem>.tif`, deflate), a point list (`predictions/<stem>.csv`) or an image result
+ * (`predictions/<stem>.tif`, float32). A class has no file of its own (its row is in the table).
+ * Whatever the workflow's kind, labels and points present are written, as they always were.
+ */
+export async function writeResult(run: Pick<RunContext, 'runDir' | 'config' | 'kernel'>, prediction: Prediction, output: OutputKind): Promise<string[]> {
+  const paths = outputPaths(run.runDir, prediction.name);
+  const ndim = run.config.problem.ndim;
   const written: string[] = [];
   if (prediction.points) {
     await writePoints(paths.points, prediction.points);
@@ -84,7 +100,11 @@ export async function writeResult(runDir: string, prediction: Prediction, ndim: 
   }
   if (prediction.labels) {
     const { axes, spacing } = spatialMeta(prediction.source, ndim);
-    await writeImage(paths.labels, { ...labelArray(prediction.labels), axes, spacing }, { compression: 'deflate' });
+    await writeRunImage(run, paths.labels, { ...labelArray(prediction.labels), axes, spacing }, { compression: 'deflate' });
+    written.push(paths.labels);
+  } else if (output === 'image' && prediction.image) {
+    const image = prediction.image.shape.length === ndim ? { data: prediction.image.data, shape: [...prediction.image.shape, 1] } : prediction.image;
+    await writeProbabilities(paths.labels, image, prediction.source, run);
     written.push(paths.labels);
   }
   return written;

@@ -60,7 +60,7 @@ export function prepareRunFolder(dir: string, { resume = false, overwrite = fals
   return abs;
 }
 
-/** `runs/20261125-101500-instance` under the working directory. */
+/** `runs/<yyyymmdd-hhmmss>-<workflow>` under the working directory. */
 export function defaultRunDir(problem: string, cwd = process.cwd(), now = new Date()): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   const stamp = `${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}-${pad(now.getHours())}${pad(

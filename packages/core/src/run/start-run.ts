@@ -1,12 +1,16 @@
+import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
+import { loadTf } from '../backend/load-tf';
 import { selectBackend } from '../backend/select-backend';
 import type { LoadedConfig } from '../config/load-config';
-import type { RunCommand, RunContext, Tf } from '../kernel/run-context';
+import type { Tf } from '../backend/load-tf';
+import type { RunCommand, RunContext } from '../kernel/run-context';
 import { Tokens } from '../kernel/tokens';
-import { createLogger, type LogLevel } from '../logging/logger';
+import { createLogger, type Logger, type LogLevel } from '../logging/logger';
 import { CORE_NAME, CORE_VERSION } from '../version';
 import { writeFileAtomicSync } from './atomic-write';
+import { logProgress } from './progress-log';
 import { defaultRunDir, prepareRunFolder, RunFiles } from './run-folder';
 
 export interface StartRunOptions {
@@ -26,20 +30,24 @@ export interface StartedRun {
   close(): Promise<void>;
 }
 
-/** The single tfjs instance every package uses (a peer dependency, hoisted once). */
-export function loadTf(): Tf {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('@tensorflow/tfjs') as Tf;
-}
 
-/** Make a run's context, config, logger, folder and tf injectable from its kernel's container. */
+/**
+ * Make a run's context, config, folder and tf injectable from its kernel's container, and give it
+ * the services no plugin provided: the run's logger, and a progress sink writing to it.
+ */
 export function provideRunContext(context: RunContext): void {
   const c = context.container;
   c.register(Tokens.RunContext, { useValue: context });
   c.register(Tokens.Config, { useValue: context.config });
-  c.register(Tokens.Logger, { useValue: context.logger });
   c.register(Tokens.RunDir, { useValue: context.runDir });
   c.register(Tokens.Tf, { useValue: context.tf });
+  if (!c.isRegistered(Tokens.Logger)) c.register(Tokens.Logger, { useValue: context.logger });
+  if (!c.isRegistered(Tokens.Progress)) c.register(Tokens.Progress, { useValue: logProgress(context.logger) });
+}
+
+/** The logger a plugin provided (`kernel.provide(Tokens.Logger, …)`), else `fallback`. */
+export function runLogger(kernel: RunContext['kernel'], fallback: Logger): Logger {
+  return kernel.container.isRegistered(Tokens.Logger) ? kernel.container.resolve<Logger>(Tokens.Logger) : fallback;
 }
 
 /**
@@ -55,7 +63,7 @@ export async function startRun(options: StartRunOptions): Promise<StartedRun> {
     overwrite: options.overwrite,
   });
   const log = createLogger({ level: options.logLevel ?? 'info', file: path.join(runDir, RunFiles.log) });
-  const logger = log.logger;
+  const logger = runLogger(kernel, log.logger);
   try {
     const tf = loadTf();
     const backend = await selectBackend(tf, config.system.backend, logger, { threads: config.system.threads });
@@ -73,30 +81,11 @@ export async function startRun(options: StartRunOptions): Promise<StartedRun> {
       resume: Boolean(options.resume),
       tf,
       backend: backend.name,
+      backendReason: backend.reason,
+      threads: backend.threads ?? os.availableParallelism(),
       container: kernel.container,
     };
     provideRunContext(context);
-
-    logger.info(
-      {
-        event: 'run-start',
-        command,
-        runDir,
-        resume: context.resume,
-        versions: {
-          [CORE_NAME]: CORE_VERSION,
-          ...Object.fromEntries(kernel.plugins.map((p) => [p.name, p.version])),
-          '@tensorflow/tfjs': tf.version.tfjs,
-          node: process.version,
-        },
-      },
-      `${command} in ${runDir}`,
-    );
-    logger.info(
-      { event: 'backend', backend: backend.name, choice: backend.choice, reason: backend.reason, threads: backend.threads },
-      `backend ${backend.name}${backend.threads ? `, ${backend.threads} thread(s)` : ''} (${backend.reason})`,
-    );
-    logger.debug({ event: 'config', config }, 'resolved config');
     return {
       context,
       async close() {

@@ -2,17 +2,20 @@ import path from 'node:path';
 import { selectBackend } from '../backend/select-backend';
 import { loadConfig } from '../config/load-config';
 import type { ResolvedConfig } from '../config/schema';
+import os from 'node:os';
 import type { BundleMeta } from '../engine/bundle/bundle-meta';
-import { loadModel, readBundleMeta, type LoadedModel } from '../engine/bundle/save-load';
+import { readBundleMeta } from '../engine/bundle/save-load';
 import { InputError, UsageError } from '../errors';
 import { dtypeOf } from '../io/dtype';
 import type { Image, NdArray } from '@biaflow/image';
+import type { Network } from '../kernel/contributions/inference-engine';
 import type { BiaflowPlugin } from '../kernel/plugin';
 import type { RunContext } from '../kernel/run-context';
 import type { Prediction } from '../kernel/stages';
 import { silentLogger, type Logger } from '../logging/logger';
-import { tapConfiguredSteps } from '../run/postprocess-steps';
-import { loadTf, provideRunContext } from '../run/start-run';
+import { openNetwork } from '../run/open-network';
+import { loadTf } from '../backend/load-tf';
+import { provideRunContext, runLogger } from '../run/start-run';
 
 export interface WorkflowModelOptions {
   /** `--set`-style overrides of the training config (e.g. `postprocess=[...]`, `predict.overlap=0.5`). */
@@ -34,8 +37,8 @@ export interface WorkflowModel {
   readonly kind: 'biaflow-workflow-model';
   readonly meta: BundleMeta;
   readonly config: ResolvedConfig;
-  /** The network (with `meta`), for `predict(model.network, array)` on the raw output. */
-  readonly network: LoadedModel;
+  /** The network, as the configured inference engine (`predict.engine`) opened it. */
+  readonly network: Network;
   /** The context hooks are called with; its `runDir` is the model folder, where nothing is written. */
   readonly run: RunContext;
   /** Free the weights and the plugins' container. */
@@ -75,10 +78,9 @@ export async function loadWorkflowModel(dir: string, options: WorkflowModelOptio
   const inline = configFromBundle(meta, abs);
   const { config, kernel } = await loadConfig({ inline, cwd, sets: options.sets, plugins: options.plugins });
   kernel.assertHandled(config.problem.type, ['infer']);
-  const logger = options.logger ?? silentLogger();
+  const logger = runLogger(kernel, options.logger ?? silentLogger());
   const tf = loadTf();
   const backend = await selectBackend(tf, config.system.backend, logger, { threads: config.system.threads });
-  const network = await loadModel(abs);
   const run: RunContext = {
     command: 'predict',
     kernel,
@@ -88,10 +90,12 @@ export async function loadWorkflowModel(dir: string, options: WorkflowModelOptio
     resume: false,
     tf,
     backend: backend.name,
+    backendReason: backend.reason,
+    threads: backend.threads ?? os.availableParallelism(),
     container: kernel.container,
   };
   provideRunContext(run);
-  tapConfiguredSteps(run);
+  const network = await openNetwork(run, abs);
   return {
     kind: 'biaflow-workflow-model',
     meta,
@@ -99,7 +103,7 @@ export async function loadWorkflowModel(dir: string, options: WorkflowModelOptio
     network,
     run,
     async dispose() {
-      network.dispose();
+      await network.dispose();
       await kernel.container.dispose();
     },
   };
@@ -125,7 +129,7 @@ function asImage(input: ImageInput, ndim: 2 | 3): Image {
 /**
  * The post-processed result of one image of any size: the workflow's `infer` (tiled, normalized
  * as in training) then every `postprocess` step, exactly what `biaflow predict` writes — labels
- * (semantic, instance), points (detection) or a class (classification), plus the network output.
+ * (class maps, object labels), points or a class, as the workflow's output is, plus the network output.
  */
 export async function predictWithWorkflow(model: WorkflowModel, input: ImageInput, name = 'image'): Promise<Prediction> {
   const { run } = model;

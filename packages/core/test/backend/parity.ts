@@ -1,4 +1,4 @@
-import { loadTf, prepareWasmBackend } from '@biaflow/core';
+import { loadTf, prepareWasmBackend } from '@biaflow/core/internals';
 
 export const tf = loadTf();
 type Tensor = import('@tensorflow/tfjs').Tensor;

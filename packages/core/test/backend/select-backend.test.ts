@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { loadTf, selectBackend } from '@biaflow/core';
+import { loadTf, selectBackend } from '@biaflow/core/internals';
 
 const tf = loadTf();
 

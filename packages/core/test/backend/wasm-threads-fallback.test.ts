@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadTf, prepareWasmBackend, wasmThreadCount } from '@biaflow/core';
+import { loadTf, prepareWasmBackend, wasmThreadCount } from '@biaflow/core/internals';
 // Internal: the loader, to start it with a worker file that fails.
-import { useThreadedWasm } from '@biaflow/core/dist/backend/wasm-threads/threaded-loader';
+import { useThreadedWasm } from '@biaflow/core/internals';
 
 const tf = loadTf();
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { selectBackend, wasmThreadCount } from '@biaflow/core';
+import { selectBackend, wasmThreadCount } from '@biaflow/core/internals';
 import { parity, tf, TOLERANCE, values } from './parity';
 
 // The threaded wasm build, started from a real worker file (see backend/wasm-threads).
@@ -35,7 +35,7 @@ async function gradientBytes(t: Tf, vals: (n: number, seed: number) => Float32Ar
 /** The same, computed by a fresh process on the single-threaded build. */
 function singleThreadedBytes(): string {
   const script = `
-    const core = require(${JSON.stringify(require.resolve('@biaflow/core'))});
+    const core = require(${JSON.stringify(require.resolve('@biaflow/core/internals'))});
     const values = ${values.toString()};
     const block = ${block.toString()};
     const gradientBytes = ${gradientBytes.toString()};

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { readImage } from '@biaflow/core';
+import { readImage } from '@biaflow/core/internals';
 import { tempDir, writeTestImage } from './files';
 
 const bin = path.resolve(__dirname, '../../dist/cli/bin.js');

@@ -1,4 +1,4 @@
-import { augmentSample, augmentSection, flip, rot90, type AugmentSettings, type NdArray } from '@biaflow/core';
+import { augmentSample, augmentSection, flip, rot90, type AugmentSettings, type NdArray } from '@biaflow/core/internals';
 
 /** Settings with every augmentation off, then the given ones switched on. */
 function only(overrides: Record<string, Record<string, unknown>>): AugmentSettings {

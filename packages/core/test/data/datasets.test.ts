@@ -4,14 +4,13 @@ import {
   coreSchema,
   writePoints,
   DataCheckError,
-  Kernel,
-  prepareData,
+  createKernel,
   splitItems,
   type DataConfig,
   type DataItem,
-  type RunContext,
-} from '@biaflow/core';
+} from '@biaflow/core/internals';
 import { tempDir, writeTestImage } from './files';
+import { prepareFor } from './prepare';
 
 function config(raw: Record<string, unknown>, patch = [8, 8]): DataConfig {
   const c = coreSchema.parse(raw) as unknown as DataConfig;
@@ -49,7 +48,7 @@ describe('datasets', () => {
     writeTestImage(path.join(root, 'images', 'img3.tif'), new Uint16Array(480), [20, 24]);
     writeTestImage(path.join(root, 'labels', 'img3.png'), new Uint8Array(480), [20, 24]);
     const cfg = config({ problem: { type: 'semantic' }, data: { train: { images: path.join(root, 'images'), labels: path.join(root, 'labels') } } });
-    const err = await prepareData({ config: cfg }).catch((e) => e);
+    const err = await prepareFor(cfg).catch((e) => e);
     expect(err).toBeInstanceOf(DataCheckError);
     expect(err.exitCode).toBe(2);
     const lines: string[] = err.message.split('\n').slice(1);
@@ -66,7 +65,7 @@ describe('datasets', () => {
     writeTestImage(path.join(root, 'images', 'img2.tif'), new Uint16Array(2 * 20 * 24), [2, 20, 24]);
     writeTestImage(path.join(root, 'labels', 'img2.png'), new Uint8Array(480), [20, 24]);
     const cfg = config({ problem: { type: 'semantic' }, data: { train: { images: path.join(root, 'images'), labels: path.join(root, 'labels') } } });
-    const err = await prepareData({ config: cfg }).catch((e) => e);
+    const err = await prepareFor(cfg).catch((e) => e);
     expect(err).toBeInstanceOf(DataCheckError);
     expect(err.message).toMatch(/img1.tif: has 3 channels, expected 1/);
     expect(err.message).toMatch(/img2.tif: is a 3D stack of 2 planes but the workflow is 2D/);
@@ -76,7 +75,7 @@ describe('datasets', () => {
     const root = semanticFolder(10);
     const runDir = tempDir('biaflow-run-');
     const raw = { problem: { type: 'semantic' }, system: { seed: 7 }, train: { batch_size: 3 }, data: { train: { images: path.join(root, 'images'), labels: path.join(root, 'labels') }, val: { split: 0.2 } } };
-    const a = await prepareData({ config: config(raw), runDir });
+    const a = await prepareFor(config(raw), { runDir });
     expect(a.labelMapping).toEqual({ '255': 1 });
     expect(a.split.val).toHaveLength(2);
     expect(a.split.train).toHaveLength(8);
@@ -92,7 +91,7 @@ describe('datasets', () => {
     expect(b1.y.shape).toEqual([3, 8, 8, 1]);
     expect([...b1.y.data].every((v) => v === 0 || v === 1)).toBe(true);
     // A second preparation (a resumed run), lazy this time, sees exactly the same batch.
-    const lazy = await prepareData({ config: config({ ...raw, data: { ...raw.data, in_memory: false } }) });
+    const lazy = await prepareFor(config({ ...raw, data: { ...raw.data, in_memory: false } }));
     expect(lazy.split.val.map((i) => i.name)).toEqual(a.split.val.map((i) => i.name));
     const b2 = await lazy.training.batch(2, 1);
     expect(b2.x.data).toEqual(b1.x.data);
@@ -111,7 +110,7 @@ describe('datasets', () => {
       augment: { rot90: { probability: 1 }, flip: { probability: 0.5 } },
       data: { train: { images: path.join(root, 'images'), labels: path.join(root, 'labels') }, sampling: { foreground_probability: 1 } },
     };
-    const d = await prepareData({ config: config(raw, [16, 16]) });
+    const d = await prepareFor(config(raw, [16, 16]));
     for (let step = 0; step < 3; step++) {
       const { x, y } = await d.training.batch(0, step);
       let agree = 0;
@@ -133,7 +132,7 @@ describe('datasets', () => {
       augment: { enabled: false },
       data: { train: { images: path.join(root, 'images'), labels: path.join(root, 'labels') }, labels: { mapping: { '255': 2 } } },
     };
-    const d = await prepareData({ config: config(raw) });
+    const d = await prepareFor(config(raw));
     expect(d.labelMapping).toEqual({ '255': 2 });
     const { y } = await d.training.batch(0, 0);
     expect(new Set(y.data).has(1)).toBe(false);
@@ -145,9 +144,9 @@ describe('datasets', () => {
     for (let i = 0; i < lab.length; i++) lab[i] = i < 128 ? 70000 : 5;
     writeTestImage(path.join(root, 'images', 'a.tif'), new Uint8Array(256).fill(3), [16, 16]);
     writeTestImage(path.join(root, 'labels', 'a.tif'), lab, [16, 16]);
-    const d = await prepareData({
-      config: config({ problem: { type: 'instance' }, augment: { enabled: false }, data: { train: { images: path.join(root, 'images'), labels: path.join(root, 'labels') } } }, [16, 16]),
-    });
+    const d = await prepareFor(
+      config({ problem: { type: 'instance' }, augment: { enabled: false }, data: { train: { images: path.join(root, 'images'), labels: path.join(root, 'labels') } } }, [16, 16]),
+    );
     expect(d.labelMapping).toBeNull();
     const { y } = await d.training.batch(0, 0);
     expect(new Set(y.data)).toEqual(new Set([70000, 5]));
@@ -155,23 +154,24 @@ describe('datasets', () => {
 
   test('plugins tap augment and preprocess: the workflow turns labels into targets', async () => {
     const root = semanticFolder(3);
-    const kernel = new Kernel();
+    const kernel = await createKernel();
     const seen: string[] = [];
     kernel.hooks.augment.tap('test-augment', (sample) => {
       seen.push(`augment ${sample.name}`);
       return { ...sample, image: { data: sample.image.data.map(() => 42), shape: sample.image.shape } };
     });
-    kernel.hooks.preprocess.for('semantic').tap('test-preprocess', (sample) => {
+    // After the workflow's own tap (stage 0): a plugin changing the target.
+    kernel.hooks.preprocess.for('semantic').tap({ name: 'test-preprocess', stage: 10 }, (sample) => {
       const lab = sample.label!;
       // Two-channel target: background, foreground.
       const t = new Float32Array(lab.data.length * 2);
       for (let i = 0; i < lab.data.length; i++) t[2 * i + (lab.data[i] ? 1 : 0)] = 1;
       return { ...sample, target: { data: t, shape: [...lab.shape, 2] } };
     });
-    const d = await prepareData({
-      config: config({ problem: { type: 'semantic' }, train: { batch_size: 2 }, data: { train: { images: path.join(root, 'images'), labels: path.join(root, 'labels') } } }),
-      hooks: { hooks: kernel.hooks, event: { run: {} as RunContext } },
-    });
+    const d = await prepareFor(
+      config({ problem: { type: 'semantic' }, train: { batch_size: 2 }, data: { train: { images: path.join(root, 'images'), labels: path.join(root, 'labels') } } }),
+      { kernel, workflowTargets: true },
+    );
     const { x, y } = await d.training.batch(0, 0);
     expect(seen).toHaveLength(2);
     expect([...x.data].every((v) => v === 42)).toBe(true);
@@ -186,9 +186,9 @@ describe('datasets', () => {
 
   test('validation batches tile each validation image; images smaller than a patch are reflect-padded', async () => {
     const root = semanticFolder(2, [5, 7]);
-    const d = await prepareData({
-      config: config({ problem: { type: 'semantic' }, train: { batch_size: 1 }, data: { train: { images: path.join(root, 'images'), labels: path.join(root, 'labels') } } }, [8, 8]),
-    });
+    const d = await prepareFor(
+      config({ problem: { type: 'semantic' }, train: { batch_size: 1 }, data: { train: { images: path.join(root, 'images'), labels: path.join(root, 'labels') } } }, [8, 8]),
+    );
     expect(d.split.val).toHaveLength(1);
     expect(d.training.validationSteps).toBe(1);
     const v = await d.training.validationBatch(0);
@@ -202,7 +202,7 @@ describe('datasets', () => {
 
   test('a single training image and no validation folder: training runs without validation', async () => {
     const root = semanticFolder(1);
-    const d = await prepareData({ config: config({ problem: { type: 'semantic' }, data: { train: { images: path.join(root, 'images'), labels: path.join(root, 'labels') } } }) });
+    const d = await prepareFor(config({ problem: { type: 'semantic' }, data: { train: { images: path.join(root, 'images'), labels: path.join(root, 'labels') } } }));
     expect(d.split.validation.source).toBe('none');
     expect(d.training.validation).toBeUndefined();
     expect(d.training.validationSteps).toBe(0);
@@ -212,9 +212,10 @@ describe('datasets', () => {
     const root = tempDir();
     for (const cls of ['cat', 'dog', 'eel'])
       for (let i = 0; i < 5; i++) writeTestImage(path.join(root, 'train', cls, `${cls}${i}.png`), new Uint8Array(36).fill(10 * i), [6, 6]);
-    const d = await prepareData({
-      config: config({ problem: { type: 'classification' }, train: { batch_size: 5 }, data: { train: { images: path.join(root, 'train') }, val: { split: 0.2 } } }, [6, 6]),
-    });
+    const d = await prepareFor(
+      config({ problem: { type: 'classification' }, train: { batch_size: 5 }, data: { train: { images: path.join(root, 'train') }, val: { split: 0.2 } } }, [6, 6]),
+      { workflowTargets: true },
+    );
     expect(d.classes).toEqual(['cat', 'dog', 'eel']);
     expect(d.split.val.map((i) => i.className).sort()).toEqual(['cat', 'dog', 'eel']);
     const { y } = await d.training.batch(0, 0);
@@ -231,7 +232,7 @@ describe('datasets', () => {
   });
 
   test('missing config keys are config errors', async () => {
-    const err = await prepareData({ config: config({ problem: { type: 'semantic' } }) }).catch((e) => e);
+    const err = await prepareFor(config({ problem: { type: 'semantic' } })).catch((e) => e);
     expect(err.exitCode).toBe(2);
     expect(err.message).toMatch(/data.train.images: is required/);
     expect(err.message).toMatch(/data.train.labels: is required/);
@@ -243,7 +244,7 @@ describe('datasets', () => {
     await writePoints(path.join(root, 'labels', 'p1.csv'), { ndim: 2, coordinates: Float64Array.from([3, 4, 10.4, 15.6]), classes: Int32Array.from([1, 2]) });
     await writePoints(path.join(root, 'labels', 'p2.csv'), { ndim: 2, coordinates: Float64Array.from([5, 5]) });
     const raw = { problem: { type: 'detection' }, augment: { enabled: false }, train: { batch_size: 1 }, data: { train: { images: path.join(root, 'images'), labels: path.join(root, 'labels') }, val: { images: path.join(root, 'images'), labels: path.join(root, 'labels') } } };
-    const d = await prepareData({ config: config(raw, [20, 20]) });
+    const d = await prepareFor(config(raw, [20, 20]));
     const v = await d.training.validationBatch(0);
     const at = (y: number, x: number) => v.y.data[y * 20 + x];
     expect(v.names).toEqual(['p1.tif']);
@@ -251,7 +252,7 @@ describe('datasets', () => {
     expect([...v.y.data].filter((value) => value !== 0)).toHaveLength(2);
 
     await writePoints(path.join(root, 'labels', 'p2.csv'), { ndim: 2, coordinates: Float64Array.from([5, 5, 25, 1]) });
-    const err = await prepareData({ config: config(raw, [20, 20]) }).catch((e) => e);
+    const err = await prepareFor(config(raw, [20, 20])).catch((e) => e);
     expect(err).toBeInstanceOf(DataCheckError);
     expect(err.message).toMatch(/p2.csv: point 2 \(row numbers\) lie outside the 20×20 image/);
   });
@@ -264,7 +265,7 @@ describe('datasets', () => {
       writeTestImage(path.join(root, 'labels', `${name}.tif`), Uint16Array.from(vol, (v) => (v > 50 ? 3 : 0)), [6, 12, 12]);
     }
     const raw = { problem: { type: 'instance', ndim: 3 }, train: { batch_size: 2 }, augment: { flip: { probability: 1 } }, data: { train: { images: path.join(root, 'images'), labels: path.join(root, 'labels') } } };
-    const d = await prepareData({ config: config(raw, [4, 8, 8]) });
+    const d = await prepareFor(config(raw, [4, 8, 8]));
     const b = await d.training.batch(0, 0);
     expect(b.x.shape).toEqual([2, 4, 8, 8, 1]);
     expect(b.y.shape).toEqual([2, 4, 8, 8, 1]);

@@ -14,7 +14,7 @@ import {
   saveModel,
   type NormalizationOptions,
   type NormalizationSettings,
-} from '@biaflow/core';
+} from '@biaflow/core/internals';
 
 const settings = (method: NormalizationOptions['method'], scope: NormalizationOptions['scope'] = 'image'): NormalizationOptions => ({
   method,

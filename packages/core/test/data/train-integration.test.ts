@@ -5,7 +5,6 @@ import {
   loadModel,
   loadTf,
   predictImage,
-  prepareData,
   recordFromBundle,
   selectBackend,
   silentLogger,
@@ -13,8 +12,9 @@ import {
   trainModel,
   type NormalizationSettings,
   type ResolvedConfig,
-} from '@biaflow/core';
+} from '@biaflow/core/internals';
 import { tempDir, writeTestImage } from './files';
+import { prepareFor } from './prepare';
 
 /** Folder pairs of 48×48 uint16 images with bright discs, labels 0/255 under the discs. */
 function discs(root: string, n: number): void {
@@ -50,7 +50,7 @@ describe('data pipeline → engine trainer → tiled prediction', () => {
       augment: { flip: { probability: 0.5 }, rot90: { probability: 0.5 } },
     }) as ResolvedConfig;
     config.data.patch_size = [32, 32];
-    const prepared = await prepareData({ config, runDir });
+    const prepared = await prepareFor(config, { runDir });
     const outcome = await trainModel({
       run: { config, runDir, logger: silentLogger(), tf, resume: false },
       data: prepared.training,

@@ -12,7 +12,7 @@ import {
   registerNormalizer,
   saveModel,
   type NdArray,
-} from '@biaflow/core';
+} from '@biaflow/core/internals';
 import type { Tensor } from '@tensorflow/tfjs';
 import { tf, tmpdir, useWasm } from './helpers';
 
@@ -129,7 +129,7 @@ describe('model bundle', () => {
     const output = path.join(dir, '..', 'prediction.f32');
     fs.writeFileSync(input, Buffer.from(image.data.buffer));
     const script = `
-      const core = require('@biaflow/core');
+      const core = require('@biaflow/core/internals');
       const fs = require('fs');
       (async () => {
         await core.selectBackend(core.loadTf(), 'wasm');

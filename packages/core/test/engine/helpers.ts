@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { coreSchema, loadModel, loadTf, predict, selectBackend, silentLogger, type ResolvedConfig, type TrainingRun } from '@biaflow/core';
+import { coreSchema, loadModel, loadTf, predict, selectBackend, silentLogger, type ResolvedConfig, type TrainingRun } from '@biaflow/core/internals';
 
 export const tf = loadTf();
 
@@ -30,7 +30,7 @@ export function testRun(config: ResolvedConfig, runDir = tmpdir(), resume = fals
 export const blobs = require('./fixtures/blobs.js') as {
   blobSample(seed: number, index: number, spatial: number[], options?: Record<string, unknown>): { image: NdArrayF; target: NdArrayF };
   blobSamples(seed: number, from: number, count: number, spatial: number[], options?: Record<string, unknown>): { image: NdArrayF; target: NdArrayF }[];
-  blobData(options: { seed?: number; spatial?: number[]; train?: number; val?: number; batchSize?: number; patchSize?: number[]; stepsPerEpoch?: number }): import('@biaflow/core').InMemoryTrainingData;
+  blobData(options: { seed?: number; spatial?: number[]; train?: number; val?: number; batchSize?: number; patchSize?: number[]; stepsPerEpoch?: number }): import('@biaflow/core/internals').InMemoryTrainingData;
   iou(prob: ArrayLike<number>, mask: ArrayLike<number>): number;
 };
 

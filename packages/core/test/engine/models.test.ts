@@ -1,4 +1,4 @@
-import { ACTIVATIONS, ARCHITECTURES, buildModel, isClassifier, setDropoutStep, sizeDivisor, customLayers, type Architecture } from '@biaflow/core';
+import { ACTIVATIONS, ARCHITECTURES, buildModel, isClassifier, setDropoutStep, sizeDivisor, customLayers, type Architecture } from '@biaflow/core/internals';
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { maxRelDiff, tf, useWasm } from './helpers';
 

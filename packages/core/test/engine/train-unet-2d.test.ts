@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { trainModel } from '@biaflow/core';
+import { trainModel } from '@biaflow/core/internals';
 import { blobs, blobTestIoU, testConfig, testRun, useWasm } from './helpers';
 
 beforeAll(useWasm);

@@ -1,4 +1,4 @@
-import { trainModel } from '@biaflow/core';
+import { trainModel } from '@biaflow/core/internals';
 import { blobs, blobTestIoU, testConfig, testRun, useWasm } from './helpers';
 
 beforeAll(useWasm);

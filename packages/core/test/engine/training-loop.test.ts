@@ -1,4 +1,4 @@
-import { InMemoryTrainingData, trainModel } from '@biaflow/core';
+import { InMemoryTrainingData, trainModel } from '@biaflow/core/internals';
 import { blobs, testConfig, testRun, tf, useWasm } from './helpers';
 
 beforeAll(useWasm);

@@ -10,7 +10,7 @@ import {
   recoverCheckpoints,
   type LossSpec,
   type OptimizerSpec,
-} from '@biaflow/core';
+} from '@biaflow/core/internals';
 import type { Variable } from '@tensorflow/tfjs';
 import { blobs, tf, tmpdir, useWasm } from './helpers';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { InputError, readImage, readImageSync } from '@biaflow/core';
+import { InputError, readImage, readImageSync } from '@biaflow/core/internals';
 
 const tiffs = path.join(__dirname, '..', 'fixtures', 'tiff');
 let dir: string;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { readImage } from '@biaflow/core';
+import { readImage } from '@biaflow/core/internals';
 
 // Files written by tifffile / Pillow / libtiff (fixtures/make-fixtures.py); expected values come
 // from those writers and from the metadata the files were written with.

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { InputError, listImageFiles } from '@biaflow/core';
+import { InputError, listImageFiles } from '@biaflow/core/internals';
 
 describe('listImageFiles', () => {
   let dir: string;

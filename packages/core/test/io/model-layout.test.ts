@@ -1,4 +1,4 @@
-import { InputError, fromModelLayout, toModelLayout, transpose, type Image } from '@biaflow/core';
+import { InputError, fromModelLayout, toModelLayout, transpose, type Image } from '@biaflow/core/internals';
 
 /** An image whose value at each index is the index itself, so every move can be checked by hand. */
 function iota(shape: number[], axes: string): Image<Uint16Array> {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { InputError, parsePointsCsv, readPoints, writePoints } from '@biaflow/core';
+import { InputError, parsePointsCsv, readPoints, writePoints } from '@biaflow/core/internals';
 
 let dir: string;
 beforeAll(() => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { readImage, readImageSync } from '@biaflow/core';
+import { readImage, readImageSync } from '@biaflow/core/internals';
 
 // The 12 TIFF variants in fixtures/tiff were written by tifffile and libtiff's tiffcp (see its
 // manifest.json); shape, dtype and the sha256 of the C-order bytes come from tifffile, not from us.

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readImage, readImageSync, writeImage, type Image, type NdArray, type TypedArray } from '@biaflow/core';
+import { readImage, readImageSync, writeImage, type Image, type NdArray, type TypedArray } from '@biaflow/core/internals';
 import { readWithTifffile, tifffileAvailable, type TifffileView } from './tifffile-peer';
 
 const sha = (d: ArrayBufferView) => createHash('sha256').update(Buffer.from(d.buffer, d.byteOffset, d.byteLength)).digest('hex');

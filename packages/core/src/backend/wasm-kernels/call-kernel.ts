@@ -1,4 +1,4 @@
-import type { Tf } from '../../kernel/run-context';
+import type { Tf } from '../load-tf';
 import { simplifyTranspose } from './transpose-plan';
 
 /** A tensor handle as wasm kernels see it. */

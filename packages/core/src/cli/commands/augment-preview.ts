@@ -4,9 +4,10 @@ import { loadConfig } from '../../config/load-config';
 import { writeAugmentPreview } from '../../data/augment-preview';
 import { prepareData } from '../../data/prepare-data';
 import { UsageError } from '../../errors';
-import { writeImage } from '../../io/write-image';
+import { writeRunImage } from '../../run/prediction-files';
 import { LOG_LEVELS, type LogLevel } from '../../logging/logger';
 import { startRun } from '../../run/start-run';
+import { runDataIO, runRandom } from '../../run/train-workflow';
 import { withConfigOptions, type ConfigOptions } from '../common-options';
 import type { CliIO } from '../output';
 
@@ -43,16 +44,22 @@ export function augmentPreviewCommand(io: CliIO): Command {
       });
       try {
         const run = started.context;
+        const workflow = run.kernel.workflow(run.config.problem.type);
+        await run.kernel.hooks.runStart.promise({ run });
         const prepared = await prepareData({
           config: run.config,
+          layout: workflow.data,
+          labelMapping: workflow.labelMapping,
+          io: runDataIO(run),
+          random: runRandom(run),
           runDir: run.runDir,
           logger: run.logger,
-          hooks: { hooks: run.kernel.hooks, event: { run } },
+          hooks: { hooks: run.kernel.hooks, event: { run }, workflow: workflow.name },
         });
         const files = await writeAugmentPreview(prepared.training, run.runDir, {
           count,
           ndim: run.config.problem.ndim,
-          writePng: (file, image) => writeImage(file, { ...image, axes: 'YX' }),
+          writePng: (file, image) => writeRunImage(run, file, { ...image, axes: 'YX' }),
         });
         const pngs = files.filter((f) => f.endsWith('.png'));
         io.stdout(`wrote ${pngs.length} PNGs (image | label, before and after augmentation) to ${run.runDir}\n`);

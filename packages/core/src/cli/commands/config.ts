@@ -3,9 +3,12 @@ import { Command } from 'commander';
 import YAML from 'yaml';
 import { loadConfig } from '../../config/load-config';
 import { configReference } from '../../config/docs';
-import { Kernel } from '../../kernel/kernel';
-import { FIRST_PARTY_PLUGINS, loadPlugin, resolvePlugin } from '../../kernel/load-plugins';
+import { checkWorkflowConfig } from '../../config/validate';
+import type { Kernel } from '../../kernel/kernel';
+import { FIRST_PARTY_PLUGINS } from '../../kernel/first-party';
+import { loadPlugin, resolvePlugin } from '../../kernel/load-plugins';
 import { writeFileAtomic } from '../../run/atomic-write';
+import { createKernel } from '../../run/create-kernel';
 import { withConfigOptions, type ConfigOptions } from '../common-options';
 import type { CliIO } from '../output';
 
@@ -15,6 +18,7 @@ export function configCommand(io: CliIO): Command {
   withConfigOptions(cmd.command('validate').description('validate a config and report every problem (exit 2 when invalid)')).action(
     async (opts: ConfigOptions) => {
       const { config, configPath, kernel } = await loadConfig({ configFile: opts.config, sets: opts.set, cwd: io.cwd });
+      checkWorkflowConfig(config, kernel, config.train.enabled, configPath);
       const plugins = kernel.plugins.map((p) => `${p.name}@${p.version}`).join(', ') || 'none';
       io.stdout(
         `config OK: ${configPath ?? 'inline'}\n  problem: ${config.problem.type}, ${config.problem.ndim}D\n  plugins: ${plugins}\n`,
@@ -43,7 +47,7 @@ export function configCommand(io: CliIO): Command {
 
 /** A kernel with every installed first-party plugin applied (for docs and `biaflow plugins`). */
 export async function kernelWithFirstPartyPlugins(cwd: string): Promise<Kernel> {
-  const kernel = new Kernel();
+  const kernel = await createKernel();
   for (const short of FIRST_PARTY_PLUGINS) {
     if (!resolvePlugin(short, cwd)) continue;
     const { plugin, source } = await loadPlugin({ specifier: short, baseDir: cwd });

@@ -1,24 +1,38 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { STARTER_CONFIGS } from '../../config/starter-configs';
-import { UsageError } from '../../errors';
-import { PROBLEM_TYPES, type ProblemType } from '../../kernel/stages';
-import { writeFileAtomic } from '../../run/atomic-write';
+import { starterConfig } from '../../config/starter-configs';
 import { didYouMean } from '../../config/suggest';
+import { UsageError } from '../../errors';
+import { FIRST_PARTY_WORKFLOWS } from '../../kernel/first-party';
+import { loadPlugin } from '../../kernel/load-plugins';
+import { writeFileAtomic } from '../../run/atomic-write';
 import type { CliIO } from '../output';
+import { kernelWithFirstPartyPlugins } from './config';
 
 export function initCommand(io: CliIO): Command {
   return new Command('init')
-    .description(`write a commented starter config for a workflow (${PROBLEM_TYPES.join(', ')})`)
-    .argument('<workflow>', 'semantic | instance | detection | classification')
+    .description('write a commented starter config for a workflow (any installed one; `biaflow plugins` lists them)')
+    .argument('<workflow>', 'the workflow (`biaflow plugins` lists the installed ones)')
     .option('-o, --out <file>', 'write it to this file (default: print it)')
+    .option('-p, --plugin <name>', 'load this plugin first (a package, or a path), for a workflow that is not first-party')
     .option('--force', 'replace an existing file')
-    .action(async (workflow: string, opts: { out?: string; force?: boolean }) => {
-      if (!(PROBLEM_TYPES as readonly string[]).includes(workflow)) {
-        throw new UsageError(`unknown workflow "${workflow}"${didYouMean(workflow, PROBLEM_TYPES)}; choose one of ${PROBLEM_TYPES.join(', ')}`);
+    .action(async (name: string, opts: { out?: string; force?: boolean; plugin?: string }) => {
+      const kernel = await kernelWithFirstPartyPlugins(io.cwd);
+      if (opts.plugin) {
+        const { plugin, source } = await loadPlugin({ specifier: opts.plugin, baseDir: io.cwd });
+        if (!kernel.plugins.some((p) => p.name === plugin.name)) await kernel.use(plugin, source);
       }
-      const text = STARTER_CONFIGS[workflow as ProblemType];
+      const workflow = kernel.workflows.get(name);
+      if (!workflow) {
+        const installed = [...kernel.workflows.keys()];
+        const pkg = FIRST_PARTY_WORKFLOWS[name];
+        throw new UsageError(
+          `unknown workflow "${name}"${didYouMean(name, installed)}; installed workflows: ${installed.join(', ') || 'none'}`,
+          pkg ? `install it with \`npm i ${pkg}\`` : 'a workflow of another package: pass --plugin <package>',
+        );
+      }
+      const text = starterConfig(workflow);
       if (!opts.out) {
         io.stdout(text);
         return;

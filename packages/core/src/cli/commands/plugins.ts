@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { loadConfig } from '../../config/load-config';
 import { readConfigFile } from '../../config/read-config-file';
-import { FIRST_PARTY_PLUGINS, expandShortName, loadPlugin, resolvePlugin } from '../../kernel/load-plugins';
+import { expandShortName, FIRST_PARTY_PLUGINS } from '../../kernel/first-party';
+import { loadPlugin, resolvePlugin } from '../../kernel/load-plugins';
 import { CORE_NAME, CORE_VERSION } from '../../version';
 import type { CliIO } from '../output';
 

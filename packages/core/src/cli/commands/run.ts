@@ -3,11 +3,8 @@ import { Command } from 'commander';
 import { loadConfig, type LoadedConfig } from '../../config/load-config';
 import { readBundleMeta } from '../../engine/bundle/save-load';
 import { UsageError } from '../../errors';
-import type { RunCommand } from '../../kernel/run-context';
-import { PROBLEM_TYPES } from '../../kernel/stages';
-import { coreStages } from '../../run/core-stages';
 import { evaluateStage } from '../../run/evaluate-stage';
-import { runPipeline, type PipelineStages } from '../../run/pipeline';
+import { coreStages, runPipeline, type PipelineStages } from '../../run/pipeline';
 import { RunFiles } from '../../run/run-folder';
 import { startRun } from '../../run/start-run';
 import { configFromBundle } from '../../services/workflow-model';
@@ -23,7 +20,7 @@ type RunOptions = ConfigOptions &
     gt?: string;
   };
 
-type DataCommand = Exclude<RunCommand, 'augment-preview'>;
+type DataCommand = 'run' | 'train' | 'predict' | 'postprocess' | 'evaluate';
 
 const DESCRIPTIONS: Record<DataCommand, string> = {
   run: 'train, predict, post-process and evaluate, as the config says',
@@ -45,7 +42,7 @@ export function runCommands(io: CliIO): Command[] {
     }
     if (name === 'evaluate') {
       cmd
-        .option('-w, --workflow <name>', `the problem type of the predictions (${PROBLEM_TYPES.join(', ')})`)
+        .option('-w, --workflow <name>', 'the workflow (problem type) of the predictions (`biaflow plugins` lists them)')
         .option('--pred <dir>', 'folder of predictions (label images or point CSVs)')
         .option('--gt <dir>', 'folder of ground truth, matched to predictions by file name');
     }

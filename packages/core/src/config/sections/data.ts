@@ -8,7 +8,7 @@ const folderPair = (what: string) =>
       images: pathString().optional().describe(`Folder (or single file) of ${what} images.`),
       labels: pathString()
         .optional()
-        .describe(`Folder of ${what} labels, matched to images by file name (stem). Not used by classification.`),
+        .describe(`Folder of ${what} labels (label images or point files, as the workflow's data layout says), matched to images by file name (stem). Not used when classes are folders.`),
     },
     `${what[0].toUpperCase()}${what.slice(1)} data.`,
   );
@@ -69,7 +69,7 @@ export const dataSection = section(
           .record(z.string().regex(/^-?\d+$/, 'keys must be integer label values'), z.number().int())
           .optional()
           .describe(
-            'Label values to replace, e.g. {255: 1}. When absent, a semantic label set holding one non-zero value (0/255 masks) becomes 0/1; instance labels are never changed.',
+            'Label values to replace, e.g. {255: 1}. When absent, the workflow decides: a class-map workflow turns a label set holding one non-zero value (0/255 masks) into 0/1; object labels are never changed.',
           ),
       },
       'How stored labels become class indices.',

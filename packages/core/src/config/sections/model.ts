@@ -10,7 +10,7 @@ export const modelSection = section(
       .enum(ARCHITECTURES)
       .default('unet')
       .describe(
-        'Network: unet, resunet (residual blocks), attention_unet (attention gates on the skips), seunet (squeeze-and-excitation) for pixel outputs; simple_cnn or resnet for classification.',
+        'Network: unet, resunet (residual blocks), attention_unet (attention gates on the skips), seunet (squeeze-and-excitation) for pixel outputs; simple_cnn or resnet for classifiers (one label per image).',
       ),
     feature_maps: z
       .array(positiveInt())

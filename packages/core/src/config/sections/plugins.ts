@@ -7,7 +7,7 @@ export const pluginsSection = z
   .array(pluginEntry)
   .default([])
   .describe(
-    'Plugins to load: npm package names, first-party short names (semantic, instance, detection, classification, postproc) or paths relative to the config file; [name, options] passes options to a plugin factory.',
+    'Plugins to load: npm package names, first-party short names (see `biaflow plugins`) or paths relative to the config file; [name, options] passes options to a plugin factory.',
   );
 
 export type PluginEntry = z.infer<typeof pluginEntry>;

@@ -18,6 +18,11 @@ export const predictSection = section(
         'Context in pixels on each side of a tile whose prediction is discarded (less than half the patch size). Beyond the image border, numpy-reflect padding.',
       ),
     batch_size: positiveInt().default(4).describe('Tiles predicted at once; bounds the memory prediction needs.'),
+    engine: z
+      .string()
+      .min(1)
+      .default('tfjs')
+      .describe('Inference engine that runs the network: tfjs (the selected backend), or one a plugin registers (e.g. onnx from @biaflow/engine-onnx).'),
     save_probabilities: z
       .boolean()
       .default(true)

@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import { PROBLEM_TYPES } from '../../kernel/stages';
 
 export const problemSection = z
   .strictObject({
-    type: z.enum(PROBLEM_TYPES).describe('The workflow: semantic | instance | detection | classification.'),
+    type: z
+      .string()
+      .min(1)
+      .describe('The workflow: the name of a registered workflow (`biaflow plugins` lists the installed ones).'),
     ndim: z
       .union([z.literal(2), z.literal(3)])
       .default(2)

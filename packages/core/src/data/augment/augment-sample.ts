@@ -1,7 +1,8 @@
 import type { AugmentSettings } from '../../config/sections/augment';
 import type { NdArray } from '@biaflow/image';
 import { toFloat32 } from '@biaflow/image';
-import { deriveSeed, Rng } from '../random';
+import type { RandomSource } from '../../kernel/contributions/random-source';
+import { coreRandom } from '../random';
 import { coordinateMap, elasticDisplacement, flip, rot90, warpLinear, warpNearest } from './geometric';
 import { adjustBrightness, adjustContrast, adjustGamma, blur, fillBoxes, gaussianNoise, poissonNoise, randomBoxes } from './intensity';
 import { volumeShape } from './volume';
@@ -28,11 +29,18 @@ const OP = { flip: 1, rot90: 2, rotate: 3, zoom: 4, elastic: 5, gamma: 6, bright
  * intensity ones on the image only, then cut-out. The image comes out float32; labels keep their
  * dtype. When `applied` is given, the names of the augmentations applied are pushed to it.
  */
-export function augmentSample<S extends AugmentableSample>(sample: S, settings: AugmentSettings, seed: number, ndim: 2 | 3, applied?: string[]): S {
+export function augmentSample<S extends AugmentableSample>(
+  sample: S,
+  settings: AugmentSettings,
+  seed: number,
+  ndim: 2 | 3,
+  applied?: string[],
+  random: RandomSource = coreRandom,
+): S {
   let image = toFloat32(sample.image, false);
   let label = sample.label;
   let target = sample.target;
-  const rng = (op: number) => new Rng(deriveSeed(seed, 'augmentation', op));
+  const rng = (op: number) => random.generator(seed, 'augmentation', op);
   const note = (what: string) => applied?.push(what);
   const geometric = (f: <T extends NdArray>(a: T) => T) => {
     image = f(image);

@@ -1,5 +1,5 @@
 import type { NdArray } from '@biaflow/image';
-import type { Rng } from '../random';
+import type { RandomGenerator as Rng } from '../../kernel/contributions/random-source';
 import { gaussianBlurYX } from './gaussian';
 import { volumeShape } from './volume';
 

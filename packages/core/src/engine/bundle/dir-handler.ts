@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { io } from '@tensorflow/tfjs';
 import { InputError } from '../../errors';
 import { writeFileAtomic } from '../../run/atomic-write';
-import { loadTf } from '../../run/start-run';
+import { loadTf } from '../../backend/load-tf';
 
 /** File names of the tfjs part of a bundle (the layout `tf.loadLayersModel('file://…/model.json')` expects too). */
 export const MODEL_JSON = 'model.json';

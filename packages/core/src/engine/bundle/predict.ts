@@ -1,7 +1,7 @@
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { InputError } from '../../errors';
 import type { NdArray } from '@biaflow/image';
-import { loadTf } from '../../run/start-run';
+import { loadTf } from '../../backend/load-tf';
 import { isClassifier } from '../models/model-options';
 import type { BundleMeta } from './bundle-meta';
 import { normalizeImage, toFloat32 } from './normalizers';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs';
 import { BiaflowError, InputError } from '../../errors';
 import { replaceDirAtomic, writeFileAtomic } from '../../run/atomic-write';
-import { loadTf } from '../../run/start-run';
+import { loadTf } from '../../backend/load-tf';
 import { CORE_NAME, CORE_VERSION } from '../../version';
 import { customLayers } from '../models/layers/custom-layers';
 import { isClassifier, sizeDivisor, type ModelOptions } from '../models/model-options';

@@ -1,7 +1,7 @@
 import type { LayersModel } from '@tensorflow/tfjs';
 import { ConfigError } from '../../errors';
-import type { Tf } from '../../kernel/run-context';
-import { loadTf } from '../../run/start-run';
+import type { Tf } from '../../backend/load-tf';
+import { loadTf } from '../../backend/load-tf';
 import { buildClassifier } from './classifiers';
 import { LayerFactory } from './layer-factory';
 import { DEFAULT_MODEL_OPTIONS, isClassifier, modelOptionProblems, type ModelOptions } from './model-options';

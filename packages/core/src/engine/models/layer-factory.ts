@@ -1,5 +1,5 @@
 import type { SymbolicTensor } from '@tensorflow/tfjs';
-import type { Tf } from '../../kernel/run-context';
+import type { Tf } from '../../backend/load-tf';
 import { deriveSeed } from '../random/seeded-random';
 import { customLayers } from './layers/custom-layers';
 import type { Activation, HeadActivation, ModelOptions } from './model-options';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs';
 import { BiaflowError, InputError } from '../../errors';
-import type { Tf } from '../../kernel/run-context';
+import type { Tf } from '../../backend/load-tf';
 import { replaceDirAtomic, writeFileAtomic } from '../../run/atomic-write';
 import type { BundleMeta } from '../bundle/bundle-meta';
 import { writeBundle } from '../bundle/save-load';

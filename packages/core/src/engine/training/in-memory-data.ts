@@ -3,7 +3,7 @@ import type { NdArray } from '@biaflow/image';
 import { SeededRandom } from '../random/seeded-random';
 import type { Batch, TrainingData } from './training-data';
 
-/** One example: image `[...spatial, Cin]`; target `[...spatial, Cout]`, or `[Cout]` for classification. */
+/** One example: image `[...spatial, Cin]`; target `[...spatial, Cout]`, or `[Cout]` for classifiers. */
 export interface TrainingSample {
   image: NdArray;
   target: NdArray;

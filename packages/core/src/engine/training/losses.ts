@@ -1,6 +1,6 @@
 import type { Scalar, Tensor } from '@tensorflow/tfjs';
 import { ConfigError } from '../../errors';
-import type { Tf } from '../../kernel/run-context';
+import type { Tf } from '../../backend/load-tf';
 import type { HeadActivation } from '../models/model-options';
 
 export const LOSS_TYPES = ['bce', 'cce', 'dice', 'ce_dice', 'mse', 'mae'] as const;

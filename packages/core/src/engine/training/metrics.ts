@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs';
-import type { Tf } from '../../kernel/run-context';
+import type { Tf } from '../../backend/load-tf';
 import type { HeadActivation } from '../models/model-options';
 
 /**

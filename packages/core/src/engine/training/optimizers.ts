@@ -1,5 +1,5 @@
 import type { Tensor, Variable } from '@tensorflow/tfjs';
-import type { Tf } from '../../kernel/run-context';
+import type { Tf } from '../../backend/load-tf';
 
 export const OPTIMIZERS = ['adam', 'adamw', 'sgd'] as const;
 export type OptimizerType = (typeof OPTIMIZERS)[number];

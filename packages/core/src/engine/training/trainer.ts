@@ -25,7 +25,7 @@ import {
   type TrainingState,
 } from './checkpoint';
 import { EarlyStopping } from './early-stopping';
-import { makeLoss, defaultLossFor, type LossSpec, type LossType } from './losses';
+import { makeLoss, defaultLossFor, type LossFn, type LossSpec, type LossType } from './losses';
 import { LrSchedule } from './lr-schedule';
 import { defaultMetrics, type ValidationMetric } from './metrics';
 import { Optimizer } from './optimizers';
@@ -39,11 +39,16 @@ export interface TrainRequest {
   data: TrainingData;
   /** Output layer, set by the workflow from the problem type. */
   head: ModelHead;
-  /** Loss when `train.loss.type` is `auto` (default: bce for sigmoid, cce for softmax, mse for linear heads). */
-  defaultLoss?: LossType;
+  /**
+   * Loss when `train.loss.type` is `auto`: one of core's (default: bce for sigmoid, cce for softmax,
+   * mse for linear heads), or the workflow's own.
+   */
+  defaultLoss?: LossType | { name: string; make(tf: TrainingRun['tf']): LossFn };
+  /** Channels of the targets when they differ from the output's (a masked loss's mask channel); default the output's. */
+  targetChannels?: number;
   /** What goes into the bundle besides the network (channel meaning, normalization...). */
   bundle?: Omit<BundleInfo, 'options' | 'config' | 'training'>;
-  /** Validation metrics (default: IoU for segmentation, accuracy for classification). */
+  /** Validation metrics (default: IoU for segmentation, accuracy for classifiers). */
   metrics?: ValidationMetric[];
   /** Called after each epoch's checkpoint and CSV are written. */
   onEpochEnd?: (record: EpochRecord, state: TrainingState) => void | Promise<void>;
@@ -100,8 +105,15 @@ function lossSpec(config: TrainingRun['config'], head: ModelHead, fallback?: Los
   };
 }
 
+/** The loss to train with: `train.loss` when set, else the workflow's default (core's or its own). */
+function lossFunction(run: TrainingRun, head: ModelHead, options: ModelOptions, fallback: TrainRequest['defaultLoss']): LossFn {
+  if (run.config.train.loss.type === 'auto' && fallback && typeof fallback === 'object') return fallback.make(run.tf);
+  const named = typeof fallback === 'string' ? fallback : undefined;
+  return makeLoss(run.tf, lossSpec(run.config, head, named), options.outputChannels, options.outputActivation);
+}
+
 /** Fail early, with the key to change, when batches do not fit the network. */
-function checkBatch(batch: Batch, options: ModelOptions, where: string): void {
+function checkBatch(batch: Batch, options: ModelOptions, where: string, targetChannels = options.outputChannels): void {
   const nd = options.ndim;
   if (batch.x.shape.length !== nd + 2) {
     throw new InputError(`${where}: images have shape [${batch.x.shape}], expected [batch, ${nd === 2 ? 'y, x' : 'z, y, x'}, channels] for problem.ndim ${nd}`);
@@ -110,8 +122,10 @@ function checkBatch(batch: Batch, options: ModelOptions, where: string): void {
     throw new InputError(`${where}: images have ${batch.x.shape[nd + 1]} channel(s) but the model takes ${options.inputChannels}`);
   }
   const yChannels = batch.y.shape[batch.y.shape.length - 1];
-  if (yChannels !== options.outputChannels) {
-    throw new InputError(`${where}: targets have ${yChannels} channel(s) but the model outputs ${options.outputChannels}`);
+  if (yChannels !== targetChannels) {
+    throw new InputError(
+      `${where}: targets have ${yChannels} channel(s) but ${targetChannels === options.outputChannels ? `the model outputs ${options.outputChannels}` : `the workflow's loss takes ${targetChannels}`}`,
+    );
   }
   if (!isClassifier(options.architecture)) {
     const div = sizeDivisor(options);
@@ -189,7 +203,7 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
       options = modelOptionsFromConfig(config, head, inputChannels);
       model = buildModel(options, tf);
     }
-    checkBatch(first, options, 'training data');
+    checkBatch(first, options, 'training data', request.targetChannels);
   }
   // The model and the optimizer hold tensors: free them however training ends.
   let optimizer: Optimizer | undefined;
@@ -211,7 +225,7 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
     const ls = cfg.lr_schedule;
     const schedule = new LrSchedule({ type: ls.type, factor: ls.factor, patience: ls.patience, minLr: ls.min_lr, warmupEpochs: ls.warmup_epochs }, cfg.lr, stepsPerEpoch, cfg.epochs);
     early = new EarlyStopping(cfg.patience);
-    const loss = makeLoss(tf, lossSpec(config, head, request.defaultLoss), options.outputChannels, options.outputActivation);
+    const loss = lossFunction(run, head, options, request.defaultLoss);
     const metrics = request.metrics ?? defaultMetrics(options.outputActivation, classifier);
 
     state = resumed ?? {
@@ -259,7 +273,7 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
       let count = 0;
       const totals = metricWidths.map((w) => Array<number>(w).fill(0));
       for await (const batch of data.validation()) {
-        if (count === 0) checkBatch(batch, options, 'validation data');
+        if (count === 0) checkBatch(batch, options, 'validation data', request.targetChannels);
         const b = batch.x.shape[0];
         const outs = tf.tidy(() => {
           const x = tf.tensor(batch.x.data, batch.x.shape, 'float32');
@@ -297,7 +311,7 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
       let lr = schedule.lrAt(epoch, 0);
       for (let step = 0; step < stepsPerEpoch; step++) {
         const batch = await data.batch(epoch, step);
-        if (epoch === firstEpoch && step === 0) checkBatch(batch, options, 'training data');
+        if (epoch === firstEpoch && step === 0) checkBatch(batch, options, 'training data', request.targetChannels);
         lr = schedule.lrAt(epoch, step);
         setDropoutStep(model, state.global_step);
         const value = tf.tidy(() => {

@@ -2,7 +2,7 @@ import type { NdArray } from '@biaflow/image';
 
 /**
  * One batch: `x` [B, ...spatial, Cin] float32 (normalized), `y` [B, ...spatial, Cout] float32 for
- * segmentation-like targets, or [B, Cout] for classification (one-hot).
+ * segmentation-like targets, or [B, Cout] for classifiers (one-hot).
  */
 export interface Batch {
   x: NdArray<Float32Array>;

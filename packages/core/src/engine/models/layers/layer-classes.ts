@@ -1,5 +1,5 @@
 import type { serialization, Tensor } from '@tensorflow/tfjs';
-import { loadTf } from '../../../run/start-run';
+import { loadTf } from '../../../backend/load-tf';
 import { deriveSeed } from '../../random/seeded-random';
 import { batchNormTraining } from './channel-ops';
 import { addBias, channelsView, concatChannels, convNd, globalAvgPoolNd, maxPoolNd, scaleBy, upConvNd, upsampleNd } from './nd-ops';

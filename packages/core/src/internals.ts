@@ -1,0 +1,54 @@
+// @biaflow/core/internals: everything core is made of — the training engine (networks, bundles,
+// the loop), the data pipeline, backends, the run pipeline's stages — for biaflow's own tests,
+// benchmarks and tools. Not the plugin API (that is `@biaflow/core`, docs/plugins.md): these names
+// may change between minor versions.
+export * from './index';
+
+export { createHooks, type HookName, type KeyedHookName } from './kernel/hooks';
+export { loadPlugin, resolvePlugin } from './kernel/load-plugins';
+export { FIRST_PARTY_PLUGINS, FIRST_PARTY_WORKFLOWS, FIRST_PARTY_SECTIONS, expandShortName } from './kernel/first-party';
+
+// Config
+export { buildSchema, coreSchema, type CoreConfig } from './config/schema';
+export { configReference } from './config/docs';
+export { DEFAULT_PATCH_SIZE } from './config/load-config';
+
+// Backend
+export { selectBackend, type BackendChoice, type SelectBackendOptions, type SelectedBackend } from './backend/select-backend';
+export { prepareWasmBackend, wasmThreadCount, type WasmBackendOptions } from './backend/wasm';
+export { useThreadedWasm, resolveThreadCount, threadedLoaderInstalled, MAX_WASM_THREADS } from './backend/wasm-threads/threaded-loader';
+
+// Runs
+export { loadTf } from './backend/load-tf';
+export { startRun, provideRunContext, type StartRunOptions, type StartedRun } from './run/start-run';
+export { runPipeline, planStages, coreStages, type RunOutcome, type PipelineStages, type StagePlan } from './run/pipeline';
+export { prepareRunFolder, holdsRun, defaultRunDir } from './run/run-folder';
+export { writeFileAtomicSync, replaceDirAtomic, temporaryPath } from './run/atomic-write';
+export { writeMetrics, sanitizeMetrics, flattenRow } from './run/metrics-files';
+export { planPostprocess, type PlannedStep } from './run/postprocess-plan';
+export { corePlugin, CORE_TAPS } from './run/core-plugin';
+export { tapWorkflowStages, WORKFLOW_TAP } from './run/workflow-stages';
+export { trainWorkflow, runDataIO, runRandom } from './run/train-workflow';
+export { openNetwork, engineFor } from './run/open-network';
+export { predictStage, postprocessStage, modelDirFor, listTestImages } from './run/predict-stage';
+export { evaluateStage, pairByStem as pairResultsByStem, listResultFiles, testImagesCarryLabels } from './run/evaluate-stage';
+export { logProgress } from './run/progress-log';
+export { tfjsEngine, type TfjsNetwork } from './engine/tfjs-engine';
+export { CORE_IMAGE_READERS, CORE_IMAGE_WRITERS, readerFor, readImageWith, writerFor, readerExtensions } from './io/image-readers';
+
+// Image I/O beyond the plugin API
+export { readImageSync, decodeImage, sniffFormat, type ImageFormat } from './io/read-image';
+export { writeImageSync, encodeImage } from './io/write-image';
+export { transpose } from './io/transpose';
+export { AXIS_LETTERS, validateAxes, defaultAxes } from './io/axes';
+export { dtypeOf, bytesPerElement, allocate as allocateTypedArray, DTYPES } from './io/dtype';
+export { parsePointsCsv, formatPointsCsv, type PointsFile } from './io/points-csv';
+
+// Training engine: models, bundles, training loop
+export * from './engine';
+
+// Data pipeline: datasets, normalization, tiled prediction, augmentation
+export * from './data';
+
+// The engine's `predict` of a LayersModel bundle is `predict` of the plugin API too (it takes both).
+export { predict } from './services/predict';

@@ -1,0 +1,26 @@
+import type { Image } from '@biaflow/image';
+import type { WriteImageInput, WriteImageOptions } from '../../io/write-image';
+
+/**
+ * Reads one image file format. Core contributes TIFF, PNG and JPEG; a plugin adds a format by
+ * registering another (`kernel.registerImageReader`), and every folder the run lists then includes
+ * files with its extensions. A reader registered later for the same extension takes precedence.
+ */
+export interface ImageReader {
+  /** Short name of the format, for messages (`tiff`, `npy`). */
+  name: string;
+  /** Lower-case extensions with the dot (`.tif`, `.npy`). */
+  extensions: readonly string[];
+  /** True when a file's first bytes (up to 16) are this format; readers without it are chosen by extension. */
+  sniff?(head: Uint8Array): boolean;
+  /** The image with its axes and spacing, data in the file's own axis order. Bad files throw an InputError naming the file. */
+  read(file: string): Promise<Image>;
+}
+
+/** Writes one image file format (by extension). Core contributes TIFF (ImageJ hyperstacks) and PNG. */
+export interface ImageWriter {
+  name: string;
+  extensions: readonly string[];
+  /** Write the file completely or not at all (temporary name, then rename). */
+  write(file: string, image: WriteImageInput, options?: WriteImageOptions): Promise<void>;
+}

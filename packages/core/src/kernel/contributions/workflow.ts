@@ -1,0 +1,122 @@
+import type { ZodType } from 'zod';
+import type { ResolvedConfig } from '../../config/schema';
+import type { DataLayout } from '../../data/layouts/data-layout';
+import type { ModelHead } from '../../engine/models/model-options';
+import type { LossFn, LossType } from '../../engine/training/losses';
+import type { ValidationMetric } from '../../engine/training/metrics';
+import type { ConfigIssue } from '../../errors';
+import type { Tf } from '../../backend/load-tf';
+import type { RunContext } from '../run-context';
+import type { EvaluateEvent, InferEvent, MetricsReport, Prediction, Sample, SampleEvent, TableRow } from '../stages';
+
+/** What a workflow's result is: a label image, points, a class per image, or an image (float). */
+export const OUTPUT_KINDS = ['labels', 'points', 'classes', 'image'] as const;
+export type OutputKind = (typeof OUTPUT_KINDS)[number];
+
+/** A loss a workflow brings itself (e.g. a masked loss whose target carries the mask as an extra channel). */
+export interface CustomLoss {
+  name: string;
+  make(tf: Tf): LossFn;
+}
+
+/** The network a workflow trains: its head, what each output channel means, the loss. */
+export interface NetworkSpec {
+  head: ModelHead;
+  /** Meaning of each output channel (`foreground`, `contour`, class names…), stored in the model bundle. */
+  channels: string[];
+  /** Loss when `train.loss.type` is `auto`: one of core's, or the workflow's own. */
+  defaultLoss?: LossType | CustomLoss;
+  /** Channels of the training target when they differ from the output's (a masked loss's mask channel). */
+  targetChannels?: number;
+  /** Validation metrics (default: IoU for probability heads, accuracy for classifiers, none for linear heads). */
+  metrics?: ValidationMetric[];
+  /** Check of each training or validation label's distinct values (after mapping); a message is a data problem of that file. */
+  checkLabelValues?: (values: readonly number[]) => string | undefined;
+}
+
+/** A table a workflow writes beside the per-image results, one or more rows per image. */
+export interface ResultTable {
+  /** Key in `Prediction.tables` (`objects`). */
+  name: string;
+  /** Path in the run folder (`objects.csv`, `predictions/predictions.csv`). */
+  file: string;
+  description: string;
+  /** This image's rows, computed from the post-processed prediction; undefined when it has none. */
+  rows(prediction: Prediction, run: RunContext): TableRow[] | undefined;
+}
+
+/** The figure that ranks images and runs: a dotted key into a `metrics.json` row. */
+export interface Figure {
+  /** `matching.0.5.f1`, `foreground_iou`, `accuracy`. */
+  key: string;
+  /** `F1 at IoU 0.5`. */
+  label: string;
+  /** Default true. */
+  higherIsBetter?: boolean;
+}
+
+/** A decoding threshold that can be tuned on validation data: an option of a post-processing step. */
+export interface TunableThreshold {
+  /** The step (`instance_watershed`) and its option (`seed_threshold`). */
+  step: string;
+  option: string;
+  /** Values tried. */
+  values: readonly number[];
+}
+
+/**
+ * Everything core needs to drive a workflow: a plugin registers one with `kernel.registerWorkflow`,
+ * and `problem.type: <name>` runs it. Core trains, predicts, post-processes, writes and evaluates
+ * from this declaration; the hooks (`preprocess[name]`, `train[name]`, `infer[name]`,
+ * `evaluate[name]`) carry core's implementation as taps, so another plugin can still observe or
+ * replace any stage.
+ */
+export interface WorkflowDefinition {
+  /** The `problem.type` value. */
+  name: string;
+  description: string;
+  /** Its own config section (a key named after it, by convention), when it has settings. */
+  section?: { key: string; schema: ZodType; };
+  /**
+   * Checks of the config that need no data (a radius of the wrong length, an architecture that
+   * cannot classify); every issue names its key. Run before a run does any work, and by
+   * `biaflow config validate`; `training` says whether the run trains (some settings only matter then).
+   */
+  checkConfig?(config: ResolvedConfig, context: { training: boolean }): ConfigIssue[];
+  /** How its data is laid out: core's `imageLabelPairs`, `pointLists`, `classFolders`, or its own loader. */
+  data: DataLayout;
+  /** How stored label values become what the workflow expects when `data.labels.mapping` is not set (e.g. 0/255 → 0/1); none by default. */
+  labelMapping?(values: readonly number[]): ReadonlyMap<number, number> | undefined;
+  /**
+   * A training or validation sample (patch, normalized, augmented) → the same with its `target`
+   * set; it may also change the image (blind-spot masking). Without it, the label is the target
+   * (one float channel).
+   */
+  prepareSample?(sample: Sample, event: SampleEvent): Sample | Promise<Sample>;
+  /** The network: head, output channels, loss. */
+  network(run: RunContext): NetworkSpec | Promise<NetworkSpec>;
+  /**
+   * One image → its raw prediction. Default: the network's output over the whole image, tile by
+   * tile with `predict.*` overlap, normalized as in training (`probabilities`).
+   */
+  infer?(event: InferEvent): Promise<Prediction>;
+  /** What kind of result it writes. */
+  output: OutputKind;
+  /** Tables it writes beside the results. */
+  tables?: readonly ResultTable[];
+  /** Score predictions against ground truth → `metrics.json`. */
+  evaluate(event: EvaluateEvent): MetricsReport | Promise<MetricsReport>;
+  /** The figure that ranks images (best and worst in reports) and runs. */
+  mainFigure: Figure;
+  /** The figures a summary table shows, main figure first. Default: the main figure only. */
+  summary?: readonly Figure[];
+  /** Decoding thresholds that can be tuned on validation data. */
+  tunable?: readonly TunableThreshold[];
+  /** The workflow's part of a starter config (`biaflow init <name>`): its section, with comments. */
+  starterConfig?: string;
+}
+
+/** A workflow as registered: its definition and the plugin that registered it. */
+export interface RegisteredWorkflow extends WorkflowDefinition {
+  plugin: string;
+}

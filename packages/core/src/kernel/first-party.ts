@@ -1,0 +1,35 @@
+/**
+ * The one place core names biaflow's own plugins: short names for plugin resolution (`instance` →
+ * `@biaflow/plugin-instance`), and which package to suggest when a config names a first-party
+ * workflow or section that is not installed. Core drives every workflow from its registration; this
+ * table is only for finding packages and phrasing hints.
+ */
+export const FIRST_PARTY_PLUGINS = ['semantic', 'instance', 'detection', 'classification', 'postproc'] as const;
+
+/** `instance` → `@biaflow/plugin-instance`; other names unchanged. */
+export function expandShortName(specifier: string): string {
+  return (FIRST_PARTY_PLUGINS as readonly string[]).includes(specifier) ? `@biaflow/plugin-${specifier}` : specifier;
+}
+
+/** Workflows of first-party packages, for the install hint of an unknown `problem.type`. */
+export const FIRST_PARTY_WORKFLOWS: Readonly<Record<string, string>> = {
+  semantic: '@biaflow/plugin-semantic',
+  instance: '@biaflow/plugin-instance',
+  detection: '@biaflow/plugin-detection',
+  classification: '@biaflow/plugin-classification',
+};
+
+/** Config sections and section keys of first-party packages, for the hint of an unknown key. */
+export const FIRST_PARTY_SECTIONS: Readonly<Record<string, string>> = {
+  ...FIRST_PARTY_WORKFLOWS,
+  'metrics.matching_thresholds': '@biaflow/plugin-instance',
+  'metrics.detection_tolerance': '@biaflow/plugin-detection',
+};
+
+/** The post-processing steps' package, loaded with every config when installed. */
+export const POSTPROC_PLUGIN = '@biaflow/plugin-postproc';
+
+/** Inference engines of first-party packages, for the hint of an unknown `predict.engine`. */
+export const FIRST_PARTY_ENGINES: Readonly<Record<string, string>> = {
+  onnx: '@biaflow/engine-onnx',
+};

@@ -1,0 +1,121 @@
+import os from 'node:os';
+import { augmentSample } from '../data/augment/augment-sample';
+import { coreRandom } from '../data/random';
+import { tfjsEngine } from '../engine/tfjs-engine';
+import { CORE_IMAGE_READERS, CORE_IMAGE_WRITERS } from '../io/image-readers';
+import type { Kernel } from '../kernel/kernel';
+import type { BiaflowPlugin } from '../kernel/plugin';
+import type { RunContext } from '../kernel/run-context';
+import { Tokens } from '../kernel/tokens';
+import { CORE_NAME, CORE_VERSION } from '../version';
+import { writeMetrics } from './metrics-files';
+import { planPostprocess, type PlannedStep } from './postprocess-plan';
+import { runResults } from './run-results';
+import { runRandom } from './train-workflow';
+
+/** Names of core's taps, so a plugin can place its own before or after them (tapable's `before`). */
+export const CORE_TAPS = Object.freeze({
+  runLog: '@biaflow/core:run-log',
+  augment: '@biaflow/core:augment',
+  postprocessSteps: '@biaflow/core:postprocess-steps',
+  tables: '@biaflow/core:tables',
+  writeResult: '@biaflow/core:write-result',
+  metricsFiles: '@biaflow/core:metrics-files',
+});
+
+/** The configured steps of a run, planned once per run. */
+const plans = new WeakMap<RunContext, PlannedStep[]>();
+function stepsOf(run: RunContext): PlannedStep[] {
+  let plan = plans.get(run);
+  if (!plan) {
+    plan = planPostprocess(run.config.postprocess, run.kernel, run.config.problem.type).plan;
+    plans.set(run, plan);
+  }
+  return plan;
+}
+
+/**
+ * Core's own behaviour, as a built-in plugin on the lifecycle hooks (webpack's way): the default
+ * services in the run's container, and a tap for each thing core does — log the run, augment
+ * samples, run the configured post-processing steps, fill the workflow's tables, write each result,
+ * write the metrics files. A plugin taps before (lower stage) or after (higher stage) to observe or
+ * change what flows, or replaces a service by registering its own.
+ */
+export const corePlugin: BiaflowPlugin = {
+  name: CORE_NAME,
+  version: CORE_VERSION,
+  core: CORE_VERSION,
+  description: 'biaflow core: its own behaviour as taps and default services',
+  apply(kernel: Kernel) {
+    for (const reader of CORE_IMAGE_READERS) kernel.registerImageReader(reader);
+    for (const writer of CORE_IMAGE_WRITERS) kernel.registerImageWriter(writer);
+    kernel.registerInferenceEngine(tfjsEngine);
+    kernel.provide(Tokens.Random, coreRandom);
+    const { hooks } = kernel;
+
+    hooks.runStart.tap(CORE_TAPS.runLog, ({ run }) => {
+      const { kernel: k, logger, tf } = run;
+      logger.info(
+        {
+          event: 'run-start',
+          command: run.command,
+          runDir: run.runDir,
+          resume: run.resume,
+          versions: {
+            [CORE_NAME]: CORE_VERSION,
+            ...Object.fromEntries(k.plugins.map((p) => [p.name, p.version])),
+            '@tensorflow/tfjs': tf.version.tfjs,
+            node: process.version,
+          },
+        },
+        `${run.command} in ${run.runDir}`,
+      );
+      logger.info(
+        { event: 'backend', backend: run.backend, reason: run.backendReason, threads: run.threads, cpus: os.cpus().length },
+        `backend ${run.backend}${run.backend === 'wasm' ? `, ${run.threads} thread(s)` : ''}${run.backendReason ? ` (${run.backendReason})` : ''}`,
+      );
+      logger.debug({ event: 'config', config: run.config }, 'resolved config');
+    });
+
+    hooks.augment.tap({ name: CORE_TAPS.augment, stage: 0 }, (sample, { run, seed, applied }) => {
+      const settings = run.config.augment;
+      if (!settings.enabled) return sample;
+      return augmentSample(sample, settings, seed, run.config.problem.ndim, applied, runRandom(run));
+    });
+
+    hooks.postprocess.tapPromise({ name: CORE_TAPS.postprocessSteps, stage: 0 }, async (prediction, event) => {
+      let current = prediction;
+      for (const step of stepsOf(event.run)) current = await step.method.run(current, step.options, event);
+      return current;
+    });
+
+    // After every plugin's refinement, so the tables describe the final result.
+    hooks.postprocess.tap({ name: CORE_TAPS.tables, stage: 100 }, (prediction, { run }) => {
+      const tables = run.kernel.workflow(run.config.problem.type).tables ?? [];
+      if (tables.length === 0) return prediction;
+      const rows = { ...(prediction.tables ?? {}) };
+      for (const table of tables) {
+        const r = table.rows(prediction, run);
+        if (r) rows[table.name] = r;
+      }
+      return { ...prediction, tables: rows };
+    });
+
+    hooks.writeResult.tapPromise({ name: CORE_TAPS.writeResult, stage: 0 }, async (prediction, event) => {
+      event.files.push(...(await runResults(event.run).write(prediction, event.raw)));
+      return prediction;
+    });
+
+    hooks.runEnd.tapPromise({ name: CORE_TAPS.metricsFiles, stage: 100 }, async (report, { run }) => {
+      const metrics = report ? await writeMetrics(run.runDir, report) : undefined;
+      if (metrics) run.logger.info({ event: 'metrics', overall: metrics.overall }, 'evaluated');
+      run.logger.info({ event: 'run-end', command: run.command }, `${run.command} done`);
+      return metrics;
+    });
+
+    hooks.runFailure.tap(CORE_TAPS.runLog, ({ run, error }) => {
+      const message = error instanceof Error ? error.message : String(error);
+      run.logger.debug({ event: 'run-failed', error: message }, `${run.command} failed: ${message}`);
+    });
+  },
+};

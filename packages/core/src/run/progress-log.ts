@@ -1,0 +1,31 @@
+import type { ProgressSink } from '../kernel/contributions/progress';
+import type { Logger } from '../logging/logger';
+
+/**
+ * Core's progress sink: a `progress` line in the run log at most every `intervalMs` per task (and
+ * when it ends), never a redraw. The CLI replaces it with bars on a terminal.
+ */
+export function logProgress(logger: Logger, intervalMs = 5000): ProgressSink {
+  return {
+    start({ id, label, total, unit }) {
+      const started = Date.now();
+      let last = started;
+      let done = 0;
+      const line = (info: Record<string, number | string | null> = {}) =>
+        logger.debug({ event: 'progress', task: id, label, done, total, unit, seconds: (Date.now() - started) / 1000, ...info }, `${label}: ${done}/${total} ${unit}`);
+      return {
+        update(n, info) {
+          done = n;
+          const now = Date.now();
+          if (now - last >= intervalMs) {
+            last = now;
+            line(info);
+          }
+        },
+        end() {
+          line();
+        },
+      };
+    },
+  };
+}

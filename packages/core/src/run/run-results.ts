@@ -1,0 +1,58 @@
+import path from 'node:path';
+import type { RegisteredWorkflow } from '../kernel/contributions/workflow';
+import type { RunContext } from '../kernel/run-context';
+import type { Prediction } from '../kernel/stages';
+import { outputPaths, resultExists, writeProbabilities, writeResult } from './prediction-files';
+import { RowTable } from './row-table';
+
+/**
+ * What a run writes per image, from its workflow's declaration: the network output
+ * (`probabilities/`), the rows of its tables, and its result file. Each image's result is written
+ * last and atomically, so a resumed run skips exactly the images that are complete.
+ */
+export class RunResults {
+  private readonly tables = new Map<string, RowTable>();
+
+  constructor(
+    private readonly run: RunContext,
+    private readonly workflow: RegisteredWorkflow,
+    keepEarlier: boolean,
+  ) {
+    for (const t of workflow.tables ?? []) this.tables.set(t.name, new RowTable(path.join(run.runDir, t.file), keepEarlier));
+  }
+
+  /** True when an earlier run already wrote this image's result (for a class, its row in the table). */
+  complete(name: string): boolean {
+    if (this.workflow.output === 'classes') return [...this.tables.values()].some((t) => t.has(name));
+    return resultExists(this.run.runDir, name);
+  }
+
+  /** Write one image: network output (when saved and not re-post-processing), table rows, then the result. Returns the files written. */
+  async write(result: Prediction, raw: Prediction): Promise<string[]> {
+    const { run } = this;
+    const written: string[] = [];
+    if (raw.probabilities && run.config.predict.save_probabilities && run.command !== 'postprocess') {
+      const file = outputPaths(run.runDir, raw.name).probabilities;
+      await writeProbabilities(file, raw.probabilities, raw.source, run);
+      written.push(file);
+    }
+    for (const [name, rows] of Object.entries(result.tables ?? {})) {
+      const table = this.tables.get(name);
+      if (table) await table.set(result.name, rows);
+    }
+    written.push(...(await writeResult(run, result, this.workflow.output)));
+    return written;
+  }
+}
+
+const perRun = new WeakMap<RunContext, RunResults>();
+
+/** The run's results writer (one per run: the tables accumulate rows over its images). */
+export function runResults(run: RunContext): RunResults {
+  let results = perRun.get(run);
+  if (!results) {
+    results = new RunResults(run, run.kernel.workflow(run.config.problem.type), run.resume && run.command !== 'postprocess');
+    perRun.set(run, results);
+  }
+  return results;
+}

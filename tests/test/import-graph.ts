@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * The import graph of what the packages run: their compiled JavaScript (`dist/`, CommonJS), one
+ * node per file, one edge per `require()` / `import()` of a relative path or of another workspace
+ * package (pointing at that package's entry file, or its `internals` entry). TypeScript erases
+ * imports used only as types, so references between type declarations (the kernel and the
+ * contributions that receive it) are not edges; every edge here is a module that must be loaded
+ * before the importing one can run, as `madge --circular` sees the built code.
+ */
+export interface ImportGraph {
+  /** File (relative to the repository) → the files it imports. */
+  edges: Map<string, string[]>;
+}
+
+const SPECIFIER = /require\(\s*['"]([^'"]+)['"]\s*\)|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+function jsFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return jsFiles(p);
+    return e.name.endsWith('.js') ? [p] : [];
+  });
+}
+
+function resolveFile(base: string): string | undefined {
+  for (const candidate of [base, `${base}.js`, path.join(base, 'index.js')]) if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return candidate;
+  return undefined;
+}
+
+/** The graph over `dist/` of every (built) package directory given (`packages/*`, `examples/*`). */
+export function importGraph(repo: string, packageDirs: string[]): ImportGraph {
+  const entryOf = new Map<string, string>();
+  for (const dir of packageDirs) {
+    const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name: string };
+    const entry = resolveFile(path.join(dir, 'dist', 'index'));
+    if (entry) entryOf.set(pkg.name, entry);
+    const internals = resolveFile(path.join(dir, 'dist', 'internals'));
+    if (internals) entryOf.set(`${pkg.name}/internals`, internals);
+  }
+  const edges = new Map<string, string[]>();
+  for (const dir of packageDirs) {
+    for (const file of jsFiles(path.join(dir, 'dist'))) {
+      const text = fs.readFileSync(file, 'utf8');
+      const targets: string[] = [];
+      for (const m of text.matchAll(SPECIFIER)) {
+        const spec = m[1] ?? m[2];
+        const target = spec.startsWith('.') ? resolveFile(path.resolve(path.dirname(file), spec)) : entryOf.get(spec);
+        if (target) targets.push(path.relative(repo, target));
+      }
+      edges.set(path.relative(repo, file), [...new Set(targets)]);
+    }
+  }
+  return { edges };
+}
+
+/** Every cycle (as a strongly connected component of more than one file, or a file importing itself). */
+export function cycles(graph: ImportGraph): string[][] {
+  // Tarjan's strongly connected components, iterative.
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const found: string[][] = [];
+  let counter = 0;
+  for (const start of graph.edges.keys()) {
+    if (index.has(start)) continue;
+    const work: { node: string; next: number }[] = [{ node: start, next: 0 }];
+    index.set(start, counter);
+    low.set(start, counter++);
+    stack.push(start);
+    onStack.add(start);
+    while (work.length) {
+      const frame = work[work.length - 1];
+      const targets = graph.edges.get(frame.node) ?? [];
+      if (frame.next < targets.length) {
+        const t = targets[frame.next++];
+        if (!index.has(t)) {
+          index.set(t, counter);
+          low.set(t, counter++);
+          stack.push(t);
+          onStack.add(t);
+          work.push({ node: t, next: 0 });
+        } else if (onStack.has(t)) low.set(frame.node, Math.min(low.get(frame.node)!, index.get(t)!));
+        continue;
+      }
+      work.pop();
+      if (work.length) {
+        const parent = work[work.length - 1].node;
+        low.set(parent, Math.min(low.get(parent)!, low.get(frame.node)!));
+      }
+      if (low.get(frame.node) === index.get(frame.node)) {
+        const component: string[] = [];
+        let n: string;
+        do {
+          n = stack.pop()!;
+          onStack.delete(n);
+          component.push(n);
+        } while (n !== frame.node);
+        const selfLoop = component.length === 1 && (graph.edges.get(n) ?? []).includes(n);
+        if (component.length > 1 || selfLoop) found.push(component.sort());
+      }
+    }
+  }
+  return found;
+}

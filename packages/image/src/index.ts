@@ -46,3 +46,10 @@ export {
   type DetectionResult,
 } from './metrics/detection-matching';
 export { classificationMetrics, type ClassificationOptions, type ClassificationResult } from './metrics/classification-metrics';
+export {
+  detectionAp,
+  type DetectionApImage,
+  type DetectionApOptions,
+  type DetectionApResult,
+  type ClassAp,
+} from './metrics/detection-ap';

@@ -53,3 +53,12 @@ export {
   type DetectionApResult,
   type ClassAp,
 } from './metrics/detection-ap';
+export {
+  instanceAp,
+  instanceApDataset,
+  AP_50_95_THRESHOLDS,
+  type InstanceApOptions,
+  type InstanceApResult,
+} from './metrics/instance-ap';
+export { aji, ajiDataset, type AjiResult } from './metrics/aji';
+export { topKAccuracy } from './metrics/top-k-accuracy';

@@ -64,8 +64,9 @@ export interface DetectionApResult extends ClassAp {
  *    greedy rule: a prediction never gives its true point up to a later one.
  * 3. After the k-th prediction, precision Pₖ = TPₖ / k and recall Rₖ = TPₖ / N, where N is the
  *    number of true points of class c over all images (recall is pooled); R₀ = 0.
- * 4. AP = Σₖ (Rₖ − Rₖ₋₁) · max{ Pⱼ : j ≥ k } — all-point interpolation, PASCAL VOC 2010 onwards: the
- *    area under the precision–recall curve after precision is made non-increasing in recall.
+ * 4. AP = Σₖ (Rₖ − Rₖ₋₁) · max precision at recall ≥ Rₖ (max{ Pⱼ : Rⱼ ≥ Rₖ }) — all-point
+ *    interpolation, PASCAL VOC 2010 onwards: the area under the precision–recall curve after precision
+ *    is made non-increasing in recall. Only true positives add a term (Rₖ > Rₖ₋₁).
  *
  * Edge cases: a class without true points has no AP (null), whatever its predictions; a class with
  * true points and no prediction (or no true positive) has AP 0. `map` is the mean of the per-class
@@ -251,29 +252,39 @@ function greedyMatch(
   });
   const taken = images.map((im) => new Uint8Array(im.trueClass.length));
   const tp = new Uint8Array(rankImg.length);
+  // State of the current query, read by one visitor closure (no allocation per prediction).
+  const q = new Float64Array(ndim);
+  let g: Float64Array = new Float64Array(0);
+  let trueClass: Int32Array = new Int32Array(0);
+  let used: Uint8Array = new Uint8Array(0);
+  let cls = 0;
+  let best = -1;
+  let bestD = Infinity;
+  const visit = (t: number) => {
+    if (used[t] || trueClass[t] !== cls) return;
+    let d2 = 0;
+    for (let a = 0; a < ndim; a++) {
+      const d = g[t * ndim + a] - q[a];
+      d2 += d * d;
+    }
+    const d = Math.sqrt(d2);
+    if (d <= tolerance && (d < bestD || (d === bestD && t < best))) {
+      best = t;
+      bestD = d;
+    }
+  };
   for (let k = 0; k < rankImg.length; k++) {
     const img = rankImg[k];
     const row = rankRow[k];
-    const cls = images[img].predClass[row];
-    const trueClass = images[img].trueClass;
-    const g = scaled[img].g;
-    const q = scaled[img].p.subarray(row * ndim, (row + 1) * ndim);
-    const used = taken[img];
-    let best = -1;
-    let bestD = Infinity;
-    grids[img].near(q, (t) => {
-      if (used[t] || trueClass[t] !== cls) return;
-      let d2 = 0;
-      for (let a = 0; a < ndim; a++) {
-        const d = g[t * ndim + a] - q[a];
-        d2 += d * d;
-      }
-      const d = Math.sqrt(d2);
-      if (d <= tolerance && (d < bestD || (d === bestD && t < best))) {
-        best = t;
-        bestD = d;
-      }
-    });
+    const p = scaled[img].p;
+    for (let a = 0; a < ndim; a++) q[a] = p[row * ndim + a];
+    g = scaled[img].g;
+    trueClass = images[img].trueClass;
+    used = taken[img];
+    cls = images[img].predClass[row];
+    best = -1;
+    bestD = Infinity;
+    grids[img].near(q, visit);
     if (best >= 0) {
       used[best] = 1;
       tp[k] = 1;

@@ -62,3 +62,6 @@ export {
 } from './metrics/instance-ap';
 export { aji, ajiDataset, type AjiResult } from './metrics/aji';
 export { topKAccuracy } from './metrics/top-k-accuracy';
+
+// Test-time augmentation.
+export { ttaTransforms, averageTta, type TtaTransform } from './tta';

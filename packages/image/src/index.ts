@@ -46,3 +46,22 @@ export {
   type DetectionResult,
 } from './metrics/detection-matching';
 export { classificationMetrics, type ClassificationOptions, type ClassificationResult } from './metrics/classification-metrics';
+export {
+  detectionAp,
+  type DetectionApImage,
+  type DetectionApOptions,
+  type DetectionApResult,
+  type ClassAp,
+} from './metrics/detection-ap';
+export {
+  instanceAp,
+  instanceApDataset,
+  AP_50_95_THRESHOLDS,
+  type InstanceApOptions,
+  type InstanceApResult,
+} from './metrics/instance-ap';
+export { aji, ajiDataset, type AjiResult } from './metrics/aji';
+export { topKAccuracy } from './metrics/top-k-accuracy';
+
+// Test-time augmentation.
+export { ttaTransforms, averageTta, type TtaTransform } from './tta';

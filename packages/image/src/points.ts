@@ -47,45 +47,50 @@ function checkFinite(fn: string, arg: string, coords: Float64Array): void {
 
 /**
  * Spatial hash of points on cells `cell` wide (physical units): candidates within `cell` of a
- * position are in the 3^ndim cells around it.
+ * position are in the 3^ndim cells around it. Cells are nested Maps keyed by the integer cell index of
+ * each axis in turn (no string keys to build per lookup).
  */
 export class PointGrid {
-  private readonly cells = new Map<string, number[]>();
+  private readonly root: CellTree = new Map();
 
   constructor(
     private readonly ndim: number,
     private readonly cell: number,
   ) {}
 
-  private keyOf(p: ArrayLike<number>, shift?: number[]): string {
-    let key = '';
-    for (let k = 0; k < this.ndim; k++) key += `${Math.floor(p[k] / this.cell) + (shift ? shift[k] : 0)},`;
-    return key;
-  }
-
   add(p: ArrayLike<number>, id: number): void {
-    const key = this.keyOf(p);
-    const bucket = this.cells.get(key);
-    if (bucket) bucket.push(id);
-    else this.cells.set(key, [id]);
-  }
-
-  /** Ids in the cells around `p` (a superset of those within `cell` of it). */
-  near(p: ArrayLike<number>, visit: (id: number) => boolean | void): void {
-    const shifts = this.ndim === 3 ? SHIFTS_3D : SHIFTS_2D;
-    for (const s of shifts) {
-      const bucket = this.cells.get(this.keyOf(p, s));
-      if (!bucket) continue;
-      for (const id of bucket) if (visit(id) === true) return;
+    let node: CellTree = this.root;
+    for (let k = 0; k < this.ndim - 1; k++) {
+      const key = Math.floor(p[k] / this.cell);
+      let next = node.get(key) as CellTree | undefined;
+      if (!next) node.set(key, (next = new Map()));
+      node = next;
     }
+    const key = Math.floor(p[this.ndim - 1] / this.cell);
+    const bucket = node.get(key) as number[] | undefined;
+    if (bucket) bucket.push(id);
+    else node.set(key, [id]);
+  }
+
+  /** Ids in the cells around `p` (a superset of those within `cell` of it); `visit` returning true stops the walk. */
+  near(p: ArrayLike<number>, visit: (id: number) => boolean | void): void {
+    this.walk(this.root, p, 0, visit);
+  }
+
+  private walk(node: CellTree, p: ArrayLike<number>, axis: number, visit: (id: number) => boolean | void): boolean {
+    const centre = Math.floor(p[axis] / this.cell);
+    for (let key = centre - 1; key <= centre + 1; key++) {
+      const next = node.get(key);
+      if (next === undefined) continue;
+      if (axis < this.ndim - 1) {
+        if (this.walk(next as CellTree, p, axis + 1, visit)) return true;
+      } else {
+        for (const id of next as number[]) if (visit(id) === true) return true;
+      }
+    }
+    return false;
   }
 }
 
-const SHIFTS_2D: number[][] = [];
-const SHIFTS_3D: number[][] = [];
-for (const a of [-1, 0, 1]) {
-  for (const b of [-1, 0, 1]) {
-    SHIFTS_2D.push([a, b]);
-    for (const c of [-1, 0, 1]) SHIFTS_3D.push([a, b, c]);
-  }
-}
+/** One level per axis; the last level holds the ids of the points in the cell. */
+type CellTree = Map<number, CellTree | number[]>;

@@ -234,7 +234,7 @@ export function classReport(): { data: ReportData; inputs: Uint8Array[] } {
   const truth = ['mitosis', 'interphase', null];
   const predicted = ['mitosis', 'apoptosis', 'interphase'];
   const names = Array.from({ length: 10 }, (_, i) => `tile_${i}.png`);
-  const perImage = names.map((image, i) => ({ image, true: classes[i % 3], predicted: classes[(i * 7) % 3], correct: classes[i % 3] === classes[(i * 7) % 3] }));
+  const perImage = names.map((image, i) => ({ image, true: classes[i % 3], predicted: classes[(i * 2) % 3], correct: i % 3 === (i * 2) % 3 }));
   const data: ReportData = {
     ...baseData({ name: 'classification', output: 'classes', mainFigure: { key: 'correct', label: 'correct', higherIsBetter: true } }, 9),
     metrics: {

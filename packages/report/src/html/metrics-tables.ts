@@ -22,7 +22,8 @@ function sortableTable(id: string, columns: string[], rows: Record<string, Cell>
   return `<table class="sortable metrics" id="${escapeHtml(id)}"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
-const THRESHOLD_KEY = /^(.+)\.(\d+(?:\.\d+)?)\.([^.]+)$/;
+/** `group.threshold.field` with a numeric threshold, e.g. `matching.0.5.f1` (the group is the shortest prefix that fits). */
+const THRESHOLD_KEY = /^(.+?)\.(\d+(?:\.\d+)?)\.([^.]+)$/;
 
 /**
  * Overall figures: groups keyed by threshold (`matching.0.5.f1`, …) as one table per group with a
@@ -36,6 +37,7 @@ export function overallTables(overall: ReportMetrics['overall'], mainKey: string
   const classes = overall.classes;
   if (Array.isArray(cm) && cm.every(Array.isArray) && Array.isArray(classes) && classes.length === cm.length) {
     delete rest.confusion_matrix;
+    delete rest.classes;
     const names = classes.map((c) => escapeHtml(c));
     parts.push(
       `<table class="confusion" id="confusion-matrix"><caption>Confusion matrix (rows: true class, columns: predicted class)</caption><thead><tr><th></th>${names.map((n) => `<th scope="col">${n}</th>`).join('')}</tr></thead><tbody>${(cm as unknown[][])

@@ -20,8 +20,8 @@ export interface ChartSpec {
   logY?: boolean;
 }
 
-const W = 600;
-const H = 320;
+const W = 520;
+const H = 300;
 const M = { left: 64, right: 16, top: 16, bottom: 52 };
 
 /**
@@ -49,11 +49,11 @@ export function lineChart(spec: ChartSpec): string {
   out.push('<g class="ticks" font-size="11" fill="#333">');
   for (const t of xt) {
     const x = r(sx(t));
-    out.push(`<line x1="${x}" x2="${x}" y1="${M.top + ph}" y2="${M.top + ph + 4}" stroke="#444"/><text x="${x}" y="${M.top + ph + 16}" text-anchor="middle">${escapeHtml(formatNumber(t))}</text>`);
+    out.push(`<line x1="${x}" x2="${x}" y1="${M.top + ph}" y2="${M.top + ph + 4}" stroke="#444"/><text x="${x}" y="${M.top + ph + 16}" text-anchor="middle">${escapeHtml(tickLabel(t))}</text>`);
   }
   for (const t of yt) {
     const y = r(M.top + ph - ((t - y0) / (y1 - y0)) * ph);
-    const label = logY ? formatNumber(10 ** t) : formatNumber(t);
+    const label = tickLabel(logY ? 10 ** t : t);
     out.push(`<line x1="${M.left - 4}" x2="${M.left}" y1="${y}" y2="${y}" stroke="#444"/><line class="grid" x1="${M.left}" x2="${M.left + pw}" y1="${y}" y2="${y}" stroke="#ddd"/><text x="${M.left - 6}" y="${y}" dy="0.35em" text-anchor="end">${escapeHtml(label)}</text>`);
   }
   out.push(`<text x="${M.left + pw / 2}" y="${M.top + ph + 32}" text-anchor="middle" font-size="12">${escapeHtml(spec.xLabel)}</text>`);
@@ -84,6 +84,13 @@ export function lineChart(spec: ChartSpec): string {
     )
     .join('');
   return `<figure class="chart-figure" id="${escapeHtml(spec.id)}"><figcaption>${escapeHtml(spec.title)}</figcaption>${out.join('')}<div class="legend">${legend}</div></figure>`;
+}
+
+/** Tick text: the shortest form of the value rounded to 6 significant digits (1e-4, 0.25, 1200). */
+function tickLabel(v: number): string {
+  const r = Number(v.toPrecision(6));
+  const a = Math.abs(r);
+  return a !== 0 && (a < 1e-3 || a >= 1e6) ? r.toExponential().replace('e+', 'e') : String(r);
 }
 
 function isNum(v: unknown): v is number {
@@ -125,9 +132,20 @@ export function niceTicks(lo: number, hi: number, count: number): number[] {
   return ticks;
 }
 
-/** Integer powers of ten inside [lo, hi] (log10 units); the nice ticks of the range when there are fewer than two. */
+/**
+ * Log-axis ticks (in log10 units) inside [lo, hi]: powers of ten, or 1-2-5 × 10^k, or 1…9 × 10^k,
+ * whichever first gives at least two; else evenly spaced values.
+ */
 function logTicks(lo: number, hi: number): number[] {
-  const ticks: number[] = [];
-  for (let k = Math.ceil(lo); k <= Math.floor(hi); k++) ticks.push(k);
-  return ticks.length >= 2 ? ticks : niceTicks(lo, hi, 4);
+  for (const mantissas of [[1], [1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]]) {
+    const ticks: number[] = [];
+    for (let k = Math.floor(lo); k <= Math.ceil(hi); k++) {
+      for (const m of mantissas) {
+        const t = Math.log10(m * 10 ** k);
+        if (t >= lo - 1e-9 && t <= hi + 1e-9) ticks.push(t);
+      }
+    }
+    if (ticks.length >= 2) return ticks;
+  }
+  return niceTicks(10 ** lo, 10 ** hi, 4).filter((t) => t > 0).map(Math.log10);
 }

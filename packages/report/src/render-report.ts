@@ -27,7 +27,7 @@ const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-i
  * Throws `ReportDataError` naming the key when the data does not follow `ReportData`.
  */
 export function renderReport(input: ReportData): string {
-  const data = jsonCopy(input, 'data') as ReportData;
+  const data = jsonCopy(input, '') as ReportData;
   validateReportData(data);
   const wf = data.workflow;
   const overallFlat = data.metrics ? flattenMetrics(data.metrics.overall) : {};

@@ -24,15 +24,15 @@ export function jsonCopy(value: unknown, path: string): unknown {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (ArrayBuffer.isView(value)) {
-    throw new ReportDataError(path, 'is a typed array; pixel and label data go in as base64 (encodePixels / encodeLabels)');
+    throw new ReportDataError(path || 'data', 'is a typed array; pixel and label data go in as base64 (encodePixels / encodeLabels)');
   }
   if (Array.isArray(value)) return value.map((v, i) => jsonCopy(v, `${path}[${i}]`));
   if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as object)) if (v !== undefined) out[k] = jsonCopy(v, `${path}.${k}`);
+    for (const [k, v] of Object.entries(value as object)) if (v !== undefined) out[k] = jsonCopy(v, path ? `${path}.${k}` : k);
     return out;
   }
-  throw new ReportDataError(path, `is ${value === undefined ? 'undefined' : typeof value === 'object' ? 'an object that is not plain JSON' : `a ${typeof value}`}; the report holds JSON only`);
+  throw new ReportDataError(path || 'data', `is ${value === undefined ? 'undefined' : typeof value === 'object' ? 'an object that is not plain JSON' : `a ${typeof value}`}; the report holds JSON only`);
 }
 
 function need(ok: unknown, path: string, problem: string): asserts ok {

@@ -44,18 +44,26 @@ export function isDType(value: unknown): value is DType {
 /** The dtype of an array: its explicit tag, else the element type of its typed array. */
 export function dtypeOf(array: NdArray): DType {
   if (array.dtype) return array.dtype;
-  const d = array.data;
-  if (d instanceof Float32Array) return 'float32';
-  if (d instanceof Float64Array) return 'float64';
-  if (d instanceof Uint8Array) return 'uint8';
-  if (d instanceof Int8Array) return 'int8';
-  if (d instanceof Uint16Array) return 'uint16';
-  if (d instanceof Int16Array) return 'int16';
-  if (d instanceof Uint32Array) return 'uint32';
-  if (d instanceof Int32Array) return 'int32';
-  if (d instanceof BigUint64Array) return 'uint64';
-  return 'int64';
+  // By the typed array's tag, not `instanceof`: arrays from another realm (a worker, a vm
+  // context, a native addon) have other constructors but the same tag.
+  const dtype = TAG_TO_DTYPE[(array.data as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] ?? ''];
+  if (!dtype) throw new TypeError(`unsupported array data (${Object.prototype.toString.call(array.data)}); expected a typed array`);
+  return dtype;
 }
+
+const TAG_TO_DTYPE: Record<string, DType> = {
+  Float32Array: 'float32',
+  Float64Array: 'float64',
+  Uint8Array: 'uint8',
+  Uint8ClampedArray: 'uint8',
+  Int8Array: 'int8',
+  Uint16Array: 'uint16',
+  Int16Array: 'int16',
+  Uint32Array: 'uint32',
+  Int32Array: 'int32',
+  BigUint64Array: 'uint64',
+  BigInt64Array: 'int64'
+};
 
 /** A zero-filled typed array able to hold `dtype`. */
 export function allocate(dtype: DType, length: number): TypedArray {
@@ -111,12 +119,13 @@ export function stridesOf(shape: readonly number[]): number[] {
  */
 export function toFloat64(array: NdArray): Float64Array {
   const d = array.data;
-  if (d instanceof BigInt64Array || d instanceof BigUint64Array) {
+  const tag = (d as { [Symbol.toStringTag]?: string })[Symbol.toStringTag];
+  if (tag === 'BigInt64Array' || tag === 'BigUint64Array') {
     const out = new Float64Array(d.length);
     for (let i = 0; i < d.length; i++) out[i] = Number(d[i]);
     return out;
   }
-  return d instanceof Float64Array ? d : Float64Array.from(d as ArrayLike<number>);
+  return tag === 'Float64Array' ? (d as Float64Array) : Float64Array.from(d as ArrayLike<number>);
 }
 
 /** Element `i` as a number, whatever the typed array. */

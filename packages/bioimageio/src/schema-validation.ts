@@ -91,6 +91,8 @@ export function createSchemaValidator(schema: SchemaNode): SchemaValidator {
       const branches = flattenUnion(p, key);
       const candidates = branches.filter((b) => kindMatches(nodeAt(b), data));
       if (candidates.length === 0) return [{ field: path, message: `must be ${expectedKinds(branches.map(nodeAt))}, got ${describe(data)}` }];
+      const unknown = unmatchedDiscriminator(candidates, data);
+      if (unknown) return [{ field: join(path, unknown.key), message: `must be one of ${unknown.allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${describe((data as Record<string, unknown>)[unknown.key])}` }];
       return explain(data, bestBranch(candidates, data), path);
     }
     const v = validatorAt(p);
@@ -127,6 +129,21 @@ export function createSchemaValidator(schema: SchemaNode): SchemaValidator {
       else out.push(b);
     });
     return out;
+  };
+
+  // A discriminating key (`type` of an axis, `id` of a step) whose value no branch accepts: the
+  // problem is that value, not the other fields of whichever branch comes closest.
+  const unmatchedDiscriminator = (candidates: string[], data: unknown): { key: string; allowed: unknown[] } | null => {
+    if (!isObject(data) || candidates.length < 2) return null;
+    const consts = candidates.map((c) => {
+      const props = (nodeAt(c).properties ?? {}) as Record<string, SchemaNode>;
+      return Object.fromEntries(Object.entries(props).filter(([, p]) => p && 'const' in p).map(([k, p]) => [k, p.const]));
+    });
+    for (const key of Object.keys(consts[0])) {
+      if (!(key in data) || !consts.every((c) => key in c)) continue;
+      if (consts.every((c) => c[key] !== data[key])) return { key, allowed: [...new Set(consts.map((c) => c[key]))] };
+    }
+    return null;
   };
 
   // Among object branches, the one the data means: its discriminating constants (`type`, `id`)

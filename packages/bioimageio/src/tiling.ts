@@ -28,8 +28,8 @@ export interface TilingOptions {
   /** One rule per spatial axis, in model order (`[z,] y, x`). */
   axes: readonly TileAxisRule[];
   /**
-   * For `{min, step}` axes, the largest tile to use per axis (rounded up to a valid size);
-   * default: the whole axis plus its halo, i.e. a single pass when the model takes any size.
+   * For `{min, step}` axes, the largest tile to use per axis (rounded down to a valid size, never
+   * below `min`); default: the whole axis plus its halo, i.e. a single pass.
    */
   maxTile?: readonly (number | undefined)[];
   /** The network on one tile, in model layout. */
@@ -56,8 +56,10 @@ export function planAxis(length: number, rule: TileAxisRule, maxTile: number | u
   if (typeof rule.size === 'number') {
     tile = rule.size;
   } else {
-    const wanted = Math.min(length + 2 * halo, maxTile ?? Infinity);
-    tile = validParameterizedSize(rule.size, wanted);
+    // Enough for a single pass when allowed; never above maxTile unless the minimum size is.
+    const { min, step } = rule.size;
+    const largestAllowed = maxTile === undefined ? Infinity : Math.max(min, min + Math.floor((maxTile - min) / step) * step);
+    tile = Math.min(validParameterizedSize(rule.size, length + 2 * halo), largestAllowed);
   }
   const valid = tile - 2 * halo;
   if (valid < 1) {

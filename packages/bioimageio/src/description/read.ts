@@ -23,11 +23,11 @@ export function formatMinorVersion(raw: Record<string, unknown>, file?: string):
 
 /** Parse YAML text into plain data; syntax errors name the file, line and column. */
 export function parseYaml(text: string, file?: string): unknown {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const at = e.linePos ? ` (line ${e.linePos[0].line}, column ${e.linePos[0].col})` : '';
-    throw new BioimageioError(`invalid YAML${at}: ${e.message.split('\n')[0]}`, { file });
+    throw new BioimageioError(`invalid YAML${at}: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`, { file });
   }
   return doc.toJS({ maxAliasCount: 1000 });
 }

@@ -51,6 +51,8 @@ export async function createOnnxPredictor(onnx: Uint8Array, options: OnnxPredict
       graphOptimizationLevel: 'all',
       executionMode: 'sequential',
       interOpNumThreads: 1,
+      // Failures reach the caller as errors with ONNX Runtime's message; its own log would repeat them on stderr.
+      logSeverityLevel: 4,
       ...(threads ? { intraOpNumThreads: threads } : {}),
     });
   } catch (e) {
@@ -89,7 +91,10 @@ export async function createOnnxPredictor(onnx: Uint8Array, options: OnnxPredict
         const out = await session.run({ [inputName]: x });
         y = out[outputName] as Ort.Tensor;
       } catch (e) {
-        throw new InputError(`ONNX predictor: the model cannot run on a batch of shape [${batch.shape}]: ${(e as Error).message}`, { cause: e });
+        throw new InputError(`ONNX predictor: the model cannot run on a batch of shape [${batch.shape}]: ${(e as Error).message}`, {
+          hint: rank > 2 ? "a segmentation network needs spatial sizes that are multiples of its size divisor (biaflow.json's size_divisor): pad the batch" : undefined,
+          cause: e,
+        });
       } finally {
         x.dispose();
       }

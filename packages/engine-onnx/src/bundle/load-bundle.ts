@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { InputError, loadModel, type BundleMeta } from '../core-api';
+import { InputError, loadModel, MODEL_JSON, type BundleMeta } from '../core-api';
 import { exportOnnx } from '../export/export-onnx';
 import { createOnnxPredictor, type OnnxPredictor, type OnnxPredictorOptions } from '../runtime/onnx-predictor';
 
@@ -16,7 +16,7 @@ export async function loadBundleAsOnnx(bundleDir: string): Promise<OnnxBundle> {
   try {
     return { onnx: exportOnnx(loaded.model, loaded.meta), meta: loaded.meta };
   } catch (e) {
-    if (e instanceof InputError && !e.file) throw new InputError(e.message, { file: path.join(loaded.dir, 'model.json'), hint: e.hint, cause: e });
+    if (e instanceof InputError && !e.file) throw new InputError(e.message, { file: path.join(loaded.dir, MODEL_JSON), hint: e.hint, cause: e });
     throw e;
   } finally {
     loaded.dispose();

@@ -1,5 +1,5 @@
 import type { LayersModel } from '@tensorflow/tfjs';
-import { InputError, type BundleMeta } from '../core-api';
+import { BUNDLE_FORMAT, InputError, type BundleMeta } from '../core-api';
 import { encodeModel } from '../proto/encode-model';
 import type { Dim, ModelProto } from '../proto/onnx-types';
 import { ENGINE_ONNX_NAME, ENGINE_ONNX_VERSION } from '../version';
@@ -28,7 +28,7 @@ export interface ExportOnnxOptions {
 }
 
 function isBundleMeta(x: BundleMeta | ExportOnnxOptions): x is BundleMeta {
-  return (x as BundleMeta).format === 'biaflow-model';
+  return (x as BundleMeta).format === BUNDLE_FORMAT;
 }
 
 /**

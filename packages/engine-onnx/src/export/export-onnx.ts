@@ -54,6 +54,7 @@ export function buildOnnxModel(model: LayersModel, metaOrOptions: BundleMeta | E
   } catch (e) {
     throw new InputError(`cannot export model "${model.name}" to ONNX: ${(e as Error).message}`, { cause: e });
   }
+  const { inputDims, outputDims } = ioDims(graph);
   const g = new GraphBuilder();
   const values = new Map<number, string>([[graph.input.id, g.unique(ONNX_INPUT_NAME)]]);
   const output = g.unique(ONNX_OUTPUT_NAME);
@@ -80,13 +81,12 @@ export function buildOnnxModel(model: LayersModel, metaOrOptions: BundleMeta | E
   const last = values.get(graph.output.id) as string;
   // The network's last value becomes `output` through an Identity that ONNX Runtime optimizes away.
   g.opInto('Identity', [last], output);
-  const { inputDims, outputDims } = ioDims(graph);
   const meta = options.meta;
   const layout = inputDims.length === 5 ? 'bczyx' : 'bcyx';
   const doc =
     `biaflow ${meta?.architecture ?? graph.name} network, channels first: input [${inputDims}] float32 (axes ${layout}), ` +
     `output [${outputDims}]${outputDims.length === 2 ? ' (axes bc)' : ` (axes ${layout})`}.` +
-    (meta && outputDims.length > 2 ? ` Spatial sizes must be multiples of [${meta.size_divisor}] (z, y, x order).` : '');
+    (meta && outputDims.length > 2 ? ` Spatial sizes must be multiples of [${meta.size_divisor}] (${layout.slice(2)} order).` : '');
   return {
     irVersion: ONNX_IR_VERSION,
     opsetImport: [{ domain: '', version: ONNX_OPSET }],

@@ -1,4 +1,5 @@
-// Training-step and prediction speed of biaflow's backend against PyTorch on the same U-Net.
+// Training-step and prediction speed of biaflow's backend against PyTorch on the same U-Net, and
+// prediction through ONNX Runtime (biaflow's ONNX export, @biaflow/engine-onnx) against PyTorch.
 //
 //   npm run bench:train [-- --steps N --warmup N --only 2d|3d --threads N|auto --backend wasm|cpu|auto --profile]
 //
@@ -7,6 +8,13 @@
 // with sigmoid, Adam, binary cross-entropy. 2D: batch 8 of 128×128×1, 16 base filters. 3D: batch 2 of
 // 32×64×64×1, 8 base filters. Times are medians over --steps runs after --warmup runs; PyTorch (a server
 // process) and biaflow are timed in turns, so on a shared machine both see the same load.
+//
+// Threads: `train-step-*` and `predict-*` compare biaflow's tfjs backend (--threads, default auto) with
+// PyTorch at its default (one thread here). `predict-*-onnx` compares the same network built by biaflow
+// (`unet`, no normalization, ReLU, transposed-convolution upsampling), exported to ONNX and run by ONNX
+// Runtime (intraOpNumThreads = N, channels-last batch in and out, the layout transposes included), with a
+// second PyTorch process at the same N threads (OMP_NUM_THREADS=N, torch.set_num_threads(N)): N is
+// --threads, 2 when auto.
 // Ends with `RATIO <name> <biaflow time / PyTorch time>` lines; exits 1 when PyTorch is missing.
 // `--profile` prints a per-kernel profile (tf.profile) of one 2D (and 3D) training step.
 import { spawn } from 'node:child_process';
@@ -43,8 +51,10 @@ const args = parseArgs(process.argv.slice(2));
 // on a shared machine. A missing PyTorch fails here, before minutes of tfjs work.
 const PYTHON = process.env.BIAFLOW_BENCH_PYTHON ?? '/usr/bin/python3';
 
-function startTorch() {
-  const child = spawn(PYTHON, [path.join(here, 'train_step_torch.py'), '--serve'], { stdio: ['pipe', 'pipe', 'pipe'] });
+function startTorch(threads) {
+  const extra = threads ? ['--threads', String(threads)] : [];
+  const env = threads ? { ...process.env, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) } : process.env;
+  const child = spawn(PYTHON, [path.join(here, 'train_step_torch.py'), '--serve', ...extra], { stdio: ['pipe', 'pipe', 'pipe'], env });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   child.stdin.on('error', () => {}); // a dead child is reported through 'exit'
@@ -81,11 +91,28 @@ if (args.torch) {
   console.log(`PyTorch ${torchInfo.torch}, ${torchInfo.threads} thread(s) (its default)`);
 }
 
-if (!existsSync(path.join(here, '..', 'packages', 'core', 'dist', 'index.js'))) {
-  console.error('packages/core is not built: run `npx tsc -b` first');
-  process.exit(2);
+// The ONNX comparison gives ONNX Runtime and PyTorch the same thread count.
+const onnxThreads = args.threads === 'auto' ? 2 : args.threads;
+let torchEq = null;
+if (args.torch) {
+  try {
+    torchEq = startTorch(onnxThreads);
+    const info = await torchEq.ask({ op: 'info' });
+    console.log(`PyTorch for the ONNX comparison: ${info.threads} thread(s), ONNX Runtime ${onnxThreads} thread(s)`);
+  } catch (e) {
+    console.error(`PyTorch with ${onnxThreads} threads could not start: ${e.message}`);
+    process.exit(1);
+  }
+}
+
+for (const pkg of ['core', 'engine-onnx']) {
+  if (!existsSync(path.join(here, '..', 'packages', pkg, 'dist', 'index.js'))) {
+    console.error(`packages/${pkg} is not built: run \`npx tsc -b\` first`);
+    process.exit(2);
+  }
 }
 const core = require('@biaflow/core');
+const engineOnnx = require('@biaflow/engine-onnx');
 const tf = core.loadTf();
 const selected = await core.selectBackend(tf, args.backend, undefined, { threads: args.threads });
 console.log(`biaflow backend ${selected.name} (${selected.reason})${selected.threads ? `, ${selected.threads} thread(s)` : ''}`);
@@ -123,10 +150,10 @@ function median(xs) {
  * Medians of `ours` and of PyTorch's `op`, timed in turns (ours, PyTorch, ours, ...) after
  * `warmup` runs of each.
  */
-async function timeInTurns(ours, op) {
+async function timeInTurns(ours, op, peer = torch) {
   for (let i = 0; i < args.warmup; i++) {
     await ours();
-    if (torch) await torch.ask({ op });
+    if (peer) await peer.ask({ op });
   }
   const mine = [];
   const theirs = [];
@@ -134,9 +161,9 @@ async function timeInTurns(ours, op) {
     const t = performance.now();
     await ours();
     mine.push((performance.now() - t) / 1000);
-    if (torch) theirs.push((await torch.ask({ op })).seconds);
+    if (peer) theirs.push((await peer.ask({ op })).seconds);
   }
-  return { ours: median(mine), torch: torch ? median(theirs) : null };
+  return { ours: median(mine), torch: peer ? median(theirs) : null };
 }
 
 async function profileStep(label, step) {
@@ -191,14 +218,51 @@ async function bench(dims) {
   return { [`train-step-${dims}d`]: tTrain, [`predict-${dims}d`]: tPredict };
 }
 
+/** Deterministic channels-last input of the benchmark's batch shape. */
+function benchInput(shape) {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const data = new Float32Array(n);
+  for (let i = 0; i < n; i++) data[i] = 0.5 + 0.5 * Math.sin(i * 0.7 + Math.cos(i * 0.013));
+  return { data, shape };
+}
+
+/** Prediction of the issue's U-Net, built by biaflow and exported to ONNX, in ONNX Runtime vs PyTorch at equal threads. */
+async function benchOnnx(dims) {
+  const [shape, base] = dims === 2 ? [[8, 128, 128, 1], 16] : [[2, 32, 64, 64, 1], 8];
+  const model = core.buildModel({
+    architecture: 'unet',
+    ndim: dims,
+    inputChannels: 1,
+    outputChannels: 1,
+    outputActivation: 'sigmoid',
+    featureMaps: [base, base * 2, base * 4],
+    normalization: 'none',
+    activation: 'relu',
+    kernelSize: 3,
+    upsampling: 'transpose',
+  });
+  const onnx = engineOnnx.exportOnnx(model);
+  model.dispose();
+  const predictor = await engineOnnx.createOnnxPredictor(onnx, { threads: onnxThreads });
+  const batch = benchInput(shape);
+  if (torchEq) await torchEq.ask({ op: 'setup', dims });
+  const t = await timeInTurns(() => predictor.predict(batch), 'predict', torchEq);
+  await predictor.dispose();
+  return { [`predict-${dims}d-onnx`]: t };
+}
+
 const load0 = os.loadavg()[0];
 const results = {};
 if (args.only !== '3d') Object.assign(results, await bench(2));
 if (args.only !== '2d') Object.assign(results, await bench(3));
 torch?.close();
+if (args.only !== '3d') Object.assign(results, await benchOnnx(2));
+if (args.only !== '2d') Object.assign(results, await benchOnnx(3));
+torchEq?.close();
 
 console.log(`\nmedians in seconds over ${args.steps} runs after ${args.warmup} warm-up runs, biaflow and PyTorch in turns;`);
 console.log(`${os.availableParallelism()} cores, load average ${load0.toFixed(1)} at start, ${os.loadavg()[0].toFixed(1)} at end`);
+console.log(`*-onnx rows: ONNX Runtime ${require('onnxruntime-node/package.json').version} and PyTorch both at ${onnxThreads} thread(s); other rows: biaflow's backend vs PyTorch at its default`);
 console.log('| measure | biaflow | PyTorch | ratio |');
 console.log('|---|---:|---:|---:|');
 for (const [k, v] of Object.entries(results)) {

@@ -9,6 +9,9 @@ same load on a shared machine): reads one JSON command per line on stdin, answer
 
 Standalone: /usr/bin/python3 bench/train_step_torch.py --steps 5 --warmup 2 [--only 2d|3d]
 prints medians in seconds as one JSON object.
+
+--threads N sets torch.set_num_threads(N) (start it with OMP_NUM_THREADS=N too, as train-step.mjs
+does for its ONNX Runtime comparison at equal thread counts); without it PyTorch keeps its default.
 """
 import argparse
 import json
@@ -121,7 +124,10 @@ def main():
     p.add_argument("--steps", type=int, default=5)
     p.add_argument("--warmup", type=int, default=2)
     p.add_argument("--only", choices=["2d", "3d"])
+    p.add_argument("--threads", type=int)
     a = p.parse_args()
+    if a.threads:
+        torch.set_num_threads(a.threads)
     if a.serve:
         serve()
     else:

@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const core = require('../packages/core/dist/index.js');
+const core = require('../packages/core/dist/internals.js');
 const tf = core.loadTf();
 await core.selectBackend(tf, process.env.BACKEND ?? 'wasm');
 

@@ -40,8 +40,10 @@ export type { DataIO } from './data/data-io';
 // Helpers a workflow's stages use
 export { predictNetwork } from './run/predict-network';
 export { RunFiles } from './run/run-folder';
-export { readBundleMeta, isBundle, type LoadedModel } from './engine/bundle/save-load';
-export type { BundleMeta, NormalizationSettings } from './engine/bundle/bundle-meta';
+// Model bundles, for inference engines and model formats
+export { readBundleMeta, isBundle, loadModel, saveModel, type LoadedModel, type BundleInfo } from './engine/bundle/save-load';
+export { BUNDLE_FORMAT, BUNDLE_META, type BundleMeta, type NormalizationSettings } from './engine/bundle/bundle-meta';
+export { MODEL_JSON, WEIGHTS_BIN } from './engine/bundle/dir-handler';
 export { isClassifier, type ModelHead, type HeadActivation } from './engine/models/model-options';
 export type { LossType, LossFn } from './engine/training/losses';
 export type { ValidationMetric } from './engine/training/metrics';

@@ -1,5 +1,5 @@
 /** @jest-environment ./packages/engine-onnx/test/onnx-environment.js */
-import { buildModel, InputError } from '@biaflow/core';
+import { buildModel, InputError } from '@biaflow/core/internals';
 import { BIAFLOW_METADATA_KEY, decodeModel, exportOnnx, ONNX_IR_VERSION, ONNX_OPSET } from '@biaflow/engine-onnx';
 import { tf, useCpu } from './helpers';
 

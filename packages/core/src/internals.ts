@@ -20,7 +20,7 @@ export { useThreadedWasm, resolveThreadCount, threadedLoaderInstalled, MAX_WASM_
 
 // Runs
 export { loadTf } from './backend/load-tf';
-export { startRun, provideRunContext, type StartRunOptions, type StartedRun } from './run/start-run';
+export { startRun, runLogger, type StartRunOptions, type StartedRun } from './run/start-run';
 export { runPipeline, planStages, coreStages, type RunOutcome, type PipelineStages, type StagePlan } from './run/pipeline';
 export { prepareRunFolder, holdsRun, defaultRunDir } from './run/run-folder';
 export { writeFileAtomicSync, replaceDirAtomic, temporaryPath } from './run/atomic-write';
@@ -32,7 +32,7 @@ export { trainWorkflow, runDataIO, runRandom } from './run/train-workflow';
 export { openNetwork, engineFor } from './run/open-network';
 export { predictStage, postprocessStage, modelDirFor, listTestImages } from './run/predict-stage';
 export { evaluateStage, pairByStem as pairResultsByStem, listResultFiles, testImagesCarryLabels } from './run/evaluate-stage';
-export { logProgress } from './run/progress-log';
+export { logProgress, runProgress } from './run/progress-log';
 export { tfjsEngine, type TfjsNetwork } from './engine/tfjs-engine';
 export { CORE_IMAGE_READERS, CORE_IMAGE_WRITERS, readerFor, readImageWith, writerFor, readerExtensions } from './io/image-readers';
 

@@ -14,15 +14,17 @@ export interface ClassificationEvaluationOptions {
   /** The model's classes in output order (the bundle's channels), when known. */
   classes?: readonly string[];
   logger?: Logger;
+  /** Lists the images of each class folder (the run's readers); default core's. */
+  listImageFiles?: (dir: string) => string[];
 }
 
 /** Ground truth of a folder per class: `class/file` → class name. */
-export function groundTruthClasses(dir: string): Map<string, string> {
+export function groundTruthClasses(dir: string, list: (dir: string) => string[] = listImageFiles): Map<string, string> {
   const stat = fs.statSync(dir, { throwIfNoEntry: false });
   if (!stat?.isDirectory()) throw new InputError('is not a folder: classification ground truth is a folder with one sub-folder per class', { file: dir });
   const truth = new Map<string, string>();
   for (const cls of classFolders(dir)) {
-    for (const file of listImageFiles(path.join(dir, cls))) truth.set(`${cls}/${path.basename(file)}`, cls);
+    for (const file of list(path.join(dir, cls))) truth.set(`${cls}/${path.basename(file)}`, cls);
   }
   if (truth.size === 0) {
     throw new InputError('holds no class sub-folders with images: classification ground truth is one sub-folder per class (e.g. test/WBC/cell1.png)', {
@@ -42,7 +44,7 @@ export function groundTruthClasses(dir: string): Map<string, string> {
 export function evaluateClassification(options: ClassificationEvaluationOptions): MetricsReport {
   const table = path.extname(options.predictions).toLowerCase() === '.csv' ? options.predictions : path.join(options.predictions, PREDICTIONS_TABLE);
   const predicted = readPredictionTable(table);
-  const truth = groundTruthClasses(options.groundTruth);
+  const truth = groundTruthClasses(options.groundTruth, options.listImageFiles);
   const byFile = new Map<string, string | null>();
   for (const key of truth.keys()) {
     const base = key.slice(key.indexOf('/') + 1);

@@ -121,8 +121,14 @@ export const classificationPlugin = definePlugin(
             rows: predictionRow,
           },
         ],
-        evaluate: async ({ run, predictionsDir, groundTruthDir }) =>
-          evaluateClassification({ predictions: predictionsDir, groundTruth: groundTruthDir, classes: await modelClasses(run), logger: run.logger }),
+        evaluate: async ({ run, predictionsDir, groundTruthDir, io }) =>
+          evaluateClassification({
+            predictions: predictionsDir,
+            groundTruth: groundTruthDir,
+            classes: await modelClasses(run),
+            logger: run.logger,
+            listImageFiles: (dir) => io.listImageFiles(dir),
+          }),
         mainFigure: { key: 'accuracy', label: 'accuracy' },
         summary: [
           { key: 'accuracy', label: 'accuracy' },

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { InputError, listImageFiles, readImage, readPoints, stemOf, type EvaluateEvent, type MetricsReport, type PointList } from '@biaflow/core';
+import { InputError, listImageFiles, readImage, readPoints, stemOf, type EvaluateEvent, type Image, type MetricsReport, type PointList } from '@biaflow/core';
 import { detectionMatching, detectionMatchingDataset, type DetectionResult } from '@biaflow/image';
 import { spacingOf } from './detect-points-step';
 
@@ -10,6 +10,8 @@ export interface DetectionEvaluationOptions {
   ndim: 2 | 3;
   /** Folder (or file) of the test images: each one's voxel size scales distances. */
   testImages?: string;
+  /** How images are listed and read (the run's readers); default core's. */
+  io?: Pick<EvaluateEvent['io'], 'readImage' | 'listImageFiles'>;
 }
 
 type Scores = DetectionResult & { n_true: number; n_pred: number };
@@ -35,17 +37,17 @@ function classesOf(...lists: PointList[]): number[] {
 }
 
 /** Voxel size of the test image whose name matches `stem`, 1 per axis when there is none or it says nothing. */
-async function spacingFor(stem: string, ndim: 2 | 3, images: Map<string, string>): Promise<number[]> {
+async function spacingFor(stem: string, ndim: 2 | 3, images: Map<string, string>, read: (file: string) => Promise<Image>): Promise<number[]> {
   const file = images.get(stem);
   if (!file) return Array<number>(ndim).fill(1);
-  const image = await readImage(file);
+  const image = await read(file);
   return spacingOf(image, ndim);
 }
 
-function testImagesByStem(dir: string | undefined): Map<string, string> {
+function testImagesByStem(dir: string | undefined, list: (dir: string) => string[]): Map<string, string> {
   const map = new Map<string, string>();
   if (!dir || !fs.existsSync(dir)) return map;
-  for (const f of listImageFiles(dir)) map.set(stemOf(f), f);
+  for (const f of list(dir)) map.set(stemOf(f), f);
   return map;
 }
 
@@ -56,7 +58,8 @@ function testImagesByStem(dir: string | undefined): Map<string, string> {
  * undefined).
  */
 export async function evaluateDetection(pairs: EvaluateEvent['pairs'], options: DetectionEvaluationOptions): Promise<MetricsReport> {
-  const images = testImagesByStem(options.testImages);
+  const images = testImagesByStem(options.testImages, options.io?.listImageFiles ?? listImageFiles);
+  const read = options.io?.readImage ?? readImage;
   const all: DetectionResult[] = [];
   const perClass = new Map<number, DetectionResult[]>();
   let anyClasses = false;
@@ -72,7 +75,7 @@ export async function evaluateDetection(pairs: EvaluateEvent['pairs'], options: 
     for (const [file, points] of [[pair.groundTruthPath, truth], [pair.predictionPath, predicted]] as const) {
       if (points.ndim !== options.ndim) throw new InputError(`holds ${points.ndim}D points but problem.ndim is ${options.ndim}`, { file });
     }
-    const spacing = await spacingFor(stemOf(pair.name), options.ndim, images);
+    const spacing = await spacingFor(stemOf(pair.name), options.ndim, images, read);
     const match = (t: PointList, p: PointList) => detectionMatching(t, p, { tolerance: options.tolerance, spacing });
     const result = match(truth, predicted);
     all.push(result);

@@ -78,11 +78,12 @@ export const detectionPlugin = definePlugin(
           };
         },
         output: 'points',
-        evaluate: ({ run, pairs }) =>
+        evaluate: ({ run, pairs, io }) =>
           evaluateDetection(pairs, {
             tolerance: detectionTolerance(run.config),
             ndim: run.config.problem.ndim,
             testImages: run.config.data.test.images,
+            io,
           }),
         mainFigure: { key: 'f1', label: 'F1 within the tolerance' },
         summary: [

@@ -7,7 +7,7 @@ import { matchingStats, matchingStatsDataset, type MatchingStats } from '@biaflo
  */
 export async function evaluateInstances(
   pairs: EvaluateEvent['pairs'],
-  options: { thresholds: number[]; ndim: 2 | 3 },
+  options: { thresholds: number[]; ndim: 2 | 3; io?: Pick<EvaluateEvent['io'], 'readImage'> },
 ): Promise<MetricsReport> {
   if (pairs.length === 0) {
     throw new InputError('no prediction has a ground-truth file of the same name to be scored against', {
@@ -17,8 +17,9 @@ export async function evaluateInstances(
   const perImage: MetricsReport['per_image'] = [];
   const stats: MatchingStats[] = [];
   for (const pair of pairs) {
-    const gt = await readLabelImage(pair.groundTruthPath, options.ndim, 'instance labels');
-    const pred = await readLabelImage(pair.predictionPath, options.ndim, 'instance labels');
+    const read = options.io?.readImage;
+    const gt = await readLabelImage(pair.groundTruthPath, options.ndim, 'instance labels', read);
+    const pred = await readLabelImage(pair.predictionPath, options.ndim, 'instance labels', read);
     if (gt.shape.join() !== pred.shape.join()) {
       throw new InputError(`prediction is ${pred.shape.join('×')} but its ground truth ${pair.groundTruthPath} is ${gt.shape.join('×')}`, {
         file: pair.predictionPath,

@@ -95,7 +95,7 @@ export const instancePlugin = definePlugin(
             rows: (prediction) => (prediction.labels ? objectRows(prediction.labels) : undefined),
           },
         ],
-        evaluate: ({ run, pairs }) => evaluateInstances(pairs, { thresholds: matchingThresholds(run.config), ndim: run.config.problem.ndim }),
+        evaluate: ({ run, pairs, io }) => evaluateInstances(pairs, { thresholds: matchingThresholds(run.config), ndim: run.config.problem.ndim, io }),
         mainFigure: { key: 'matching.0.5.f1', label: 'F1 at IoU 0.5' },
         summary: [
           { key: 'matching.0.5.f1', label: 'F1 at IoU 0.5' },

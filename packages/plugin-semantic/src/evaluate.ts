@@ -19,6 +19,8 @@ export interface SemanticEvaluationOptions {
   ndim: 2 | 3;
   /** `data.labels.mapping` of the config (YAML keys are strings); applied to the ground truth. */
   mapping?: Record<string, number>;
+  /** How label files are read (the run's readers); default core's. */
+  io?: Pick<EvaluateEvent['io'], 'readImage'>;
 }
 
 /** Up to `limit` distinct values of a label outside the class indices 0..classes-1. */
@@ -67,8 +69,8 @@ export async function evaluateSemantic(pairs: EvaluateEvent['pairs'], options: S
   const gtValues = new LabelValues();
   const predValues = new LabelValues();
   for (const pair of pairs) {
-    gtValues.add((await readLabelImage(pair.groundTruthPath, options.ndim, GT)).data);
-    predValues.add((await readLabelImage(pair.predictionPath, options.ndim, PRED)).data);
+    gtValues.add((await readLabelImage(pair.groundTruthPath, options.ndim, GT, options.io?.readImage)).data);
+    predValues.add((await readLabelImage(pair.predictionPath, options.ndim, PRED, options.io?.readImage)).data);
   }
   const gtMapping = setMapping(gtValues, options.classes, options.mapping);
   const predMapping = setMapping(predValues, options.classes);
@@ -76,8 +78,8 @@ export async function evaluateSemantic(pairs: EvaluateEvent['pairs'], options: S
   const foreground = new IouAccumulator({ classes: [1] });
   const perImage: MetricsReport['per_image'] = [];
   for (const pair of pairs) {
-    const gt = applyLabelMapping(await readLabelImage(pair.groundTruthPath, options.ndim, GT), gtMapping);
-    const pred = applyLabelMapping(await readLabelImage(pair.predictionPath, options.ndim, PRED), predMapping);
+    const gt = applyLabelMapping(await readLabelImage(pair.groundTruthPath, options.ndim, GT, options.io?.readImage), gtMapping);
+    const pred = applyLabelMapping(await readLabelImage(pair.predictionPath, options.ndim, PRED, options.io?.readImage), predMapping);
     if (gt.shape.join() !== pred.shape.join()) {
       throw new InputError(`prediction is ${pred.shape.join('×')} but its ground truth ${pair.groundTruthPath} is ${gt.shape.join('×')}`, {
         file: pair.predictionPath,

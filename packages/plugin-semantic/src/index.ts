@@ -57,11 +57,12 @@ export const semanticPlugin = definePlugin(
           };
         },
         output: 'labels',
-        evaluate: ({ run, pairs }) =>
+        evaluate: ({ run, pairs, io }) =>
           evaluateSemantic(pairs, {
             classes: semanticSettings(run.config).classes,
             ndim: run.config.problem.ndim,
             mapping: run.config.data.labels.mapping,
+            io,
           }),
         mainFigure: { key: 'foreground_iou', label: 'foreground IoU' },
         summary: [{ key: 'foreground_iou', label: 'foreground IoU' }],

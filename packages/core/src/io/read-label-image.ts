@@ -1,14 +1,15 @@
 import { InputError } from '../errors';
 import { readImage } from './read-image';
 import { toModelLayout } from './model-layout';
-import type { NdArray } from '@biaflow/image';
+import type { Image, NdArray } from '@biaflow/image';
 
 /**
  * A label image (a class map, object labels) as `[...spatial]`, read for scoring: one channel, an
- * integer type. `what` names the labels in the error (`object labels`, `ground-truth class maps`).
+ * integer type. `what` names the labels in the error (`object labels`, `ground-truth class maps`);
+ * `read` reads the file (a run's readers, `EvaluateEvent.io.readImage`; default core's).
  */
-export async function readLabelImage(file: string, ndim: 2 | 3, what = 'labels'): Promise<NdArray> {
-  const image = await readImage(file);
+export async function readLabelImage(file: string, ndim: 2 | 3, what = 'labels', read: (file: string) => Promise<Image> = readImage): Promise<NdArray> {
+  const image = await read(file);
   const layout = toModelLayout(image, ndim, file);
   const channels = layout.shape[ndim];
   if (channels !== 1) throw new InputError(`has ${channels} channels; ${what} have one`, { file });

@@ -57,7 +57,6 @@ export class Kernel {
 
   constructor(parent: DependencyContainer = rootContainer) {
     this.container = parent.createChildContainer();
-    this.container.register(Tokens.Kernel, { useValue: this });
     this.hooks = createHooks();
     interceptPluginErrors(this.hooks, (tapName) => this.applying ?? tapName);
   }

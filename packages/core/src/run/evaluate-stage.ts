@@ -56,11 +56,12 @@ export async function evaluateStage(run: RunContext, dirs: { predictions?: strin
     throw new ConfigError([{ path: 'data.test.labels', message: 'required to evaluate: the folder of ground-truth labels' }]);
   }
   const tables = (workflow.tables ?? []).map((t) => path.basename(t.file));
-  const { pairs, unpaired } = pairByStem(predictionsDir, groundTruthDir, runDataIO(run).extensions, tables);
+  const io = runDataIO(run);
+  const { pairs, unpaired } = pairByStem(predictionsDir, groundTruthDir, io.extensions, tables);
   if (unpaired.length) {
     logger.warn({ event: 'unpaired', files: unpaired }, `${unpaired.length} file(s) without a twin are not scored: ${unpaired.map((f) => path.basename(f)).join(', ')}`);
   }
-  return kernel.hooks.evaluate.for(config.problem.type).promise({ run, predictionsDir, groundTruthDir, pairs, unpaired });
+  return kernel.hooks.evaluate.for(config.problem.type).promise({ run, predictionsDir, groundTruthDir, pairs, unpaired, io });
 }
 
 /** True when the test images carry their own ground truth (class sub-folders), as the workflow's data layout says. */

@@ -24,6 +24,7 @@ export function engineFor(run: Pick<RunContext, 'container' | 'config'>): Infere
 
 /** Open the model bundle in `dir` with the run's inference engine. */
 export async function openNetwork(run: RunContext, dir: string): Promise<Network> {
+  const engine = engineFor(run);
   const meta = await readBundleMeta(dir);
-  return engineFor(run).open(dir, meta, { tf: run.tf, logger: run.logger, threads: run.threads });
+  return engine.open(dir, meta, { tf: run.tf, logger: run.logger, threads: run.threads });
 }

@@ -3,6 +3,7 @@ import type { KeyedHookName } from '../kernel/hooks';
 import type { RunCommand, RunContext } from '../kernel/run-context';
 import type { MetricsReport, TrainResult } from '../kernel/stages';
 import { evaluateStage, testImagesCarryLabels } from './evaluate-stage';
+import { engineFor } from './open-network';
 import { postprocessStage, predictStage } from './predict-stage';
 
 /** Which stages a command runs, given the config. */
@@ -66,6 +67,7 @@ export async function runPipeline(run: RunContext, command: RunCommand, stages: 
   if (plan.predict && command !== 'postprocess') needed.push('infer');
   if (plan.evaluate) needed.push('evaluate');
   kernel.assertHandled(type, needed);
+  if (needed.includes('infer')) engineFor(run);
 
   const outcome: RunOutcome = {};
   try {

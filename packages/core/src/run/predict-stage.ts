@@ -7,6 +7,7 @@ import type { RunContext } from '../kernel/run-context';
 import type { Prediction } from '../kernel/stages';
 import { openNetwork } from './open-network';
 import { readProbabilities, stemOf } from './prediction-files';
+import { runProgress } from './progress-log';
 import { RunFiles } from './run-folder';
 import { runResults } from './run-results';
 import { runDataIO } from './train-workflow';
@@ -57,10 +58,12 @@ export async function predictStage(run: RunContext): Promise<void> {
   const results = runResults(run);
   const infer = kernel.hooks.infer.for(config.problem.type);
   let skipped = 0;
+  const task = runProgress(run).start({ id: 'predict', label: 'predict', total: files.length, unit: 'images' });
   try {
     for (const [i, { file, name }] of files.entries()) {
       if (run.resume && results.complete(name)) {
         skipped++;
+        task.update(i + 1);
         continue;
       }
       const started = Date.now();
@@ -72,8 +75,10 @@ export async function predictStage(run: RunContext): Promise<void> {
         { event: 'predicted', image: name, outputs: written, ms: Date.now() - started },
         `predicted ${i + 1}/${files.length} ${name} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
       );
+      task.update(i + 1);
     }
   } finally {
+    task.end();
     await network.dispose();
   }
   if (skipped) logger.info({ event: 'resume-skip', skipped }, `${skipped} image(s) already predicted by the earlier run`);

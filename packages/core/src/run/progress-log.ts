@@ -1,4 +1,6 @@
 import type { ProgressSink } from '../kernel/contributions/progress';
+import type { RunContext } from '../kernel/run-context';
+import { Tokens } from '../kernel/tokens';
 import type { Logger } from '../logging/logger';
 
 /**
@@ -28,4 +30,9 @@ export function logProgress(logger: Logger, intervalMs = 5000): ProgressSink {
       };
     },
   };
+}
+
+/** The run's progress sink: the one a plugin (or the CLI) provided, else a log of the run. */
+export function runProgress(run: Pick<RunContext, 'container' | 'logger'>): ProgressSink {
+  return run.container.isRegistered(Tokens.Progress) ? run.container.resolve<ProgressSink>(Tokens.Progress) : logProgress(run.logger);
 }

@@ -10,7 +10,6 @@ import { Tokens } from '../kernel/tokens';
 import { createLogger, type Logger, type LogLevel } from '../logging/logger';
 import { CORE_NAME, CORE_VERSION } from '../version';
 import { writeFileAtomicSync } from './atomic-write';
-import { logProgress } from './progress-log';
 import { defaultRunDir, prepareRunFolder, RunFiles } from './run-folder';
 
 export interface StartRunOptions {
@@ -30,20 +29,6 @@ export interface StartedRun {
   close(): Promise<void>;
 }
 
-
-/**
- * Make a run's context, config, folder and tf injectable from its kernel's container, and give it
- * the services no plugin provided: the run's logger, and a progress sink writing to it.
- */
-export function provideRunContext(context: RunContext): void {
-  const c = context.container;
-  c.register(Tokens.RunContext, { useValue: context });
-  c.register(Tokens.Config, { useValue: context.config });
-  c.register(Tokens.RunDir, { useValue: context.runDir });
-  c.register(Tokens.Tf, { useValue: context.tf });
-  if (!c.isRegistered(Tokens.Logger)) c.register(Tokens.Logger, { useValue: context.logger });
-  if (!c.isRegistered(Tokens.Progress)) c.register(Tokens.Progress, { useValue: logProgress(context.logger) });
-}
 
 /** The logger a plugin provided (`kernel.provide(Tokens.Logger, …)`), else `fallback`. */
 export function runLogger(kernel: RunContext['kernel'], fallback: Logger): Logger {
@@ -85,7 +70,6 @@ export async function startRun(options: StartRunOptions): Promise<StartedRun> {
       threads: backend.threads ?? os.availableParallelism(),
       container: kernel.container,
     };
-    provideRunContext(context);
     return {
       context,
       async close() {

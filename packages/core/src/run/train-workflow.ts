@@ -6,6 +6,7 @@ import type { RandomSource } from '../kernel/contributions/random-source';
 import type { RegisteredWorkflow } from '../kernel/contributions/workflow';
 import type { RunContext } from '../kernel/run-context';
 import { Tokens } from '../kernel/tokens';
+import { runProgress } from './progress-log';
 
 /** The data I/O of a run: the image readers in its container. */
 export function runDataIO(run: Pick<RunContext, 'kernel'>) {
@@ -43,6 +44,7 @@ export async function trainWorkflow(run: RunContext, workflow: RegisteredWorkflo
     defaultLoss: spec.defaultLoss,
     targetChannels: spec.targetChannels,
     metrics: spec.metrics,
+    progress: runProgress(run),
     bundle: {
       channels: spec.channels,
       inputChannelNames: [],

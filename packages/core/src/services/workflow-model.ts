@@ -15,7 +15,7 @@ import type { Prediction } from '../kernel/stages';
 import { silentLogger, type Logger } from '../logging/logger';
 import { openNetwork } from '../run/open-network';
 import { loadTf } from '../backend/load-tf';
-import { provideRunContext, runLogger } from '../run/start-run';
+import { runLogger } from '../run/start-run';
 
 export interface WorkflowModelOptions {
   /** `--set`-style overrides of the training config (e.g. `postprocess=[...]`, `predict.overlap=0.5`). */
@@ -94,7 +94,6 @@ export async function loadWorkflowModel(dir: string, options: WorkflowModelOptio
     threads: backend.threads ?? os.availableParallelism(),
     container: kernel.container,
   };
-  provideRunContext(run);
   const network = await openNetwork(run, abs);
   return {
     kind: 'biaflow-workflow-model',

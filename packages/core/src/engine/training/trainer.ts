@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { LayersModel, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import { BiaflowError, ConfigError, InputError } from '../../errors';
+import type { ProgressSink } from '../../kernel/contributions/progress';
 import type { RunContext } from '../../kernel/run-context';
 import type { TrainResult } from '../../kernel/stages';
 import { replaceDirAtomic, writeFileAtomic } from '../../run/atomic-write';
@@ -50,6 +51,8 @@ export interface TrainRequest {
   bundle?: Omit<BundleInfo, 'options' | 'config' | 'training'>;
   /** Validation metrics (default: IoU for segmentation, accuracy for classifiers). */
   metrics?: ValidationMetric[];
+  /** Where each epoch's steps are reported as they go (the run's progress sink). */
+  progress?: ProgressSink;
   /** Called after each epoch's checkpoint and CSV are written. */
   onEpochEnd?: (record: EpochRecord, state: TrainingState) => void | Promise<void>;
 }
@@ -309,6 +312,7 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
       const t0 = Date.now();
       let lossSum = 0;
       let lr = schedule.lrAt(epoch, 0);
+      const task = request.progress?.start({ id: `epoch-${epoch + 1}`, label: `epoch ${epoch + 1}/${cfg.epochs}`, total: stepsPerEpoch, unit: 'steps' });
       for (let step = 0; step < stepsPerEpoch; step++) {
         const batch = await data.batch(epoch, step);
         if (epoch === firstEpoch && step === 0) checkBatch(batch, options, 'training data', request.targetChannels);
@@ -330,7 +334,9 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
         }
         lossSum += stepLoss;
         state.global_step += 1;
+        task?.update(step + 1, { loss: lossSum / (step + 1) });
       }
+      task?.end();
       const trainLoss = lossSum / stepsPerEpoch;
       const val = await validate();
       const monitored = val ? val.loss : trainLoss;

@@ -12,6 +12,7 @@ export { Tokens } from './kernel/tokens';
 export type { RunContext, RunCommand, Tf } from './kernel/run-context';
 export type * from './kernel/stages';
 export { createKernel } from './run/create-kernel';
+export { readPluginPackage, installedPluginPackages, registeredContributions, type PluginManifest, type PluginPackage } from './kernel/manifest';
 
 // What plugins contribute
 export {

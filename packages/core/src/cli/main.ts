@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { CORE_VERSION } from '../version';
 import { augmentPreviewCommand } from './commands/augment-preview';
 import { configCommand } from './commands/config';
+import { contributedCommands } from './contributed-commands';
 import { initCommand } from './commands/init';
 import { pluginsCommand } from './commands/plugins';
 import { runCommands } from './commands/run';
@@ -14,7 +15,8 @@ export function buildProgram(io: CliIO): Command {
     .version(CORE_VERSION, '-v, --version')
     .showSuggestionAfterError()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-  for (const cmd of [...runCommands(io), augmentPreviewCommand(io), configCommand(io), pluginsCommand(io), initCommand(io)]) {
+  const own = [...runCommands(io), augmentPreviewCommand(io), configCommand(io), pluginsCommand(io), initCommand(io)];
+  for (const cmd of [...own, ...contributedCommands(io, new Set(own.map((c) => c.name())))]) {
     program.addCommand(cmd);
   }
   // Every (sub)command reports usage errors through us instead of exiting the process.

@@ -51,6 +51,7 @@ export class Kernel {
   private readonly methods = new Map<string, RegisteredPostprocessMethod>();
   private readonly workflowsByName = new Map<string, RegisteredWorkflow>();
   private readonly commandsByName = new Map<string, RegisteredCommand>();
+  private readonly services: { kind: 'readers' | 'writers' | 'engines'; plugin: string; value: ImageReader | ImageWriter | InferenceEngine }[] = [];
   private workflowTapper: WorkflowTapper | undefined;
   /** The plugin whose `apply` is running: taps registered now belong to it. */
   private applying: string | undefined;
@@ -205,20 +206,28 @@ export class Kernel {
 
   /** Add an image format the run reads (a later reader for the same format takes precedence). */
   registerImageReader(reader: ImageReader): void {
-    this.owner('registerImageReader');
+    this.services.push({ kind: 'readers', plugin: this.owner('registerImageReader'), value: reader });
     this.container.register(Tokens.ImageReader, { useValue: reader });
   }
 
   /** Add an image format the run writes (by extension; the last registered wins). */
   registerImageWriter(writer: ImageWriter): void {
-    this.owner('registerImageWriter');
+    this.services.push({ kind: 'writers', plugin: this.owner('registerImageWriter'), value: writer });
     this.container.register(Tokens.ImageWriter, { useValue: writer });
   }
 
   /** Add an inference engine, chosen by `predict.engine` (a later one with the same name replaces it). */
   registerInferenceEngine(engine: InferenceEngine): void {
-    this.owner('registerInferenceEngine');
+    this.services.push({ kind: 'engines', plugin: this.owner('registerInferenceEngine'), value: engine });
     this.container.register(Tokens.InferenceEngine, { useValue: engine });
+  }
+
+  /** The readers, writers or engines a plugin registered (for its manifest, and listings). */
+  contributionsOf(kind: 'readers', plugin: string): ImageReader[];
+  contributionsOf(kind: 'writers', plugin: string): ImageWriter[];
+  contributionsOf(kind: 'engines', plugin: string): InferenceEngine[];
+  contributionsOf(kind: 'readers' | 'writers' | 'engines', plugin: string): (ImageReader | ImageWriter | InferenceEngine)[] {
+    return this.services.filter((s) => s.kind === kind && s.plugin === plugin).map((s) => s.value);
   }
 
   /** Provide (or replace) a single service: `Tokens.Progress`, `Tokens.Random`, `Tokens.Logger`. */

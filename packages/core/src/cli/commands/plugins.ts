@@ -2,45 +2,50 @@ import { Command } from 'commander';
 import { loadConfig } from '../../config/load-config';
 import { readConfigFile } from '../../config/read-config-file';
 import { expandShortName, FIRST_PARTY_PLUGINS } from '../../kernel/first-party';
-import { loadPlugin, resolvePlugin } from '../../kernel/load-plugins';
+import { installedPluginPackages, type PluginManifest } from '../../kernel/manifest';
 import { CORE_NAME, CORE_VERSION } from '../../version';
 import type { CliIO } from '../output';
 
-interface Row {
-  name: string;
-  version: string;
-  core: string;
-  description: string;
-  source: string;
+/** One line per kind of contribution a manifest declares. */
+function contributionLines(m: PluginManifest): string[] {
+  const lines: string[] = [];
+  if (m.workflows?.length) lines.push(`workflows: ${m.workflows.map((w) => `${w.name} (${w.output})`).join(', ')}`);
+  if (m.steps?.length) lines.push(`post-processing steps: ${m.steps.join(', ')}`);
+  if (m.sections?.length) lines.push(`config keys: ${m.sections.join(', ')}`);
+  if (m.readers?.length) lines.push(`image readers: ${m.readers.map((r) => `${r.name} (${r.extensions.join(' ')})`).join(', ')}`);
+  if (m.writers?.length) lines.push(`image writers: ${m.writers.map((r) => `${r.name} (${r.extensions.join(' ')})`).join(', ')}`);
+  if (m.engines?.length) lines.push(`inference engines: ${m.engines.join(', ')}`);
+  if (m.commands?.length) lines.push(`commands: ${m.commands.map((c) => c.name).join(', ')}`);
+  return lines;
 }
 
+/**
+ * `biaflow plugins`: the plugin packages installed (where the working folder resolves packages, and
+ * beside core) with their versions and what each contributes, read from their manifests — no plugin
+ * code runs. First-party plugins that are not installed are listed with the command that installs
+ * them. With `--config`, also the plugins that config loads (their code runs to load them).
+ */
 export function pluginsCommand(io: CliIO): Command {
   return new Command('plugins')
-    .description('list the installed first-party plugins, and those a config loads, with their versions')
-    .option('-c, --config <file>', 'also list the plugins this config loads')
+    .description('list the installed plugins and what they contribute (read from their manifests, no plugin code runs)')
+    .option('-c, --config <file>', 'also list the plugins this config loads (this loads them)')
     .action(async (opts: { config?: string }) => {
-      const rows: Row[] = [];
+      const installed = installedPluginPackages(io.cwd);
+      io.stdout(`${CORE_NAME} ${CORE_VERSION}\n`);
+      const width = Math.max(30, ...installed.map((p) => p.name.length));
+      for (const p of installed) {
+        io.stdout(`  ${p.name.padEnd(width)}  ${p.version.padEnd(8)}  core ${(p.core ?? '-').padEnd(8)}  ${p.description}\n`);
+        for (const line of contributionLines(p.manifest)) io.stdout(`  ${''.padEnd(width)}    ${line}\n`);
+      }
       for (const short of FIRST_PARTY_PLUGINS) {
         const pkg = expandShortName(short);
-        if (!resolvePlugin(short, io.cwd)) {
-          rows.push({ name: pkg, version: '-', core: '-', description: `not installed (npm i ${pkg})`, source: '' });
-          continue;
-        }
-        const { plugin } = await loadPlugin({ specifier: short, baseDir: io.cwd });
-        rows.push({ name: plugin.name, version: plugin.version, core: plugin.core, description: plugin.description ?? '', source: pkg });
+        if (!installed.some((p) => p.name === pkg)) io.stdout(`  ${pkg.padEnd(width)}  ${'-'.padEnd(8)}  not installed (npm i ${pkg})\n`);
       }
       const file = opts.config ? await readConfigFile(opts.config, io.cwd) : undefined;
       if (file) {
         const { kernel } = await loadConfig({ configFile: file.filepath, cwd: io.cwd });
-        for (const p of kernel.plugins) {
-          if (rows.some((r) => r.name === p.name)) continue;
-          rows.push({ name: p.name, version: p.version, core: p.core, description: '', source: p.source });
-        }
-      }
-      io.stdout(`${CORE_NAME} ${CORE_VERSION}\n`);
-      const width = Math.max(...rows.map((r) => r.name.length));
-      for (const r of rows) {
-        io.stdout(`  ${r.name.padEnd(width)}  ${r.version.padEnd(8)}  core ${r.core.padEnd(8)}  ${r.description}\n`);
+        io.stdout(`loaded by ${file.filepath}:\n`);
+        for (const p of kernel.plugins) io.stdout(`  ${p.name.padEnd(width)}  ${p.version.padEnd(8)}  core ${p.core.padEnd(8)}  from ${p.source}\n`);
       }
     });
 }

@@ -1,0 +1,143 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { InputError } from '../errors';
+import type { Kernel } from './kernel';
+
+/**
+ * What a plugin package contributes, declared as data in its `package.json` under `biaflow` (as
+ * napari's npe2 manifests do), so biaflow can list contributions, show contributed commands in
+ * `--help` and check a package is a plugin before running any of its code.
+ *
+ * ```json
+ * "biaflow": {
+ *   "workflows": [{ "name": "instance", "output": "labels", "description": "…" }],
+ *   "steps": ["instance_watershed"],
+ *   "sections": ["instance", "metrics.matching_thresholds"],
+ *   "readers": [{ "name": "npy", "extensions": [".npy"] }],
+ *   "writers": [], "engines": ["onnx"],
+ *   "commands": [{ "name": "export", "description": "…" }]
+ * }
+ * ```
+ */
+export interface PluginManifest {
+  workflows?: { name: string; output: string; description: string }[];
+  steps?: string[];
+  sections?: string[];
+  readers?: { name: string; extensions: string[] }[];
+  writers?: { name: string; extensions: string[] }[];
+  engines?: string[];
+  commands?: { name: string; description: string }[];
+}
+
+/** A package that declares a biaflow plugin, read without importing it. */
+export interface PluginPackage {
+  name: string;
+  version: string;
+  description: string;
+  /** Its folder. */
+  dir: string;
+  /** The `@biaflow/core` range it supports (peer dependency). */
+  core?: string;
+  manifest: PluginManifest;
+}
+
+const LIST_KEYS = ['workflows', 'steps', 'sections', 'readers', 'writers', 'engines', 'commands'] as const;
+
+/** The package in `dir` when its package.json declares a biaflow plugin (a `biaflow` manifest object); undefined otherwise. */
+export function readPluginPackage(dir: string): PluginPackage | undefined {
+  const file = path.join(dir, 'package.json');
+  let pkg: Record<string, unknown>;
+  try {
+    pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const manifest = pkg.biaflow;
+  if (!manifest || typeof manifest !== 'object' || Array.isArray(manifest)) return undefined;
+  for (const key of LIST_KEYS) {
+    const value = (manifest as Record<string, unknown>)[key];
+    if (value !== undefined && !Array.isArray(value)) {
+      throw new InputError(`"biaflow.${key}" must be a list (got ${JSON.stringify(value)})`, { file, hint: 'see docs/plugins.md for the manifest format' });
+    }
+  }
+  const peers = (pkg.peerDependencies ?? {}) as Record<string, string>;
+  return {
+    name: String(pkg.name),
+    version: String(pkg.version),
+    description: String(pkg.description ?? ''),
+    dir,
+    core: peers['@biaflow/core'],
+    manifest: manifest as PluginManifest,
+  };
+}
+
+/** The folder of the package file `resolved` (a module inside it) belongs to: the nearest folder up with a package.json. */
+export function packageDirOf(resolved: string): string | undefined {
+  let dir = path.dirname(resolved);
+  for (;;) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    const up = path.dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+/** Package folders directly inside a node_modules folder (scoped ones included). */
+function packagesIn(nodeModules: string): string[] {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(nodeModules, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.flatMap((e) => {
+    if (e.name.startsWith('.')) return [];
+    const p = path.join(nodeModules, e.name);
+    if (e.name.startsWith('@')) return packagesIn(p);
+    return e.isDirectory() || e.isSymbolicLink() ? [p] : [];
+  });
+}
+
+/**
+ * The biaflow plugin packages installed where `from` resolves packages (its node_modules chain),
+ * plus those installed beside core itself: each read from its package.json, none imported.
+ */
+export function installedPluginPackages(from: string): PluginPackage[] {
+  const found = new Map<string, PluginPackage>();
+  const roots: string[] = [];
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    roots.push(path.join(dir, 'node_modules'));
+    if (path.dirname(dir) === dir) break;
+  }
+  const coreDir = packageDirOf(__filename);
+  if (coreDir) roots.push(path.dirname(coreDir), path.join(path.dirname(coreDir), '..'));
+  for (const root of roots) {
+    for (const dir of packagesIn(root)) {
+      let pkg: PluginPackage | undefined;
+      try {
+        pkg = readPluginPackage(fs.realpathSync(dir));
+      } catch {
+        continue;
+      }
+      if (pkg && !found.has(pkg.name)) found.set(pkg.name, pkg);
+    }
+  }
+  return [...found.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+/** What a plugin registered in a kernel, in manifest form (to check a manifest against the code). */
+export function registeredContributions(kernel: Kernel, plugin: string): Required<PluginManifest> {
+  const byName = <T extends { name: string }>(list: T[]) => list.sort((a, b) => (a.name < b.name ? -1 : 1));
+  return {
+    workflows: byName([...kernel.workflows.values()].filter((w) => w.plugin === plugin).map((w) => ({ name: w.name, output: w.output, description: w.description }))),
+    steps: [...kernel.postprocessMethods.values()].filter((m) => m.plugin === plugin).map((m) => m.name).sort(),
+    sections: [
+      ...kernel.configSections.filter((s) => s.plugin === plugin).map((s) => s.key),
+      ...kernel.sectionExtensions.filter((e) => e.plugin === plugin).flatMap((e) => Object.keys(e.shape).map((k) => `${e.section}.${k}`)),
+    ].sort(),
+    readers: byName(kernel.contributionsOf('readers', plugin).map((r) => ({ name: r.name, extensions: [...r.extensions] }))),
+    writers: byName(kernel.contributionsOf('writers', plugin).map((w) => ({ name: w.name, extensions: [...w.extensions] }))),
+    engines: kernel.contributionsOf('engines', plugin).map((e) => e.name).sort(),
+    commands: byName([...kernel.commands.values()].filter((c) => c.plugin === plugin).map((c) => ({ name: c.name, description: c.description }))),
+  };
+}

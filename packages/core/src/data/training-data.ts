@@ -117,7 +117,9 @@ export class BatchBuilder implements TrainingBatches {
 
   async batch(epoch: number, step: number): Promise<NamedBatch> {
     const samples: Sample[] = [];
-    for (let i = 0; i < this.batchSize; i++) samples.push(await this.preprocess((await this.trainingSample(epoch, step, i)).after));
+    for (let i = 0; i < this.batchSize; i++) {
+      samples.push(await this.preprocess((await this.trainingSample(epoch, step, i)).after, deriveSeed(this.o.seed, 'sample', epoch, step, i)));
+    }
     return this.stack(samples);
   }
 
@@ -146,7 +148,9 @@ export class BatchBuilder implements TrainingBatches {
     const part = this.validationPatches.slice(index * this.batchSize, (index + 1) * this.batchSize);
     if (part.length === 0) throw new RangeError(`validation batch ${index} does not exist (there are ${this.validationSteps})`);
     const samples: Sample[] = [];
-    for (const { index: i, origin } of part) samples.push(await this.preprocess(this.cut(await this.o.val.get(i), origin)));
+    for (const [k, { index: i, origin }] of part.entries()) {
+      samples.push(await this.preprocess(this.cut(await this.o.val.get(i), origin), deriveSeed(this.o.seed, 'validation-sample', index * this.batchSize + k)));
+    }
     return this.stack(samples);
   }
 
@@ -166,10 +170,10 @@ export class BatchBuilder implements TrainingBatches {
   }
 
   /** The workflow's `preprocess` sets the target; without one, the label is the target. */
-  private async preprocess(sample: Sample): Promise<Sample> {
+  private async preprocess(sample: Sample, seed: number): Promise<Sample> {
     const hooks = this.o.hooks;
     const hook = hooks?.hooks.preprocess.get(hooks.workflow);
-    if (hooks && hook?.isUsed()) sample = await hook.promise(sample, { ...hooks.event, classes: this.o.classes });
+    if (hooks && hook?.isUsed()) sample = await hook.promise(sample, { ...hooks.event, seed, classes: this.o.classes });
     if (!sample.target) sample = { ...sample, target: this.labelAsTarget(sample) };
     return sample;
   }

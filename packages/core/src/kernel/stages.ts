@@ -33,8 +33,13 @@ export interface Sample {
   spacing?: number[];
 }
 
-/** The `preprocess` hook's event: the run, and the class names when the data has classes. */
+/** The `preprocess` hook's event: the run, the sample's own seed, and the class names when the data has classes. */
 export interface SampleEvent extends RunEvent {
+  /**
+   * Seed of this sample's random choices (a function of the run seed and where the sample is: its
+   * epoch, step and position for training, its index for validation), so a resumed run repeats them.
+   */
+  seed: number;
   classes?: readonly string[];
 }
 

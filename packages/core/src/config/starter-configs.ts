@@ -5,7 +5,7 @@ import type { RegisteredWorkflow } from '../kernel/contributions/workflow';
  * workflow's own part (its section, and the post-processing and metrics it suggests), with the data
  * lines its layout needs.
  */
-export function starterConfig(workflow: RegisteredWorkflow): string {
+export function starterConfig(workflow: RegisteredWorkflow, plugins: readonly string[] = []): string {
   const layout = workflow.data;
   const lines = (text: string) => (text ? `${text}\n` : '');
   return `# biaflow config: ${workflow.name}
@@ -15,7 +15,8 @@ export function starterConfig(workflow: RegisteredWorkflow): string {
 problem:
   type: ${workflow.name}
   ndim: 2                 # 2 for [y, x] images, 3 for [z, y, x] volumes
-
+${plugins.length ? `plugins: [${plugins.join(', ')}]
+` : ''}
 system:
   backend: auto           # tfjs-node-gpu > tfjs-node > wasm > cpu, whichever is installed
   seed: 0

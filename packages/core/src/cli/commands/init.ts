@@ -32,7 +32,8 @@ export function initCommand(io: CliIO): Command {
           pkg ? `install it with \`npm i ${pkg}\`` : 'a workflow of another package: pass --plugin <package>',
         );
       }
-      const text = starterConfig(workflow);
+      // A workflow that is not first-party loads from the config's plugins: list.
+      const text = starterConfig(workflow, opts.plugin ? [opts.plugin] : []);
       if (!opts.out) {
         io.stdout(text);
         return;

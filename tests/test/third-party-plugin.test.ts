@@ -25,13 +25,11 @@ function probabilityMap(): Float32Array {
 
 async function runWith(steps: string): Promise<Set<number>> {
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'biaflow-thirdparty-'));
-  // The plugin is named only in the run's config file, by its path.
-  fs.writeFileSync(
-    path.join(runDir, 'config.yaml'),
-    `problem: {type: instance}\nplugins: [${JSON.stringify(path.join(repo, 'examples/plugin-drop-border'))}]\npostprocess: ${steps}\n`,
-  );
+  // The plugin is named only in the run's config file, by its package name: a run folder's saved
+  // config loads packages installed in the person's project (here the repository's workspace).
+  fs.writeFileSync(path.join(runDir, 'config.yaml'), `problem: {type: instance}\nplugins: [biaflow-plugin-drop-border]\npostprocess: ${steps}\n`);
   await writeImage(path.join(runDir, 'probabilities/cells.tif'), { data: probabilityMap(), shape: [48, 48] });
-  const r = spawnSync(process.execPath, [bin, 'postprocess', '--out', runDir, '--log-level', 'warn'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [bin, 'postprocess', '--out', runDir, '--log-level', 'warn'], { cwd: repo, encoding: 'utf8' });
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
   const labels = await readImage(path.join(runDir, 'predictions/cells.tif'));

@@ -4,6 +4,7 @@ import { LOG_LEVELS, type LogLevel } from '../logging/logger';
 export interface ConfigOptions {
   config?: string;
   set: string[];
+  plugin: string[];
 }
 
 export interface RunFolderCliOptions {
@@ -15,11 +16,20 @@ export interface RunFolderCliOptions {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-/** --config and --set, on every command that reads a config. */
+/** --config, --set and --plugin, on every command that reads a config. */
 export function withConfigOptions(cmd: Command): Command {
   return cmd
-    .option('-c, --config <file>', 'config file (default: biaflow.config.yaml, .biaflowrc or package.json#biaflow, searched upwards)')
-    .option('-s, --set <key=value>', 'override a config key; the value is YAML (repeatable), e.g. --set train.epochs=5', collect, []);
+    .option(
+      '-c, --config <file>',
+      'config file: YAML or JSON; a .js/.cjs/.ts config is code and runs only when passed here. Default: biaflow.config.yaml/.yml/.json, .biaflowrc[.yaml|.yml|.json] or package.json#biaflow, searched from the working folder up to the project root (the nearest folder holding package.json or .git; without one, the working folder only)',
+    )
+    .option('-s, --set <key=value>', 'override a config key; the value is YAML (repeatable), e.g. --set train.epochs=5', collect, [])
+    .option(
+      '-p, --plugin <path|package>',
+      'load this plugin too (repeatable): the only way, besides --config, to run a plugin file by path; a model bundle or a run folder names plugins by package only',
+      collect,
+      [],
+    );
 }
 
 /** --out, --resume, --overwrite and --log-level, on every command that writes a run folder. */

@@ -2,11 +2,11 @@ import path from 'node:path';
 import { ConfigError, UsageError, type ConfigIssue } from '../errors';
 import { expandShortName, FIRST_PARTY_SECTIONS, FIRST_PARTY_WORKFLOWS, POSTPROC_PLUGIN } from '../kernel/first-party';
 import type { Kernel } from '../kernel/kernel';
-import { loadPlugin, resolvePlugin, type PluginRequest } from '../kernel/load-plugins';
+import { isPathSpecifier, loadPlugin, resolvePlugin, type PluginOrigin, type PluginRequest } from '../kernel/load-plugins';
 import type { BiaflowPlugin } from '../kernel/plugin';
 import { createKernel } from '../run/create-kernel';
 import { parseOverride, setIn, type Override } from './overrides';
-import { readConfigFile } from './read-config-file';
+import { readConfigFile, searchFolders } from './read-config-file';
 import { buildSchema, type ResolvedConfig } from './schema';
 import { formatKeyPath, isPlainObject, resolvePaths, schemaAt } from './schema-walk';
 import { didYouMean } from './suggest';
@@ -22,6 +22,16 @@ export interface ConfigRequest {
   cwd?: string;
   /** Plugins passed in code (tests, library users), applied before those the config lists. */
   plugins?: readonly BiaflowPlugin[];
+  /** `--plugin` entries (paths or packages, resolved from `cwd`): the person's own choice. */
+  cliPlugins?: readonly string[];
+  /**
+   * Who wrote the config's `plugins:` entries (docs/security.md): `chosen` (a config passed with
+   * --config, or in code: the default), `saved` (a model bundle's or a run folder's config: packages
+   * only, resolved from `cwd`). A config found by searching is `found` (packages only).
+   */
+  trust?: PluginOrigin;
+  /** What the config is, for messages (`the model bundle in runs/x/model`). */
+  describe?: string;
 }
 
 export interface LoadedConfig {
@@ -44,14 +54,16 @@ export async function loadConfig(request: ConfigRequest): Promise<LoadedConfig> 
   let raw: Record<string, unknown>;
   let configPath: string | undefined;
   let configDir = cwd;
+  let trust: PluginOrigin = request.trust ?? 'chosen';
   if (request.inline) {
     raw = structuredClone(request.inline);
   } else {
+    if (!request.configFile && !request.trust) trust = 'found';
     const file = await readConfigFile(request.configFile, cwd);
     if (!file) {
       throw new UsageError(
-        `no config found: no --config given and no biaflow.config.yaml (or .biaflowrc, package.json#biaflow) in ${cwd} or above`,
-        'pass --config FILE, or write a starter config with `biaflow init <workflow>`',
+        `no config found: no --config given and no biaflow.config.yaml (or .yml, .json, .biaflowrc, package.json#biaflow) in ${searchFolders(cwd).join(', ')}`,
+        'pass --config FILE (a .js config runs only when passed this way), or write a starter config with `biaflow init <workflow>`',
       );
     }
     raw = file.raw;
@@ -63,7 +75,13 @@ export async function loadConfig(request: ConfigRequest): Promise<LoadedConfig> 
 
   const kernel = await createKernel();
   for (const plugin of request.plugins ?? []) await kernel.use(plugin);
-  for (const req of pluginRequests(raw, overrides, configDir, cwd, source)) {
+  const requests = [
+    ...(request.cliPlugins ?? []).map((specifier): PluginRequest => ({ specifier, baseDir: cwd, origin: 'chosen', where: '--plugin' })),
+    ...pluginRequests(raw, overrides, trust === 'saved' ? cwd : configDir, cwd, source, trust, request.describe ?? source),
+  ];
+  for (const req of requests) {
+    // A saved config names what its run loaded; a plugin the person already gave (code, --plugin) satisfies it.
+    if (req.origin === 'saved' && alreadyLoaded(kernel, req)) continue;
     const { plugin, source: from } = await loadPlugin(req);
     await kernel.use(plugin, from);
   }
@@ -71,6 +89,8 @@ export async function loadConfig(request: ConfigRequest): Promise<LoadedConfig> 
 
   const schema = buildSchema(kernel.configSections, kernel.sectionExtensions);
   if (raw.plugins !== undefined) raw.plugins = absolutePluginPaths(raw.plugins, configDir);
+  // --plugin entries are part of the run's config, so the config it saves names them (a path must be given again to run).
+  if (request.cliPlugins?.length) raw.plugins = [...(Array.isArray(raw.plugins) ? raw.plugins : []), ...(absolutePluginPaths(request.cliPlugins, cwd) as string[])];
   const merged = resolvePaths(raw, schema, configDir) as Record<string, unknown>;
   const overrideIssues: ConfigIssue[] = [];
   for (const o of overrides) {
@@ -102,6 +122,12 @@ export async function loadConfig(request: ConfigRequest): Promise<LoadedConfig> 
   return { config, configPath, kernel };
 }
 
+/** True when a saved entry names a plugin the person already loaded: the same package, or the same file given with --plugin. */
+function alreadyLoaded(kernel: Kernel, req: PluginRequest): boolean {
+  const file = isPathSpecifier(req.specifier) ? resolvePlugin(req.specifier, req.baseDir) : undefined;
+  return kernel.plugins.some((p) => p.name === expandShortName(req.specifier) || (file !== undefined && p.source === file));
+}
+
 /**
  * Plugin entries written as relative paths, made absolute from `baseDir`, so that the config a run
  * stores in its folder (and `--resume` reads back from there) still finds them.
@@ -116,23 +142,29 @@ function absolutePluginPaths(entries: unknown, baseDir: string): unknown {
   return Array.isArray(entries) ? entries.map(fix) : fix(entries);
 }
 
-/** Plugin entries of the file resolve from its folder; those given with --set from the working directory. */
+/**
+ * Plugin entries of the config resolve from its folder (from the working directory for a saved
+ * config) and carry its trust; those given with --set are the person's and resolve from the working
+ * directory.
+ */
 function pluginRequests(
   raw: Record<string, unknown>,
   overrides: Override[],
   configDir: string,
   cwd: string,
   source: string,
+  trust: PluginOrigin,
+  describe: string,
 ): PluginRequest[] {
   const fromSet = overrides.filter((o) => o.keyPath[0] === 'plugins');
   const requests: PluginRequest[] = [];
-  const add = (entries: unknown, baseDir: string, where: string) => {
+  const add = (entries: unknown, baseDir: string, where: string, origin: PluginOrigin, described: string) => {
     if (entries === undefined || entries === null) return;
     const list = Array.isArray(entries) ? entries : [entries];
     list.forEach((entry, i) => {
-      if (typeof entry === 'string') requests.push({ specifier: entry, baseDir });
+      if (typeof entry === 'string') requests.push({ specifier: entry, baseDir, origin, where: described });
       else if (Array.isArray(entry) && typeof entry[0] === 'string' && (entry[1] === undefined || isPlainObject(entry[1]))) {
-        requests.push({ specifier: entry[0], options: entry[1] as Record<string, unknown> | undefined, baseDir });
+        requests.push({ specifier: entry[0], options: entry[1] as Record<string, unknown> | undefined, baseDir, origin, where: described });
       } else {
         throw new ConfigError(
           [{ path: `${where}[${i}]`, message: `expected a plugin name or [name, options] (got ${JSON.stringify(entry)})` }],
@@ -142,8 +174,8 @@ function pluginRequests(
     });
   };
   const wholeListFromSet = fromSet.find((o) => o.keyPath.length === 1);
-  if (!wholeListFromSet) add(raw.plugins, configDir, 'plugins');
-  for (const o of fromSet) add(o.keyPath.length === 1 ? o.value : [o.value], cwd, `--set ${o.text}`);
+  if (!wholeListFromSet) add(raw.plugins, configDir, 'plugins', trust, describe);
+  for (const o of fromSet) add(o.keyPath.length === 1 ? o.value : [o.value], cwd, `--set ${o.text}`, 'chosen', `--set ${o.text}`);
   return requests;
 }
 

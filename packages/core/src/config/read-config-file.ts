@@ -4,20 +4,23 @@ import { cosmiconfig, type Loader } from 'cosmiconfig';
 import YAML from 'yaml';
 import { ConfigError, UsageError } from '../errors';
 
+/**
+ * Where a config is searched for when none is passed: data configs only. A `.js` / `.cjs` / `.ts`
+ * config is code and runs only when the person passes it with `--config` (docs/security.md).
+ */
 export const CONFIG_SEARCH_PLACES = [
   'biaflow.config.yaml',
   'biaflow.config.yml',
   'biaflow.config.json',
-  'biaflow.config.js',
-  'biaflow.config.cjs',
   '.biaflowrc',
   '.biaflowrc.yaml',
   '.biaflowrc.yml',
   '.biaflowrc.json',
-  '.biaflowrc.js',
-  '.biaflowrc.cjs',
   'package.json',
 ];
+
+/** Keys of a plugin manifest (package.json#biaflow of a plugin package), which is not a config. */
+const MANIFEST_KEYS = ['workflows', 'steps', 'sections', 'readers', 'writers', 'engines', 'commands'];
 
 /** YAML with line and column in its errors (cosmiconfig's default loader reports less). */
 const yamlLoader: Loader = (filepath, content) => {
@@ -33,10 +36,43 @@ const yamlLoader: Loader = (filepath, content) => {
 
 const explorer = () =>
   cosmiconfig('biaflow', {
-    searchStrategy: 'project',
+    searchStrategy: 'none',
     searchPlaces: CONFIG_SEARCH_PLACES,
     loaders: { '.yaml': yamlLoader, '.yml': yamlLoader, noExt: yamlLoader },
   });
+
+/**
+ * The folders searched from `cwd`: up to the nearest one holding `package.json` or `.git` (the
+ * project root, included); with neither on the way up, `cwd` alone — never the whole tree up to `/`
+ * (which would include world-writable folders such as `/tmp`).
+ */
+export function searchFolders(cwd: string): string[] {
+  const folders: string[] = [];
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    folders.push(dir);
+    if (fs.existsSync(path.join(dir, 'package.json')) || fs.existsSync(path.join(dir, '.git'))) return folders;
+    if (path.dirname(dir) === dir) return [path.resolve(cwd)];
+  }
+}
+
+/** The first data config in the search folders (a plugin's package.json manifest is not a config). */
+async function searchConfig(cwd: string): Promise<{ config: unknown; filepath: string } | null> {
+  for (const dir of searchFolders(cwd)) {
+    for (const place of CONFIG_SEARCH_PLACES) {
+      const file = path.join(dir, place);
+      if (!fs.existsSync(file) || !fs.statSync(file).isFile()) continue;
+      const found = await explorer().load(file);
+      if (!found || found.isEmpty || found.config === undefined) continue;
+      if (place === 'package.json' && isManifest(found.config)) continue;
+      return found;
+    }
+  }
+  return null;
+}
+
+function isManifest(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && MANIFEST_KEYS.some((k) => k in value);
+}
 
 export interface ConfigFile {
   /** Absolute path of the file. */
@@ -45,7 +81,7 @@ export interface ConfigFile {
   raw: Record<string, unknown>;
 }
 
-/** Read `--config FILE`, or search from `cwd` up to the project root. Undefined when none exists. */
+/** Read `--config FILE` (any format, code included), or search data configs from `cwd` up to the project root. Undefined when none exists. */
 export async function readConfigFile(file: string | undefined, cwd: string): Promise<ConfigFile | undefined> {
   let result: { config: unknown; filepath: string; isEmpty?: boolean } | null;
   try {
@@ -56,7 +92,7 @@ export async function readConfigFile(file: string | undefined, cwd: string): Pro
       }
       result = await explorer().load(filepath);
     } else {
-      result = await explorer().search(cwd);
+      result = await searchConfig(cwd);
     }
   } catch (e) {
     if (e instanceof ConfigError || e instanceof UsageError) throw e;

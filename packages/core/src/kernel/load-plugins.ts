@@ -4,30 +4,40 @@ import { pathToFileURL } from 'node:url';
 import { UsageError } from '../errors';
 import { didYouMean } from '../config/suggest';
 import { expandShortName, FIRST_PARTY_PLUGINS } from './first-party';
+import { packageDirOf, readPluginPackage } from './manifest';
 import { isPlugin, type BiaflowPlugin } from './plugin';
 
+/**
+ * Who chose a plugin entry, which decides what may load (docs/security.md):
+ * - `chosen`: the person — a config passed with `--config`, `--set`, `--plugin`, or code. Paths and
+ *   packages load; packages resolve from the config's folder, then beside core.
+ * - `found`: a data config found by searching the project. Packages only; a path must be passed
+ *   with `--config` or `--plugin` to run.
+ * - `saved`: a config a model bundle, a zoo package or a run folder carries. Packages only, and
+ *   only when they resolve from the person's project (the working folder's node_modules chain) or
+ *   are first-party packages installed beside core: a downloaded model cannot run a file it ships.
+ */
+export type PluginOrigin = 'chosen' | 'found' | 'saved';
+
 export interface PluginRequest {
-  /** As written: a package name, a short name or a relative path. */
+  /** As written: a package name, a short name or a path. */
   specifier: string;
   options?: Record<string, unknown>;
-  /** Folder the specifier resolves from: the config file's folder, or the working directory for --set. */
+  /** Folder the specifier resolves from: the config file's folder, or the working directory. */
   baseDir: string;
+  /** Who chose it (default `chosen`). */
+  origin?: PluginOrigin;
+  /** Where the entry was written, for messages (`the model bundle in runs/x/model`). */
+  where?: string;
 }
 
-function isPathSpecifier(s: string): boolean {
+/** A path (`./x.js`, `../plugins/x`, `/abs/x.js`), as opposed to a package name (`name`, `@scope/name`). */
+export function isPathSpecifier(s: string): boolean {
   return s.startsWith('.') || path.isAbsolute(s);
 }
 
-/**
- * Resolve a plugin the way Babel does: from the config file's folder first. Packages are also
- * looked up from core's own location, so plugins installed beside a global CLI are found.
- * Returns undefined when nothing is found.
- */
-export function resolvePlugin(specifier: string, baseDir: string): string | undefined {
-  const target = isPathSpecifier(specifier) ? path.resolve(baseDir, specifier) : expandShortName(specifier);
-  const from = [path.join(baseDir, '__biaflow_resolve__.js')];
-  if (!isPathSpecifier(specifier)) from.push(__filename);
-  for (const origin of from) {
+function resolveFrom(target: string, origins: string[]): string | undefined {
+  for (const origin of origins) {
     try {
       return createRequire(origin).resolve(target);
     } catch {
@@ -37,16 +47,55 @@ export function resolvePlugin(specifier: string, baseDir: string): string | unde
   return undefined;
 }
 
-/** Load one plugin module and turn its export into a plugin object (calling a factory with its options). */
+/**
+ * Resolve a plugin the way Babel does: from the config file's folder first. Packages the person
+ * chose are also looked up from core's own location (plugins installed beside a global CLI); for a
+ * saved config, only first-party packages are. Returns undefined when nothing is found.
+ */
+export function resolvePlugin(specifier: string, baseDir: string, origin: PluginOrigin = 'chosen'): string | undefined {
+  if (isPathSpecifier(specifier)) return resolveFrom(path.resolve(baseDir, specifier), [path.join(baseDir, '__biaflow_resolve__.js')]);
+  const name = expandShortName(specifier);
+  const origins = [path.join(baseDir, '__biaflow_resolve__.js')];
+  if (origin !== 'saved' || name.startsWith('@biaflow/')) origins.push(__filename);
+  return resolveFrom(name, origins);
+}
+
+/** Why a path entry may not load, with what to do instead. */
+function pathRefused(request: PluginRequest): UsageError {
+  const where = request.where ?? 'the config';
+  const why =
+    request.origin === 'saved'
+      ? `it comes from ${where}, which was saved with a model or a run: biaflow never runs a file a model or a run folder names`
+      : `it comes from ${where}, which was found by searching, not passed with --config`;
+  return new UsageError(`plugin "${request.specifier}" is a path, and ${why}`, `if you trust that file, pass it yourself: --plugin ${request.specifier} (or pass the config with --config)`);
+}
+
+/**
+ * Load one plugin module and turn its export into a plugin object (calling a factory with its
+ * options). A package is checked to declare a biaflow plugin (a `biaflow` manifest in its
+ * package.json) before any of its code runs; a single file is the person's own choice by path.
+ */
 export async function loadPlugin(request: PluginRequest): Promise<{ plugin: BiaflowPlugin; source: string }> {
   const { specifier, options, baseDir } = request;
-  const resolved = resolvePlugin(specifier, baseDir);
+  const origin = request.origin ?? 'chosen';
+  const byPath = isPathSpecifier(specifier);
+  if (byPath && origin !== 'chosen') throw pathRefused(request);
+  const resolved = resolvePlugin(specifier, baseDir, origin);
   if (!resolved) {
     const pkg = expandShortName(specifier);
-    const hint = isPathSpecifier(specifier)
-      ? `check the path; it is resolved from ${baseDir}`
-      : `install it with \`npm i ${pkg}\`${didYouMean(specifier, FIRST_PARTY_PLUGINS)}`;
-    throw new UsageError(`cannot find plugin "${specifier}" (looked from ${baseDir})`, hint);
+    const looked = origin === 'saved' && !pkg.startsWith('@biaflow/') ? `${baseDir} (your project)` : baseDir;
+    const hint = byPath ? `check the path; it is resolved from ${baseDir}` : `install it with \`npm i ${pkg}\`${didYouMean(specifier, FIRST_PARTY_PLUGINS)}`;
+    const needed = request.where && origin === 'saved' ? ` (${request.where} needs it)` : '';
+    throw new UsageError(`cannot find plugin "${specifier}"${needed} (looked from ${looked})`, hint);
+  }
+  if (!byPath) {
+    const dir = packageDirOf(resolved);
+    if (!dir || !readPluginPackage(dir)) {
+      throw new UsageError(
+        `package "${expandShortName(specifier)}" (${dir ?? resolved}) is not a biaflow plugin: its package.json declares no "biaflow" manifest; none of its code was run`,
+        'a plugin package lists its contributions under "biaflow" in package.json (docs/plugins.md)',
+      );
+    }
   }
   const exported = await importModule(resolved, specifier);
   const candidate = (exported as { default?: unknown })?.default ?? exported;
@@ -64,7 +113,7 @@ export async function loadPlugin(request: PluginRequest): Promise<{ plugin: Biaf
       `"${specifier}" (${resolved}) is not a biaflow plugin: it must export an object with name, version, core and apply(kernel), or a function returning one`,
     );
   }
-  return { plugin, source: isPathSpecifier(specifier) ? resolved : specifier };
+  return { plugin, source: byPath ? resolved : specifier };
 }
 
 async function importModule(file: string, specifier: string): Promise<unknown> {

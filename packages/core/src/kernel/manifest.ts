@@ -10,9 +10,9 @@ import type { Kernel } from './kernel';
  *
  * ```json
  * "biaflow": {
- *   "workflows": [{ "name": "instance", "output": "labels", "description": "…" }],
- *   "steps": ["instance_watershed"],
- *   "sections": ["instance", "metrics.matching_thresholds"],
+ *   "workflows": [{ "name": "denoise", "output": "image", "description": "…" }],
+ *   "steps": ["drop_border_objects"],
+ *   "sections": ["denoise", "metrics.my_key"],
  *   "readers": [{ "name": "npy", "extensions": [".npy"] }],
  *   "writers": [], "engines": ["onnx"],
  *   "commands": [{ "name": "export", "description": "…" }]

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors';
+import { acquireRunLock, LOCK_FILE, type RunLock } from './run-lock';
 
 /** Names of the run-folder layout (docs/outputs.md). Later features add entries; none is renamed. */
 export const RunFiles = Object.freeze({
@@ -27,37 +28,49 @@ export function holdsRun(dir: string): boolean {
 export interface RunFolderOptions {
   resume?: boolean;
   overwrite?: boolean;
+  /** The command taking the folder (named to a second process that finds it busy). */
+  command?: string;
+}
+
+/** The run folder, held by this process until `lock.release()`. */
+export interface PreparedRunFolder {
+  dir: string;
+  lock: RunLock;
 }
 
 /**
- * Make `dir` ready to be the run folder. A folder holding an earlier run is refused unless the run
- * is resumed or overwritten; overwriting removes only the run's own files, never anything else.
+ * Make `dir` ready to be the run folder, and take its lock (one writer per folder: a second process
+ * stops with exit 2 naming this one). A folder holding an earlier run is refused unless the run is
+ * resumed or overwritten; overwriting removes only the run's own files, never anything else, and
+ * only once the lock is held — never under another process.
  */
-export function prepareRunFolder(dir: string, { resume = false, overwrite = false }: RunFolderOptions): string {
+export function prepareRunFolder(dir: string, { resume = false, overwrite = false, command = 'run' }: RunFolderOptions): PreparedRunFolder {
   const abs = path.resolve(dir);
   if (resume && overwrite) throw new UsageError('--resume and --overwrite cannot be used together');
   if (fs.existsSync(abs) && !fs.statSync(abs).isDirectory()) {
     throw new UsageError(`--out ${abs} is a file, not a folder`);
   }
-  const exists = fs.existsSync(abs);
-  const earlier = exists && holdsRun(abs);
-  if (resume) {
-    if (!earlier) throw new UsageError(`--resume: ${abs} holds no earlier run to continue`, 'drop --resume to start a new run there');
-    return abs;
-  }
-  if (earlier) {
-    if (!overwrite) {
-      throw new UsageError(
-        `run folder ${abs} already holds a run`,
-        'pass --resume to continue it, --overwrite to replace it, or choose another --out',
-      );
-    }
-    for (const name of Object.values(RunFiles)) fs.rmSync(path.join(abs, name), { recursive: true, force: true });
-  } else if (exists && fs.readdirSync(abs).length > 0 && !overwrite) {
-    throw new UsageError(`--out ${abs} is not empty and holds no biaflow run`, 'choose a new or empty folder');
-  }
   fs.mkdirSync(abs, { recursive: true });
-  return abs;
+  const lock = acquireRunLock(abs, command);
+  try {
+    const earlier = holdsRun(abs);
+    if (resume) {
+      if (!earlier) throw new UsageError(`--resume: ${abs} holds no earlier run to continue`, 'drop --resume to start a new run there');
+      return { dir: abs, lock };
+    }
+    if (earlier) {
+      if (!overwrite) {
+        throw new UsageError(`run folder ${abs} already holds a run`, 'pass --resume to continue it, --overwrite to replace it, or choose another --out');
+      }
+      for (const name of Object.values(RunFiles)) fs.rmSync(path.join(abs, name), { recursive: true, force: true });
+    } else if (fs.readdirSync(abs).some((f) => f !== LOCK_FILE) && !overwrite) {
+      throw new UsageError(`--out ${abs} is not empty and holds no biaflow run`, 'choose a new or empty folder');
+    }
+    return { dir: abs, lock };
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
 }
 
 /** `runs/<yyyymmdd-hhmmss>-<workflow>` under the working directory. */

@@ -43,13 +43,15 @@ export async function startRun(options: StartRunOptions): Promise<StartedRun> {
   const { loaded, command } = options;
   const { config, kernel } = loaded;
   const cwd = options.cwd ?? process.cwd();
-  const runDir = prepareRunFolder(options.out ? path.resolve(cwd, options.out) : defaultRunDir(config.problem.type, cwd), {
+  const { dir: runDir, lock } = prepareRunFolder(options.out ? path.resolve(cwd, options.out) : defaultRunDir(config.problem.type, cwd), {
     resume: options.resume,
     overwrite: options.overwrite,
+    command,
   });
-  const log = createLogger({ level: options.logLevel ?? 'info', file: path.join(runDir, RunFiles.log) });
-  const logger = runLogger(kernel, log.logger);
+  let log: ReturnType<typeof createLogger> | undefined;
   try {
+    log = createLogger({ level: options.logLevel ?? 'info', file: path.join(runDir, RunFiles.log) });
+    const logger = runLogger(kernel, log.logger);
     const tf = loadTf();
     const backend = await selectBackend(tf, config.system.backend, logger, { threads: config.system.threads });
     writeFileAtomicSync(
@@ -70,15 +72,21 @@ export async function startRun(options: StartRunOptions): Promise<StartedRun> {
       threads: backend.threads ?? os.availableParallelism(),
       container: kernel.container,
     };
+    const handle = log;
     return {
       context,
       async close() {
-        await kernel.container.dispose();
-        log.close();
+        try {
+          await kernel.container.dispose();
+          handle.close();
+        } finally {
+          lock.release();
+        }
       },
     };
   } catch (e) {
-    log.close();
+    log?.close();
+    lock.release();
     throw e;
   }
 }

@@ -51,6 +51,7 @@ export async function trainWorkflow(run: RunContext, workflow: RegisteredWorkflo
       patchSize: config.data.patch_size ?? null,
       problem: config.problem.type,
       normalization: prepared.normalization as never,
+      plugins: run.kernel.plugins.map((p) => ({ name: p.name, version: `^${p.version}` })),
     },
   });
 }

@@ -3,6 +3,7 @@ import { selectBackend } from '../backend/select-backend';
 import { loadConfig } from '../config/load-config';
 import type { ResolvedConfig } from '../config/schema';
 import os from 'node:os';
+import semver from 'semver';
 import type { BundleMeta } from '../engine/bundle/bundle-meta';
 import { readBundleMeta } from '../engine/bundle/save-load';
 import { InputError, UsageError } from '../errors';
@@ -47,19 +48,32 @@ export interface WorkflowModel {
 
 /**
  * The config that predicts with a model bundle: the config it was trained with, for its own
- * workflow, with training off, the bundle as `model.load` and `test` as the test data. Shared by
- * `biaflow predict --model` and `loadWorkflowModel`.
+ * workflow, with training off, the bundle as `model.load` and `test` as the test data, and the
+ * plugins its training run loaded (by package name; they load only from the person's own
+ * installation: `loadConfig` with trust `saved`). Shared by `biaflow predict --model` and
+ * `loadWorkflowModel`.
  */
 export function configFromBundle(meta: BundleMeta, modelDir: string, test: Record<string, unknown> = {}): Record<string, unknown> {
   if (!meta.problem) throw new UsageError(`${modelDir} does not say which workflow trained it`, 'pass a --config, or load it with loadModel() and predict the network output');
   const trained = (meta.config ?? {}) as Record<string, Record<string, unknown>>;
   return {
     ...trained,
+    ...(meta.plugins ? { plugins: meta.plugins.map((p) => p.name) } : {}),
     problem: { ...(trained.problem ?? {}), type: meta.problem },
     train: { ...(trained.train ?? {}), enabled: false },
     model: { ...(trained.model ?? {}), load: modelDir },
     data: { ...(trained.data ?? {}), test },
   };
+}
+
+/** A plugin loaded in another version than the bundle was trained with: said, not refused (the bundle may still work). */
+export function warnPluginVersions(meta: BundleMeta, kernel: { plugins: readonly { name: string; version: string }[] }, logger?: Logger): void {
+  for (const needed of meta.plugins ?? []) {
+    const loaded = kernel.plugins.find((p) => p.name === needed.name);
+    if (loaded && semver.validRange(needed.version) && !semver.satisfies(loaded.version, needed.version, { includePrerelease: true })) {
+      logger?.warn({ event: 'plugin-version', plugin: needed.name, needed: needed.version, loaded: loaded.version }, `the model was trained with ${needed.name} ${needed.version}; ${loaded.version} is installed`);
+    }
+  }
 }
 
 export function isWorkflowModel(value: unknown): value is WorkflowModel {
@@ -76,7 +90,8 @@ export async function loadWorkflowModel(dir: string, options: WorkflowModelOptio
   const abs = path.resolve(cwd, dir);
   const meta = await readBundleMeta(abs);
   const inline = configFromBundle(meta, abs);
-  const { config, kernel } = await loadConfig({ inline, cwd, sets: options.sets, plugins: options.plugins });
+  const { config, kernel } = await loadConfig({ inline, cwd, sets: options.sets, plugins: options.plugins, trust: 'saved', describe: `the model bundle in ${abs}` });
+  warnPluginVersions(meta, kernel, options.logger);
   kernel.assertHandled(config.problem.type, ['infer']);
   const logger = runLogger(kernel, options.logger ?? silentLogger());
   const tf = loadTf();

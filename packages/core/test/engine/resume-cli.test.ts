@@ -66,7 +66,8 @@ test('a SIGKILLed training resumes with --resume and gives the losses of an unin
   // The run really was cut short: the final model is written only after the last epoch.
   expect(fs.existsSync(path.join(killedDir, 'model'))).toBe(false);
 
-  const resumed = await biaflow(['train', '--resume', '--out', 'killed'], dir).done;
+  // The run's saved config names its test plugin by path: a path runs only when the person passes it again.
+  const resumed = await biaflow(['train', '--resume', '--out', 'killed', '--plugin', path.join(__dirname, 'fixtures', 'train-plugin.js')], dir).done;
   expect(resumed.code).toBe(0);
   // (Read from the log: a kill inside a checkpoint swap leaves checkpoints/last to be recovered by the resume.)
   const epochAtKill = Number(/resuming after epoch (\d+)/.exec(resumed.stderr)?.[1]);

@@ -17,7 +17,7 @@ export function configCommand(io: CliIO): Command {
 
   withConfigOptions(cmd.command('validate').description('validate a config and report every problem (exit 2 when invalid)')).action(
     async (opts: ConfigOptions) => {
-      const { config, configPath, kernel } = await loadConfig({ configFile: opts.config, sets: opts.set, cwd: io.cwd });
+      const { config, configPath, kernel } = await loadConfig({ configFile: opts.config, sets: opts.set, cliPlugins: opts.plugin, cwd: io.cwd });
       checkWorkflowConfig(config, kernel, config.train.enabled, configPath);
       const plugins = kernel.plugins.map((p) => `${p.name}@${p.version}`).join(', ') || 'none';
       io.stdout(
@@ -28,7 +28,7 @@ export function configCommand(io: CliIO): Command {
 
   withConfigOptions(cmd.command('print').description('print the resolved config (defaults filled in, paths absolute)')).action(
     async (opts: ConfigOptions) => {
-      const { config } = await loadConfig({ configFile: opts.config, sets: opts.set, cwd: io.cwd });
+      const { config } = await loadConfig({ configFile: opts.config, sets: opts.set, cliPlugins: opts.plugin, cwd: io.cwd });
       io.stdout(YAML.stringify(config));
     },
   );

@@ -7,7 +7,7 @@ import { evaluateStage } from '../../run/evaluate-stage';
 import { coreStages, runPipeline, type PipelineStages } from '../../run/pipeline';
 import { RunFiles } from '../../run/run-folder';
 import { startRun } from '../../run/start-run';
-import { configFromBundle } from '../../services/workflow-model';
+import { configFromBundle, warnPluginVersions } from '../../services/workflow-model';
 import { withConfigOptions, withRunFolderOptions, type ConfigOptions, type RunFolderCliOptions } from '../common-options';
 import type { CliIO } from '../output';
 
@@ -51,30 +51,43 @@ export function runCommands(io: CliIO): Command[] {
 }
 
 /** The config a command runs with: a file, a run folder's own, a model bundle's, or built from flags. */
+/**
+ * The config a command runs with: a file the person passed, a run folder's own, a model bundle's,
+ * or one built from flags. A saved config (a bundle's, a run folder's) may name plugins by package
+ * only, loaded from the person's own installation (docs/security.md); `--plugin` adds the person's own.
+ */
 async function configFor(command: DataCommand, opts: RunOptions, io: CliIO): Promise<LoadedConfig> {
   const cwd = io.cwd;
   const sets = opts.set;
+  const cliPlugins = opts.plugin;
   if (command === 'predict' && (opts.model || opts.input)) {
     if (!opts.model || !opts.input) throw new UsageError('predict needs both --model DIR and --input PATH (or a --config)');
     const model = path.resolve(cwd, opts.model);
     const input = path.resolve(cwd, opts.input);
     if (opts.config) {
-      return loadConfig({ configFile: opts.config, cwd, sets: [...sets, `model.load=${JSON.stringify(model)}`, `data.test.images=${JSON.stringify(input)}`] });
+      return loadConfig({ configFile: opts.config, cwd, cliPlugins, sets: [...sets, `model.load=${JSON.stringify(model)}`, `data.test.images=${JSON.stringify(input)}`] });
     }
-    const inline = configFromBundle(await readBundleMeta(model), model, { images: input });
-    return loadConfig({ inline, cwd, sets });
+    const meta = await readBundleMeta(model);
+    const inline = configFromBundle(meta, model, { images: input });
+    const loaded = await loadConfig({ inline, cwd, sets, cliPlugins, trust: 'saved', describe: `the model bundle in ${model}` });
+    warnPluginVersions(meta, loaded.kernel);
+    return loaded;
   }
   if (command === 'evaluate' && (opts.workflow || opts.pred || opts.gt)) {
     if (!opts.workflow || !opts.pred || !opts.gt) throw new UsageError('evaluate needs --workflow NAME, --pred DIR and --gt DIR together (or a --config)');
     const inline = { problem: { type: opts.workflow }, data: { test: { labels: path.resolve(cwd, opts.gt) } } };
-    return loadConfig({ inline, cwd, sets });
+    return loadConfig({ inline, cwd, sets, cliPlugins });
   }
   // Re-using a run folder: post-processing always works in an existing run; a resumed run
   // without --config continues with the config it started with.
   const reuse = command === 'postprocess' || Boolean(opts.resume);
   if (reuse && !opts.out) throw new UsageError(`${command === 'postprocess' ? 'postprocess' : '--resume'} needs --out RUN_DIR`);
-  const configFile = opts.config ?? (reuse ? path.join(path.resolve(cwd, opts.out as string), RunFiles.config) : undefined);
-  return loadConfig({ configFile, sets, cwd });
+  if (opts.config) return loadConfig({ configFile: opts.config, sets, cwd, cliPlugins });
+  if (reuse) {
+    const saved = path.join(path.resolve(cwd, opts.out as string), RunFiles.config);
+    return loadConfig({ configFile: saved, sets, cwd, cliPlugins, trust: 'saved', describe: `the run folder's saved config (${saved})` });
+  }
+  return loadConfig({ sets, cwd, cliPlugins });
 }
 
 async function execute(command: DataCommand, opts: RunOptions, io: CliIO): Promise<void> {

@@ -51,6 +51,12 @@ export interface BundleMeta {
   normalization: NormalizationSettings | null;
   /** The resolved config of the run that trained it, or null. */
   config: unknown;
+  /**
+   * The plugins the training run loaded (package name and the version range it needs), so a
+   * prediction can load them — from the person's own installation only — or say which to install.
+   * Absent in bundles written before it existed.
+   */
+  plugins?: { name: string; version: string }[];
   /** How it was trained (epochs, best epoch, losses, backend), or null. */
   training: Record<string, unknown> | null;
   versions: Record<string, string>;

@@ -30,6 +30,7 @@ export interface BundleInfo {
   normalization?: NormalizationSettings | null;
   config?: unknown;
   training?: Record<string, unknown> | null;
+  plugins?: { name: string; version: string }[];
 }
 
 /** The `biaflow.json` content for a model. */
@@ -54,6 +55,7 @@ export function bundleMeta(model: LayersModel, info: BundleInfo = {}): BundleMet
     problem: info.problem ?? null,
     normalization: info.normalization ?? null,
     config: info.config ?? null,
+    ...(info.plugins ? { plugins: info.plugins } : {}),
     training: info.training ?? null,
     versions: { [CORE_NAME]: CORE_VERSION, '@tensorflow/tfjs': tf.version.tfjs, node: process.version, backend: tf.getBackend() },
     created: new Date().toISOString(),

@@ -43,6 +43,7 @@ data:
   patch_size: [48, 48]
 model: {architecture: simple_cnn, feature_maps: [8, 16]}
 train: {epochs: 2, batch_size: 4}
+metrics: {top_k: 2}
 `,
     );
     expectOk(biaflow(['run', '--config', 'config.yaml', '--out', runDir], dir));
@@ -97,6 +98,43 @@ train: {epochs: 2, batch_size: 4}
       expect(row.true).toBe(row.image.split('/')[0]);
     }
     expect(fs.readFileSync(path.join(runDir, 'metrics.csv'), 'utf8').trim().split('\n')).toHaveLength(7);
+  });
+
+  test('metrics.json: top_k_accuracy for metrics.top_k, the fraction of images whose true class is among the k highest scores of predictions.csv', () => {
+    const o = JSON.parse(fs.readFileSync(path.join(runDir, 'metrics.json'), 'utf8')).overall;
+    const rows = readCsv(path.join(runDir, 'predictions/predictions.csv'));
+    // Rank of the true class: classes scoring higher, or equal with a lower index.
+    const inTop2 = rows.filter((r) => {
+      const scores = CLASSES.map((c) => Number(r[`score_${c}`]));
+      const t = CLASSES.indexOf(r.image.split('/')[0]);
+      return scores.filter((s, j) => s > scores[t] || (s === scores[t] && j < t)).length < 2;
+    }).length;
+    expect(o.top_k).toBe(2);
+    expect(o.top_k_accuracy).toBe(inTop2 / 6);
+    // Top-2 contains top-1.
+    expect(o.top_k_accuracy).toBeGreaterThanOrEqual(o.accuracy);
+  });
+
+  test('predict --set predict.tta=true: class scores averaged over the 8 flips and rotations differ from the plain ones; the log says so', () => {
+    const out = path.join(dir, 'tta');
+    expectOk(biaflow(['predict', '--model', path.join(runDir, 'model'), '--input', `${fixture}/test`, '--out', out, '--set', 'predict.tta=true'], dir));
+    const plain = readCsv(path.join(runDir, 'predictions/predictions.csv'));
+    const tta = readCsv(path.join(out, 'predictions/predictions.csv'));
+    expect(tta.map((r) => r.image)).toEqual(plain.map((r) => r.image));
+    for (const [i, r] of tta.entries()) {
+      const scores = CLASSES.map((c) => Number(r[`score_${c}`]));
+      expect(scores.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+      expect(scores).not.toEqual(CLASSES.map((c) => Number(plain[i][`score_${c}`])));
+    }
+    const said = fs
+      .readFileSync(path.join(out, 'log.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.event === 'tta');
+    expect(said).toHaveLength(1);
+    expect(said[0].transforms).toHaveLength(8);
+    expect(said[0].msg).toMatch(/averaged over 8 transforms of its 48×48 patch/);
   });
 
   test('evaluate: the ground truth against itself scores accuracy = 1', () => {

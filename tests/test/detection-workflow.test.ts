@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readImage, readPoints } from '@biaflow/core';
+import { detectionAp } from '@biaflow/image';
 
 const repo = path.resolve(__dirname, '../..');
 const bin = path.join(repo, 'packages/core/dist/cli/bin.js');
@@ -51,7 +52,7 @@ data:
   sampling: {foreground_probability: 0.5}
 model: {feature_maps: [8, 16]}
 train: {epochs: 2, batch_size: 2}
-metrics: {detection_tolerance: 3}
+metrics: {detection_tolerance: 3, detection_ap_tolerances: [2, 3]}
 `,
     );
     expectOk(biaflow(['run', '--config', 'config.yaml', '--out', runDir], dir));
@@ -98,20 +99,45 @@ metrics: {detection_tolerance: 3}
     expect(csv[0].split(',')).toEqual(expect.arrayContaining(['image', ...DETECTION_FIELDS]));
   });
 
+  test('metrics.json: score-ranked AP from the prob column, as detectionAp gives it on the written files, per image and at each tolerance', async () => {
+    const metrics = JSON.parse(fs.readFileSync(path.join(runDir, 'metrics.json'), 'utf8'));
+    const o = metrics.overall;
+    expect(Object.keys(o.ap)).toEqual(['1']);
+    expect(o.map).toBe(o.ap['1']);
+    expect(o.map).toBeGreaterThanOrEqual(0);
+    expect(o.map).toBeLessThanOrEqual(1);
+    expect(Object.keys(o.ap_by_tolerance)).toEqual(['2', '3']);
+    expect(o.ap_by_tolerance['3'].map).toBe(o.map);
+    // One test image: its own AP is the pooled one.
+    expect(metrics.per_image[0]).toMatchObject({ ap: o.ap, map: o.map });
+    // The plumbing (files → points, scores, spacing → detectionAp) reproduces the library on the files the run wrote.
+    const truth = await readPoints(path.join(fixture, `test/points/${testStem}.csv`));
+    const predicted = await readPoints(path.join(runDir, `predictions/${testStem}.csv`));
+    const expected = detectionAp([{ name: `${testStem}.csv`, groundTruth: truth, prediction: predicted }], { tolerance: 3, tolerances: [2, 3] });
+    expect(o.map).toBe(expected.map);
+    expect(o.ap_by_tolerance['2'].map).toBe(expected.ap_by_tolerance['2'].map);
+    const csvHeader = fs.readFileSync(path.join(runDir, 'metrics.csv'), 'utf8').split('\n')[0].split(',');
+    expect(csvHeader).toEqual(expect.arrayContaining(['ap.1', 'map']));
+  });
+
   test('postprocess re-decodes the saved output: a threshold above every probability leaves no point and 0 true positives', () => {
     const copy = path.join(dir, 'repost');
     fs.cpSync(runDir, copy, { recursive: true });
     expectOk(biaflow(['postprocess', '--out', copy, '--set', 'postprocess=[{method: detect_points, threshold: 1.5}]'], dir));
     expect(fs.readFileSync(path.join(copy, `predictions/${testStem}.csv`), 'utf8').trim()).toBe('index,axis-0,axis-1,prob');
     const metrics = JSON.parse(fs.readFileSync(path.join(copy, 'metrics.json'), 'utf8'));
-    expect(metrics.overall).toMatchObject({ tp: 0, fp: 0, fn: 24, recall: 0, precision: null, f1: 0 });
+    expect(metrics.overall).toMatchObject({ tp: 0, fp: 0, fn: 24, recall: 0, precision: null, f1: 0, map: 0 });
   });
 
-  test('evaluate: the ground truth against itself scores F1 = 1', () => {
+  test('evaluate: the ground truth against itself scores F1 = 1; without scores its AP is null, with a warning', () => {
     const out = path.join(dir, 'self');
-    expectOk(biaflow(['evaluate', '--workflow', 'detection', '--pred', `${fixture}/test/points`, '--gt', `${fixture}/test/points`, '--out', out], dir));
+    const r = biaflow(['evaluate', '--workflow', 'detection', '--pred', `${fixture}/test/points`, '--gt', `${fixture}/test/points`, '--out', out], dir);
+    expectOk(r);
     const metrics = JSON.parse(fs.readFileSync(path.join(out, 'metrics.json'), 'utf8'));
     expect(metrics.overall).toMatchObject({ tp: 24, fp: 0, fn: 0, precision: 1, recall: 1, f1: 1 });
+    // True points have no prob column: no ranking, so no AP — and the run says why.
+    expect(metrics.overall).toMatchObject({ ap: { '1': null }, map: null });
+    expect(r.stderr).toMatch(/no prob column, so average precision \(ap, map\) is null/);
   });
 
   test('a point outside its image stops the run before training, naming the file and the row', () => {

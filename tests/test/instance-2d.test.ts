@@ -63,6 +63,14 @@ test('a run fills the run folder: model, split, outputs of the right type and sh
   const rows = readCsv(path.join(runDir, 'metrics.csv'));
   expect(rows.map((r) => r.image)).toEqual([TEST_IMAGE]);
   expect(Number(rows[0]['matching.0.5.f1'])).toBe(m.per_image[0].matching['0.5'].f1);
+  // ap_50_95 and AJI, overall and per image (one image: the same values), and in metrics.csv.
+  const { overall, per_image } = m as unknown as { overall: Record<string, number>; per_image: Record<string, number>[] };
+  for (const key of ['ap_50_95', 'aji']) {
+    expect(overall[key]).toBeGreaterThanOrEqual(0);
+    expect(overall[key]).toBeLessThanOrEqual(1);
+    expect(per_image[0][key]).toBe(overall[key]);
+    expect(Number(rows[0][key])).toBe(overall[key]);
+  }
 });
 
 test('from code, predict(loadWorkflowModel(dir), image) gives the labels the CLI wrote; sets override post-processing', async () => {
@@ -136,4 +144,25 @@ test('evaluate --workflow instance: ground truth against itself is perfect, an e
   const none = readMetrics(path.join(dir, 'none'));
   expectMatchingReport(none, ['0280fa8f60f6.tif', '06c779330d6d.tif']);
   expect(none.overall.matching['0.5']).toMatchObject({ tp: 0, fp: 0, n_pred: 0, f1: 0, fn: self.overall.matching['0.5'].n_true });
+  expect(self.overall).toMatchObject({ ap_50_95: 1, aji: 1 });
+  expect(none.overall).toMatchObject({ ap_50_95: 0, aji: 0 });
+});
+
+test('predict --set predict.tta=true: the probabilities differ from the plain prediction, and the log says TTA was on', async () => {
+  const image = path.join(data, 'test/images', TEST_IMAGE);
+  biaflow(['predict', '--model', path.join(runDir, 'model'), '--input', image, '--out', 'tta', '--set', 'predict.tta=true'], dir);
+  const plain = await readImage(path.join(runDir, 'probabilities', TEST_IMAGE));
+  const tta = await readImage(path.join(dir, 'tta/probabilities', TEST_IMAGE));
+  expect(tta.shape).toEqual(plain.shape);
+  expect([...tta.data].every((v) => v >= 0 && v <= 1)).toBe(true);
+  let differ = 0;
+  for (let i = 0; i < plain.data.length; i++) if (tta.data[i] !== plain.data[i]) differ++;
+  expect(differ).toBeGreaterThan(plain.data.length / 2);
+  const said = (runFolder: string) =>
+    fs.readFileSync(path.join(runFolder, 'log.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((l) => l.event === 'tta');
+  const lines = said(path.join(dir, 'tta'));
+  expect(lines).toHaveLength(1);
+  expect(lines[0].transforms).toHaveLength(8);
+  expect(lines[0].msg).toMatch(/^test-time augmentation on: each 32×32 tile is predicted 8 times/);
+  expect(said(runDir)).toHaveLength(0);
 });

@@ -17,15 +17,19 @@ import {
   type RunContext,
   type TableRow,
 } from '@biaflow/core';
+import { ttaTransforms } from '@biaflow/image';
 import { argmax, classifyImage } from './classify-image';
 import { evaluateClassification, PREDICTIONS_TABLE } from './evaluate-classification';
+import { classificationMetricsKeys, topK } from './metrics-keys';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const pkg = require('../package.json') as { name: string; version: string; description: string; peerDependencies: Record<string, string> };
 
 export { classifyImage, centredOrigin, argmax } from './classify-image';
+export { averageClassScores } from './tta-scores';
 export { evaluateClassification, groundTruthClasses, PREDICTIONS_TABLE, type ClassificationEvaluationOptions } from './evaluate-classification';
 export { readPredictionTable, type PredictedClass } from './prediction-table';
+export { classificationMetricsKeys, topK } from './metrics-keys';
 
 /** The classes a model was trained on (its bundle's channels), when the run has or loads one. */
 async function modelClasses(run: RunContext): Promise<string[] | undefined> {
@@ -57,6 +61,19 @@ function checkConfig(config: ResolvedConfig, { training }: { training: boolean }
     : [{ path: 'model.architecture', message: `is ${architecture}, a segmentation network; classification needs simple_cnn or resnet` }];
 }
 
+/** Runs that have said test-time augmentation is on (once per run, not per image). */
+const ttaAnnounced = new WeakSet<RunContext>();
+
+function announceTta(run: RunContext, patch: readonly number[]): void {
+  if (ttaAnnounced.has(run) || patch.length !== run.config.problem.ndim) return;
+  ttaAnnounced.add(run);
+  const transforms = ttaTransforms([...patch, 1], run.config.problem.ndim).map((t) => t.name);
+  run.logger.info(
+    { event: 'tta', transforms, patch },
+    `test-time augmentation on: each image's class scores are averaged over ${transforms.length} transforms of its ${patch.join('×')} patch (${transforms.join(', ')})`,
+  );
+}
+
 /** The row of `predictions.csv`: the class, its index and the score of every class. */
 function predictionRow(prediction: Prediction): TableRow[] | undefined {
   if (prediction.classIndex === undefined) return undefined;
@@ -70,6 +87,9 @@ const STARTER = `model:
   architecture: simple_cnn  # or resnet: classifiers
 
 postprocess: []
+
+metrics:
+  top_k: 5                  # top_k_accuracy: true class among the k highest scores (null with k or fewer classes)
 `;
 
 /**
@@ -86,6 +106,7 @@ export const classificationPlugin = definePlugin(
     core: pkg.peerDependencies['@biaflow/core'],
     description: pkg.description,
     apply(kernel) {
+      kernel.extendConfigSection('metrics', classificationMetricsKeys);
       kernel.registerWorkflow({
         name: 'classification',
         description: 'Image classification: a folder per class → simple_cnn or resnet with a softmax → one class per image',
@@ -109,7 +130,9 @@ export const classificationPlugin = definePlugin(
           }
           const x = toModelLayout(image, run.config.problem.ndim, name);
           const patch = model.meta.patch_size ?? run.config.data.patch_size ?? [];
-          const scores = await classifyImage(model, x, patch);
+          const tta = run.config.predict.tta === true;
+          if (tta) announceTta(run, patch);
+          const scores = await classifyImage(model, x, patch, { tta });
           return { name, source: image, classIndex: argmax(scores), classScores: scores, classNames: model.meta.channels };
         },
         output: 'classes',
@@ -126,6 +149,7 @@ export const classificationPlugin = definePlugin(
             predictions: predictionsDir,
             groundTruth: groundTruthDir,
             classes: await modelClasses(run),
+            topK: topK(run.config),
             logger: run.logger,
             listImageFiles: (dir) => io.listImageFiles(dir),
           }),
@@ -133,6 +157,7 @@ export const classificationPlugin = definePlugin(
         summary: [
           { key: 'accuracy', label: 'accuracy' },
           { key: 'macro_f1', label: 'macro F1' },
+          { key: 'top_k_accuracy', label: 'top-k accuracy (k = metrics.top_k)' },
         ],
         starterConfig: STARTER,
       });

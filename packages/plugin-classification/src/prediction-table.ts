@@ -67,7 +67,11 @@ export function readPredictionTable(file: string): PredictedClass[] {
       throw new InputError(`line ${k + 2}: needs an image name and a class`, { file });
     }
     const scores: Record<string, number> = {};
-    for (const [h, i] of scoreCols) scores[h.slice('score_'.length)] = Number(cells[i]);
+    for (const [h, i] of scoreCols) {
+      // An empty cell is no score (Number('') would be 0).
+      const raw = (cells[i] ?? '').trim();
+      scores[h.slice('score_'.length)] = raw === '' ? NaN : Number(raw);
+    }
     return { image, className, classIndex, scores };
   });
 }

@@ -1,17 +1,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { InputError, listImageFiles, readImage, readPoints, stemOf, type EvaluateEvent, type Image, type MetricsReport, type PointList } from '@biaflow/core';
+import { InputError, listImageFiles, readImage, readPoints, stemOf, type EvaluateEvent, type Image, type Logger, type MetricsReport, type PointList } from '@biaflow/core';
 import { detectionMatching, detectionMatchingDataset, type DetectionResult } from '@biaflow/image';
 import { spacingOf } from './detect-points-step';
+import { scoreRankedAp, type ApImage } from './score-ranked-ap';
 
 export interface DetectionEvaluationOptions {
   /** A predicted point matches a true one at most this far away (physical units). */
   tolerance: number;
+  /** Tolerances of `ap_by_tolerance` (score-ranked AP). Default `[tolerance]`. */
+  apTolerances?: number[];
   ndim: 2 | 3;
   /** Folder (or file) of the test images: each one's voxel size scales distances. */
   testImages?: string;
   /** How images are listed and read (the run's readers); default core's. */
   io?: Pick<EvaluateEvent['io'], 'readImage' | 'listImageFiles'>;
+  /** Where the warning about predictions without scores goes. */
+  logger?: Pick<Logger, 'warn'>;
 }
 
 type Scores = DetectionResult & { n_true: number; n_pred: number };
@@ -56,6 +61,10 @@ function testImagesByStem(dir: string | undefined, list: (dir: string) => string
  * one-to-one matching within the tolerance, over all points and, when either side has classes,
  * per class. Overall figures pool tp, fp and fn over the images (ratios from the sums, null when
  * undefined).
+ *
+ * Plus the score-ranked average precision (`scoreRankedAp`, from the predictions' `prob` column):
+ * `ap` per class and `map` overall and per image, `ap_by_tolerance` overall. Predictions without
+ * scores cannot be ranked: AP is null and a warning names the files.
  */
 export async function evaluateDetection(pairs: EvaluateEvent['pairs'], options: DetectionEvaluationOptions): Promise<MetricsReport> {
   const images = testImagesByStem(options.testImages, options.io?.listImageFiles ?? listImageFiles);
@@ -64,6 +73,7 @@ export async function evaluateDetection(pairs: EvaluateEvent['pairs'], options: 
   const perClass = new Map<number, DetectionResult[]>();
   let anyClasses = false;
   const per_image: MetricsReport['per_image'] = [];
+  const apImages: ApImage[] = [];
   for (const pair of pairs) {
     for (const file of [pair.groundTruthPath, pair.predictionPath]) {
       if (path.extname(file).toLowerCase() !== '.csv') {
@@ -79,6 +89,7 @@ export async function evaluateDetection(pairs: EvaluateEvent['pairs'], options: 
     const match = (t: PointList, p: PointList) => detectionMatching(t, p, { tolerance: options.tolerance, spacing });
     const result = match(truth, predicted);
     all.push(result);
+    apImages.push({ name: pair.name, truth, predicted, predictionPath: pair.predictionPath, spacing });
     const row: MetricsReport['per_image'][number] = { image: pair.name, ...withCounts(result) };
     if (truth.classes || predicted.classes) {
       anyClasses = true;
@@ -98,5 +109,14 @@ export async function evaluateDetection(pairs: EvaluateEvent['pairs'], options: 
       [...perClass].sort((a, b) => a[0] - b[0]).map(([cls, results]) => [String(cls), withCounts(detectionMatchingDataset(results))]),
     );
   }
+  const ap = scoreRankedAp(apImages, { tolerance: options.tolerance, tolerances: options.apTolerances ?? [options.tolerance] });
+  if (ap.unscored.length > 0) {
+    options.logger?.warn(
+      { event: 'unscored-points', files: ap.unscored },
+      `${ap.unscored.length} prediction file(s) have points but no prob column, so average precision (ap, map) is null: it ranks predictions by score (${ap.unscored.join(', ')})`,
+    );
+  }
+  Object.assign(overall, ap.overall);
+  for (const row of per_image) Object.assign(row, ap.perImage.get(row.image as string));
   return { overall, per_image };
 }

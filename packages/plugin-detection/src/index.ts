@@ -2,7 +2,7 @@ import { ConfigError, definePlugin, pointLists, type BiaflowPlugin, type ConfigI
 import { DETECT_POINTS_STEP, registerDetectPoints } from './detect-points-step';
 import { detectionSection, detectionSettings, radiusPerAxis } from './detection-section';
 import { evaluateDetection } from './evaluate-detection';
-import { detectionMetricsKeys, detectionTolerance } from './metrics-keys';
+import { detectionApTolerances, detectionMetricsKeys, detectionTolerance } from './metrics-keys';
 import { pointTarget } from './point-target';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -13,7 +13,8 @@ export { pointTarget, type PointTargetOptions } from './point-target';
 export { decodePoints, type DecodePointsOptions, type DetectedPoints } from './decode-points';
 export { registerDetectPoints, detectPointsOptions, spacingOf, DETECT_POINTS_STEP, type DetectPointsSettings } from './detect-points-step';
 export { evaluateDetection, type DetectionEvaluationOptions } from './evaluate-detection';
-export { detectionMetricsKeys, detectionTolerance } from './metrics-keys';
+export { detectionMetricsKeys, detectionTolerance, detectionApTolerances } from './metrics-keys';
+export { scoreRankedAp, type ApImage, type ApReport } from './score-ranked-ap';
 
 /** A radius of the wrong length stops a training run before the data is read. */
 function checkConfig(config: ResolvedConfig, { training }: { training: boolean }): ConfigIssue[] {
@@ -35,6 +36,7 @@ postprocess: []           # detect_points runs by default; e.g. - { method: supp
 
 metrics:
   detection_tolerance: 10 # a prediction matches a true point within this many pixels
+  # detection_ap_tolerances: [5, 10]  # score-ranked AP at these tolerances too (default: detection_tolerance)
 `;
 
 /**
@@ -81,15 +83,18 @@ export const detectionPlugin = definePlugin(
         evaluate: ({ run, pairs, io }) =>
           evaluateDetection(pairs, {
             tolerance: detectionTolerance(run.config),
+            apTolerances: detectionApTolerances(run.config),
             ndim: run.config.problem.ndim,
             testImages: run.config.data.test.images,
             io,
+            logger: run.logger,
           }),
         mainFigure: { key: 'f1', label: 'F1 within the tolerance' },
         summary: [
           { key: 'f1', label: 'F1' },
           { key: 'precision', label: 'precision' },
           { key: 'recall', label: 'recall' },
+          { key: 'map', label: 'mAP (score-ranked, within the tolerance)' },
         ],
         tunable: [
           { step: DETECT_POINTS_STEP, option: 'threshold', values: [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7] },

@@ -50,7 +50,7 @@ metrics:
 /**
  * The instance workflow: instance labels → B/C/D targets, a sigmoid U-Net trained on them, its
  * output decoded by marker-controlled watershed (`instance_watershed`, the default decoding), one
- * `objects.csv` row per object, and StarDist's matching statistics as metrics.
+ * `objects.csv` row per object, and StarDist's matching statistics, ap_50_95 and AJI as metrics.
  */
 export const instancePlugin = definePlugin(
   (): BiaflowPlugin => ({
@@ -102,6 +102,8 @@ export const instancePlugin = definePlugin(
           { key: 'matching.0.5.precision', label: 'precision at IoU 0.5' },
           { key: 'matching.0.5.recall', label: 'recall at IoU 0.5' },
           { key: 'matching.0.5.panoptic_quality', label: 'panoptic quality at IoU 0.5' },
+          { key: 'ap_50_95', label: 'AP 0.5:0.95 (accuracy averaged over IoU 0.5–0.95)' },
+          { key: 'aji', label: 'AJI' },
         ],
         tunable: [
           { step: DECODE_METHOD, option: 'seed_threshold', values: [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8] },

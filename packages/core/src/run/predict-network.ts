@@ -1,4 +1,5 @@
 import type { Image, NdArray } from '@biaflow/image';
+import { ttaTransforms } from '@biaflow/image';
 import { recordFromBundle } from '../data/bundle-normalizers';
 import { DEFAULT_NORMALIZATION } from '../data/normalization';
 import { predictImage } from '../data/predict-image';
@@ -6,20 +7,37 @@ import { toModelLayout } from '../io/model-layout';
 import type { Network } from '../kernel/contributions/inference-engine';
 import type { RunContext } from '../kernel/run-context';
 
+/** Runs that have said test-time augmentation is on (said once per run, not once per image). */
+const announced = new WeakSet<RunContext>();
+
 /**
  * The network output for one image of any size: model layout, the bundle's normalization, tiles
  * of the patch size the model was trained on (or `data.patch_size`) with `predict.*` overlap,
- * padding and batch, each batch run by the network's engine. Returns float32 `[..spatial, channels]`.
+ * padding and batch, each batch run by the network's engine — under test-time augmentation when
+ * `predict.tta` is on (every flip and 90° rotation of each tile, inverted and averaged). Returns
+ * float32 `[..spatial, channels]`.
  */
 export async function predictNetwork(run: RunContext, network: Network, image: Image, name = 'image'): Promise<NdArray<Float32Array>> {
   const { config } = run;
   const x = toModelLayout(image, config.problem.ndim, name);
   const settings = network.meta.normalization;
+  const patchSize = network.meta.patch_size ?? config.data.patch_size ?? [];
+  const tta = config.predict.tta === true;
+  if (tta && !announced.has(run) && patchSize.length === config.problem.ndim) {
+    announced.add(run);
+    // Every tile has the patch size, so every tile gets the same transforms.
+    const transforms = ttaTransforms([...patchSize, x.shape[x.shape.length - 1]], config.problem.ndim).map((t) => t.name);
+    run.logger.info(
+      { event: 'tta', transforms, tile: patchSize },
+      `test-time augmentation on: each ${patchSize.join('×')} tile is predicted ${transforms.length} times (${transforms.join(', ')}), transformed back and averaged`,
+    );
+  }
   return predictImage(x, (batch) => network.predict(batch), {
-    patchSize: network.meta.patch_size ?? config.data.patch_size ?? [],
+    patchSize,
     overlap: config.predict.overlap,
     padding: config.predict.padding,
     batchSize: config.predict.batch_size,
     normalization: settings ? recordFromBundle(settings) : { ...DEFAULT_NORMALIZATION, method: 'none', version: 1 },
+    tta,
   });
 }

@@ -23,6 +23,12 @@ export const predictSection = section(
       .min(1)
       .default('tfjs')
       .describe('Inference engine that runs the network: tfjs (the selected backend), or one a plugin registers (e.g. onnx from @biaflow/engine-onnx).'),
+    tta: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Test-time augmentation: predict each tile under every flip and 90° rotation its axes allow (8 in 2D; 16 in 3D with a z flip; 4 / 8 when a tile is not square, without the rotations), transform each output back exactly and average them. A classifier averages its class scores over the same transforms of its input. Costs that many network passes.',
+      ),
     save_probabilities: z
       .boolean()
       .default(true)

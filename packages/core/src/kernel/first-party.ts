@@ -24,6 +24,8 @@ export const FIRST_PARTY_SECTIONS: Readonly<Record<string, string>> = {
   ...FIRST_PARTY_WORKFLOWS,
   'metrics.matching_thresholds': '@biaflow/plugin-instance',
   'metrics.detection_tolerance': '@biaflow/plugin-detection',
+  'metrics.detection_ap_tolerances': '@biaflow/plugin-detection',
+  'metrics.top_k': '@biaflow/plugin-classification',
 };
 
 /** The post-processing steps' package, loaded with every config when installed. */

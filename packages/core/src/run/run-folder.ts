@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors';
+import { asSystemFault } from './system-faults';
+import { ensureWritableFolder } from './writable-folder';
 
 /** Names of the run-folder layout (docs/outputs.md). Later features add entries; none is renamed. */
 export const RunFiles = Object.freeze({
@@ -32,6 +34,8 @@ export interface RunFolderOptions {
 /**
  * Make `dir` ready to be the run folder. A folder holding an earlier run is refused unless the run
  * is resumed or overwritten; overwriting removes only the run's own files, never anything else.
+ * Before anything is changed, the folder is proven able to hold files (`ensureWritableFolder`):
+ * a pseudo file system, a read-only mount or a full disk is an exit-2 error naming the folder.
  */
 export function prepareRunFolder(dir: string, { resume = false, overwrite = false }: RunFolderOptions): string {
   const abs = path.resolve(dir);
@@ -43,20 +47,22 @@ export function prepareRunFolder(dir: string, { resume = false, overwrite = fals
   const earlier = exists && holdsRun(abs);
   if (resume) {
     if (!earlier) throw new UsageError(`--resume: ${abs} holds no earlier run to continue`, 'drop --resume to start a new run there');
-    return abs;
-  }
-  if (earlier) {
-    if (!overwrite) {
-      throw new UsageError(
-        `run folder ${abs} already holds a run`,
-        'pass --resume to continue it, --overwrite to replace it, or choose another --out',
-      );
-    }
-    for (const name of Object.values(RunFiles)) fs.rmSync(path.join(abs, name), { recursive: true, force: true });
-  } else if (exists && fs.readdirSync(abs).length > 0 && !overwrite) {
+  } else if (earlier && !overwrite) {
+    throw new UsageError(`run folder ${abs} already holds a run`, 'pass --resume to continue it, --overwrite to replace it, or choose another --out');
+  } else if (!earlier && exists && fs.readdirSync(abs).length > 0 && !overwrite) {
     throw new UsageError(`--out ${abs} is not empty and holds no biaflow run`, 'choose a new or empty folder');
   }
-  fs.mkdirSync(abs, { recursive: true });
+  ensureWritableFolder(abs, '--out');
+  if (earlier && overwrite) {
+    for (const name of Object.values(RunFiles)) {
+      const entry = path.join(abs, name);
+      try {
+        fs.rmSync(entry, { recursive: true, force: true });
+      } catch (e) {
+        throw asSystemFault(e, { file: entry, exitCode: 2 });
+      }
+    }
+  }
   return abs;
 }
 

@@ -22,7 +22,8 @@ export function reportError(error: unknown, io: CliIO): number {
   if (fault) {
     io.stderr(`error: ${fault.message}\n`);
     if (fault.hint) io.stderr(`hint: ${fault.hint}\n`);
-    if (debug && error instanceof Error && error.stack) io.stderr(`${error instanceof PluginError ? `${error.message}\n` : ''}${error.stack}\n`);
+    // The plugin and hook it happened in are in the stack's first line.
+    if (debug && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
     return fault.exitCode;
   }
   if (isBiaflowError(error) || isImageError(error)) {

@@ -18,7 +18,9 @@ export interface SystemCallError extends Error {
 }
 
 export function isSystemCallError(e: unknown): e is SystemCallError {
-  return e instanceof Error && typeof (e as SystemCallError).code === 'string' && typeof (e as SystemCallError).syscall === 'string';
+  // Not `instanceof Error`: errors made by Node's own modules come from another realm under jest or vm.
+  const err = e as Partial<SystemCallError> | null;
+  return typeof err === 'object' && err !== null && typeof err.code === 'string' && typeof err.syscall === 'string' && typeof err.message === 'string';
 }
 
 const REASONS: Record<string, string> = {

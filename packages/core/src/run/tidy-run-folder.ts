@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { BUNDLE_META } from '../engine/bundle/bundle-meta';
-import { recoverCheckpoints } from '../engine/training/checkpoint';
+import { restoreCheckpoints } from '../engine/training/checkpoint';
 import { isLeftover, removeLeftovers, restoreSwappedDir } from './leftovers';
 import { RunFiles } from './run-folder';
 
@@ -22,7 +22,7 @@ export interface TidyOptions {
 export async function tidyRunFolder(runDir: string, { restore }: TidyOptions): Promise<string[]> {
   const actions: string[] = [];
   if (restore) {
-    actions.push(...(await recoverCheckpoints(path.join(runDir, RunFiles.checkpoints), isLeftover)));
+    actions.push(...(await restoreCheckpoints(path.join(runDir, RunFiles.checkpoints), isLeftover)));
     const model = await restoreSwappedDir(path.join(runDir, RunFiles.model), { complete: BUNDLE_META });
     if (model) actions.push(model);
   }

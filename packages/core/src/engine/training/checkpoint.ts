@@ -150,12 +150,16 @@ export async function restoreOptimizer(tf: Tf, dir: string, optimizer: Optimizer
  */
 export async function recoverCheckpoints(checkpointsDir: string, isStale: (name: string) => boolean = () => true): Promise<string[]> {
   if (!fs.existsSync(checkpointsDir)) return [];
+  return [...(await restoreCheckpoints(checkpointsDir, isStale)), ...(await removeLeftovers(checkpointsDir, isStale))];
+}
+
+/** The restoring half of `recoverCheckpoints`: `last` and `best` back in place, leftovers untouched. */
+export async function restoreCheckpoints(checkpointsDir: string, isStale: (name: string) => boolean): Promise<string[]> {
   const actions: string[] = [];
   const rank = { name: 'epoch', of: async (dir: string) => (await readTrainingState(dir)).epoch };
   for (const name of [CHECKPOINT_FILES.last, CHECKPOINT_FILES.best]) {
     const restored = await restoreSwappedDir(path.join(checkpointsDir, name), { complete: CHECKPOINT_FILES.state, rank, isStale });
     if (restored) actions.push(restored);
   }
-  actions.push(...(await removeLeftovers(checkpointsDir, isStale)));
   return actions;
 }

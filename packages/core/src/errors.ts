@@ -54,6 +54,24 @@ export class InputError extends BiaflowError {
   }
 }
 
+/**
+ * The operating system refused a file operation on an output (read-only file system, no space
+ * left, no permission...). Names the file and the reason. Exit 2 when found before any work (the
+ * user must choose another place or free space), 1 when it stops a run part-way.
+ */
+export class FileSystemError extends BiaflowError {
+  /** The file or folder the operation was about. */
+  readonly file: string;
+  /** The operating system's error code (`ENOSPC`, `EROFS`...), when there is one. */
+  readonly code?: string;
+
+  constructor(message: string, options: { file: string; code?: string; exitCode?: 1 | 2; hint?: string; cause?: unknown }) {
+    super(message, { exitCode: options.exitCode ?? 1, hint: options.hint, cause: options.cause });
+    this.file = options.file;
+    this.code = options.code;
+  }
+}
+
 export function isBiaflowError(e: unknown): e is BiaflowError {
   return e instanceof Error && typeof (e as BiaflowError).exitCode === 'number';
 }

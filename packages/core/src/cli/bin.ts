@@ -1,13 +1,23 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { main } from './main';
+import { processIO, standardStreamFailure } from './output';
 
-main(process.argv.slice(2)).then(
+// Exit codes (docs/outputs.md): 0 success, 1 a run failed, 2 bad usage, config or input.
+const io = processIO();
+main(process.argv.slice(2), io).then(
   (code) => {
-    process.exitCode = code;
+    // Results that could not be written (stdout redirected to a full disk) are a failure; a closed pipe is not.
+    const lost = standardStreamFailure();
+    if (lost && code === 0) {
+      io.stderr(`error: cannot write to ${lost.stream}: ${lost.error.message}\n`);
+      process.exitCode = 1;
+    } else {
+      process.exitCode = code;
+    }
   },
   (e: unknown) => {
-    process.stderr.write(`error: ${String(e)}\n`);
+    io.stderr(`error: ${String(e)}\n`);
     process.exitCode = 1;
   },
 );

@@ -1,13 +1,31 @@
 import { exitCodeOf, hintOf, isBiaflowError } from '../errors';
 import { isImageError } from '@biaflow/image';
+import { PluginError } from '../kernel/plugin-error';
+import { systemFaultOf } from '../run/system-faults';
 import type { CliIO } from './output';
+
+/** The error a plugin error wraps (an operating-system fault is told as itself, not as the plugin's failure). */
+function unwrapped(error: unknown): unknown {
+  let at = error;
+  while (at instanceof PluginError && at.cause !== undefined) at = at.cause;
+  return at;
+}
 
 /**
  * Print an error for a person: the message and a hint, no stack trace (unless BIAFLOW_DEBUG=1).
- * Returns the exit code: 2 for bad usage, config or input; 1 for a failed run.
+ * An operating-system fault (a full disk, a read-only folder), even inside a plugin's error, is told
+ * by its reason and file. Returns the exit code: 2 for bad usage, config or input; 1 for a failed run.
  */
 export function reportError(error: unknown, io: CliIO): number {
   const debug = process.env.BIAFLOW_DEBUG === '1';
+  const fault = systemFaultOf(unwrapped(error));
+  if (fault) {
+    io.stderr(`error: ${fault.message}\n`);
+    if (fault.hint) io.stderr(`hint: ${fault.hint}\n`);
+    // The plugin and hook it happened in are in the stack's first line.
+    if (debug && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+    return fault.exitCode;
+  }
   if (isBiaflowError(error) || isImageError(error)) {
     io.stderr(`error: ${error.message}\n`);
     const hint = hintOf(error);

@@ -2,6 +2,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import pinoPretty from 'pino-pretty';
+import { isSystemCallError, reasonOf } from '../run/system-faults';
+import { openLogFile, type LogFile } from './log-file';
+
+/** stderr for a warning; a closed stderr is no reason to fail. */
+function writeStderr(text: string): void {
+  try {
+    fs.writeSync(2, text);
+  } catch {
+    // nowhere left to tell it
+  }
+}
 
 export type Logger = pino.Logger;
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -18,7 +29,7 @@ export interface LoggerOptions {
 
 export interface LoggerHandle {
   logger: Logger;
-  /** Flush and close the file stream. */
+  /** Close the log file. */
   close(): void;
 }
 
@@ -29,16 +40,20 @@ export interface LoggerHandle {
 export function createLogger(options: LoggerOptions = {}): LoggerHandle {
   const level = options.level ?? 'info';
   const streams: pino.StreamEntry[] = [];
-  let file: pino.DestinationStream & { flushSync?: () => void; end?: () => void } | undefined;
+  let file: LogFile | undefined;
   if (options.file) {
     fs.mkdirSync(path.dirname(options.file), { recursive: true });
-    file = pino.destination({ dest: options.file, sync: true, append: true });
+    const logPath = options.file;
+    file = openLogFile(logPath, (e) => {
+      const reason = isSystemCallError(e) ? reasonOf(e) : String(e);
+      writeStderr(`warning: cannot write the run log ${logPath} (${reason}); from now on it is only on the terminal\n`);
+    });
     streams.push({ level: 'debug', stream: file });
   }
   if (level !== 'silent') {
     const terminal =
       options.pretty === false
-        ? pino.destination({ dest: 2, sync: true })
+        ? { write: writeStderr }
         : pinoPretty({
             colorize: Boolean(process.stderr.isTTY),
             destination: 2,
@@ -55,8 +70,7 @@ export function createLogger(options: LoggerOptions = {}): LoggerHandle {
   return {
     logger,
     close() {
-      file?.flushSync?.();
-      file?.end?.();
+      file?.end();
     },
   };
 }

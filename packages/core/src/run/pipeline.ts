@@ -5,6 +5,7 @@ import type { MetricsReport, TrainResult } from '../kernel/stages';
 import { evaluateStage, testImagesCarryLabels } from './evaluate-stage';
 import { engineFor } from './open-network';
 import { postprocessStage, predictStage } from './predict-stage';
+import { tidyRunFolder } from './tidy-run-folder';
 
 /** Which stages a command runs, given the config. */
 export interface StagePlan {
@@ -84,6 +85,8 @@ export async function runPipeline(run: RunContext, command: RunCommand, stages: 
     if (plan.predict) await stages.predict(run);
     const report = plan.evaluate ? await stages.evaluate(run) : undefined;
     outcome.metrics = await kernel.hooks.runEnd.promise(report, { run, train: outcome.train });
+    // A successful run leaves no temporary file behind, its own or an earlier run's.
+    for (const action of await tidyRunFolder(run.runDir, { restore: false })) logger.info({ event: 'tidy' }, action);
     return outcome;
   } catch (error) {
     try {

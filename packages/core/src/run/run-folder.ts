@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors';
 import { acquireRunLock, LOCK_FILE, type RunLock } from './run-lock';
+import { asSystemFault } from './system-faults';
+import { ensureWritableFolder } from './writable-folder';
 
 /** Names of the run-folder layout (docs/outputs.md). Later features add entries; none is renamed. */
 export const RunFiles = Object.freeze({
@@ -42,7 +44,9 @@ export interface PreparedRunFolder {
  * Make `dir` ready to be the run folder, and take its lock (one writer per folder: a second process
  * stops with exit 2 naming this one). A folder holding an earlier run is refused unless the run is
  * resumed or overwritten; overwriting removes only the run's own files, never anything else, and
- * only once the lock is held — never under another process.
+ * only once the lock is held — never under another process. Before anything is changed, the folder
+ * is proven able to hold files (`ensureWritableFolder`): a pseudo file system, a read-only mount or a
+ * full disk is an exit-2 error naming the folder.
  */
 export function prepareRunFolder(dir: string, { resume = false, overwrite = false, command = 'run' }: RunFolderOptions): PreparedRunFolder {
   const abs = path.resolve(dir);
@@ -50,7 +54,7 @@ export function prepareRunFolder(dir: string, { resume = false, overwrite = fals
   if (fs.existsSync(abs) && !fs.statSync(abs).isDirectory()) {
     throw new UsageError(`--out ${abs} is a file, not a folder`);
   }
-  fs.mkdirSync(abs, { recursive: true });
+  ensureWritableFolder(abs, '--out');
   const lock = acquireRunLock(abs, command);
   try {
     const earlier = holdsRun(abs);
@@ -62,7 +66,14 @@ export function prepareRunFolder(dir: string, { resume = false, overwrite = fals
       if (!overwrite) {
         throw new UsageError(`run folder ${abs} already holds a run`, 'pass --resume to continue it, --overwrite to replace it, or choose another --out');
       }
-      for (const name of Object.values(RunFiles)) fs.rmSync(path.join(abs, name), { recursive: true, force: true });
+      for (const name of Object.values(RunFiles)) {
+        const entry = path.join(abs, name);
+        try {
+          fs.rmSync(entry, { recursive: true, force: true });
+        } catch (e) {
+          throw asSystemFault(e, { file: entry, exitCode: 2 });
+        }
+      }
     } else if (fs.readdirSync(abs).some((f) => f !== LOCK_FILE) && !overwrite) {
       throw new UsageError(`--out ${abs} is not empty and holds no biaflow run`, 'choose a new or empty folder');
     }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../errors';
+import { temporaryPath } from './atomic-write';
 
 /** The lock file of a run folder: held by the one process that writes to it. */
 export const LOCK_FILE = '.biaflow.lock';
@@ -70,7 +71,7 @@ function writeHolder(file: string, holder: LockHolder, exclusive: boolean): void
     }
     return;
   }
-  const tmp = `${file}.${process.pid}.tmp`;
+  const tmp = temporaryPath(file);
   fs.writeFileSync(tmp, JSON.stringify(holder));
   fs.renameSync(tmp, file);
 }

@@ -11,6 +11,7 @@ import { createLogger, type Logger, type LogLevel } from '../logging/logger';
 import { CORE_NAME, CORE_VERSION } from '../version';
 import { writeFileAtomicSync } from './atomic-write';
 import { defaultRunDir, prepareRunFolder, RunFiles } from './run-folder';
+import { tidyRunFolder } from './tidy-run-folder';
 
 export interface StartRunOptions {
   command: RunCommand;
@@ -52,6 +53,10 @@ export async function startRun(options: StartRunOptions): Promise<StartedRun> {
   try {
     log = createLogger({ level: options.logLevel ?? 'info', file: path.join(runDir, RunFiles.log) });
     const logger = runLogger(kernel, log.logger);
+    // A re-used run folder may hold what a killed or failed run left (see run/tidy-run-folder.ts).
+    if (options.resume || options.overwrite) {
+      for (const action of await tidyRunFolder(runDir, { restore: Boolean(options.resume) })) logger.warn({ event: 'tidy' }, action);
+    }
     const tf = loadTf();
     const backend = await selectBackend(tf, config.system.backend, logger, { threads: config.system.threads });
     writeFileAtomicSync(

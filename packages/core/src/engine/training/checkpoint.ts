@@ -4,6 +4,7 @@ import type { LayersModel } from '@tensorflow/tfjs';
 import { BiaflowError, InputError } from '../../errors';
 import type { Tf } from '../../backend/load-tf';
 import { replaceDirAtomic, writeFileAtomic } from '../../run/atomic-write';
+import { removeLeftovers, restoreSwappedDir } from '../../run/leftovers';
 import type { BundleMeta } from '../bundle/bundle-meta';
 import { writeBundle } from '../bundle/save-load';
 import type { EarlyStoppingState } from './early-stopping';
@@ -19,7 +20,8 @@ import type { Optimizer, OptimizerSpec } from './optimizers';
  * A checkpoint is written into a temporary folder which then replaces the previous one
  * (`replaceDirAtomic`), `training_state.json` last: a folder holding `training_state.json` is
  * complete. If the process dies between the two renames of the swap, the complete folder is still
- * there under its temporary name; `recoverCheckpoints` puts it back before resuming.
+ * there under its temporary name; `recoverCheckpoints` puts it back before resuming (the start of
+ * any command on the run folder does it too: `tidyRunFolder`).
  */
 export const CHECKPOINT_FILES = Object.freeze({
   last: 'last',
@@ -143,33 +145,21 @@ export async function restoreOptimizer(tf: Tf, dir: string, optimizer: Optimizer
  * Undo what a kill in the middle of a checkpoint swap leaves: when `last` or `best` is missing
  * but a complete copy waits under a temporary name, move it back (the most advanced one); then
  * delete leftover temporary folders. Run before resuming, in a run no other process writes to.
+ * `isStale` says which temporary entries may be taken or removed (default: all of them;
+ * `tidyRunFolder` passes `isLeftover`, which spares those of live processes).
  */
-export async function recoverCheckpoints(checkpointsDir: string): Promise<string[]> {
+export async function recoverCheckpoints(checkpointsDir: string, isStale: (name: string) => boolean = () => true): Promise<string[]> {
   if (!fs.existsSync(checkpointsDir)) return [];
+  return [...(await restoreCheckpoints(checkpointsDir, isStale)), ...(await removeLeftovers(checkpointsDir, isStale))];
+}
+
+/** The restoring half of `recoverCheckpoints`: `last` and `best` back in place, leftovers untouched. */
+export async function restoreCheckpoints(checkpointsDir: string, isStale: (name: string) => boolean): Promise<string[]> {
   const actions: string[] = [];
-  const entries = await fs.promises.readdir(checkpointsDir);
+  const rank = { name: 'epoch', of: async (dir: string) => (await readTrainingState(dir)).epoch };
   for (const name of [CHECKPOINT_FILES.last, CHECKPOINT_FILES.best]) {
-    const target = path.join(checkpointsDir, name);
-    const temps = entries.filter((e) => e.startsWith(`.${name}.tmp-`)).map((e) => path.join(checkpointsDir, e));
-    if (!fs.existsSync(target)) {
-      let bestDir: string | undefined;
-      let bestEpoch = -1;
-      for (const t of temps) {
-        if (!isCompleteCheckpoint(t)) continue;
-        const epoch = (await readTrainingState(t)).epoch;
-        if (epoch > bestEpoch) [bestDir, bestEpoch] = [t, epoch];
-      }
-      if (bestDir) {
-        await fs.promises.rename(bestDir, target);
-        actions.push(`restored ${name} (epoch ${bestEpoch}) from an interrupted checkpoint write`);
-      }
-    }
-    for (const t of temps) {
-      if (fs.existsSync(t)) {
-        await fs.promises.rm(t, { recursive: true, force: true });
-        actions.push(`removed the leftover ${path.basename(t)}`);
-      }
-    }
+    const restored = await restoreSwappedDir(path.join(checkpointsDir, name), { complete: CHECKPOINT_FILES.state, rank, isStale });
+    if (restored) actions.push(restored);
   }
   return actions;
 }

@@ -6,6 +6,7 @@ import type { ProgressSink } from '../../kernel/contributions/progress';
 import type { RunContext } from '../../kernel/run-context';
 import type { TrainResult } from '../../kernel/stages';
 import { replaceDirAtomic, writeFileAtomic } from '../../run/atomic-write';
+import { isLeftover } from '../../run/leftovers';
 import { toCsv } from '../../run/metrics-files';
 import { RunFiles } from '../../run/run-folder';
 import { bundleMeta, loadModel, type BundleInfo } from '../bundle/save-load';
@@ -174,7 +175,7 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
   let options: ModelOptions;
   let resumed: TrainingState | undefined;
   if (run.resume) {
-    for (const action of await recoverCheckpoints(checkpointsDir)) logger.warn({ event: 'checkpoint-recovery' }, action);
+    for (const action of await recoverCheckpoints(checkpointsDir, isLeftover)) logger.warn({ event: 'checkpoint-recovery' }, action);
   }
   if (run.resume && isCompleteCheckpoint(lastDir)) {
     resumed = await readTrainingState(lastDir);

@@ -1,0 +1,31 @@
+import path from 'node:path';
+import { BUNDLE_META } from '../engine/bundle/bundle-meta';
+import { restoreCheckpoints } from '../engine/training/checkpoint';
+import { isLeftover, removeLeftovers, restoreSwappedDir } from './leftovers';
+import { RunFiles } from './run-folder';
+
+export interface TidyOptions {
+  /**
+   * Put back `model/`, `checkpoints/last` and `checkpoints/best` when a kill between the two
+   * renames of their replacement left them only under temporary names. Only when re-using a run
+   * (`--resume`, `postprocess`): after `--overwrite` a leftover copy is the replaced run's.
+   */
+  restore: boolean;
+}
+
+/**
+ * The one place a run folder is tidied, called when a command starts on an existing run folder
+ * and at the end of every successful run: restore interrupted folder swaps (see above), then remove
+ * the temporary files and folders left by dead processes (and by this one). Returns one line per
+ * thing done, for the log.
+ */
+export async function tidyRunFolder(runDir: string, { restore }: TidyOptions): Promise<string[]> {
+  const actions: string[] = [];
+  if (restore) {
+    actions.push(...(await restoreCheckpoints(path.join(runDir, RunFiles.checkpoints), isLeftover)));
+    const model = await restoreSwappedDir(path.join(runDir, RunFiles.model), { complete: BUNDLE_META });
+    if (model) actions.push(model);
+  }
+  actions.push(...(await removeLeftovers(runDir)));
+  return actions;
+}

@@ -38,11 +38,13 @@ export { CORE_IMAGE_READERS, CORE_IMAGE_WRITERS, readerFor, readImageWith, write
 
 // Image I/O beyond the plugin API
 export { readImageSync, decodeImage, sniffFormat, type ImageFormat } from './io/read-image';
+export { DEFAULT_MAX_MEGAVOXELS, checkImageSize } from './io/image-size-limit';
 export { writeImageSync, encodeImage } from './io/write-image';
 export { transpose } from './io/transpose';
 export { AXIS_LETTERS, validateAxes, defaultAxes } from './io/axes';
 export { dtypeOf, bytesPerElement, allocate as allocateTypedArray, DTYPES } from './io/dtype';
 export { parsePointsCsv, formatPointsCsv, type PointsFile } from './io/points-csv';
+export { splitCsvLine } from './io/csv-line';
 
 // Training engine: models, bundles, training loop
 export * from './engine';

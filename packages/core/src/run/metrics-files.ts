@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { csvCell } from '../io/csv-cell';
 import type { MetricsReport } from '../kernel/stages';
 import { writeFileAtomic } from './atomic-write';
 import { RunFiles } from './run-folder';
@@ -25,13 +26,9 @@ export function flattenRow(row: Record<string, unknown>, prefix = ''): Record<st
   return out;
 }
 
-export function csvCell(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+export { csvCell };
 
-/** Rows to CSV with the union of their columns, in first-seen order. */
+/** Rows to CSV with the union of their columns, in first-seen order; text cells a spreadsheet would run as formulas are guarded (`csvCell`). */
 export function toCsv(rows: Record<string, unknown>[]): string {
   const columns: string[] = [];
   for (const r of rows) for (const k of Object.keys(r)) if (!columns.includes(k)) columns.push(k);

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { csvCellText } from '../io/csv-cell';
 import { splitCsvLine } from '../io/csv-line';
 import { toCsv } from './metrics-files';
 import { writeFileAtomic } from './atomic-write';
@@ -32,12 +33,12 @@ export class RowTable {
 
   private load(): void {
     const lines = fs.readFileSync(this.file, 'utf8').split('\n').filter(Boolean);
-    const header = splitCsvLine(lines[0] ?? '');
+    const header = splitCsvLine(lines[0] ?? '').map(csvCellText);
     for (const line of lines.slice(1)) {
       const cells = splitCsvLine(line);
       const row: Row = {};
       header.forEach((h, i) => {
-        const v = cells[i] ?? '';
+        const v = csvCellText(cells[i] ?? '');
         row[h] = v === '' ? null : Number.isFinite(Number(v)) ? Number(v) : v;
       });
       const image = String(row.image);

@@ -33,6 +33,8 @@ export { openNetwork, engineFor } from './run/open-network';
 export { predictStage, postprocessStage, modelDirFor, listTestImages } from './run/predict-stage';
 export { evaluateStage, pairByStem as pairResultsByStem, listResultFiles, testImagesCarryLabels } from './run/evaluate-stage';
 export { logProgress, runProgress } from './run/progress-log';
+export { assertNoLinkInRunFolder } from './run/run-folder-links';
+export { forbiddenKeyPaths, FORBIDDEN_KEYS } from './config/forbidden-keys';
 export { tfjsEngine, type TfjsNetwork } from './engine/tfjs-engine';
 export { CORE_IMAGE_READERS, CORE_IMAGE_WRITERS, readerFor, readImageWith, writerFor, readerExtensions } from './io/image-readers';
 

@@ -3,6 +3,7 @@ import { csvCell } from '../io/csv-cell';
 import type { MetricsReport } from '../kernel/stages';
 import { writeFileAtomic } from './atomic-write';
 import { RunFiles } from './run-folder';
+import { assertNoLinkInRunFolder } from './run-folder-links';
 
 /** Replace NaN and infinities by null: `metrics.json` never holds a value JSON cannot. */
 export function sanitizeMetrics<T>(value: T): T {
@@ -40,6 +41,7 @@ export function toCsv(rows: Record<string, unknown>[]): string {
 /** Write `metrics.json` and `metrics.csv` (one row per image) into the run folder. */
 export async function writeMetrics(runDir: string, report: MetricsReport): Promise<MetricsReport> {
   const clean = sanitizeMetrics(report);
+  for (const f of [RunFiles.metrics, RunFiles.metricsCsv]) assertNoLinkInRunFolder(runDir, path.join(runDir, f));
   await writeFileAtomic(path.join(runDir, RunFiles.metrics), `${JSON.stringify(clean, null, 2)}\n`);
   await writeFileAtomic(path.join(runDir, RunFiles.metricsCsv), toCsv(clean.per_image.map((r) => flattenRow(r))));
   return clean;

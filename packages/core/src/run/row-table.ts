@@ -3,6 +3,7 @@ import { csvCellText } from '../io/csv-cell';
 import { splitCsvLine } from '../io/csv-line';
 import { toCsv } from './metrics-files';
 import { writeFileAtomic } from './atomic-write';
+import { assertNoLinkInRunFolder } from './run-folder-links';
 
 type Row = Record<string, number | string | null>;
 
@@ -14,10 +15,13 @@ type Row = Record<string, number | string | null>;
 export class RowTable {
   private readonly rows = new Map<string, Row[]>();
 
+  /** `runDir`: the run folder holding the table; the table is never read or written through a link inside it. */
   constructor(
     private readonly file: string,
     keepEarlier: boolean,
+    private readonly runDir?: string,
   ) {
+    this.checkPath();
     if (keepEarlier && fs.existsSync(this.file)) this.load();
   }
 
@@ -28,7 +32,12 @@ export class RowTable {
 
   async set(image: string, objects: Row[]): Promise<void> {
     this.rows.set(image, objects.map((o) => ({ image, ...o })));
+    this.checkPath();
     await writeFileAtomic(this.file, toCsv([...this.rows.values()].flat()));
+  }
+
+  private checkPath(): void {
+    if (this.runDir) assertNoLinkInRunFolder(this.runDir, this.file);
   }
 
   private load(): void {

@@ -52,6 +52,7 @@ export { ImageNormalizer, DEFAULT_NORMALIZATION, type NormalizationRecord } from
 export { recordFromBundle } from './data/bundle-normalizers';
 export { writeFileAtomic } from './run/atomic-write';
 export { toCsv, csvCell } from './run/metrics-files';
+export { csvCellText } from './io/csv-cell';
 
 // Dependency injection: plugins use these re-exports, never tsyringe directly (one container tree).
 export { injectable, inject, type DependencyContainer } from 'tsyringe';
@@ -68,7 +69,7 @@ export { createLogger, silentLogger, type Logger, type LogLevel } from './loggin
 
 // Image and point I/O
 export type { TypedArray, DType, NdArray, Image, PointList } from '@biaflow/image';
-export { readImage, IMAGE_EXTENSIONS } from './io/read-image';
+export { readImage, IMAGE_EXTENSIONS, type ReadImageOptions } from './io/read-image';
 export { writeImage, type WriteImageInput, type WriteImageOptions } from './io/write-image';
 export { listImageFiles } from './io/list-image-files';
 export { toModelLayout, fromModelLayout } from './io/model-layout';

@@ -38,16 +38,23 @@ export { openNetwork, engineFor } from './run/open-network';
 export { predictStage, postprocessStage, modelDirFor, listTestImages } from './run/predict-stage';
 export { evaluateStage, pairByStem as pairResultsByStem, listResultFiles, testImagesCarryLabels } from './run/evaluate-stage';
 export { logProgress, runProgress } from './run/progress-log';
+export { assertNoLinkInRunFolder } from './run/run-folder-links';
+export { outputNameProblem, outputNameProblems, MAX_STEM_BYTES } from './run/output-names';
+export { checkInputsBeforeWork } from './run/check-inputs';
+export { forbiddenKeyPaths, FORBIDDEN_KEYS } from './config/forbidden-keys';
 export { tfjsEngine, type TfjsNetwork } from './engine/tfjs-engine';
 export { CORE_IMAGE_READERS, CORE_IMAGE_WRITERS, readerFor, readImageWith, writerFor, readerExtensions } from './io/image-readers';
 
 // Image I/O beyond the plugin API
 export { readImageSync, decodeImage, sniffFormat, type ImageFormat } from './io/read-image';
+export { DEFAULT_MAX_MEGAVOXELS, checkImageSize } from './io/image-size-limit';
+export { isHiddenName, hiddenFiles } from './io/list-image-files';
 export { writeImageSync, encodeImage } from './io/write-image';
 export { transpose } from './io/transpose';
 export { AXIS_LETTERS, validateAxes, defaultAxes } from './io/axes';
 export { dtypeOf, bytesPerElement, allocate as allocateTypedArray, DTYPES } from './io/dtype';
 export { parsePointsCsv, formatPointsCsv, type PointsFile } from './io/points-csv';
+export { splitCsvLine } from './io/csv-line';
 
 // Training engine: models, bundles, training loop
 export * from './engine';

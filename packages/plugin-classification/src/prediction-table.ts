@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { InputError } from '@biaflow/core';
+import { csvCellText, InputError } from '@biaflow/core';
 
 /** One row of `predictions.csv`: the image (as the run named it) and its predicted class. */
 export interface PredictedClass {
@@ -59,10 +59,11 @@ export function readPredictionTable(file: string): PredictedClass[] {
   const scoreCols = header.map((h, i) => [h, i] as const).filter(([h]) => h.startsWith('score_'));
   return lines.slice(1).map((line, k) => {
     const cells = splitCsvLine(line);
-    const image = (cells[imageCol] ?? '').trim();
+    // Names and classes come back as written: the quote core puts before a formula-like cell is removed.
+    const image = csvCellText((cells[imageCol] ?? '').trim());
     const rawIndex = indexCol >= 0 ? (cells[indexCol] ?? '').trim() : '';
     const classIndex = rawIndex === '' ? null : Number(rawIndex);
-    const className = classCol >= 0 ? (cells[classCol] ?? '').trim() : rawIndex;
+    const className = classCol >= 0 ? csvCellText((cells[classCol] ?? '').trim()) : rawIndex;
     if (!image || className === '' || (classIndex !== null && !Number.isInteger(classIndex))) {
       throw new InputError(`line ${k + 2}: needs an image name and a class`, { file });
     }

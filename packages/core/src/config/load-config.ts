@@ -5,6 +5,7 @@ import type { Kernel } from '../kernel/kernel';
 import { isPathSpecifier, loadPlugin, resolvePlugin, type PluginOrigin, type PluginRequest } from '../kernel/load-plugins';
 import type { BiaflowPlugin } from '../kernel/plugin';
 import { createKernel } from '../run/create-kernel';
+import { assertNoForbiddenKeys } from './forbidden-keys';
 import { parseOverride, setIn, type Override } from './overrides';
 import { readConfigFile, searchFolders } from './read-config-file';
 import { buildSchema, type ResolvedConfig } from './schema';
@@ -71,6 +72,7 @@ export async function loadConfig(request: ConfigRequest): Promise<LoadedConfig> 
     configDir = path.dirname(file.filepath);
   }
   const source = configPath ?? 'the config';
+  assertNoForbiddenKeys(raw, source);
   const overrides = (request.sets ?? []).map(parseOverride);
 
   const kernel = await createKernel();

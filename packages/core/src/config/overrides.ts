@@ -1,6 +1,7 @@
 import YAML from 'yaml';
 import { UsageError } from '../errors';
-import { isPlainObject, parseKeyPath, type KeyPath } from './schema-walk';
+import { FORBIDDEN_KEYS, FORBIDDEN_MESSAGE, forbiddenKeyPaths } from './forbidden-keys';
+import { formatKeyPath, isPlainObject, parseKeyPath, type KeyPath } from './schema-walk';
 
 /** One `--set key=value`: the value is YAML, so `[128,128]` is a list and `3` a number. */
 export interface Override {
@@ -25,6 +26,10 @@ export function parseOverride(text: string): Override {
   } catch (e) {
     throw new UsageError(`--set ${text}: the value is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
   }
+  // Checked on the key path and the parsed value, before anything is merged (prototype pollution).
+  const at = keyPath.findIndex((k) => typeof k === 'string' && FORBIDDEN_KEYS.has(k));
+  const forbidden = at >= 0 ? [formatKeyPath(keyPath.slice(0, at + 1))] : forbiddenKeyPaths(value, keyPath);
+  if (forbidden.length) throw new UsageError(`--set ${text}: ${forbidden.join(', ')}: ${FORBIDDEN_MESSAGE}`);
   return { text, keyPath, value };
 }
 

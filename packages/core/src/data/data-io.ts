@@ -1,5 +1,6 @@
 import type { Image, NdArray, PointList } from '@biaflow/image';
 import { CORE_IMAGE_READERS, readerExtensions, readImageWith } from '../io/image-readers';
+import type { ReadImageOptions } from '../io/image-size-limit';
 import { listImageFiles } from '../io/list-image-files';
 import { toModelLayout } from '../io/model-layout';
 import { readPoints } from '../io/points-csv';
@@ -22,13 +23,16 @@ export interface DataIO {
   readPoints?(file: string): Promise<PointList>;
 }
 
-/** Data I/O reading images with `readers` (the last one registered for a format wins). */
-export function dataIOFrom(readers: readonly ImageReader[]): DataIO {
+/**
+ * Data I/O reading images with `readers` (the last one registered for a format wins); `read` is
+ * passed to every read (a run passes its `system.max_image_megavoxels`).
+ */
+export function dataIOFrom(readers: readonly ImageReader[], read?: ReadImageOptions): DataIO {
   const extensions = readerExtensions(readers);
   return {
     extensions,
     listImageFiles: (dir) => listImageFiles(dir, extensions),
-    readImage: (file) => readImageWith(readers, file),
+    readImage: (file) => readImageWith(readers, file, read),
     toModelLayout: (image, ndim, what) => toModelLayout(image, ndim, what),
     readPoints,
   };

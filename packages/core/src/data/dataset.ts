@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { isHiddenName } from '../io/list-image-files';
 import type { DataIO } from './data-io';
 
 /** One example: an image file, and its label file or class. */
@@ -48,7 +49,7 @@ export function listPointFiles(dir: string, io: DataIO): string[] {
   if (stat.isFile()) return [path.resolve(dir)];
   return fs
     .readdirSync(dir)
-    .filter((n) => !n.startsWith('.') && n.toLowerCase().endsWith('.csv'))
+    .filter((n) => !isHiddenName(n) && n.toLowerCase().endsWith('.csv'))
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
     .map((n) => path.resolve(dir, n));
 }

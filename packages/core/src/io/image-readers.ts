@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Image } from '@biaflow/image';
 import { InputError } from '../errors';
 import type { ImageReader, ImageWriter } from '../kernel/contributions/image-io';
+import type { ReadImageOptions } from './image-size-limit';
 import { readImage, sniffFormat } from './read-image';
 import { writeImage } from './write-image';
 
@@ -63,9 +64,9 @@ export function readerFor(readers: readonly ImageReader[], file: string): ImageR
   );
 }
 
-/** Read an image with the reader that takes it. */
-export function readImageWith(readers: readonly ImageReader[], file: string): Promise<Image> {
-  return readerFor(readers, file).read(file);
+/** Read an image with the reader that takes it (`options.maxMegavoxels`: the run's cap on its decoded size). */
+export function readImageWith(readers: readonly ImageReader[], file: string, options?: ReadImageOptions): Promise<Image> {
+  return readerFor(readers, file).read(file, options);
 }
 
 /** The writer registered (last) for a file's extension. */

@@ -1,6 +1,6 @@
 // Image and point I/O: the only way the rest of biaflow reads and writes image files.
 export type { TypedArray, DType, NdArray, Image, PointList } from '@biaflow/image';
-export { readImage, readImageSync, decodeImage, sniffFormat, IMAGE_EXTENSIONS, type ImageFormat } from './read-image';
+export { readImage, readImageSync, decodeImage, sniffFormat, IMAGE_EXTENSIONS, type ImageFormat, type ReadImageOptions } from './read-image';
 export { writeImage, writeImageSync, encodeImage, type WriteImageInput, type WriteImageOptions } from './write-image';
 export { listImageFiles } from './list-image-files';
 export { transpose } from './transpose';

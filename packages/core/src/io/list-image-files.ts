@@ -4,8 +4,19 @@ import { InputError } from '../errors';
 import { IMAGE_EXTENSIONS } from './read-image';
 
 /**
+ * A hidden file, which listings skip: a name starting with a dot (`.DS_Store`, macOS's `._x.tif`
+ * resource forks, editors' swap files). A name that is only dots before its extension (`..tif`) is
+ * not hidden but a badly named image: it is listed, and whatever would file results under it says so.
+ */
+export function isHiddenName(name: string): boolean {
+  if (!name.startsWith('.')) return false;
+  const ext = path.extname(name);
+  return !/^\.+$/.test(ext ? name.slice(0, -ext.length) : name);
+}
+
+/**
  * Absolute paths of the image files (.tif, .tiff, .png, .jpg, .jpeg, or `extensions`; any case) directly inside
- * `dir`, sorted by name; hidden files (starting with a dot) are skipped. A path to one file returns
+ * `dir`, sorted by name; hidden files (`isHiddenName`) are skipped. A path to one file returns
  * that file. Names sort by code point, so the order is the same on every machine and locale.
  */
 export function listImageFiles(dir: string, extensions: readonly string[] = IMAGE_EXTENSIONS): string[] {
@@ -19,9 +30,20 @@ export function listImageFiles(dir: string, extensions: readonly string[] = IMAG
   if (!stat.isDirectory()) throw new InputError('is neither a folder nor a file', { file: dir });
   const names = fs
     .readdirSync(dir, { withFileTypes: true })
-    .filter((e) => !e.name.startsWith('.') && extensions.includes(path.extname(e.name).toLowerCase()))
+    .filter((e) => !isHiddenName(e.name) && extensions.includes(path.extname(e.name).toLowerCase()))
     .filter((e) => e.isFile() || (e.isSymbolicLink() && fs.statSync(path.join(dir, e.name), { throwIfNoEntry: false })?.isFile()))
     .map((e) => e.name)
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return names.map((n) => path.resolve(dir, n));
+}
+
+/** Absolute paths of the hidden files (not folders) directly inside `dir`, sorted; none when `dir` is not a folder. */
+export function hiddenFiles(dir: string): string[] {
+  if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) return [];
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => isHiddenName(e.name) && !e.isDirectory())
+    .map((e) => e.name)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .map((n) => path.resolve(dir, n));
 }

@@ -15,6 +15,15 @@ export interface PngRaster {
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
+/** Width, height and samples per pixel from the IHDR chunk (always the first), before any decoding; undefined when absent. */
+export function pngHeader(bytes: Uint8Array): { width: number; height: number; channels: number } | undefined {
+  if (bytes.length < 26) return undefined;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (String.fromCharCode(bytes[12], bytes[13], bytes[14], bytes[15]) !== 'IHDR') return undefined;
+  const channels = CHANNELS[bytes[25]];
+  return channels === undefined ? undefined : { width: dv.getUint32(16), height: dv.getUint32(20), channels };
+}
+
 /**
  * Decode a non-interlaced PNG with Node's native zlib; returns undefined for interlaced (Adam7)
  * files, which the caller hands to fast-png. Throws Error with a plain message on corrupt data.
@@ -64,13 +73,16 @@ export function decodePngFast(bytes: Uint8Array): PngRaster | undefined {
   const bitsPerPixel = channels * depth;
   const bpp = Math.max(1, bitsPerPixel >> 3); // filter distance in bytes
   const rowBytes = Math.ceil((width * bitsPerPixel) / 8);
+  const expected = height * (rowBytes + 1);
   let raw: Buffer;
   try {
-    raw = zlib.inflateSync(idat.length === 1 ? idat[0] : Buffer.concat(idat));
+    // Never inflate more than the header announces: image data that keeps going is a bomb, not a picture.
+    raw = zlib.inflateSync(idat.length === 1 ? idat[0] : Buffer.concat(idat), { maxOutputLength: expected });
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new Error(`image data inflates to more than the ${expected} bytes the header announces`);
     throw new Error(`image data does not inflate (${(e as Error).message})`);
   }
-  if (raw.length < height * (rowBytes + 1)) throw new Error(`image data holds ${raw.length} bytes, ${height * (rowBytes + 1)} expected`);
+  if (raw.length < expected) throw new Error(`image data holds ${raw.length} bytes, ${expected} expected`);
 
   // Unfilter in place in the inflated buffer, then close the gaps left by the filter-type bytes:
   // no second image-sized buffer (fresh memory is what costs most on large images). The first row

@@ -1,14 +1,18 @@
 import { decode as decodePngBytes, encode as encodePngBytes } from 'fast-png';
 import { InputError } from '../errors';
-import { decodePngFast, type PngRaster } from './png-decode';
+import { checkImageSize, type ReadImageOptions } from './image-size-limit';
+import { decodePngFast, pngHeader, type PngRaster } from './png-decode';
 import type { Image, NdArray } from '@biaflow/image';
 
 /**
  * PNG read: 8/16-bit grey, grey+alpha, RGB, RGBA, palette images (their indices: label PNGs store
  * labels as palette indices) and 1/2/4-bit grey, unpacked. Non-interlaced files (nearly all) go
  * through our decoder on Node's zlib; interlaced ones through fast-png. pHYs gives the spacing.
+ * The size IHDR announces is checked against the cap before anything is inflated.
  */
-export function decodePng(file: string, bytes: Uint8Array): Image {
+export function decodePng(file: string, bytes: Uint8Array, options?: ReadImageOptions): Image {
+  const header = pngHeader(bytes);
+  if (header) checkImageSize(file, [header.height, header.width, header.channels], options);
   let raster: PngRaster | undefined;
   try {
     raster = decodePngFast(bytes) ?? decodeWithFastPng(bytes);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { InputError } from '../errors';
 import { writeFileAtomic } from '../run/atomic-write';
+import { csvCell } from './csv-cell';
 import { splitCsvLine } from './csv-line';
 import type { PointList } from '@biaflow/image';
 
@@ -99,13 +100,14 @@ export function formatPointsCsv(points: PointList, file = 'points'): string {
   if (points.classes && points.classes.length !== n) throw new InputError(`${points.classes.length} classes for ${n} points`, { file });
   if (points.scores && points.scores.length !== n) throw new InputError(`${points.scores.length} scores for ${n} points`, { file });
   const header = ['index', 'axis-0', 'axis-1', ...(ndim === 3 ? ['axis-2'] : []), ...(points.classes ? ['class'] : []), ...(points.scores ? ['prob'] : [])];
-  const lines = [header.join(',')];
+  // Every cell goes through csvCell, as in biaflow's other CSVs (numbers are written as they are).
+  const lines = [header.map(csvCell).join(',')];
   for (let p = 0; p < n; p++) {
-    const row = [String(p)];
-    for (let d = 0; d < ndim; d++) row.push(String(coordinates[p * ndim + d]));
-    if (points.classes) row.push(String(points.classes[p]));
-    if (points.scores) row.push(String(points.scores[p]));
-    lines.push(row.join(','));
+    const row: number[] = [p];
+    for (let d = 0; d < ndim; d++) row.push(coordinates[p * ndim + d]);
+    if (points.classes) row.push(points.classes[p]);
+    if (points.scores) row.push(points.scores[p]);
+    lines.push(row.map(csvCell).join(','));
   }
   return lines.join('\n') + '\n';
 }

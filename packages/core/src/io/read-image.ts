@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors';
+import type { ReadImageOptions } from './image-size-limit';
 import { decodeJpeg } from './jpeg';
 import { decodePng } from './png';
 import { decodeTiff } from './tiff/read-tiff';
@@ -8,6 +9,7 @@ import type { Image } from '@biaflow/image';
 
 /** Which decoder a file's first bytes call for (the extension only breaks ties and names the error). */
 export type ImageFormat = 'tiff' | 'png' | 'jpeg';
+export type { ReadImageOptions } from './image-size-limit';
 
 export function sniffFormat(head: Uint8Array): ImageFormat | undefined {
   // II*\0 / MM\0* (classic) or II+\0 / MM\0+ (BigTIFF); a file cut inside those 4 bytes is still a (truncated) TIFF.
@@ -39,7 +41,7 @@ export function formatFromExtension(file: string): ImageFormat | undefined {
  * returned `data` may be a view into `bytes` (no copy): mind `data.byteOffset` when reaching for
  * `data.buffer`.
  */
-export function decodeImage(file: string, bytes: Uint8Array): Image {
+export function decodeImage(file: string, bytes: Uint8Array, options?: ReadImageOptions): Image {
   const format = sniffFormat(bytes);
   if (!format) {
     const expected = formatFromExtension(file);
@@ -51,9 +53,9 @@ export function decodeImage(file: string, bytes: Uint8Array): Image {
     );
   }
   try {
-    if (format === 'tiff') return decodeTiff(file, bytes);
-    if (format === 'png') return decodePng(file, bytes);
-    return decodeJpeg(file, bytes);
+    if (format === 'tiff') return decodeTiff(file, bytes, options);
+    if (format === 'png') return decodePng(file, bytes, options);
+    return decodeJpeg(file, bytes, options);
   } catch (e) {
     if (e instanceof InputError) throw e;
     // A decoder failing in a way we did not foresee is still a bad input file, not a crash.
@@ -74,8 +76,10 @@ function readBytes(file: string, content: Buffer | undefined, err: unknown): Buf
  * Read an image file (TIFF, PNG, JPEG) with its axes and spacing; data in the file's own axis order.
  * The format comes from the file's first bytes, not its extension. `data` may be a view into a
  * larger buffer (uncompressed TIFFs are not copied): use `data.byteOffset`/`byteLength` with `data.buffer`.
+ * An image whose header announces more than `options.maxMegavoxels` million samples (default
+ * 2048) is refused with an InputError before it is decoded.
  */
-export async function readImage(file: string): Promise<Image> {
+export async function readImage(file: string, options?: ReadImageOptions): Promise<Image> {
   let content: Buffer | undefined;
   let err: unknown;
   try {
@@ -83,11 +87,11 @@ export async function readImage(file: string): Promise<Image> {
   } catch (e) {
     err = e;
   }
-  return decodeImage(file, readBytes(file, content, err));
+  return decodeImage(file, readBytes(file, content, err), options);
 }
 
 /** Synchronous `readImage`, for callers that read inside a synchronous loop (data generators). */
-export function readImageSync(file: string): Image {
+export function readImageSync(file: string, options?: ReadImageOptions): Image {
   let content: Buffer | undefined;
   let err: unknown;
   try {
@@ -95,5 +99,5 @@ export function readImageSync(file: string): Image {
   } catch (e) {
     err = e;
   }
-  return decodeImage(file, readBytes(file, content, err));
+  return decodeImage(file, readBytes(file, content, err), options);
 }

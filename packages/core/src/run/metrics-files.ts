@@ -1,7 +1,9 @@
 import path from 'node:path';
+import { csvCell } from '../io/csv-cell';
 import type { MetricsReport } from '../kernel/stages';
 import { writeFileAtomic } from './atomic-write';
 import { RunFiles } from './run-folder';
+import { assertNoLinkInRunFolder } from './run-folder-links';
 
 /** Replace NaN and infinities by null: `metrics.json` never holds a value JSON cannot. */
 export function sanitizeMetrics<T>(value: T): T {
@@ -25,13 +27,9 @@ export function flattenRow(row: Record<string, unknown>, prefix = ''): Record<st
   return out;
 }
 
-export function csvCell(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+export { csvCell };
 
-/** Rows to CSV with the union of their columns, in first-seen order. */
+/** Rows to CSV with the union of their columns, in first-seen order; text cells a spreadsheet would run as formulas are guarded (`csvCell`). */
 export function toCsv(rows: Record<string, unknown>[]): string {
   const columns: string[] = [];
   for (const r of rows) for (const k of Object.keys(r)) if (!columns.includes(k)) columns.push(k);
@@ -43,6 +41,7 @@ export function toCsv(rows: Record<string, unknown>[]): string {
 /** Write `metrics.json` and `metrics.csv` (one row per image) into the run folder. */
 export async function writeMetrics(runDir: string, report: MetricsReport): Promise<MetricsReport> {
   const clean = sanitizeMetrics(report);
+  for (const f of [RunFiles.metrics, RunFiles.metricsCsv]) assertNoLinkInRunFolder(runDir, path.join(runDir, f));
   await writeFileAtomic(path.join(runDir, RunFiles.metrics), `${JSON.stringify(clean, null, 2)}\n`);
   await writeFileAtomic(path.join(runDir, RunFiles.metricsCsv), toCsv(clean.per_image.map((r) => flattenRow(r))));
   return clean;

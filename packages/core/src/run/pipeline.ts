@@ -2,6 +2,7 @@ import { checkWorkflowConfig } from '../config/validate';
 import type { KeyedHookName } from '../kernel/hooks';
 import type { RunCommand, RunContext } from '../kernel/run-context';
 import type { MetricsReport, TrainResult } from '../kernel/stages';
+import { checkInputsBeforeWork } from './check-inputs';
 import { evaluateStage, testImagesCarryLabels } from './evaluate-stage';
 import { engineFor } from './open-network';
 import { postprocessStage, predictStage } from './predict-stage';
@@ -53,8 +54,9 @@ export const coreStages: PipelineStages = {
 /**
  * Drive one run through the lifecycle: `runStart` → `train[workflow]` → predict (`infer[workflow]`,
  * `postprocess`, `writeResult` per image) → `evaluate[workflow]` → `runEnd` (whose core tap writes
- * `metrics.json`). Before any work it checks that the workflow is registered and some plugin handles
- * each needed stage. A failure is announced on `runFailure`, then rethrown.
+ * `metrics.json`). Before any work it checks that the workflow is registered, some plugin handles
+ * each needed stage, and every test image can file its results under a name of its own. A failure
+ * is announced on `runFailure`, then rethrown.
  */
 export async function runPipeline(run: RunContext, command: RunCommand, stages: PipelineStages = coreStages): Promise<RunOutcome> {
   const { kernel, config, logger } = run;
@@ -73,6 +75,8 @@ export async function runPipeline(run: RunContext, command: RunCommand, stages: 
   const outcome: RunOutcome = {};
   try {
     await kernel.hooks.runStart.promise({ run });
+    // After runStart, so the run log holds the warning or the failure; before any training or output.
+    checkInputsBeforeWork(run, plan);
     if (plan.train) {
       const result = await kernel.hooks.train.for(type).promise({ run });
       if (!result) throw new Error(`no plugin returned a trained model for problem type "${type}"`);

@@ -12,6 +12,7 @@ import type { RunContext } from '../kernel/run-context';
 import type { Prediction } from '../kernel/stages';
 import { Tokens } from '../kernel/tokens';
 import { RunFiles } from './run-folder';
+import { assertNoLinkInRunFolder } from './run-folder-links';
 
 /** File name without its extension (`.ome.tif` counts as one). */
 export function stemOf(file: string): string {
@@ -89,15 +90,18 @@ export function labelArray(labels: NdArray): NdArray<Uint16Array | Uint32Array> 
  * (`predictions/<stem>.tif`, deflate), a point list (`predictions/<stem>.csv`) or an image result
  * (`predictions/<stem>.tif`, float32). A class has no file of its own (its row is in the table).
  * Whatever the workflow's kind, labels and points present are written, as they always were.
+ * Nothing is written through a symbolic link inside the run folder (`assertNoLinkInRunFolder`).
  */
 export async function writeResult(run: Pick<RunContext, 'runDir' | 'config' | 'kernel'>, prediction: Prediction, output: OutputKind): Promise<string[]> {
   const paths = outputPaths(run.runDir, prediction.name);
   const ndim = run.config.problem.ndim;
   const written: string[] = [];
   if (prediction.points) {
+    assertNoLinkInRunFolder(run.runDir, paths.points);
     await writePoints(paths.points, prediction.points);
     written.push(paths.points);
   }
+  if (prediction.labels || (output === 'image' && prediction.image)) assertNoLinkInRunFolder(run.runDir, paths.labels);
   if (prediction.labels) {
     const { axes, spacing } = spatialMeta(prediction.source, ndim);
     await writeRunImage(run, paths.labels, { ...labelArray(prediction.labels), axes, spacing }, { compression: 'deflate' });

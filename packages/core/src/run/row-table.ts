@@ -1,7 +1,9 @@
 import fs from 'node:fs';
+import { csvCellText } from '../io/csv-cell';
 import { splitCsvLine } from '../io/csv-line';
 import { toCsv } from './metrics-files';
 import { writeFileAtomic } from './atomic-write';
+import { assertNoLinkInRunFolder } from './run-folder-links';
 
 type Row = Record<string, number | string | null>;
 
@@ -13,10 +15,13 @@ type Row = Record<string, number | string | null>;
 export class RowTable {
   private readonly rows = new Map<string, Row[]>();
 
+  /** `runDir`: the run folder holding the table; the table is never read or written through a link inside it. */
   constructor(
     private readonly file: string,
     keepEarlier: boolean,
+    private readonly runDir?: string,
   ) {
+    this.checkPath();
     if (keepEarlier && fs.existsSync(this.file)) this.load();
   }
 
@@ -27,17 +32,22 @@ export class RowTable {
 
   async set(image: string, objects: Row[]): Promise<void> {
     this.rows.set(image, objects.map((o) => ({ image, ...o })));
+    this.checkPath();
     await writeFileAtomic(this.file, toCsv([...this.rows.values()].flat()));
+  }
+
+  private checkPath(): void {
+    if (this.runDir) assertNoLinkInRunFolder(this.runDir, this.file);
   }
 
   private load(): void {
     const lines = fs.readFileSync(this.file, 'utf8').split('\n').filter(Boolean);
-    const header = splitCsvLine(lines[0] ?? '');
+    const header = splitCsvLine(lines[0] ?? '').map(csvCellText);
     for (const line of lines.slice(1)) {
       const cells = splitCsvLine(line);
       const row: Row = {};
       header.forEach((h, i) => {
-        const v = cells[i] ?? '';
+        const v = csvCellText(cells[i] ?? '');
         row[h] = v === '' ? null : Number.isFinite(Number(v)) ? Number(v) : v;
       });
       const image = String(row.image);

@@ -4,6 +4,8 @@ import type { RunContext } from '../kernel/run-context';
 import type { Prediction } from '../kernel/stages';
 import { outputPaths, resultExists, writeProbabilities, writeResult } from './prediction-files';
 import { RowTable } from './row-table';
+import { RunFiles } from './run-folder';
+import { assertNoLinkInRunFolder } from './run-folder-links';
 
 /**
  * What a run writes per image, from its workflow's declaration: the network output
@@ -18,7 +20,10 @@ export class RunResults {
     private readonly workflow: RegisteredWorkflow,
     keepEarlier: boolean,
   ) {
-    for (const t of workflow.tables ?? []) this.tables.set(t.name, new RowTable(path.join(run.runDir, t.file), keepEarlier));
+    // Checked once before any image is predicted, so a link planted in a resumed run stops it before
+    // any work (and before `complete` looks through the link); each write checks again.
+    for (const dir of [RunFiles.predictions, RunFiles.probabilities]) assertNoLinkInRunFolder(run.runDir, path.join(run.runDir, dir));
+    for (const t of workflow.tables ?? []) this.tables.set(t.name, new RowTable(path.join(run.runDir, t.file), keepEarlier, run.runDir));
   }
 
   /** True when an earlier run already wrote this image's result (for a class, its row in the table). */
@@ -33,6 +38,7 @@ export class RunResults {
     const written: string[] = [];
     if (raw.probabilities && run.config.predict.save_probabilities && run.command !== 'postprocess') {
       const file = outputPaths(run.runDir, raw.name).probabilities;
+      assertNoLinkInRunFolder(run.runDir, file);
       await writeProbabilities(file, raw.probabilities, raw.source, run);
       written.push(file);
     }

@@ -11,6 +11,7 @@ import { createLogger, type Logger, type LogLevel } from '../logging/logger';
 import { CORE_NAME, CORE_VERSION } from '../version';
 import { writeFileAtomicSync } from './atomic-write';
 import { defaultRunDir, prepareRunFolder, RunFiles } from './run-folder';
+import { assertNoLinkInRunFolder } from './run-folder-links';
 import { tidyRunFolder } from './tidy-run-folder';
 
 export interface StartRunOptions {
@@ -51,6 +52,8 @@ export async function startRun(options: StartRunOptions): Promise<StartedRun> {
   });
   let log: ReturnType<typeof createLogger> | undefined;
   try {
+    // The log is appended to: never through a link planted in a shared run folder.
+    assertNoLinkInRunFolder(runDir, path.join(runDir, RunFiles.log));
     log = createLogger({ level: options.logLevel ?? 'info', file: path.join(runDir, RunFiles.log) });
     const logger = runLogger(kernel, log.logger);
     // A re-used run folder may hold what a killed or failed run left (see run/tidy-run-folder.ts).

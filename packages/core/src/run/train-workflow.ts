@@ -8,9 +8,9 @@ import type { RunContext } from '../kernel/run-context';
 import { Tokens } from '../kernel/tokens';
 import { runProgress } from './progress-log';
 
-/** The data I/O of a run: the image readers in its container. */
-export function runDataIO(run: Pick<RunContext, 'kernel'>) {
-  return dataIOFrom(run.kernel.resolveAll<ImageReader>(Tokens.ImageReader));
+/** The data I/O of a run: the image readers in its container, with its cap on the decoded size of an image. */
+export function runDataIO(run: Pick<RunContext, 'kernel' | 'config'>) {
+  return dataIOFrom(run.kernel.resolveAll<ImageReader>(Tokens.ImageReader), { maxMegavoxels: run.config.system.max_image_megavoxels });
 }
 
 /** The run's random source (core's, unless a plugin provided another). */

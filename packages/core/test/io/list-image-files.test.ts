@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { InputError, listImageFiles } from '@biaflow/core/internals';
+import { hiddenFiles, InputError, isHiddenName, listImageFiles } from '@biaflow/core/internals';
 
 describe('listImageFiles', () => {
   let dir: string;
@@ -20,6 +20,19 @@ describe('listImageFiles', () => {
 
   it('returns a single file as itself', () => {
     expect(listImageFiles(path.join(dir, 'c.png'))).toEqual([path.join(dir, 'c.png')]);
+  });
+
+  it('names that are only dots before the extension (..tif) are listed, not hidden; hiddenFiles lists the hidden ones', () => {
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), 'biaflow-list-dots-'));
+    try {
+      for (const name of ['..tif', '...png', '.tif', '._x.tif', '.DS_Store', 'x.tif']) fs.writeFileSync(path.join(other, name), '');
+      fs.mkdirSync(path.join(other, '.git'));
+      expect(listImageFiles(other)).toEqual(['...png', '..tif', 'x.tif'].map((n) => path.join(other, n)));
+      expect(hiddenFiles(other)).toEqual(['.DS_Store', '._x.tif', '.tif'].map((n) => path.join(other, n)));
+      expect(['.DS_Store', '._x.tif', '.x', '..tif', 'x.tif'].map(isHiddenName)).toEqual([true, true, true, false, false]);
+    } finally {
+      fs.rmSync(other, { recursive: true, force: true });
+    }
   });
 
   it('a missing folder is an InputError naming it', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_MAX_MEGAVOXELS } from '../../io/image-size-limit';
 import { section } from '../schema-helpers';
 
 export const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -18,6 +19,13 @@ export const systemSection = section(
         'CPU threads of the wasm backend: a number, or auto for the number of cores. At most 8 are used (the threaded wasm build has 8 workers); 1 uses the single-threaded build. The tensorflow backends manage their own threads.',
       ),
     seed: z.number().int().min(0).default(0).describe('Seed of every random choice (splits, patches, augmentation, weights).'),
+    max_image_megavoxels: z
+      .number()
+      .positive()
+      .default(DEFAULT_MAX_MEGAVOXELS)
+      .describe(
+        'Largest image a run reads, in millions of samples (all axes and channels: 30000×30000×1 is 900). A larger image is refused from its header, before it is decoded, so a small compressed file cannot inflate to gigabytes; raise it for images that are meant to be that large.',
+      ),
   },
   'Where and how the run computes.',
 );

@@ -45,7 +45,7 @@ export function decodePage(
       const rowBytes = page.bilevel ? Math.ceil(rowSamples / 8) : rowSamples * bytesPerSample;
       const want = rows * rowBytes;
       const where = `${page.tiled ? 'tile' : 'strip'} ${c} of page ${page.index}`;
-      const raw = readChunk(file, bytes, page, c, want, where);
+      const raw = readChunk(file, bytes, page, c, want, page.chunkHeight * rowBytes, where);
 
       const destRow0 = destStart + plane * planeElems;
       const fastPath = !page.tiled && !page.bilevel && !page.float16 && page.predictor !== 3;
@@ -69,7 +69,8 @@ export function decodePage(
   }
 }
 
-function readChunk(file: string, bytes: Uint8Array, page: TiffPage, c: number, want: number, where: string): Uint8Array {
+/** `want` bytes are needed; a whole chunk (`most`, when the last strip is padded to full height) is the most any may decode to. */
+function readChunk(file: string, bytes: Uint8Array, page: TiffPage, c: number, want: number, most: number, where: string): Uint8Array {
   const offset = page.offsets[c];
   let count = page.byteCounts ? page.byteCounts[c] : want;
   if (page.compression === 1 && count < want) count = want; // some writers store 0 or short counts for raw data
@@ -90,7 +91,8 @@ function readChunk(file: string, bytes: Uint8Array, page: TiffPage, c: number, w
     switch (page.compression) {
       case 8:
       case 32946: {
-        const inflated = zlib.inflateSync(input);
+        // Bounded: a strip that inflates past a whole chunk is a decompression bomb, not image data.
+        const inflated = zlib.inflateSync(input, { maxOutputLength: Math.max(most, want) });
         out = new Uint8Array(inflated.buffer, inflated.byteOffset, inflated.byteLength);
         got = out.length;
         break;
@@ -107,6 +109,9 @@ function readChunk(file: string, bytes: Uint8Array, page: TiffPage, c: number, w
         throw new Error(`compression ${page.compression}`);
     }
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new InputError(`corrupt TIFF: deflate data of ${where} inflates to more than the ${Math.max(most, want)} bytes it can hold`, { file, cause: e });
+    }
     const reason = e instanceof Error ? e.message : String(e);
     const name = { 5: 'LZW', 8: 'deflate', 32946: 'deflate', 32773: 'PackBits' }[page.compression];
     throw new InputError(`corrupt or truncated TIFF: ${name} data of ${where} does not decode (${reason})`, { file, cause: e });

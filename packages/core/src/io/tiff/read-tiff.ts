@@ -1,5 +1,6 @@
 import { InputError } from '../../errors';
 import { allocate, view } from '../dtype';
+import { checkImageSize, type ReadImageOptions } from '../image-size-limit';
 import type { Image } from '@biaflow/image';
 import { decodePage, pageLength } from './decode-page';
 import { parseTiffContainer, type TiffContainer } from './ifd';
@@ -24,7 +25,7 @@ interface Series {
 }
 
 /** Decode a whole TIFF file (already in memory) to an Image: the first series, all its planes. */
-export function decodeTiff(file: string, bytes: Uint8Array): Image {
+export function decodeTiff(file: string, bytes: Uint8Array, options?: ReadImageOptions): Image {
   const container = parseTiffContainer(file, bytes);
   const page0 = interpretPage(file, container.ifds[0], 0);
   const series = describeSeries(container, page0);
@@ -32,6 +33,8 @@ export function decodeTiff(file: string, bytes: Uint8Array): Image {
   const planeLen = pageLength(page0);
   const nPlanes = series.contiguousPlanes ?? series.pages.length;
   const total = planeLen * nPlanes;
+  // The size the IFDs (and ImageJ/OME metadata) announce, refused before any strip is read.
+  checkImageSize(file, [...series.shape.filter((s) => s > 1), page0.height, page0.width, page0.samplesPerPixel], options);
   if (!Number.isSafeInteger(total) || total > 2 ** 32) {
     throw new InputError(`image too large to hold in memory (${total} samples)`, { file });
   }

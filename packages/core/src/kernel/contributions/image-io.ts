@@ -1,4 +1,5 @@
 import type { Image } from '@biaflow/image';
+import type { ReadImageOptions } from '../../io/image-size-limit';
 import type { WriteImageInput, WriteImageOptions } from '../../io/write-image';
 
 /**
@@ -13,8 +14,13 @@ export interface ImageReader {
   extensions: readonly string[];
   /** True when a file's first bytes (up to 16) are this format; readers without it are chosen by extension. */
   sniff?(head: Uint8Array): boolean;
-  /** The image with its axes and spacing, data in the file's own axis order. Bad files throw an InputError naming the file. */
-  read(file: string): Promise<Image>;
+  /**
+   * The image with its axes and spacing, data in the file's own axis order. Bad files throw an
+   * InputError naming the file. `options.maxMegavoxels` (the run's `system.max_image_megavoxels`)
+   * caps the decoded size: a reader that can tell the size from the file's header refuses a larger
+   * image with an InputError before decoding it.
+   */
+  read(file: string, options?: ReadImageOptions): Promise<Image>;
 }
 
 /** Writes one image file format (by extension). Core contributes TIFF (ImageJ hyperstacks) and PNG. */

@@ -1,3 +1,6 @@
+/**
+ * @jest-environment ./packages/engine-onnx/test/onnx-environment.js
+ */
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
@@ -5,6 +8,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { parse, stringify } from 'yaml';
 import { bundledSchemaValidator, readNpy, writeNpy } from '@biaflow/bioimageio';
 import { readImage, toModelLayout, type BundleMeta } from '@biaflow/core';
+import { exportModelPackage, formatReport, testZooPackage } from '@biaflow/engine-onnx';
 import { biaflow, fixtures, repo, tmpdir } from './e2e-helpers';
 
 /**
@@ -12,7 +16,9 @@ import { biaflow, fixtures, repo, tmpdir } from './e2e-helpers';
  * CLI: a tiny model of each workflow, trained on the real fixtures, is exported as a BioImage Model
  * Zoo package that validates against the zoo schema and passes test-model with both weights formats
  * (ONNX Runtime and tfjs); the zoo's own example passes; tampered weights and altered test outputs
- * fail naming the cause; bad input is refused with exit code 2.
+ * fail naming the cause; bad input is refused with exit code 2. Some checks call the code the
+ * commands run in this process (the report test-model prints, the errors export throws), to spare
+ * a CLI start each; the CLI itself is exercised for every outcome (exit 0, 1 and 2).
  */
 const ZOO_EXAMPLE = path.join(repo, 'packages/bioimageio/test/fixtures/unet2d_nuclei_broad');
 
@@ -100,6 +106,22 @@ const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(fil
 const readYaml = (p: string) => parse(fs.readFileSync(path.join(p, 'bioimageio.yaml'), 'utf8'));
 const readMeta = (c: Case) => JSON.parse(fs.readFileSync(path.join(runOf(c), 'model/biaflow.json'), 'utf8')) as BundleMeta & { config: Record<string, unknown> };
 
+/** What `biaflow test-model` prints, computed in this process. */
+async function testModelReport(target: string): Promise<{ status: string; stdout: string; failed: string[] }> {
+  const report = await testZooPackage(target, { threads: 1 });
+  return { status: report.status, stdout: formatReport(report), failed: report.checks.filter((c) => c.status === 'failed').map((c) => c.name) };
+}
+
+/** The error a promise rejects with. */
+async function rejection(p: Promise<unknown>): Promise<Error & { exitCode?: number }> {
+  try {
+    await p;
+  } catch (e) {
+    return e as Error & { exitCode?: number };
+  }
+  throw new Error('expected a rejection');
+}
+
 /** A copy of an exported package, to damage. */
 function copyOf(c: Case, name: string): string {
   const copy = path.join(dir, name);
@@ -116,13 +138,14 @@ beforeAll(() => {
 });
 
 describe.each(CASES)('$workflow', (c) => {
-  test('the exported package validates against the zoo schema and passes test-model with both weights formats', () => {
+  test('the exported package validates against the zoo schema and passes test-model with both weights formats', async () => {
     const raw = readYaml(pkgOf(c));
     expect(raw.format_version).toBe('0.5.7');
     expect(bundledSchemaValidator().validate(raw)).toEqual([]);
     expect(fs.readdirSync(pkgOf(c)).sort()).toEqual(['README.md', 'bioimageio.yaml', 'cover.png', 'tensorflow_js_weights.zip', 'test_input.npy', 'test_output.npy', 'weights.onnx']);
 
-    const { stdout } = biaflow(['test-model', pkgOf(c)], dir);
+    const { status, stdout } = await testModelReport(pkgOf(c));
+    expect(status).toBe('passed');
     const lines = stdout.trim().split('\n');
     expect(lines.filter((l) => l.startsWith('FAIL'))).toEqual([]);
     expect(lines.filter((l) => l.startsWith('PASS  reproduce test outputs')).map((l) => /\(([a-z_]+)\)/.exec(l)![1]).sort()).toEqual(['onnx', 'tensorflow_js']);
@@ -265,7 +288,7 @@ describe('damaged packages fail, naming the cause (exit code 1)', () => {
     expect(stderr).toContain(`error: ${copy} failed 1 check(s): file weights.onnx`);
   });
 
-  test('tampered TensorFlow.js weights and a test output altered without its hash: each hash check fails', () => {
+  test('tampered TensorFlow.js weights and a test output altered without its hash: each hash check fails', async () => {
     const copy = copyOf(CASES[3], 'tampered-tfjs');
     const weights = path.join(copy, 'tensorflow_js_weights.zip');
     const bytes = fs.readFileSync(weights);
@@ -274,13 +297,14 @@ describe('damaged packages fail, naming the cause (exit code 1)', () => {
     const file = path.join(copy, 'test_output.npy');
     const out = readNpy(new Uint8Array(fs.readFileSync(file)));
     fs.writeFileSync(file, writeNpy({ data: Float32Array.from(out.data as Float32Array, (v) => 1 - v), shape: out.shape }));
-    const { stdout, stderr } = biaflow(['test-model', copy], dir, 1);
+    const { status, stdout, failed } = await testModelReport(copy);
+    expect(status).toBe('failed');
     expect(stdout).toMatch(/^FAIL {2}file tensorflow_js_weights\.zip: sha256 mismatch: tensorflow_js_weights\.zip hashes to [0-9a-f]{64}, weights\.tensorflow_js\.sha256 says [0-9a-f]{64}/m);
     expect(stdout).toMatch(/^FAIL {2}file test_output\.npy: sha256 mismatch: test_output\.npy hashes to [0-9a-f]{64}, outputs\[0\]\.test_tensor\.sha256 says [0-9a-f]{64}/m);
-    expect(stderr).toContain('failed 2 check(s): file test_output.npy, file tensorflow_js_weights.zip');
+    expect(failed).toEqual(['file test_output.npy', 'file tensorflow_js_weights.zip']);
   });
 
-  test('an altered test output with its hash updated: both formats fail to reproduce it', () => {
+  test('an altered test output with its hash updated: both formats fail to reproduce it', async () => {
     const copy = copyOf(CASES[0], 'altered-output');
     const file = path.join(copy, 'test_output.npy');
     const out = readNpy(new Uint8Array(fs.readFileSync(file)));
@@ -289,46 +313,52 @@ describe('damaged packages fail, naming the cause (exit code 1)', () => {
     const raw = readYaml(copy);
     raw.outputs[0].test_tensor.sha256 = sha256(file);
     fs.writeFileSync(path.join(copy, 'bioimageio.yaml'), stringify(raw));
-    const { stdout, stderr } = biaflow(['test-model', copy], dir, 1);
+    const { status, stdout, failed } = await testModelReport(copy);
+    expect(status).toBe('failed');
     expect(stdout).toContain('PASS  file test_output.npy');
     for (const format of ['onnx', 'tensorflow_js']) {
       expect(stdout).toMatch(new RegExp(`^FAIL {2}reproduce test outputs \\(${format}\\): output 'probabilities' does not reproduce test_output\\.npy: 2048 of 4096 values \\(500000\\.0 per million\\) outside the tolerance`, 'm'));
     }
-    expect(stderr).toContain('failed 2 check(s): reproduce test outputs (tensorflow_js), reproduce test outputs (onnx)');
+    expect(failed).toEqual(['reproduce test outputs (tensorflow_js)', 'reproduce test outputs (onnx)']);
   });
 });
 
 describe('bad input is refused with a clear message (exit code 2)', () => {
-  test('export: a folder that is not a bundle, a missing one, an existing --out, a bad export section', () => {
+  test('export: a folder that is not a bundle, a missing one, an existing --out, a bad export section, a sample with other channels', async () => {
     let r = biaflow(['export', '--model', path.join(f, 'em2d'), '--out', 'x'], dir, 2);
     expect(r.stderr).toContain(`error: ${path.join(f, 'em2d')}: is not a biaflow model bundle (it needs biaflow.json and model.json)`);
-    r = biaflow(['export', '--model', 'nowhere', '--out', 'x'], dir, 2);
-    expect(r.stderr).toContain(`error: ${path.join(dir, 'nowhere')}: does not exist`);
     r = biaflow(['export', '--model', path.join(runOf(CASES[0]), 'model'), '--out', pkgOf(CASES[0])], dir, 2);
     expect(r.stderr).toContain(`error: --out ${pkgOf(CASES[0])} already exists`);
     expect(r.stderr).toContain('hint: pass --overwrite to replace it');
     fs.writeFileSync(path.join(dir, 'bad.yaml'), "export:\n  license: MTI\n  authors: [{ name: X, orcid: '0000-0002-1825-0098' }]\n");
-    r = biaflow(['export', '--model', path.join(runOf(CASES[0]), 'model'), '--out', 'bad-pkg', '--config', 'bad.yaml'], dir, 2);
-    expect(r.stderr).toContain(`invalid configuration in ${path.join(dir, 'bad.yaml')}`);
-    expect(r.stderr).toContain('export.license: is not an SPDX licence identifier the zoo accepts');
-    expect(r.stderr).toContain('export.authors[0].orcid: is not a valid ORCID iD');
+    let e = await rejection(exportModelPackage({ model: path.join(runOf(CASES[0]), 'model'), out: 'bad-pkg', config: 'bad.yaml', cwd: dir }));
+    expect(e.exitCode).toBe(2);
+    expect(e.message).toContain(`invalid configuration in ${path.join(dir, 'bad.yaml')}`);
+    expect(e.message).toContain('export.license: is not an SPDX licence identifier the zoo accepts');
+    expect(e.message).toContain('export.authors[0].orcid: is not a valid ORCID iD');
     expect(fs.existsSync(path.join(dir, 'bad-pkg'))).toBe(false);
+    e = await rejection(exportModelPackage({ model: 'nowhere', out: 'x', cwd: dir }));
+    expect([e.exitCode, e.message]).toEqual([2, `${path.join(dir, 'nowhere')}: does not exist`]);
+    e = await rejection(exportModelPackage({ model: path.join(runOf(CASES[0]), 'model'), out: 'x', sample: path.join(f, 'cells-classes/test/RBC/RBC_0168.png'), cwd: dir }));
+    expect([e.exitCode, e.message]).toEqual([2, `${path.join(f, 'cells-classes/test/RBC/RBC_0168.png')}: has 3 channel(s); the model takes 1`]);
     r = biaflow(['export', '--out', 'x'], dir, 2);
     expect(r.stderr).toContain("required option '--model <dir>' not specified");
   });
 
-  test('test-model: a path that does not exist, a folder without a description, a description that is not YAML', () => {
-    let r = biaflow(['test-model', 'nowhere'], dir, 2);
+  test('test-model: a path that does not exist, a folder without a description, a description that is not YAML', async () => {
+    const r = biaflow(['test-model', 'nowhere'], dir, 2);
     expect(r.stderr).toContain(`error: ${path.join(dir, 'nowhere')}: no such file or folder`);
     const empty = path.join(dir, 'empty-package');
     fs.mkdirSync(empty);
-    r = biaflow(['test-model', empty], dir, 2);
-    expect(r.stderr).toMatch(/error: .*empty-package.*bioimageio\.yaml/);
+    let e = await rejection(testZooPackage(empty));
+    expect(e.exitCode).toBe(2);
+    expect(e.message).toMatch(/empty-package.*bioimageio\.yaml/);
     const broken = path.join(dir, 'broken-yaml');
     fs.mkdirSync(broken);
     fs.writeFileSync(path.join(broken, 'bioimageio.yaml'), 'name: [unclosed\n');
-    r = biaflow(['test-model', broken], dir, 2);
-    expect(r.stderr).toMatch(/invalid YAML \(line \d+, column \d+\)/);
+    e = await rejection(testZooPackage(broken));
+    expect(e.exitCode).toBe(2);
+    expect(e.message).toMatch(/invalid YAML \(line \d+, column \d+\)/);
   });
 });
 

@@ -17,7 +17,7 @@ function complete(m: PluginManifest): Required<PluginManifest> {
 
 test('the first-party plugins and the examples declare manifests', () => {
   const names = pluginPackageDirs().map((d) => readPluginPackage(d)!.name);
-  for (const n of ['@biaflow/plugin-postproc', '@biaflow/plugin-semantic', '@biaflow/plugin-instance', '@biaflow/plugin-detection', '@biaflow/plugin-classification', 'biaflow-plugin-drop-border']) {
+  for (const n of ['@biaflow/plugin-postproc', '@biaflow/plugin-semantic', '@biaflow/plugin-instance', '@biaflow/plugin-detection', '@biaflow/plugin-classification', '@biaflow/engine-onnx', 'biaflow-plugin-drop-border']) {
     expect(names).toContain(n);
   }
 });

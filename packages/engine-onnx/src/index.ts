@@ -17,4 +17,22 @@ export type { ModelProto, GraphProto, NodeProto, TensorProto, ValueInfoProto, At
 export { createOnnxPredictor, type BatchPredictor, type OnnxPredictor, type OnnxPredictorOptions } from './runtime/onnx-predictor';
 export { loadBundleAsOnnx, createBundlePredictor, type OnnxBundle } from './bundle/load-bundle';
 export { transpose, channelsFirstPerm, channelsLastPerm } from './layout';
-export { ENGINE_ONNX_NAME, ENGINE_ONNX_VERSION } from './version';
+export { ENGINE_ONNX_NAME, ENGINE_ONNX_VERSION } from "./version";
+
+// The biaflow plugin (`plugins: [@biaflow/engine-onnx]`): the onnx engine, the export section and commands.
+export { engineOnnxPlugin } from './plugin';
+export { onnxEngine, ONNX_ENGINE_NAME } from './engine/onnx-engine';
+export { runOnnxModel } from './runtime/onnx-session-runner';
+export { exportModelPackage, type ExportRequest, type ExportResult } from './zoo/export-package';
+export { testZooPackage, formatReport, type TestPackageOptions } from './zoo/test-package';
+export { onnxRunner, tfjsRunner, isBiaflowTfjsZip } from './zoo/runners';
+export { zooPreprocessing, ZOO_EPS, type ProcessingStep, type ZooPreprocessing } from './zoo/preprocessing';
+export { exportSection, EXPORT_SECTION, type ExportSettings } from './zoo/export-section';
+export { spatialRules, testSize, channelIdentifiers, type SpatialRule } from './zoo/axes';
+export { describeModel, PACKAGE_FILES } from './zoo/describe-model';
+export { coverImage } from './zoo/cover';
+export { encodePng, type RgbImage } from './zoo/png';
+export { exportCommand, testModelCommand } from './zoo/commands';
+
+import { engineOnnxPlugin } from './plugin';
+export default engineOnnxPlugin;

@@ -5,12 +5,13 @@
  * every run fails ("A float32 tensor's data must be type of function Float32Array()"). Plain Node
  * (the CLI, the benchmarks) has one realm and needs nothing of this. Test files that run ONNX
  * Runtime declare `@jest-environment ./packages/engine-onnx/test/onnx-environment.js`.
+ * SharedArrayBuffer stays the sandbox's own: the threaded tfjs wasm backend checks its
+ * WebAssembly.Memory buffer (made in the sandbox) against it, and ONNX Runtime never needs it.
  */
 const { TestEnvironment } = require('jest-environment-node');
 
 const SHARED = [
   'ArrayBuffer',
-  'SharedArrayBuffer',
   'DataView',
   'Int8Array',
   'Uint8Array',

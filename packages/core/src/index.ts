@@ -9,7 +9,7 @@ export { definePlugin, isPlugin, type BiaflowPlugin, type PluginFactory } from '
 export { PluginError } from './kernel/plugin-error';
 export type { PostprocessMethod, RegisteredPostprocessMethod, PostprocessKind } from './kernel/postprocess-method';
 export { Tokens } from './kernel/tokens';
-export type { RunContext, RunCommand, Tf } from './kernel/run-context';
+export type { RunContext, RunCommand } from './kernel/run-context';
 export type * from './kernel/stages';
 export { createKernel } from './run/create-kernel';
 export { readPluginPackage, installedPluginPackages, registeredContributions, type PluginManifest, type PluginPackage } from './kernel/manifest';
@@ -62,6 +62,11 @@ export { loadConfig, type ConfigRequest, type LoadedConfig } from './config/load
 export type { ResolvedConfig } from './config/schema';
 export { pathString, probability, positiveInt, numberOrAuto, section } from './config/schema-helpers';
 export { z } from 'zod';
+
+// The tfjs backend outside a run (contributed commands, scripts)
+export { prepareBackend } from './backend/prepare-backend';
+export { loadTf, type Tf } from './backend/load-tf';
+export type { BackendChoice, SelectedBackend } from './backend/select-backend';
 
 // Errors and logging
 export * from './errors';

@@ -19,7 +19,6 @@ export { prepareWasmBackend, wasmThreadCount, type WasmBackendOptions } from './
 export { useThreadedWasm, resolveThreadCount, threadedLoaderInstalled, MAX_WASM_THREADS } from './backend/wasm-threads/threaded-loader';
 
 // Runs
-export { loadTf } from './backend/load-tf';
 export { startRun, runLogger, type StartRunOptions, type StartedRun } from './run/start-run';
 export { runPipeline, planStages, coreStages, type RunOutcome, type PipelineStages, type StagePlan } from './run/pipeline';
 export { prepareRunFolder, holdsRun, defaultRunDir } from './run/run-folder';

@@ -16,6 +16,7 @@ export {
   loadModel,
   MODEL_JSON,
   predict,
+  prepareBackend,
   readBundleMeta,
   readImage,
   recordFromBundle,
@@ -37,9 +38,3 @@ export {
   type NormalizationRecord,
 } from '@biaflow/core';
 
-/**
- * Not in core's plugin API yet: a contributed command has no run, so nothing selects a tfjs backend
- * for it (tfjs then falls back to its slow cpu backend and prints its tfjs-node banner). Core
- * should offer this (or a `prepareBackend(choice, { threads })`) from `@biaflow/core`.
- */
-export { loadTf, selectBackend } from '@biaflow/core/internals';

@@ -26,7 +26,11 @@ export const FIRST_PARTY_SECTIONS: Readonly<Record<string, string>> = {
   'metrics.detection_tolerance': '@biaflow/plugin-detection',
   'metrics.detection_ap_tolerances': '@biaflow/plugin-detection',
   'metrics.top_k': '@biaflow/plugin-classification',
+  export: '@biaflow/engine-onnx',
 };
+
+/** First-party packages that are not named by a short name (engines, model formats): listed and documented when installed. */
+export const FIRST_PARTY_EXTRAS = ['@biaflow/engine-onnx'] as const;
 
 /** The post-processing steps' package, loaded with every config when installed. */
 export const POSTPROC_PLUGIN = '@biaflow/plugin-postproc';

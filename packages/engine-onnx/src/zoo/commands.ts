@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { BiaflowError, loadTf, selectBackend, UsageError, type CommandContribution } from '../core-api';
+import { BiaflowError, prepareBackend, UsageError, type CommandContribution } from '../core-api';
 import { exportModelPackage } from './export-package';
 import { formatReport, testZooPackage } from './test-package';
 
@@ -11,7 +11,7 @@ export const TEST_MODEL_DESCRIPTION =
 
 /** tfjs's fastest installed backend (wasm here), as a run would select it. */
 async function prepareTfjs(): Promise<void> {
-  await selectBackend(loadTf(), 'auto');
+  await prepareBackend('auto');
 }
 
 function kib(bytes: number): string {

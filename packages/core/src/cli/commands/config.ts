@@ -5,7 +5,7 @@ import { loadConfig } from '../../config/load-config';
 import { configReference } from '../../config/docs';
 import { checkWorkflowConfig } from '../../config/validate';
 import type { Kernel } from '../../kernel/kernel';
-import { FIRST_PARTY_PLUGINS } from '../../kernel/first-party';
+import { FIRST_PARTY_EXTRAS, FIRST_PARTY_PLUGINS } from '../../kernel/first-party';
 import { loadPlugin, resolvePlugin } from '../../kernel/load-plugins';
 import { writeFileAtomic } from '../../run/atomic-write';
 import { createKernel } from '../../run/create-kernel';
@@ -48,7 +48,7 @@ export function configCommand(io: CliIO): Command {
 /** A kernel with every installed first-party plugin applied (for docs and `biaflow plugins`). */
 export async function kernelWithFirstPartyPlugins(cwd: string): Promise<Kernel> {
   const kernel = await createKernel();
-  for (const short of FIRST_PARTY_PLUGINS) {
+  for (const short of [...FIRST_PARTY_PLUGINS, ...FIRST_PARTY_EXTRAS]) {
     if (!resolvePlugin(short, cwd)) continue;
     const { plugin, source } = await loadPlugin({ specifier: short, baseDir: cwd });
     await kernel.use(plugin, source);

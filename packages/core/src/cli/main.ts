@@ -5,6 +5,7 @@ import { configCommand } from './commands/config';
 import { contributedCommands } from './contributed-commands';
 import { initCommand } from './commands/init';
 import { pluginsCommand } from './commands/plugins';
+import { tuneCommand } from './commands/tune';
 import { runCommands } from './commands/run';
 import { processIO, type CliIO } from './output';
 import { reportError } from './report-error';
@@ -15,7 +16,7 @@ export function buildProgram(io: CliIO): Command {
     .version(CORE_VERSION, '-v, --version')
     .showSuggestionAfterError()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-  const own = [...runCommands(io), augmentPreviewCommand(io), configCommand(io), pluginsCommand(io), initCommand(io)];
+  const own = [...runCommands(io), augmentPreviewCommand(io), tuneCommand(io), configCommand(io), pluginsCommand(io), initCommand(io)];
   for (const cmd of [...own, ...contributedCommands(io, new Set(own.map((c) => c.name())))]) {
     program.addCommand(cmd);
   }

@@ -101,10 +101,10 @@ function validatePostprocessSteps(config: ResolvedConfig, kernel: Kernel): Confi
         message: `"${method}" applies to ${registered.problems.join(', ')} problems, not ${config.problem.type}`,
       });
     }
+    // Checked here, but kept as written: defaults are filled when the steps are planned, so a value
+    // tuned into the model (docs/outputs.md) can stand in for a default the config did not set.
     const parsed = registered.options.safeParse(options, { reportInput: true });
-    if (parsed.success) {
-      config.postprocess[i] = { method, ...(parsed.data as object) };
-    } else {
+    if (!parsed.success) {
       for (const issue of parsed.error.issues) issues.push(...describeIssue(issue, registered.options, where));
     }
   });

@@ -11,7 +11,8 @@ import { CORE_NAME, CORE_VERSION } from '../version';
 import { writeMetrics } from './metrics-files';
 import { planPostprocess, type PlannedStep } from './postprocess-plan';
 import { runResults } from './run-results';
-import { runRandom } from './train-workflow';
+import { modelTuning, withTunedValues } from './tuned-decoding';
+import { runRandom } from './run-services';
 
 /** Names of core's taps, so a plugin can place its own before or after them (tapable's `before`). */
 export const CORE_TAPS = Object.freeze({
@@ -23,12 +24,27 @@ export const CORE_TAPS = Object.freeze({
   metricsFiles: '@biaflow/core:metrics-files',
 });
 
-/** The configured steps of a run, planned once per run. */
-const plans = new WeakMap<RunContext, PlannedStep[]>();
-function stepsOf(run: RunContext): PlannedStep[] {
+/**
+ * The configured steps of a run, planned once per run: the config's options, then thresholds tuned
+ * into the model (biaflow.json `tuned`), then the steps' defaults. Logged when tuned values are used.
+ */
+const plans = new WeakMap<RunContext, Promise<PlannedStep[]>>();
+function stepsOf(run: RunContext): Promise<PlannedStep[]> {
   let plan = plans.get(run);
   if (!plan) {
-    plan = planPostprocess(run.config.postprocess, run.kernel, run.config.problem.type).plan;
+    plan = (async () => {
+      const configured = planPostprocess(run.config.postprocess, run.kernel, run.config.problem.type).plan;
+      const tuned = await modelTuning(run);
+      const { plan: steps, applied, kept } = withTunedValues(configured, tuned);
+      if (tuned && (Object.keys(applied).length || kept.length)) {
+        const values = Object.entries(applied).map(([k, v]) => `${k} ${v}`).join(', ');
+        run.logger.info(
+          { event: 'tuned-decoding', step: tuned.step, applied, kept },
+          `${tuned.step}: ${values ? `thresholds tuned on validation data: ${values}` : 'no tuned threshold used'}${kept.length ? ` (the config sets ${kept.join(', ')})` : ''}`,
+        );
+      }
+      return steps;
+    })();
     plans.set(run, plan);
   }
   return plan;
@@ -85,7 +101,7 @@ export const corePlugin: BiaflowPlugin = {
 
     hooks.postprocess.tapPromise({ name: CORE_TAPS.postprocessSteps, stage: 0 }, async (prediction, event) => {
       let current = prediction;
-      for (const step of stepsOf(event.run)) current = await step.method.run(current, step.options, event);
+      for (const step of await stepsOf(event.run)) current = await step.method.run(current, step.options, event);
       return current;
     });
 

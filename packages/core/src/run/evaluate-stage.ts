@@ -6,7 +6,7 @@ import type { RunContext } from '../kernel/run-context';
 import type { EvaluateEvent, MetricsReport } from '../kernel/stages';
 import { stemOf } from './prediction-files';
 import { RunFiles } from './run-folder';
-import { runDataIO } from './train-workflow';
+import { runDataIO } from './run-services';
 
 /**
  * Result and ground-truth files of a folder: images and point CSVs, not the tables a workflow

@@ -5,7 +5,10 @@ import type { ProblemType } from '../kernel/stages';
 
 export interface PlannedStep {
   method: RegisteredPostprocessMethod;
+  /** The options it runs with: those the config sets, then the defaults. */
   options: Record<string, unknown>;
+  /** Options the config set itself (the others are defaults, which tuned values may replace). */
+  explicit: ReadonlySet<string>;
   /** Position in `postprocess:`, or `default` for the workflow's decoding inserted by core. */
   from: number | 'default';
 }
@@ -28,14 +31,16 @@ export function planPostprocess(
   const issues: ConfigIssue[] = [];
   steps.forEach(({ method, ...options }, i) => {
     const m = methods.get(method);
-    if (m) plan.push({ method: m, options, from: i });
+    if (!m) return;
+    const parsed = m.options.safeParse(options);
+    plan.push({ method: m, options: parsed.success ? (parsed.data as Record<string, unknown>) : options, explicit: new Set(Object.keys(options)), from: i });
   });
   if (!plan.some((s) => kindOf(s.method) === 'decode')) {
     const decoder = [...methods.values()].find((m) => kindOf(m) === 'decode' && m.defaultFor?.includes(problem));
     if (decoder) {
       const at = plan.findIndex((s) => kindOf(s.method) !== 'filter');
       const options = decoder.options.parse({}) as Record<string, unknown>;
-      plan.splice(at === -1 ? plan.length : at, 0, { method: decoder, options, from: 'default' });
+      plan.splice(at === -1 ? plan.length : at, 0, { method: decoder, options, explicit: new Set(), from: 'default' });
     }
   }
   let highest = 0;

@@ -10,7 +10,7 @@ import { readProbabilities, stemOf } from './prediction-files';
 import { runProgress } from './progress-log';
 import { RunFiles } from './run-folder';
 import { runResults } from './run-results';
-import { runDataIO } from './train-workflow';
+import { runDataIO } from './run-services';
 
 /** The model a run predicts with: the one it trained, else `model.load`. */
 export function modelDirFor(run: RunContext): string {

@@ -1,22 +1,10 @@
-import { dataIOFrom } from '../data/data-io';
 import { prepareData } from '../data/prepare-data';
 import { trainModel, type TrainOutcome } from '../engine/training/trainer';
-import type { ImageReader } from '../kernel/contributions/image-io';
-import type { RandomSource } from '../kernel/contributions/random-source';
 import type { RegisteredWorkflow } from '../kernel/contributions/workflow';
 import type { RunContext } from '../kernel/run-context';
-import { Tokens } from '../kernel/tokens';
 import { runProgress } from './progress-log';
-
-/** The data I/O of a run: the image readers in its container, with its cap on the decoded size of an image. */
-export function runDataIO(run: Pick<RunContext, 'kernel' | 'config'>) {
-  return dataIOFrom(run.kernel.resolveAll<ImageReader>(Tokens.ImageReader), { maxMegavoxels: run.config.system.max_image_megavoxels });
-}
-
-/** The run's random source (core's, unless a plugin provided another). */
-export function runRandom(run: Pick<RunContext, 'container'>): RandomSource {
-  return run.container.resolve<RandomSource>(Tokens.Random);
-}
+import { runDataIO, runRandom } from './run-services';
+import { tuneThresholds } from './tune-thresholds';
 
 /**
  * Train the run's network for a workflow, from its declaration: read and check the data as its
@@ -37,7 +25,7 @@ export async function trainWorkflow(run: RunContext, workflow: RegisteredWorkflo
     logger: run.logger,
     checkLabelValues: spec.checkLabelValues,
   });
-  return trainModel({
+  const outcome = await trainModel({
     run,
     data: prepared.training,
     head: spec.head,
@@ -54,4 +42,6 @@ export async function trainWorkflow(run: RunContext, workflow: RegisteredWorkflo
       plugins: run.kernel.plugins.map((p) => ({ name: p.name, version: `^${p.version}` })),
     },
   });
+  if (config.train.tune_thresholds && workflow.tunable?.length) await tuneThresholds(run, workflow, outcome.modelDir);
+  return outcome;
 }

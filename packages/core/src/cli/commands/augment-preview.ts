@@ -7,7 +7,7 @@ import { UsageError } from '../../errors';
 import { writeRunImage } from '../../run/prediction-files';
 import { LOG_LEVELS, type LogLevel } from '../../logging/logger';
 import { startRun } from '../../run/start-run';
-import { runDataIO, runRandom } from '../../run/train-workflow';
+import { runDataIO, runRandom } from '../../run/run-services';
 import { withConfigOptions, type ConfigOptions } from '../common-options';
 import type { CliIO } from '../output';
 

@@ -58,6 +58,12 @@ export const trainSection = section(
       .union([positiveInt(), z.literal('auto')])
       .default('auto')
       .describe('Training steps per epoch; auto = one pass over the training patches.'),
+    tune_thresholds: z
+      .boolean()
+      .default(true)
+      .describe(
+        "After training, search the workflow's tunable decoding thresholds on the validation images for its best main figure (StarDist's optimize_thresholds) and store them in the model. A value set in postprocess: still wins. `biaflow tune --out RUN` runs it again.",
+      ),
     checkpoint_every: positiveInt()
       .default(1)
       .describe('Write checkpoints/last every this many epochs (checkpoints/best is written whenever the monitored loss improves).'),

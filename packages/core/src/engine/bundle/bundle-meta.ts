@@ -57,6 +57,8 @@ export interface BundleMeta {
    * Absent in bundles written before it existed.
    */
   plugins?: { name: string; version: string }[];
+  /** Decoding thresholds tuned on validation data after training (`train.tune_thresholds`, `biaflow tune`). */
+  tuned?: TunedDecoding;
   /** How it was trained (epochs, best epoch, losses, backend), or null. */
   training: Record<string, unknown> | null;
   versions: Record<string, string>;
@@ -99,4 +101,17 @@ export function fromMeta(meta: BundleMeta): ModelOptions {
     zDown: m.z_down,
     seed: m.seed,
   };
+}
+
+/** Decoding thresholds a tuning chose, with what it measured (biaflow.json's `tuned`). */
+export interface TunedDecoding {
+  /** The post-processing step whose options were tuned (`instance_watershed`). */
+  step: string;
+  /** The values chosen. */
+  options: Record<string, number>;
+  /** The workflow's main figure on the validation images: with the values it started from, and with the chosen ones. */
+  figure: { key: string; label: string; baseline: number | null; value: number | null };
+  /** Validation images it was measured on. */
+  images: number;
+  created: string;
 }

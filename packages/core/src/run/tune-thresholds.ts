@@ -1,0 +1,159 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { TunedDecoding } from '../engine/bundle/bundle-meta';
+import { BUNDLE_META } from '../engine/bundle/bundle-meta';
+import { readBundleMeta } from '../engine/bundle/save-load';
+import type { RegisteredWorkflow } from '../kernel/contributions/workflow';
+import type { RunContext } from '../kernel/run-context';
+import type { EvaluateEvent, Prediction } from '../kernel/stages';
+import { writeFileAtomic } from './atomic-write';
+import { openNetwork } from './open-network';
+import { planPostprocess, type PlannedStep } from './postprocess-plan';
+import { outputPaths, writeResult } from './prediction-files';
+import { RunFiles } from './run-folder';
+import { runDataIO } from './run-services';
+
+interface ValidationItem {
+  name: string;
+  image: string;
+  label?: string;
+}
+
+/** A dotted key (`matching.0.5.f1`) of a metrics object, as a number (null when absent). */
+export function figureAt(overall: Record<string, unknown>, key: string): number | null {
+  let value: unknown = overall;
+  for (const part of splitKey(key, overall)) value = (value as Record<string, unknown> | undefined)?.[part];
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+/** `matching.0.5.f1` → `matching`, `0.5`, `f1`: a key part may itself hold dots (a threshold). */
+function splitKey(key: string, root: Record<string, unknown>): string[] {
+  const parts: string[] = [];
+  let node: unknown = root;
+  let rest = key;
+  while (rest) {
+    const here = node && typeof node === 'object' ? Object.keys(node as object) : [];
+    const match = here.filter((k) => rest === k || rest.startsWith(`${k}.`)).sort((a, b) => b.length - a.length)[0];
+    const part = match ?? rest.split('.')[0];
+    parts.push(part);
+    node = (node as Record<string, unknown> | undefined)?.[part];
+    rest = rest.slice(part.length + 1);
+  }
+  return parts;
+}
+
+/**
+ * StarDist's `optimize_thresholds`, for any workflow that declares tunable thresholds: the
+ * validation images (split.json) are predicted once with the trained model; then, one threshold at
+ * a time (coordinate ascent, two rounds, the workflow's declared values), the configured
+ * post-processing runs with each candidate and the workflow's own evaluation scores it against the
+ * validation labels; the values with the best main figure (F1 at IoU 0.5, F1 within the tolerance,
+ * foreground IoU…) are written into the model's biaflow.json (`tuned`) and logged. A value the
+ * config sets itself still wins at prediction. Returns undefined when there is nothing to tune.
+ */
+export async function tuneThresholds(run: RunContext, workflow: RegisteredWorkflow, modelDir: string): Promise<TunedDecoding | undefined> {
+  const { logger, kernel } = run;
+  const tunable = workflow.tunable ?? [];
+  if (tunable.length === 0) return undefined;
+  const splitFile = path.join(run.runDir, RunFiles.split);
+  const split = fs.existsSync(splitFile) ? (JSON.parse(fs.readFileSync(splitFile, 'utf8')) as { val?: ValidationItem[] }) : {};
+  const items = (split.val ?? []).filter((i) => i.label);
+  if (items.length === 0) {
+    logger.info({ event: 'tune-skipped' }, 'no validation images with labels: decoding thresholds not tuned');
+    return undefined;
+  }
+  const step = tunable[0].step;
+  const base = planPostprocess(run.config.postprocess, kernel, run.config.problem.type).plan;
+  const target = base.find((s) => s.method.name === step);
+  if (!target) {
+    logger.info({ event: 'tune-skipped', step }, `the post-processing does not run ${step}: its thresholds are not tuned`);
+    return undefined;
+  }
+  const options = tunable.filter((t) => t.step === step && !target.explicit.has(t.option));
+  if (options.length === 0) {
+    logger.info({ event: 'tune-skipped', step }, `the config sets every tunable threshold of ${step}: nothing to tune`);
+    return undefined;
+  }
+
+  // Predict the validation images once.
+  const io = runDataIO(run);
+  const infer = kernel.hooks.infer.for(workflow.name);
+  const network = await openNetwork(run, modelDir);
+  const raws: { item: ValidationItem; raw: Prediction }[] = [];
+  try {
+    for (const item of items) {
+      const raw = await infer.promise({ run, name: path.basename(item.image), image: await io.readImage(item.image), model: network });
+      if (raw) raws.push({ item, raw });
+    }
+  } finally {
+    await network.dispose();
+  }
+
+  const scratch = fs.mkdtempSync(path.join(run.runDir, '.tuning-'));
+  const scratchRun = { ...run, runDir: scratch };
+  const score = async (candidate: Record<string, unknown>): Promise<number> => {
+    const plan: PlannedStep[] = base.map((s) => (s === target ? { ...s, options: { ...s.options, ...candidate } } : s));
+    fs.rmSync(path.join(scratch, RunFiles.predictions), { recursive: true, force: true });
+    const pairs: EvaluateEvent['pairs'] = [];
+    for (const { item, raw } of raws) {
+      let result = raw;
+      for (const s of plan) result = await s.method.run(result, s.options, { run: scratchRun });
+      await writeResult(scratchRun, result, workflow.output);
+      const out = outputPaths(scratch, raw.name);
+      pairs.push({ name: path.basename(item.label as string), predictionPath: workflow.output === 'points' ? out.points : out.labels, groundTruthPath: item.label as string });
+    }
+    const report = await kernel.hooks.evaluate.for(workflow.name).promise({
+      run: scratchRun,
+      predictionsDir: path.join(scratch, RunFiles.predictions),
+      groundTruthDir: path.dirname(items[0].label as string),
+      pairs,
+      unpaired: [],
+      io,
+    });
+    const value = report ? figureAt(report.overall, workflow.mainFigure.key) : null;
+    if (value === null) return -Infinity;
+    return workflow.mainFigure.higherIsBetter === false ? -value : value;
+  };
+
+  try {
+    const current: Record<string, unknown> = Object.fromEntries(options.map((t) => [t.option, target.options[t.option]]));
+    const baseline = await score(current);
+    let best = baseline;
+    for (let round = 0; round < 2; round++) {
+      let changed = false;
+      for (const t of options) {
+        for (const value of t.values) {
+          if (value === current[t.option]) continue;
+          const s = await score({ ...current, [t.option]: value });
+          // Strictly better only: on a tie the value it started from (the default) stays.
+          if (s > best + 1e-12) {
+            best = s;
+            current[t.option] = value;
+            changed = true;
+          }
+        }
+      }
+      if (!changed) break;
+    }
+    const sign = workflow.mainFigure.higherIsBetter === false ? -1 : 1;
+    const finite = (v: number) => (Number.isFinite(v) ? sign * v : null);
+    const chosen = Object.fromEntries(Object.entries(current).filter(([, v]) => typeof v === 'number')) as Record<string, number>;
+    const tuned: TunedDecoding = {
+      step,
+      options: chosen,
+      figure: { key: workflow.mainFigure.key, label: workflow.mainFigure.label, baseline: finite(baseline), value: finite(best) },
+      images: raws.length,
+      created: new Date().toISOString(),
+    };
+    const meta = await readBundleMeta(modelDir);
+    await writeFileAtomic(path.join(modelDir, BUNDLE_META), `${JSON.stringify({ ...meta, tuned }, null, 2)}\n`);
+    const show = (v: number | null) => (v === null ? '-' : v.toFixed(4));
+    logger.info(
+      { event: 'tuned', ...tuned },
+      `tuned ${step} on ${raws.length} validation image(s): ${Object.entries(chosen).map(([k, v]) => `${k} ${v}`).join(', ')} (${workflow.mainFigure.label} ${show(tuned.figure.baseline)} → ${show(tuned.figure.value)})`,
+    );
+    return tuned;
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}

@@ -26,6 +26,16 @@ export {
   type TunableThreshold,
   type OutputKind,
 } from './kernel/contributions/workflow';
+export type {
+  ReportLayers,
+  LabelLayers,
+  PointLayers,
+  ClassLayers,
+  LabelOverlayKind,
+  ReportCurve,
+  ReportPictureEvent,
+  ReportCurvesEvent,
+} from './kernel/contributions/report-pictures';
 export type { ImageReader, ImageWriter } from './kernel/contributions/image-io';
 export type { InferenceEngine, Network, EngineContext } from './kernel/contributions/inference-engine';
 export type { ProgressSink, ProgressTask } from './kernel/contributions/progress';

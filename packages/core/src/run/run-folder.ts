@@ -18,6 +18,8 @@ export const RunFiles = Object.freeze({
   trainMetrics: 'train_metrics.csv',
   split: 'split.json',
   objects: 'objects.csv',
+  report: 'report.html',
+  reportPictures: 'report',
 });
 
 /** Entries whose presence means a folder holds a biaflow run. */

@@ -30,9 +30,12 @@ import { runDataIO } from './run-services';
 
 /** Where the report and its pictures go in the run folder (docs/outputs.md). */
 export const ReportFiles = Object.freeze({
-  html: 'report.html',
-  pictures: 'report',
+  html: RunFiles.report,
+  pictures: RunFiles.reportPictures,
 });
+
+/** Suffix of the overlay pictures: only files named so are ever removed from `report/`. */
+const OVERLAY_SUFFIX = '-overlay.png';
 
 /** How many images of each end of the ranking the report shows (the worst and the best by the main figure). */
 const IMAGES_PER_END = 2;
@@ -215,7 +218,7 @@ async function reportImage(run: RunContext, chosen: ChosenImage, inputFile: stri
 /** File name of an image's overlay picture: `report/<image stem>-overlay.png` (`class/a.png` → `class_a-overlay.png`). */
 export function overlayPictureName(image: string): string {
   const stem = path.join(path.dirname(image), stemOf(image)).split(path.sep).filter((p) => p && p !== '.').join('_');
-  return `${stem}-overlay.png`;
+  return `${stem}${OVERLAY_SUFFIX}`;
 }
 
 export interface WrittenReport {
@@ -301,6 +304,14 @@ export async function writeRunReport(run: RunContext, metrics: MetricsReport | u
     assertNoLinkInRunFolder(runDir, file);
     await writeFileAtomic(file, encodePng(file, { data: rgb, shape: [height, width, 3] }));
     pictures.push(file);
+  }
+  // Pictures of images an earlier report showed and this one does not would mislead: removed.
+  const picturesDir = path.join(runDir, ReportFiles.pictures);
+  if (fs.existsSync(picturesDir)) {
+    for (const f of fs.readdirSync(picturesDir)) {
+      const file = path.join(picturesDir, f);
+      if (f.endsWith(OVERLAY_SUFFIX) && !pictures.includes(file)) fs.rmSync(file, { force: true });
+    }
   }
   assertNoLinkInRunFolder(runDir, htmlFile);
   await writeFileAtomic(htmlFile, html);

@@ -94,8 +94,8 @@ export function inputInWindow(input: NdArray, window: ReportWindow): { pixels: U
     hi = sorted[sorted.length - 1] > lo ? sorted[sorted.length - 1] : lo + 1;
   }
   const pixels = new Uint8Array(values.length);
-  const scale = 255 / (hi - lo);
-  for (let i = 0; i < values.length; i++) pixels[i] = Math.max(0, Math.min(255, Math.round((values[i] - lo) * scale)));
+  const range = hi - lo;
+  for (let i = 0; i < values.length; i++) pixels[i] = Math.max(0, Math.min(255, Math.round(((values[i] - lo) * 255) / range)));
   return { pixels, channels: shown as 1 | 3 };
 }
 

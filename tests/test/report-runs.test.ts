@@ -225,6 +225,71 @@ train: { epochs: 2, batch_size: 2, steps_per_epoch: 3 }
     // Not a run folder: exit 2, with the reason.
     const bad = biaflow(['report', '--out', tmpdir()], repo, 2);
     expect(bad.stderr).toContain('holds no biaflow run');
+
+    // Prediction without ground truth: no metrics, the predictions drawn alone (no green), offline too.
+    const predicted = path.join(tmpdir(), 'predicted');
+    biaflow(['predict', '--model', path.join(runDir, 'model'), '--input', test.images, '--out', predicted, '--log-level', 'warn'], repo);
+    const file = path.join(predicted, 'report.html');
+    const plain = readReportData(fs.readFileSync(file, 'utf8'));
+    expect(plain.metrics).toBeNull();
+    expect(plain.epochs).toEqual([]);
+    expect(plain.images.map((i) => [i.role, i.value, (i.overlay as { truth?: unknown }).truth])).toEqual([
+      ['example', null, null],
+      ['example', null, null],
+      ['example', null, null],
+    ]);
+    const view = await openOffline(browser, file, { readySelector: 'body[data-report-ready]' });
+    expect([view.blockedRequests, view.consoleErrors, view.pageErrors]).toEqual([[], [], []]);
+    expect(await view.page.locator('#training').textContent()).toContain('this run did not train');
+    for (const [k, image] of plain.images.entries()) {
+      const shown = await canvasRgb(view.page, k, 'overlay');
+      const pred = await readImage(path.join(predicted, 'predictions', `${stem(image.name)}.tif`));
+      const p = boundary(pred.data, image.height, image.width);
+      let coloured = 0;
+      let green = 0;
+      for (let i = 0; i < image.width * image.height; i++) {
+        if (!isGrey(shown, i)) coloured++;
+        if (isColour(shown, i, [0, 255, 0])) green++;
+      }
+      expect(coloured).toBe(p.reduce((a, b) => a + b, 0));
+      expect(green).toBe(0);
+    }
+    await view.screenshot(path.join(SHOTS, 'run-instance-predict-only.png'));
+  });
+
+  test('instance 3D: the plane holding the most ground truth, its contours', async () => {
+    const data = path.join(fixtures, 'nuclei3d');
+    const runDir = runWith(`
+problem: { type: instance, ndim: 3 }
+system: { backend: wasm, seed: 5 }
+data:
+  train: { images: ${data}/train/images, labels: ${data}/train/labels }
+  test: { images: ${data}/test/images, labels: ${data}/test/labels }
+  patch_size: [16, 32, 32]
+instance: { channels: BCD, contour_mode: inner }
+model: { feature_maps: [8, 16], normalization: none, z_down: [1] }
+train: { epochs: 2, batch_size: 1, steps_per_epoch: 2 }
+`);
+    const html = readReportData(fs.readFileSync(path.join(runDir, 'report.html'), 'utf8'));
+    const truth = await readImage(path.join(data, 'test/labels/1136.tif'));
+    const pred = await readImage(path.join(runDir, 'predictions/1136.tif'));
+    const [d, h, w] = truth.shape;
+    const perPlane = Array.from({ length: d }, (_, z) => Array.from(truth.data.subarray(z * h * w, (z + 1) * h * w)).filter((v) => v !== 0).length);
+    const plane = perPlane.indexOf(Math.max(...perPlane));
+    expect(html.images).toHaveLength(1);
+    expect(html.images[0].name).toBe(`1136.tif (plane ${plane})`);
+    expect([html.images[0].height, html.images[0].width]).toEqual([h, w]);
+    const png = await readImage(path.join(runDir, 'report/1136-overlay.png'));
+    const t = boundary(truth.data.subarray(plane * h * w, (plane + 1) * h * w), h, w);
+    const p = boundary(pred.data.subarray(plane * h * w, (plane + 1) * h * w), h, w);
+    let coloured = 0;
+    let union = 0;
+    for (let i = 0; i < h * w; i++) {
+      union += t[i] | p[i];
+      if (!isGrey(png.data as Uint8Array, i)) coloured++;
+    }
+    expect(union).toBeGreaterThan(0);
+    expect(coloured).toBe(union);
   });
 
   test('detection: rings for true points, crosses for predicted ones, the pairs metrics.json counted as matched', async () => {

@@ -379,6 +379,40 @@ train: { epochs: 2, batch_size: 2, steps_per_epoch: 3 }
     }
   });
 
+  test('an image output (the example denoising plugin, no reportPicture): the result beside the input and the clean image', async () => {
+    const data = path.join(fixtures, 'em2d');
+    const runDir = runWith(`
+problem: { type: denoise, ndim: 2 }
+plugins: [${path.join(repo, 'examples/plugin-denoise')}]
+system: { backend: wasm, seed: 1 }
+data:
+  train: { images: ${data}/train/images }
+  val: { split: 0.5 }
+  test: { images: ${data}/test/images, labels: ${data}/test/images }
+  patch_size: [32, 32]
+model: { feature_maps: [8, 16], normalization: none }
+train: { epochs: 2, batch_size: 2, steps_per_epoch: 2 }
+`);
+    const file = path.join(runDir, 'report.html');
+    const report = readReportData(fs.readFileSync(file, 'utf8'));
+    expect(report.images.map((i) => [i.name, i.overlay.kind])).toEqual([['12.png', 'image']]);
+    const view = await openOffline(browser, file, { readySelector: 'body[data-report-ready]' });
+    expect([view.blockedRequests, view.consoleErrors, view.pageErrors]).toEqual([[], [], []]);
+    // The canvas and report/12-overlay.png show the result: grey, ordered as the result's values.
+    const shown = await canvasRgb(view.page, 0, 'prediction');
+    const png = await readImage(path.join(runDir, 'report/12-overlay.png'));
+    expect(Buffer.from(png.data as Uint8Array).equals(shown)).toBe(true);
+    const result = await readImage(path.join(runDir, 'predictions/12.tif'));
+    const order = Array.from(result.data, (_, i) => i).sort((a, b) => result.data[a] - result.data[b]);
+    for (let k = 1; k < order.length; k++) {
+      expect(isGrey(shown, order[k])).toBe(true);
+      expect(shown[3 * order[k]]).toBeGreaterThanOrEqual(shown[3 * order[k - 1]]);
+    }
+    expect(shown[3 * order[0]]).toBe(0);
+    expect(shown[3 * order[order.length - 1]]).toBe(255);
+    expect(await view.page.locator('canvas[data-layer="truth"]').count()).toBe(1);
+  });
+
   test('classification: a green frame around right predictions, red around wrong ones, with the predicted and true class', async () => {
     const data = path.join(fixtures, 'cells-classes');
     const runDir = runWith(`

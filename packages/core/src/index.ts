@@ -31,6 +31,7 @@ export type {
   LabelLayers,
   PointLayers,
   ClassLayers,
+  ImageLayers,
   LabelOverlayKind,
   ReportCurve,
   ReportPictureEvent,

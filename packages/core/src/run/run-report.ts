@@ -15,7 +15,8 @@ import {
 import type { DataIO } from '../data/data-io';
 import { encodePng } from '../io/png';
 import { splitCsvLine } from '../io/csv-line';
-import type { ReportLayers } from '../kernel/contributions/report-pictures';
+import type { NdArray } from '@biaflow/image';
+import type { ReportLayers, ReportPictureEvent } from '../kernel/contributions/report-pictures';
 import type { RegisteredWorkflow } from '../kernel/contributions/workflow';
 import type { RunContext } from '../kernel/run-context';
 import type { EvaluateEvent, MetricsReport } from '../kernel/stages';
@@ -181,7 +182,7 @@ async function reportImage(run: RunContext, chosen: ChosenImage, inputFile: stri
   const window =
     layers.kind === 'points'
       ? reportWindow(spatial, null, layers.truth ?? layers.predicted)
-      : layers.kind === 'classes'
+      : layers.kind === 'classes' || layers.kind === 'image'
         ? reportWindow(spatial)
         : reportWindow(spatial, layers.truth ?? layers.prediction);
   const { pixels, channels } = inputInWindow(input, window);
@@ -196,6 +197,13 @@ async function reportImage(run: RunContext, chosen: ChosenImage, inputFile: stri
       for (const [ti, pi] of layers.matches ?? []) if (t.has(ti) && p.has(pi)) matches.push([t.get(ti) as number, p.get(pi) as number]);
     }
     overlay = { kind: 'points', predicted: predicted.points, truth: truth?.points ?? null, matches };
+  } else if (layers.kind === 'image') {
+    const shown = (a: NdArray, what: string) => {
+      if (a.shape.slice(0, ndim).join() !== spatial.join()) throw new Error(`${chosen.name}: its ${what} is ${a.shape.join('×')} but the input is ${spatial.join('×')}`);
+      const { pixels, channels: c } = inputInWindow(a, window);
+      return { ...encodePixels(pixels, c), width: window.width, height: window.height };
+    };
+    overlay = { kind: 'image', prediction: shown(layers.prediction, 'prediction'), truth: layers.truth ? shown(layers.truth, 'ground truth') : null };
   } else if (layers.kind === 'classes') {
     overlay = { kind: 'classes', predicted: layers.predicted, truth: layers.truth ?? null, ...(layers.scores ? { scores: layers.scores } : {}) };
   } else {
@@ -213,6 +221,24 @@ async function reportImage(run: RunContext, chosen: ChosenImage, inputFile: stri
   }
   const name = window.plane !== undefined ? `${chosen.name} (plane ${window.plane})` : chosen.name;
   return { name, role: chosen.role, value: chosen.value, width: window.width, height: window.height, input: encodePixels(pixels, channels), overlay };
+}
+
+/**
+ * The picture of a workflow whose output kind is `image` and that declares no `reportPicture`: its
+ * result file (`predictions/<stem>.tif`) beside the input, and the ground-truth image when there is one.
+ */
+async function imageResultPicture(event: ReportPictureEvent): Promise<ReportLayers | undefined> {
+  const { run, predictionPath, groundTruthPath, io } = event;
+  if (!predictionPath) return undefined;
+  const ndim = run.config.problem.ndim;
+  const prediction = io.toModelLayout(await io.readImage(predictionPath), ndim, predictionPath);
+  const truth = groundTruthPath ? io.toModelLayout(await io.readImage(groundTruthPath), ndim, groundTruthPath) : null;
+  return { kind: 'image', prediction, truth };
+}
+
+/** What the report draws over a workflow's test images: its `reportPicture`, else core's picture of its output kind when it has one. */
+function pictureOf(workflow: RegisteredWorkflow): RegisteredWorkflow['reportPicture'] {
+  return workflow.reportPicture ?? (workflow.output === 'image' ? imageResultPicture : undefined);
 }
 
 /** File name of an image's overlay picture: `report/<image stem>-overlay.png` (`class/a.png` → `class_a-overlay.png`). */
@@ -256,10 +282,11 @@ export async function writeRunReport(run: RunContext, metrics: MetricsReport | u
   const images: ReportImage[] = [];
   const sources: string[] = [];
   const chosen = chooseImages(workflow, metrics, predictionFiles.map((f) => path.basename(f)));
+  const picture = pictureOf(workflow);
   for (const c of chosen) {
-    if (!workflow.reportPicture) break;
+    if (!picture) break;
     const stem = stemOf(c.name);
-    const layers = await workflow.reportPicture({
+    const layers = await picture({
       run,
       image: c.name,
       predictionPath: predictionsByStem.get(stem),
@@ -300,7 +327,9 @@ export async function writeRunReport(run: RunContext, metrics: MetricsReport | u
   const pictures: string[] = [];
   for (const [i, image] of images.entries()) {
     const file = path.join(runDir, ReportFiles.pictures, overlayPictureName(sources[i]));
-    const { width, height, rgb } = renderImageOverlay(image as unknown as Parameters<typeof renderImageOverlay>[0]);
+    // An image result has nothing drawn over the input: its picture is the result itself.
+    const shown = image.overlay.kind === 'image' ? { width: image.overlay.prediction.width, height: image.overlay.prediction.height, input: image.overlay.prediction, overlay: { kind: 'image' } } : image;
+    const { width, height, rgb } = renderImageOverlay(shown as unknown as Parameters<typeof renderImageOverlay>[0]);
     assertNoLinkInRunFolder(runDir, file);
     await writeFileAtomic(file, encodePng(file, { data: rgb, shape: [height, width, 3] }));
     pictures.push(file);

@@ -37,7 +37,14 @@ export interface ClassLayers {
   scores?: Record<string, number>;
 }
 
-export type ReportLayers = LabelLayers | PointLayers | ClassLayers;
+/** An image result (denoised, restored): shown beside the input, with the ground-truth image when known. Channels last, the input's spatial shape. */
+export interface ImageLayers {
+  kind: 'image';
+  prediction: NdArray;
+  truth?: NdArray | null;
+}
+
+export type ReportLayers = LabelLayers | PointLayers | ClassLayers | ImageLayers;
 
 /** A named series over x (e.g. F1 over IoU threshold); series sharing `xLabel` share a chart. */
 export type ReportCurve = CurveSeries;

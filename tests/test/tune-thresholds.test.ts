@@ -64,7 +64,7 @@ function discImage(shift: number): { image: Float32Array; labels: Uint16Array } 
 async function makeData(): Promise<string> {
   const root = tmpdir();
   const sets: [string, number[]][] = [
-    ['train', [0, 2, 4, 6]],
+    ['train', [0, 2, 4, 5, 6, 7, 8, 9, 10, 11]], // shifts keep every disc inside the image
     ['test', [1, 3]],
   ];
   for (const [set, shifts] of sets) {
@@ -144,7 +144,7 @@ test('tuning finds the known best seed threshold on the validation images and th
   // Within one grid step (0.05) of the constructed optimum 0.25; only untouched options are tuned.
   expect(Math.abs(tuned.options.seed_threshold - 0.25)).toBeLessThanOrEqual(0.05 + 1e-9);
   expect(tuned.options).not.toHaveProperty('foreground_threshold');
-  expect(tuned.images).toBe(2);
+  expect(tuned.images).toBe(5);
   expect(tuned.figure.value - tuned.figure.baseline).toBeGreaterThanOrEqual(0.05);
 
   const plain = await run('run', config(root), path.join(tmpdir(), 'plain'), ['train.tune_thresholds=false']);
@@ -156,6 +156,13 @@ test('tuning finds the known best seed threshold on the validation images and th
   // The run log says what it chose.
   const log = fs.readFileSync(path.join(tunedRun, 'log.jsonl'), 'utf8');
   expect(log).toMatch(/"event":"tuned-decoding"/);
+});
+
+test('with fewer than 5 validation images the thresholds are not tuned (they would over-fit) and the log says so', async () => {
+  const few = await run('run', config(root), path.join(tmpdir(), 'few'), ['data.val.split=0.3']);
+  expect(JSON.parse(fs.readFileSync(path.join(few, 'split.json'), 'utf8')).val).toHaveLength(3);
+  expect(tunedOf(few)).toBeUndefined();
+  expect(fs.readFileSync(path.join(few, 'log.jsonl'), 'utf8')).toMatch(/"event":"tune-skipped","images":3/);
 });
 
 test('a value in the config beats the tuned one; the tuned one reaches predict and the API', async () => {

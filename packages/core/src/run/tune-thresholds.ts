@@ -13,6 +13,12 @@ import { outputPaths, writeResult } from './prediction-files';
 import { RunFiles } from './run-folder';
 import { runDataIO } from './run-services';
 
+/**
+ * Fewer validation images than this and the thresholds are not tuned: measured on the demo (2 validation
+ * images), tuned values raised validation F1 but lowered the test F1 at IoU 0.5 from 0.736 to 0.720.
+ */
+export const MIN_TUNING_IMAGES = 5;
+
 interface ValidationItem {
   name: string;
   image: string;
@@ -58,8 +64,11 @@ export async function tuneThresholds(run: RunContext, workflow: RegisteredWorkfl
   const splitFile = path.join(run.runDir, RunFiles.split);
   const split = fs.existsSync(splitFile) ? (JSON.parse(fs.readFileSync(splitFile, 'utf8')) as { val?: ValidationItem[] }) : {};
   const items = (split.val ?? []).filter((i) => i.label);
-  if (items.length === 0) {
-    logger.info({ event: 'tune-skipped' }, 'no validation images with labels: decoding thresholds not tuned');
+  if (items.length < MIN_TUNING_IMAGES) {
+    logger.info(
+      { event: 'tune-skipped', images: items.length },
+      `${items.length} validation image(s) with labels: decoding thresholds are tuned on ${MIN_TUNING_IMAGES} or more (fewer over-fit them), the defaults stay`,
+    );
     return undefined;
   }
   const step = tunable[0].step;

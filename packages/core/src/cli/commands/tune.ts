@@ -5,7 +5,7 @@ import { UsageError } from '../../errors';
 import { LOG_LEVELS, type LogLevel } from '../../logging/logger';
 import { RunFiles } from '../../run/run-folder';
 import { startRun } from '../../run/start-run';
-import { tuneThresholds } from '../../run/tune-thresholds';
+import { MIN_TUNING_IMAGES, tuneThresholds } from '../../run/tune-thresholds';
 import { withConfigOptions, type ConfigOptions } from '../common-options';
 import type { CliIO } from '../output';
 
@@ -42,7 +42,7 @@ export function tuneCommand(io: CliIO): Command {
         const workflow = run.kernel.workflow(run.config.problem.type);
         if (!workflow.tunable?.length) throw new UsageError(`the ${workflow.name} workflow declares no tunable decoding threshold`);
         const tuned = await tuneThresholds(run, workflow, path.join(runDir, RunFiles.model));
-        if (!tuned) throw new UsageError(`nothing was tuned in ${runDir}: see ${path.join(runDir, RunFiles.log)}`, 'tuning needs the run\'s split.json with validation images that have labels');
+        if (!tuned) throw new UsageError(`nothing was tuned in ${runDir}: see ${path.join(runDir, RunFiles.log)}`, `tuning needs the run's split.json with ${MIN_TUNING_IMAGES} or more validation images that have labels`);
         const show = (v: number | null) => (v === null ? '-' : v.toFixed(4));
         io.stdout(`${tuned.step}: ${Object.entries(tuned.options).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
         io.stdout(`${tuned.figure.label} on ${tuned.images} validation image(s): ${show(tuned.figure.baseline)} → ${show(tuned.figure.value)}\n`);

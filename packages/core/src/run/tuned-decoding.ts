@@ -4,18 +4,24 @@ import type { TunedDecoding } from '../engine/bundle/bundle-meta';
 import { isBundle, readBundleMeta } from '../engine/bundle/save-load';
 import type { RunContext } from '../kernel/run-context';
 import type { PlannedStep } from './postprocess-plan';
+import { modelLoadPath } from './model-ref';
 import { RunFiles } from './run-folder';
 
 /** The model a run's post-processing follows: the one it trained, else `model.load`; none when neither is a bundle. */
-function modelDirOf(run: Pick<RunContext, 'runDir' | 'config'>): string | undefined {
+function modelDirOf(run: Pick<RunContext, 'runDir' | 'config' | 'configPath'>): string | undefined {
   const trained = path.join(run.runDir, RunFiles.model);
   if (isBundle(trained)) return trained;
-  const load = run.config.model?.load;
+  let load: string | undefined;
+  try {
+    load = modelLoadPath(run);
+  } catch {
+    return undefined; // an unknown model name is reported where the model is opened
+  }
   return load && fs.existsSync(load) && isBundle(load) ? load : undefined;
 }
 
 /** The thresholds tuned into the run's model (biaflow.json `tuned`), if any. */
-export async function modelTuning(run: Pick<RunContext, 'runDir' | 'config'>): Promise<TunedDecoding | undefined> {
+export async function modelTuning(run: Pick<RunContext, 'runDir' | 'config' | 'configPath'>): Promise<TunedDecoding | undefined> {
   const dir = modelDirOf(run);
   if (!dir) return undefined;
   try {

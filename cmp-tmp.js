@@ -1,9 +1,8 @@
-const { readNpy } = require('@biaflow/bioimageio');
 const { readImage } = require('@biaflow/core');
-const fs = require('fs');
 (async () => {
-  const y = readNpy(new Uint8Array(fs.readFileSync('packages/bioimageio/test/fixtures/unet2d_nuclei_broad/test_output.npy')), 'out');
-  const p = await readImage(process.argv[2]);
-  let m = 0; for (let i = 0; i < y.data.length; i++) m = Math.max(m, Math.abs(y.data[i] - p.data[i]));
-  console.log(p.shape, p.axes, p.dtype, y.shape, 'max diff', m);
+  for (const f of process.argv.slice(2)) {
+    const p = await readImage(f);
+    let mx = -Infinity, mn = Infinity, nz = 0; for (const v of p.data) { mx = Math.max(mx, v); mn = Math.min(mn, v); if (v > 0) nz++; }
+    console.log(f, p.shape, p.axes, p.dtype, mn, mx, nz);
+  }
 })();

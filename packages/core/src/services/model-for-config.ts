@@ -1,7 +1,7 @@
 import type { BundleMeta } from '../engine/bundle/bundle-meta';
 import { isBundle, readBundleMeta } from '../engine/bundle/save-load';
-import { loadPlugin, resolvePlugin } from '../kernel/load-plugins';
-import { installedPluginPackages } from '../kernel/manifest';
+import { useInstalledModelFormats } from '../kernel/installed-formats';
+import { loadPlugin } from '../kernel/load-plugins';
 import type { BiaflowPlugin } from '../kernel/plugin';
 import { isPathSpecifier } from '../kernel/load-plugins';
 import { createKernel } from '../run/create-kernel';
@@ -31,13 +31,8 @@ export async function readModelForConfig(target: string, options: { cwd: string;
       const { plugin, source } = await loadPlugin({ specifier, baseDir: options.cwd, origin: 'chosen', where: '--plugin' });
       if (!kernel.plugins.some((p) => p.name === plugin.name)) await kernel.use(plugin, source);
     }
-    for (const pkg of installedPluginPackages(options.cwd)) {
-      if (!pkg.manifest.formats?.length || kernel.plugins.some((p) => p.name === pkg.name)) continue;
-      if (!resolvePlugin(pkg.name, options.cwd, 'saved')) continue;
-      const { plugin, source } = await loadPlugin({ specifier: pkg.name, baseDir: options.cwd, origin: 'saved', where: 'the installed model formats' });
-      if (!kernel.plugins.some((p) => p.name === plugin.name)) await kernel.use(plugin, source);
-    }
-    const read = await readModel(target, kernel);
+    await useInstalledModelFormats(kernel, options.cwd);
+    const read = await readModel(target, kernel, undefined, options.cwd);
     await read.source.dispose?.();
     const loaded = kernel.plugins.find((p) => p.name === read.format?.plugin);
     const formatPlugin = loaded && loaded.source !== 'inline' && !isPathSpecifier(loaded.source) ? loaded.source : undefined;

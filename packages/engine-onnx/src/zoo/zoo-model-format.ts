@@ -123,6 +123,8 @@ function networkMeta(d: ModelDescription, file: string): BundleMeta {
     problem: type,
     normalization: null,
     config,
+    // Decoding thresholds biaflow tuned on validation data, when it exported the package.
+    ...(record?.tuned && typeof record.tuned === 'object' ? { tuned: record.tuned as BundleMeta['tuned'] } : {}),
     training: null,
     versions: { '@biaflow/engine-onnx': ENGINE_ONNX_VERSION, 'bioimageio format_version': d.format_version },
     created: new Date().toISOString(),

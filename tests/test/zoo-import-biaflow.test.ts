@@ -5,6 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { parse, stringify } from 'yaml';
+import { strFromU8, strToU8, unzipSync } from 'fflate';
+import { createZip } from '@biaflow/bioimageio';
 import { loadWorkflowModel, predict, readImage } from '@biaflow/core';
 import { biaflow, fixtures, tmpdir } from './e2e-helpers';
 
@@ -196,4 +198,31 @@ test('the package keeps its hashes: the tensorflow_js weights it was predicted w
   const d = parse(fs.readFileSync(path.join(pkg, 'bioimageio.yaml'), 'utf8'));
   const sha = createHash('sha256').update(fs.readFileSync(path.join(pkg, d.weights.tensorflow_js.source))).digest('hex');
   expect(sha).toBe(d.weights.tensorflow_js.sha256);
+});
+
+test('a package whose biaflow bundle names plugin files (and ships them) runs none of them: exit 2 saying why', () => {
+  const trojan = path.join(dir, 'pkg-trojan');
+  fs.cpSync(pkg, trojan, { recursive: true });
+  const marker = path.join(dir, 'MARKER');
+  const evil = `require('fs').writeFileSync(${JSON.stringify(marker)}, 'ran');\nmodule.exports = { name: 'evil', version: '1.0.0', core: '^0.1.0', apply() {} };\n`;
+  fs.writeFileSync(path.join(trojan, 'evil.js'), evil);
+  // The bundle inside the tensorflow_js weights names ./evil.js as a plugin its training loaded;
+  // the description lists the new zip's sha256, so the package is consistent.
+  const zipFile = path.join(trojan, 'tensorflow_js_weights.zip');
+  const files = unzipSync(new Uint8Array(fs.readFileSync(zipFile)));
+  const meta = JSON.parse(strFromU8(files['biaflow.json']));
+  meta.plugins = [...(meta.plugins ?? []), { name: './evil.js', version: '*' }];
+  meta.config.plugins = ['./evil.js'];
+  files['biaflow.json'] = strToU8(JSON.stringify(meta));
+  const zip = createZip(new Map(Object.entries(files)));
+  fs.writeFileSync(zipFile, zip);
+  const yamlFile = path.join(trojan, 'bioimageio.yaml');
+  const d = parse(fs.readFileSync(yamlFile, 'utf8'));
+  d.weights.tensorflow_js.sha256 = createHash('sha256').update(zip).digest('hex');
+  fs.writeFileSync(yamlFile, stringify(d));
+
+  const { stderr } = biaflow(['predict', '--model', trojan, '--input', testImages, '--out', path.join(dir, 'pred-trojan'), '--log-level', 'warn'], trojan, 2);
+  expect(stderr).toContain('plugin "./evil.js" is a path');
+  expect(stderr).toContain('biaflow never runs a file a model or a run folder names');
+  expect(fs.existsSync(marker)).toBe(false);
 });

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { isBundle } from '../engine/bundle/save-load';
 import { ConfigError } from '../errors';
 import { resolveModelRef } from '../kernel/model-names';
 import type { RunContext } from '../kernel/run-context';
@@ -16,9 +17,15 @@ export function modelLoadPath(run: Pick<RunContext, 'config' | 'configPath'>): s
  * format unpacks (a zoo package's `tensorflow_js` weights exported by biaflow). A model a format can
  * only run (ONNX weights) is a config error saying why; `dispose` removes what the format unpacked.
  */
+/** Refuse, before any work, a `model.load` that training cannot start from (checked again when training starts). */
+export async function checkModelToFineTune(run: RunContext): Promise<void> {
+  const start = await bundleToFineTune(run);
+  await start?.dispose();
+}
+
 export async function bundleToFineTune(run: RunContext): Promise<{ dir: string; dispose(): Promise<void> } | undefined> {
   const ref = modelLoadPath(run);
-  if (!ref) return undefined;
+  if (!ref || isBundle(ref)) return ref ? { dir: ref, dispose: async () => {} } : undefined;
   const { source } = await readModel(ref, run.kernel, run.logger);
   if (source.kind === 'network') {
     await source.dispose?.();

@@ -94,7 +94,7 @@ export async function loadWorkflowModel(dir: string, options: WorkflowModelOptio
   const abs = resolveModelRef(dir, cwd);
   const { meta, formatPlugin } = await readModelForConfig(abs, { cwd, plugins: options.plugins });
   const inline = configFromBundle(meta, abs, {}, formatPlugin);
-  const { config, kernel } = await loadConfig({ inline, cwd, sets: options.sets, plugins: options.plugins, trust: 'saved', describe: `the model bundle in ${abs}` });
+  const { config, kernel } = await loadConfig({ inline, cwd, sets: options.sets, plugins: options.plugins, trust: 'saved', describe: `${formatPlugin ? 'the model' : 'the model bundle'} in ${abs}` });
   warnPluginVersions(meta, kernel, options.logger);
   kernel.assertHandled(config.problem.type, ['infer']);
   const logger = runLogger(kernel, options.logger ?? silentLogger());

@@ -70,7 +70,7 @@ async function configFor(command: DataCommand, opts: RunOptions, io: CliIO): Pro
     }
     const { meta, formatPlugin } = await readModelForConfig(model, { cwd, cliPlugins });
     const inline = configFromBundle(meta, model, { images: input }, formatPlugin);
-    const loaded = await loadConfig({ inline, cwd, sets, cliPlugins, trust: 'saved', describe: `the model in ${model}` });
+    const loaded = await loadConfig({ inline, cwd, sets, cliPlugins, trust: 'saved', describe: `${formatPlugin ? 'the model' : 'the model bundle'} in ${model}` });
     warnPluginVersions(meta, loaded.kernel);
     return loaded;
   }

@@ -26,27 +26,28 @@ export async function trainWorkflow(run: RunContext, workflow: RegisteredWorkflo
     logger: run.logger,
     checkLabelValues: spec.checkLabelValues,
   });
+  // model.load: a bundle, or the one a model format unpacks (a zoo package's biaflow weights).
   const start = await bundleToFineTune(run);
   let outcome: TrainOutcome;
   try {
-  outcome = await trainModel({
-    run,
-    loadDir: start?.dir,
-    data: prepared.training,
-    head: spec.head,
-    defaultLoss: spec.defaultLoss,
-    targetChannels: spec.targetChannels,
-    metrics: spec.metrics,
-    progress: runProgress(run),
-    bundle: {
-      channels: spec.channels,
-      inputChannelNames: [],
-      patchSize: config.data.patch_size ?? null,
-      problem: config.problem.type,
-      normalization: prepared.normalization as never,
-      plugins: run.kernel.plugins.map((p) => ({ name: p.name, version: `^${p.version}` })),
-    },
-  });
+    outcome = await trainModel({
+      run,
+      loadDir: start?.dir,
+      data: prepared.training,
+      head: spec.head,
+      defaultLoss: spec.defaultLoss,
+      targetChannels: spec.targetChannels,
+      metrics: spec.metrics,
+      progress: runProgress(run),
+      bundle: {
+        channels: spec.channels,
+        inputChannelNames: [],
+        patchSize: config.data.patch_size ?? null,
+        problem: config.problem.type,
+        normalization: prepared.normalization as never,
+        plugins: run.kernel.plugins.map((p) => ({ name: p.name, version: `^${p.version}` })),
+      },
+    });
   } finally {
     await start?.dispose();
   }

@@ -1,9 +1,8 @@
 import type { BundleMeta } from '../engine/bundle/bundle-meta';
 import { isBundle, readBundleMeta } from '../engine/bundle/save-load';
 import { useInstalledModelFormats } from '../kernel/installed-formats';
-import { loadPlugin } from '../kernel/load-plugins';
+import { isPathSpecifier, loadPlugin } from '../kernel/load-plugins';
 import type { BiaflowPlugin } from '../kernel/plugin';
-import { isPathSpecifier } from '../kernel/load-plugins';
 import { createKernel } from '../run/create-kernel';
 import { readModel } from '../run/read-model';
 

@@ -118,7 +118,7 @@ function networkMeta(d: ModelDescription, file: string): BundleMeta {
     output_activation: activation,
     channels: outputNames,
     input_channel_names: inputNames,
-    size_divisor: rules.map((r) => (isParameterizedSize(r.size as never) ? (r.size as { step: number }).step : 1)),
+    size_divisor: rules.map((r) => (isParameterizedSize(r.size) ? r.size.step : 1)),
     patch_size: rules.every((r) => typeof r.size === 'number') ? rules.map((r) => r.size as number) : null,
     problem: type,
     normalization: null,
@@ -132,7 +132,7 @@ function networkMeta(d: ModelDescription, file: string): BundleMeta {
 }
 
 /** Read a zoo package as a model biaflow predicts with (and, for biaflow's own tensorflow_js weights, fine-tunes). */
-async function readZooModel(target: string, threadsHint?: number): Promise<ModelSource> {
+async function readZooModel(target: string): Promise<ModelSource> {
   const pkg = await readModelPackage(target);
   const d = pkg.description;
   const file = descriptionLocation(pkg.source, pkg.descriptionFile);
@@ -165,7 +165,6 @@ async function readZooModel(target: string, threadsHint?: number): Promise<Model
     throw new BioimageioError('ONNX weights with external data are not supported by biaflow', { file, field: 'weights.onnx.external_data' });
   }
   const meta = networkMeta(d, file);
-  tilingRules(d, { file });
   const onnx = await checkedWeights(pkg, 'onnx', file);
   const where = `${pkg.source.location}/${onnx.path}`;
   return {
@@ -174,7 +173,7 @@ async function readZooModel(target: string, threadsHint?: number): Promise<Model
     untrainable: `its only weights biaflow reads are ONNX (${where}), which biaflow runs but cannot train; fine-tuning needs the package's tensorflow_js weights exported by biaflow (a zip holding model.json, weights.bin and biaflow.json)`,
     async open(context) {
       return asInputError(async () => {
-        const session = await openOnnxSession(onnx.bytes, { threads: context.threads ?? threadsHint });
+        const session = await openOnnxSession(onnx.bytes, { threads: context.threads });
         context.logger.info({ event: 'zoo-model', package: pkg.source.location, weights: 'onnx', threads: context.threads }, `ONNX Runtime opened the zoo package ${pkg.source.location} (${d.name})`);
         return zooNetwork({ description: d, file, meta, dir: path.resolve(target), session });
       });

@@ -80,7 +80,7 @@ export function zooNetwork(o: ZooNetworkOptions): Network {
         const spatial = prepared.shape.slice(1, -1);
         const raw = fitsInOnePass(spatial, rules, ndim)
           ? await run(prepared)
-          : await predictTiled(prepared, { axes: rules, maxTile: rules.map((r) => (isParameterizedSize(r.size as never) ? MAX_TILE[ndim] : undefined)), run, field: 'inputs[0].axes' });
+          : await predictTiled(prepared, { axes: rules, maxTile: rules.map((r) => (isParameterizedSize(r.size) ? MAX_TILE[ndim] : undefined)), run, field: 'inputs[0].axes' });
         const done = toModelLayout(postprocess(output, fromModelLayout(raw, outAxes, { field: 'outputs[0]', file }), { field: 'outputs[0]', file, references }), outAxes, {
           field: 'outputs[0]',
           file,

@@ -47,7 +47,10 @@ export interface PluginPackage {
 
 const LIST_KEYS = ['workflows', 'steps', 'sections', 'readers', 'writers', 'engines', 'formats', 'commands', 'models'] as const;
 
-/** The package in `dir` when its package.json declares a biaflow plugin (a `biaflow` manifest object); undefined otherwise. */
+/**
+ * The package in `dir` when its package.json declares a biaflow plugin (a `biaflow` manifest object);
+ * undefined otherwise, and for a package whose manifest lists only `models` (a model package: data).
+ */
 export function readPluginPackage(dir: string): PluginPackage | undefined {
   const file = path.join(dir, 'package.json');
   let pkg: Record<string, unknown>;
@@ -58,6 +61,9 @@ export function readPluginPackage(dir: string): PluginPackage | undefined {
   }
   const manifest = pkg.biaflow;
   if (!manifest || typeof manifest !== 'object' || Array.isArray(manifest)) return undefined;
+  // A package that only ships models (`biaflow.models`, data) is no plugin: it has no code to load.
+  const keys = Object.keys(manifest);
+  if (keys.length > 0 && keys.every((k) => k === 'models')) return undefined;
   for (const key of LIST_KEYS) {
     const value = (manifest as Record<string, unknown>)[key];
     if (value !== undefined && !Array.isArray(value)) {

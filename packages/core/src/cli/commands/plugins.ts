@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { Command } from 'commander';
 import { loadConfig } from '../../config/load-config';
 import { readConfigFile } from '../../config/read-config-file';
@@ -47,7 +48,7 @@ export function pluginsCommand(io: CliIO): Command {
       if (models.length) {
         io.stdout('models (predict --model NAME, model.load: NAME):\n');
         const w = Math.max(12, ...models.map((m) => m.name.length));
-        for (const m of models) io.stdout(`  ${m.name.padEnd(w)}  ${m.package}@${m.version}  ${m.description}\n`);
+        for (const m of models) io.stdout(`  ${m.name.padEnd(w)}  ${m.package}@${m.version}  ${m.description}${fs.existsSync(m.dir) ? '' : ` (not found: ${m.dir})`}\n`);
       }
       const file = opts.config ? await readConfigFile(opts.config, io.cwd) : undefined;
       if (file) {

@@ -12,17 +12,17 @@ export function modelLoadPath(run: Pick<RunContext, 'config' | 'configPath'>): s
   return resolveModelRef(load, run.configPath ? path.dirname(run.configPath) : process.cwd(), 'model.load');
 }
 
-/**
- * The biaflow bundle `model.load` gives training to fine-tune: a bundle as it is, or the one a model
- * format unpacks (a zoo package's `tensorflow_js` weights exported by biaflow). A model a format can
- * only run (ONNX weights) is a config error saying why; `dispose` removes what the format unpacked.
- */
 /** Refuse, before any work, a `model.load` that training cannot start from (checked again when training starts). */
 export async function checkModelToFineTune(run: RunContext): Promise<void> {
   const start = await bundleToFineTune(run);
   await start?.dispose();
 }
 
+/**
+ * The biaflow bundle `model.load` gives training to fine-tune: a bundle as it is, or the one a model
+ * format unpacks (a zoo package's `tensorflow_js` weights exported by biaflow). A model a format can
+ * only run (ONNX weights) is a config error saying why; `dispose` removes what the format unpacked.
+ */
 export async function bundleToFineTune(run: RunContext): Promise<{ dir: string; dispose(): Promise<void> } | undefined> {
   const ref = modelLoadPath(run);
   if (!ref || isBundle(ref)) return ref ? { dir: ref, dispose: async () => {} } : undefined;

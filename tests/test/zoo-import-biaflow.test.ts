@@ -85,7 +85,8 @@ beforeAll(async () => {
   delete d.weights.onnx.parent;
   fs.writeFileSync(file, stringify(d));
   fs.rmSync(path.join(onnxOnly, 'tensorflow_js_weights.zip'));
-});
+  // Training, export and a prediction: minutes on a loaded 2-core machine.
+}, 900_000);
 
 test('the exported package predicts the label images of the original bundle (predict --model PACKAGE)', async () => {
   const labels = await labelsOf(predictWith(pkg, 'pred-pkg'));
@@ -142,7 +143,7 @@ test('model.load: a package with biaflow tensorflow_js weights is fine-tuned fro
   fs.writeFileSync(path.join(dir, 'fresh.yaml'), fineTuneConfig());
   biaflow(['train', '--config', 'fresh.yaml', '--out', path.join(dir, 'fresh'), '--log-level', 'warn'], dir);
   expect(maxDifference(weights(path.join(dir, 'fresh', 'model')), weights(bundle))).toBeGreaterThan(1e-4);
-});
+}, 600_000);
 
 test('model.load: an ONNX-only package is refused for fine-tuning with exit 2 saying why', () => {
   fs.writeFileSync(path.join(dir, 'ft-onnx.yaml'), fineTuneConfig(onnxOnly));

@@ -143,7 +143,7 @@ describe('the zoo example through predict --model', () => {
     // The tiled result is no copy of one corner: the whole image is predicted (values spread over [0, 1]).
     const values = p.data as Float32Array;
     expect(Math.max(...values.subarray(n * 900, n * 901))).toBeGreaterThan(0.5);
-  });
+  }, 600_000);
 });
 
 describe('bad packages stop with exit 2, naming the file and the field', () => {
@@ -234,4 +234,4 @@ test('a package that names a plugin and ships .js files runs none of them', asyn
   // Predicting from inside the package folder changes nothing.
   biaflow(['predict', '--model', '.', '--input', inputDir, '--out', path.join(dir, 'run-trojan-2'), '--log-level', 'warn'], copy);
   expect(fs.existsSync(marker)).toBe(false);
-});
+}, 600_000);

@@ -12,7 +12,7 @@ function pluginPackageDirs(): string[] {
 
 /** A manifest with every list present (absent lists are empty). */
 function complete(m: PluginManifest): Required<PluginManifest> {
-  return { workflows: [], steps: [], sections: [], readers: [], writers: [], engines: [], commands: [], ...m };
+  return { workflows: [], steps: [], sections: [], readers: [], writers: [], engines: [], formats: [], commands: [], ...m };
 }
 
 test('the first-party plugins and the examples declare manifests', () => {

@@ -39,6 +39,8 @@ export type {
 } from './kernel/contributions/report-pictures';
 export type { ImageReader, ImageWriter } from './kernel/contributions/image-io';
 export type { InferenceEngine, Network, EngineContext } from './kernel/contributions/inference-engine';
+export type { ModelFormat, ModelSource } from './kernel/contributions/model-format';
+export { installedModels, resolveModelRef, isModelName, type NamedModel } from './kernel/model-names';
 export type { ProgressSink, ProgressTask } from './kernel/contributions/progress';
 export type { RandomSource, RandomGenerator } from './kernel/contributions/random-source';
 export type { CommandContribution, CommandIO } from './kernel/contributions/command';

@@ -32,6 +32,8 @@ export {
   type ConfigIssue,
   type Image,
   type InferenceEngine,
+  type ModelFormat,
+  type ModelSource,
   type LoadedModel,
   type NdArray,
   type Network,

@@ -22,7 +22,9 @@ export { ENGINE_ONNX_NAME, ENGINE_ONNX_VERSION } from "./version";
 // The biaflow plugin (`plugins: [@biaflow/engine-onnx]`): the onnx engine, the export section and commands.
 export { engineOnnxPlugin } from './plugin';
 export { onnxEngine, ONNX_ENGINE_NAME } from './engine/onnx-engine';
-export { runOnnxModel } from './runtime/onnx-session-runner';
+export { runOnnxModel, openOnnxSession, type OnnxSession } from './runtime/onnx-session-runner';
+export { zooModelFormat, ZOO_FORMAT_NAME, ZOO_FORMAT_DESCRIPTION } from './zoo/zoo-model-format';
+export { zooNetwork } from './zoo/zoo-network';
 export { exportModelPackage, type ExportRequest, type ExportResult } from './zoo/export-package';
 export { testZooPackage, formatReport, type TestPackageOptions } from './zoo/test-package';
 export { onnxRunner, tfjsRunner, isBiaflowTfjsZip } from './zoo/runners';

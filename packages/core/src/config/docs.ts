@@ -31,6 +31,7 @@ function typeOf(s: JsonSchema): string {
   const alts = s.anyOf ?? s.oneOf;
   if (alts) return alts.map(typeOf).join(' \\| ');
   if (s.format === 'path') return 'path';
+  if (s.format === 'model-ref') return 'path or model name';
   if (s.type === 'array') {
     if (s.prefixItems) return `[${s.prefixItems.map(typeOf).join(', ')}]`;
     const item = Array.isArray(s.items) ? s.items[0] : s.items;

@@ -6,6 +6,12 @@ import { z } from 'zod';
  */
 export const pathString = () => z.string().min(1).meta({ format: 'path' });
 
+/**
+ * A model: a path (resolved as `pathString`), or the name of a model an installed package ships
+ * (kept as written when no file of that name exists; looked up when the model is opened).
+ */
+export const modelRef = () => z.string().min(1).meta({ format: 'model-ref' });
+
 /** A probability in [0, 1]. */
 export const probability = () => z.number().min(0).max(1);
 

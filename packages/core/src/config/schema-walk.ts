@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import { isModelName } from '../kernel/model-names';
 import { z, type ZodType } from 'zod';
 
 /** Config key paths are arrays of keys and indices: ['postprocess', 1, 'method']. */
@@ -20,15 +22,18 @@ const def = (s: ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.d
 const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional']);
 
 /** Strip optional/default/... wrappers, collecting whether any level is marked as a path. */
-function peel(schema: ZodType): { inner: ZodType; isPath: boolean } {
+function peel(schema: ZodType): { inner: ZodType; isPath: boolean; isModelRef: boolean } {
   let s = schema;
   let isPath = false;
+  let isModelRef = false;
   for (;;) {
-    if ((z.globalRegistry.get(s) as { format?: string } | undefined)?.format === 'path') isPath = true;
+    const format = (z.globalRegistry.get(s) as { format?: string } | undefined)?.format;
+    if (format === 'path') isPath = true;
+    if (format === 'model-ref') isModelRef = true;
     const d = def(s);
     if (WRAPPERS.has(d.type) && d.innerType) s = d.innerType;
     else if (d.type === 'pipe' && d.in) s = d.in;
-    else return { inner: s, isPath };
+    else return { inner: s, isPath, isModelRef };
   }
 }
 
@@ -72,8 +77,10 @@ export function schemaAt(schema: ZodType, keyPath: KeyPath): SchemaLookup {
 
 /** Resolve every path-typed string in `value` against `baseDir`; returns a new value. */
 export function resolvePaths(value: unknown, schema: ZodType, baseDir: string): unknown {
-  const { inner, isPath } = peel(schema);
+  const { inner, isPath, isModelRef } = peel(schema);
   if (isPath && typeof value === 'string') return path.resolve(baseDir, value);
+  // A model reference is a path, or the name of an installed model when no such file exists.
+  if (isModelRef && typeof value === 'string') return isModelName(value) && !fs.existsSync(path.resolve(baseDir, value)) ? value : path.resolve(baseDir, value);
   const d = def(inner);
   if (d.type === 'object' && d.shape && isPlainObject(value)) {
     const out: Record<string, unknown> = {};

@@ -39,3 +39,8 @@ export const POSTPROC_PLUGIN = '@biaflow/plugin-postproc';
 export const FIRST_PARTY_ENGINES: Readonly<Record<string, string>> = {
   onnx: '@biaflow/engine-onnx',
 };
+
+/** Model formats of first-party packages (what they read), for the hint when a model is of no loaded format. */
+export const FIRST_PARTY_MODEL_FORMATS: Readonly<Record<string, { reads: string; package: string }>> = {
+  bioimageio: { reads: 'BioImage Model Zoo packages (a folder holding bioimageio.yaml, the YAML, or a .zip)', package: '@biaflow/engine-onnx' },
+};

@@ -7,6 +7,7 @@ import type { ConfigSection, SectionExtension } from './config-sections';
 import type { CommandContribution } from './contributions/command';
 import type { ImageReader, ImageWriter } from './contributions/image-io';
 import type { InferenceEngine } from './contributions/inference-engine';
+import type { ModelFormat } from './contributions/model-format';
 import type { RegisteredWorkflow, WorkflowDefinition } from './contributions/workflow';
 import { FIRST_PARTY_WORKFLOWS } from './first-party';
 import { createHooks, KEYED_HOOKS, type KernelHooks, type KeyedHookName } from './hooks';
@@ -25,6 +26,9 @@ export interface LoadedPlugin {
   source: string;
 }
 
+
+/** The kinds of services plugins register in the run's container. */
+type ServiceKind = 'readers' | 'writers' | 'engines' | 'formats';
 
 /** A command as registered, with its plugin. */
 export interface RegisteredCommand extends CommandContribution {
@@ -51,7 +55,7 @@ export class Kernel {
   private readonly methods = new Map<string, RegisteredPostprocessMethod>();
   private readonly workflowsByName = new Map<string, RegisteredWorkflow>();
   private readonly commandsByName = new Map<string, RegisteredCommand>();
-  private readonly services: { kind: 'readers' | 'writers' | 'engines'; plugin: string; value: ImageReader | ImageWriter | InferenceEngine }[] = [];
+  private readonly services: { kind: ServiceKind; plugin: string; value: ImageReader | ImageWriter | InferenceEngine | ModelFormat }[] = [];
   private workflowTapper: WorkflowTapper | undefined;
   /** The plugin whose `apply` is running: taps registered now belong to it. */
   private applying: string | undefined;
@@ -222,11 +226,26 @@ export class Kernel {
     this.container.register(Tokens.InferenceEngine, { useValue: engine });
   }
 
-  /** The readers, writers or engines a plugin registered (for its manifest, and listings). */
+  /**
+   * Add a model format (`predict --model`, `model.load` and `loadWorkflowModel` then accept its
+   * models); formats registered later are asked first whether they recognize a model.
+   */
+  registerModelFormat(format: ModelFormat): void {
+    this.services.push({ kind: 'formats', plugin: this.owner('registerModelFormat'), value: format });
+    this.container.register(Tokens.ModelFormat, { useValue: format });
+  }
+
+  /** The plugin that registered a model format (to name it in a saved config). */
+  pluginOfFormat(format: ModelFormat): string | undefined {
+    return this.services.find((s) => s.kind === 'formats' && s.value === format)?.plugin;
+  }
+
+  /** The readers, writers, engines or model formats a plugin registered (for its manifest, and listings). */
   contributionsOf(kind: 'readers', plugin: string): ImageReader[];
   contributionsOf(kind: 'writers', plugin: string): ImageWriter[];
   contributionsOf(kind: 'engines', plugin: string): InferenceEngine[];
-  contributionsOf(kind: 'readers' | 'writers' | 'engines', plugin: string): (ImageReader | ImageWriter | InferenceEngine)[] {
+  contributionsOf(kind: 'formats', plugin: string): ModelFormat[];
+  contributionsOf(kind: ServiceKind, plugin: string): (ImageReader | ImageWriter | InferenceEngine | ModelFormat)[] {
     return this.services.filter((s) => s.kind === kind && s.plugin === plugin).map((s) => s.value);
   }
 
@@ -236,7 +255,7 @@ export class Kernel {
     this.container.register(token, { useValue: value });
   }
 
-  /** All services registered for a token, in registration order (readers, writers, engines). */
+  /** All services registered for a token, in registration order (readers, writers, engines, model formats). */
   resolveAll<T>(token: InjectionToken<T>): T[] {
     return this.container.isRegistered(token, true) ? this.container.resolveAll<T>(token) : [];
   }

@@ -15,7 +15,9 @@ import type { Kernel } from './kernel';
  *   "sections": ["denoise", "metrics.my_key"],
  *   "readers": [{ "name": "npy", "extensions": [".npy"] }],
  *   "writers": [], "engines": ["onnx"],
- *   "commands": [{ "name": "export", "description": "…" }]
+ *   "formats": [{ "name": "bioimageio", "description": "…" }],
+ *   "commands": [{ "name": "export", "description": "…" }],
+ *   "models": [{ "name": "nuclei2d", "path": "model", "description": "…" }]
  * }
  * ```
  */
@@ -26,6 +28,8 @@ export interface PluginManifest {
   readers?: { name: string; extensions: string[] }[];
   writers?: { name: string; extensions: string[] }[];
   engines?: string[];
+  /** Model formats (`kernel.registerModelFormat`). */
+  formats?: { name: string; description: string }[];
   commands?: { name: string; description: string }[];
 }
 
@@ -41,9 +45,12 @@ export interface PluginPackage {
   manifest: PluginManifest;
 }
 
-const LIST_KEYS = ['workflows', 'steps', 'sections', 'readers', 'writers', 'engines', 'commands'] as const;
+const LIST_KEYS = ['workflows', 'steps', 'sections', 'readers', 'writers', 'engines', 'formats', 'commands', 'models'] as const;
 
-/** The package in `dir` when its package.json declares a biaflow plugin (a `biaflow` manifest object); undefined otherwise. */
+/**
+ * The package in `dir` when its package.json declares a biaflow plugin (a `biaflow` manifest object);
+ * undefined otherwise, and for a package whose manifest lists only `models` (a model package: data).
+ */
 export function readPluginPackage(dir: string): PluginPackage | undefined {
   const file = path.join(dir, 'package.json');
   let pkg: Record<string, unknown>;
@@ -54,6 +61,9 @@ export function readPluginPackage(dir: string): PluginPackage | undefined {
   }
   const manifest = pkg.biaflow;
   if (!manifest || typeof manifest !== 'object' || Array.isArray(manifest)) return undefined;
+  // A package that only ships models (`biaflow.models`, data) is no plugin: it has no code to load.
+  const keys = Object.keys(manifest);
+  if (keys.length > 0 && keys.every((k) => k === 'models')) return undefined;
   for (const key of LIST_KEYS) {
     const value = (manifest as Record<string, unknown>)[key];
     if (value !== undefined && !Array.isArray(value)) {
@@ -82,8 +92,24 @@ export function packageDirOf(resolved: string): string | undefined {
   }
 }
 
+/**
+ * Where installed packages are looked for, in order: the node_modules folders from `from` up to the
+ * root (the person's project), then the folders beside core (first-party packages of a global CLI or
+ * of this repository's workspace).
+ */
+export function packageRoots(from: string): string[] {
+  const roots: string[] = [];
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    roots.push(path.join(dir, 'node_modules'));
+    if (path.dirname(dir) === dir) break;
+  }
+  const coreDir = packageDirOf(__filename);
+  if (coreDir) roots.push(path.dirname(coreDir), path.join(path.dirname(coreDir), '..'));
+  return roots;
+}
+
 /** Package folders directly inside a node_modules folder (scoped ones included). */
-function packagesIn(nodeModules: string): string[] {
+export function packagesIn(nodeModules: string): string[] {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(nodeModules, { withFileTypes: true });
@@ -104,14 +130,7 @@ function packagesIn(nodeModules: string): string[] {
  */
 export function installedPluginPackages(from: string): PluginPackage[] {
   const found = new Map<string, PluginPackage>();
-  const roots: string[] = [];
-  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
-    roots.push(path.join(dir, 'node_modules'));
-    if (path.dirname(dir) === dir) break;
-  }
-  const coreDir = packageDirOf(__filename);
-  if (coreDir) roots.push(path.dirname(coreDir), path.join(path.dirname(coreDir), '..'));
-  for (const root of roots) {
+  for (const root of packageRoots(from)) {
     for (const dir of packagesIn(root)) {
       let pkg: PluginPackage | undefined;
       try {
@@ -138,6 +157,7 @@ export function registeredContributions(kernel: Kernel, plugin: string): Require
     readers: byName(kernel.contributionsOf('readers', plugin).map((r) => ({ name: r.name, extensions: [...r.extensions] }))),
     writers: byName(kernel.contributionsOf('writers', plugin).map((w) => ({ name: w.name, extensions: [...w.extensions] }))),
     engines: kernel.contributionsOf('engines', plugin).map((e) => e.name).sort(),
+    formats: byName(kernel.contributionsOf('formats', plugin).map((f) => ({ name: f.name, description: f.description }))),
     commands: byName([...kernel.commands.values()].filter((c) => c.plugin === plugin).map((c) => ({ name: c.name, description: c.description }))),
   };
 }

@@ -5,6 +5,7 @@
  *
  * - `ImageReader` / `ImageWriter` (several; by file type): `kernel.registerImageReader` / `registerImageWriter`;
  * - `InferenceEngine` (several; by name, `predict.engine`): `kernel.registerInferenceEngine`;
+ * - `ModelFormat` (several; the first that recognizes a model, latest registered first): `kernel.registerModelFormat`;
  * - `Progress`, `Random`, `Logger` (one each: the last registered): `kernel.provide(token, value)`.
  *
  * Nothing else is registered: what no one replaces travels in the `RunContext` of each hook.
@@ -13,6 +14,7 @@ export const Tokens = Object.freeze({
   ImageReader: Symbol.for('@biaflow/core/ImageReader'),
   ImageWriter: Symbol.for('@biaflow/core/ImageWriter'),
   InferenceEngine: Symbol.for('@biaflow/core/InferenceEngine'),
+  ModelFormat: Symbol.for('@biaflow/core/ModelFormat'),
   Progress: Symbol.for('@biaflow/core/Progress'),
   Random: Symbol.for('@biaflow/core/Random'),
   Logger: Symbol.for('@biaflow/core/Logger'),

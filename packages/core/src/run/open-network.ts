@@ -1,9 +1,9 @@
-import { readBundleMeta } from '../engine/bundle/save-load';
 import { ConfigError } from '../errors';
 import type { InferenceEngine, Network } from '../kernel/contributions/inference-engine';
 import { FIRST_PARTY_ENGINES } from '../kernel/first-party';
 import type { RunContext } from '../kernel/run-context';
 import { Tokens } from '../kernel/tokens';
+import { readModel } from './read-model';
 
 /** The engine `predict.engine` names, from the run's container (the last registered under that name). */
 export function engineFor(run: Pick<RunContext, 'container' | 'config'>): InferenceEngine {
@@ -22,9 +22,33 @@ export function engineFor(run: Pick<RunContext, 'container' | 'config'>): Infere
   ]);
 }
 
-/** Open the model bundle in `dir` with the run's inference engine. */
+/**
+ * Open the model in `dir` for prediction: a biaflow bundle (or one a model format unpacked) with the
+ * run's inference engine; a network a model format runs itself as that format opens it.
+ */
 export async function openNetwork(run: RunContext, dir: string): Promise<Network> {
-  const engine = engineFor(run);
-  const meta = await readBundleMeta(dir);
-  return engine.open(dir, meta, { tf: run.tf, logger: run.logger, threads: run.threads });
+  const { source } = await readModel(dir, run.kernel, run.logger);
+  const context = { tf: run.tf, logger: run.logger, threads: run.threads };
+  let network: Network;
+  try {
+    network = source.kind === 'bundle' ? await engineFor(run).open(source.dir, source.meta, context) : await source.open(context);
+  } catch (e) {
+    await source.dispose?.();
+    throw e;
+  }
+  if (!source.dispose) return network;
+  return {
+    meta: network.meta,
+    dir: network.dir,
+    engine: network.engine,
+    predict: (batch) => network.predict(batch),
+    ...(network.predictImage ? { predictImage: (image: Parameters<NonNullable<Network['predictImage']>>[0]) => network.predictImage!(image) } : {}),
+    async dispose() {
+      try {
+        await network.dispose();
+      } finally {
+        await source.dispose?.();
+      }
+    },
+  };
 }

@@ -4,6 +4,7 @@ import type { RunCommand, RunContext } from '../kernel/run-context';
 import type { MetricsReport, TrainResult } from '../kernel/stages';
 import { checkInputsBeforeWork } from './check-inputs';
 import { evaluateStage, testImagesCarryLabels } from './evaluate-stage';
+import { checkModelToFineTune } from './model-ref';
 import { engineFor } from './open-network';
 import { postprocessStage, predictStage } from './predict-stage';
 import { tidyRunFolder } from './tidy-run-folder';
@@ -71,6 +72,7 @@ export async function runPipeline(run: RunContext, command: RunCommand, stages: 
   if (plan.evaluate) needed.push('evaluate');
   kernel.assertHandled(type, needed);
   if (needed.includes('infer')) engineFor(run);
+  if (plan.train) await checkModelToFineTune(run);
 
   const outcome: RunOutcome = {};
   try {

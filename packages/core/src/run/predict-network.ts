@@ -15,11 +15,14 @@ const announced = new WeakSet<RunContext>();
  * of the patch size the model was trained on (or `data.patch_size`) with `predict.*` overlap,
  * padding and batch, each batch run by the network's engine — under test-time augmentation when
  * `predict.tta` is on (every flip and 90° rotation of each tile, inverted and averaged). Returns
- * float32 `[..spatial, channels]`.
+ * float32 `[..spatial, channels]`. A network with its own `predictImage` (a model format's) predicts
+ * the whole image itself.
  */
 export async function predictNetwork(run: RunContext, network: Network, image: Image, name = 'image'): Promise<NdArray<Float32Array>> {
   const { config } = run;
   const x = toModelLayout(image, config.problem.ndim, name);
+  // A network that tiles and normalizes by its own format's rules gets the whole image.
+  if (network.predictImage) return network.predictImage(x);
   const settings = network.meta.normalization;
   const patchSize = network.meta.patch_size ?? config.data.patch_size ?? [];
   const tta = config.predict.tta === true;

@@ -5,6 +5,7 @@ import { ConfigError, InputError, UsageError } from '../errors';
 import type { TestImage } from '../data/layouts/data-layout';
 import type { RunContext } from '../kernel/run-context';
 import type { Prediction } from '../kernel/stages';
+import { modelLoadPath } from './model-ref';
 import { openNetwork } from './open-network';
 import { readProbabilities, stemOf } from './prediction-files';
 import { runProgress } from './progress-log';
@@ -16,7 +17,7 @@ import { runDataIO } from './run-services';
 export function modelDirFor(run: RunContext): string {
   const trained = path.join(run.runDir, RunFiles.model);
   if (isBundle(trained)) return trained;
-  const load = run.config.model?.load;
+  const load = modelLoadPath(run);
   if (load) return load;
   throw new UsageError(
     `no model to predict with: ${trained} holds no trained model and model.load is not set`,

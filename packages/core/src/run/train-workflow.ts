@@ -2,6 +2,7 @@ import { prepareData } from '../data/prepare-data';
 import { trainModel, type TrainOutcome } from '../engine/training/trainer';
 import type { RegisteredWorkflow } from '../kernel/contributions/workflow';
 import type { RunContext } from '../kernel/run-context';
+import { bundleToFineTune } from './model-ref';
 import { runProgress } from './progress-log';
 import { runDataIO, runRandom } from './run-services';
 import { tuneThresholds } from './tune-thresholds';
@@ -25,23 +26,31 @@ export async function trainWorkflow(run: RunContext, workflow: RegisteredWorkflo
     logger: run.logger,
     checkLabelValues: spec.checkLabelValues,
   });
-  const outcome = await trainModel({
-    run,
-    data: prepared.training,
-    head: spec.head,
-    defaultLoss: spec.defaultLoss,
-    targetChannels: spec.targetChannels,
-    metrics: spec.metrics,
-    progress: runProgress(run),
-    bundle: {
-      channels: spec.channels,
-      inputChannelNames: [],
-      patchSize: config.data.patch_size ?? null,
-      problem: config.problem.type,
-      normalization: prepared.normalization as never,
-      plugins: run.kernel.plugins.map((p) => ({ name: p.name, version: `^${p.version}` })),
-    },
-  });
+  // model.load: a bundle, or the one a model format unpacks (a zoo package's biaflow weights).
+  const start = await bundleToFineTune(run);
+  let outcome: TrainOutcome;
+  try {
+    outcome = await trainModel({
+      run,
+      loadDir: start?.dir,
+      data: prepared.training,
+      head: spec.head,
+      defaultLoss: spec.defaultLoss,
+      targetChannels: spec.targetChannels,
+      metrics: spec.metrics,
+      progress: runProgress(run),
+      bundle: {
+        channels: spec.channels,
+        inputChannelNames: [],
+        patchSize: config.data.patch_size ?? null,
+        problem: config.problem.type,
+        normalization: prepared.normalization as never,
+        plugins: run.kernel.plugins.map((p) => ({ name: p.name, version: `^${p.version}` })),
+      },
+    });
+  } finally {
+    await start?.dispose();
+  }
   if (config.train.tune_thresholds && workflow.tunable?.length) await tuneThresholds(run, workflow, outcome.modelDir);
   return outcome;
 }

@@ -4,24 +4,26 @@ import type { TunedDecoding } from '../engine/bundle/bundle-meta';
 import { isBundle, readBundleMeta } from '../engine/bundle/save-load';
 import type { RunContext } from '../kernel/run-context';
 import type { PlannedStep } from './postprocess-plan';
+import { modelLoadPath } from './model-ref';
+import { readModel } from './read-model';
 import { RunFiles } from './run-folder';
 
-/** The model a run's post-processing follows: the one it trained, else `model.load`; none when neither is a bundle. */
-function modelDirOf(run: Pick<RunContext, 'runDir' | 'config'>): string | undefined {
+/**
+ * The thresholds tuned into the run's model (biaflow.json `tuned`), if any: the model it trained,
+ * else `model.load` — a bundle, or a model a format reads (whose meta may carry them, e.g. a zoo
+ * package biaflow exported).
+ */
+export async function modelTuning(run: RunContext): Promise<TunedDecoding | undefined> {
   const trained = path.join(run.runDir, RunFiles.model);
-  if (isBundle(trained)) return trained;
-  const load = run.config.model?.load;
-  return load && fs.existsSync(load) && isBundle(load) ? load : undefined;
-}
-
-/** The thresholds tuned into the run's model (biaflow.json `tuned`), if any. */
-export async function modelTuning(run: Pick<RunContext, 'runDir' | 'config'>): Promise<TunedDecoding | undefined> {
-  const dir = modelDirOf(run);
-  if (!dir) return undefined;
   try {
-    return (await readBundleMeta(dir)).tuned;
+    if (isBundle(trained)) return (await readBundleMeta(trained)).tuned;
+    const load = modelLoadPath(run);
+    if (!load || !fs.existsSync(load)) return undefined;
+    const { source } = await readModel(load, run.kernel);
+    await source.dispose?.();
+    return source.meta.tuned;
   } catch {
-    return undefined;
+    return undefined; // a model that cannot be read is reported where it is opened
   }
 }
 

@@ -5,7 +5,8 @@ import type { ResolvedConfig } from '../config/schema';
 import os from 'node:os';
 import semver from 'semver';
 import type { BundleMeta } from '../engine/bundle/bundle-meta';
-import { readBundleMeta } from '../engine/bundle/save-load';
+import { resolveModelRef } from '../kernel/model-names';
+import { readModelForConfig } from './model-for-config';
 import { InputError, UsageError } from '../errors';
 import { dtypeOf } from '../io/dtype';
 import type { Image, NdArray } from '@biaflow/image';
@@ -53,12 +54,13 @@ export interface WorkflowModel {
  * installation: `loadConfig` with trust `saved`). Shared by `biaflow predict --model` and
  * `loadWorkflowModel`.
  */
-export function configFromBundle(meta: BundleMeta, modelDir: string, test: Record<string, unknown> = {}): Record<string, unknown> {
+export function configFromBundle(meta: BundleMeta, modelDir: string, test: Record<string, unknown> = {}, formatPlugin?: string): Record<string, unknown> {
   if (!meta.problem) throw new UsageError(`${modelDir} does not say which workflow trained it`, 'pass a --config, or load it with loadModel() and predict the network output');
   const trained = (meta.config ?? {}) as Record<string, Record<string, unknown>>;
+  const plugins = [...(meta.plugins ?? []).map((p) => p.name), ...(formatPlugin && !(meta.plugins ?? []).some((p) => p.name === formatPlugin) ? [formatPlugin] : [])];
   return {
     ...trained,
-    ...(meta.plugins ? { plugins: meta.plugins.map((p) => p.name) } : {}),
+    ...(plugins.length ? { plugins } : {}),
     problem: { ...(trained.problem ?? {}), type: meta.problem },
     train: { ...(trained.train ?? {}), enabled: false },
     model: { ...(trained.model ?? {}), load: modelDir },
@@ -83,14 +85,16 @@ export function isWorkflowModel(value: unknown): value is WorkflowModel {
 /**
  * Load a model bundle (a run's `model/`, or a checkpoint folder) with its workflow: the training
  * config decides the plugins, tiling and post-processing (`sets` override them), the backend is
- * selected as `system.backend` says.
+ * selected as `system.backend` says. `dir` may also be a model of a format an installed plugin
+ * reads (a BioImage Model Zoo package folder, its `bioimageio.yaml` or its zip, with
+ * `@biaflow/engine-onnx`), or the name of a model an installed package ships.
  */
 export async function loadWorkflowModel(dir: string, options: WorkflowModelOptions = {}): Promise<WorkflowModel> {
   const cwd = options.cwd ?? process.cwd();
-  const abs = path.resolve(cwd, dir);
-  const meta = await readBundleMeta(abs);
-  const inline = configFromBundle(meta, abs);
-  const { config, kernel } = await loadConfig({ inline, cwd, sets: options.sets, plugins: options.plugins, trust: 'saved', describe: `the model bundle in ${abs}` });
+  const abs = resolveModelRef(dir, cwd);
+  const { meta, formatPlugin } = await readModelForConfig(abs, { cwd, plugins: options.plugins });
+  const inline = configFromBundle(meta, abs, {}, formatPlugin);
+  const { config, kernel } = await loadConfig({ inline, cwd, sets: options.sets, plugins: options.plugins, trust: 'saved', describe: `${formatPlugin ? 'the model' : 'the model bundle'} in ${abs}` });
   warnPluginVersions(meta, kernel, options.logger);
   kernel.assertHandled(config.problem.type, ['infer']);
   const logger = runLogger(kernel, options.logger ?? silentLogger());
@@ -112,7 +116,7 @@ export async function loadWorkflowModel(dir: string, options: WorkflowModelOptio
   const network = await openNetwork(run, abs);
   return {
     kind: 'biaflow-workflow-model',
-    meta,
+    meta: network.meta,
     config,
     network,
     run,

@@ -46,12 +46,15 @@ function ownCopy(data: Ort.Tensor['data']): NdArray['data'] {
   }
 }
 
-/**
- * Run an ONNX model once as it is (no layout change): inputs by position onto the session's
- * inputs, outputs in the session's order. What a zoo package's `onnx` weights are tested with
- * (bioimageio.core maps tensors by position too).
- */
-export async function runOnnxModel(onnx: Uint8Array, inputs: readonly NdArray[], options: { threads?: number } = {}): Promise<NdArray[]> {
+/** An ONNX Runtime session (CPU) kept open to run one model many times (tiles of an image). */
+export interface OnnxSession {
+  /** Inputs by position onto the session's inputs, outputs in the session's order, no layout change. */
+  run(inputs: readonly NdArray[]): Promise<NdArray[]>;
+  release(): Promise<void>;
+}
+
+/** Open an ONNX model in ONNX Runtime (CPU); a model it cannot load is an `InputError`. */
+export async function openOnnxSession(onnx: Uint8Array, options: { threads?: number } = {}): Promise<OnnxSession> {
   const { InferenceSession, Tensor } = ort();
   let session: Ort.InferenceSession;
   try {
@@ -66,26 +69,41 @@ export async function runOnnxModel(onnx: Uint8Array, inputs: readonly NdArray[],
   } catch (e) {
     throw new InputError(`cannot load the ONNX model: ${(e as Error).message}`, { cause: e });
   }
-  try {
-    if (session.inputNames.length !== inputs.length) {
-      throw new InputError(`the ONNX model has ${session.inputNames.length} input(s) (${session.inputNames.join(', ')}), the description ${inputs.length}`);
-    }
-    const feeds: Record<string, Ort.Tensor> = {};
-    session.inputNames.forEach((name, i) => {
-      const tag = (inputs[i].data as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] ?? '';
-      const type = ORT_TYPES[tag];
-      if (!type) throw new InputError(`input ${i} holds ${tag || 'untyped'} data, which ONNX Runtime does not take`);
-      feeds[name] = new Tensor(type, inputs[i].data as Float32Array, inputs[i].shape);
-    });
-    const out = await session.run(feeds);
-    return session.outputNames.map((name) => {
-      const t = out[name] as Ort.Tensor;
-      try {
-        return { data: ownCopy(t.data), shape: [...t.dims] };
-      } finally {
-        t.dispose();
+  return {
+    async run(inputs) {
+      if (session.inputNames.length !== inputs.length) {
+        throw new InputError(`the ONNX model has ${session.inputNames.length} input(s) (${session.inputNames.join(', ')}), the description ${inputs.length}`);
       }
-    });
+      const feeds: Record<string, Ort.Tensor> = {};
+      session.inputNames.forEach((name, i) => {
+        const tag = (inputs[i].data as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] ?? '';
+        const type = ORT_TYPES[tag];
+        if (!type) throw new InputError(`input ${i} holds ${tag || 'untyped'} data, which ONNX Runtime does not take`);
+        feeds[name] = new Tensor(type, inputs[i].data as Float32Array, inputs[i].shape);
+      });
+      const out = await session.run(feeds);
+      return session.outputNames.map((name) => {
+        const t = out[name] as Ort.Tensor;
+        try {
+          return { data: ownCopy(t.data), shape: [...t.dims] };
+        } finally {
+          t.dispose();
+        }
+      });
+    },
+    release: () => session.release(),
+  };
+}
+
+/**
+ * Run an ONNX model once as it is (no layout change): inputs by position onto the session's
+ * inputs, outputs in the session's order. What a zoo package's `onnx` weights are tested with
+ * (bioimageio.core maps tensors by position too).
+ */
+export async function runOnnxModel(onnx: Uint8Array, inputs: readonly NdArray[], options: { threads?: number } = {}): Promise<NdArray[]> {
+  const session = await openOnnxSession(onnx, options);
+  try {
+    return await session.run(inputs);
   } finally {
     await session.release();
   }

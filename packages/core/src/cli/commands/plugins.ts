@@ -1,8 +1,10 @@
+import fs from 'node:fs';
 import { Command } from 'commander';
 import { loadConfig } from '../../config/load-config';
 import { readConfigFile } from '../../config/read-config-file';
 import { expandShortName, FIRST_PARTY_PLUGINS } from '../../kernel/first-party';
 import { installedPluginPackages, type PluginManifest } from '../../kernel/manifest';
+import { installedModels } from '../../kernel/model-names';
 import { CORE_NAME, CORE_VERSION } from '../../version';
 import type { CliIO } from '../output';
 
@@ -15,6 +17,7 @@ function contributionLines(m: PluginManifest): string[] {
   if (m.readers?.length) lines.push(`image readers: ${m.readers.map((r) => `${r.name} (${r.extensions.join(' ')})`).join(', ')}`);
   if (m.writers?.length) lines.push(`image writers: ${m.writers.map((r) => `${r.name} (${r.extensions.join(' ')})`).join(', ')}`);
   if (m.engines?.length) lines.push(`inference engines: ${m.engines.join(', ')}`);
+  if (m.formats?.length) lines.push(`model formats: ${m.formats.map((f) => f.name).join(', ')}`);
   if (m.commands?.length) lines.push(`commands: ${m.commands.map((c) => c.name).join(', ')}`);
   return lines;
 }
@@ -27,7 +30,7 @@ function contributionLines(m: PluginManifest): string[] {
  */
 export function pluginsCommand(io: CliIO): Command {
   return new Command('plugins')
-    .description('list the installed plugins and what they contribute (read from their manifests, no plugin code runs)')
+    .description('list the installed plugins and what they contribute, and the installed models (read from their manifests, no plugin code runs)')
     .option('-c, --config <file>', 'also list the plugins this config loads (this loads them)')
     .action(async (opts: { config?: string }) => {
       const installed = installedPluginPackages(io.cwd);
@@ -40,6 +43,12 @@ export function pluginsCommand(io: CliIO): Command {
       for (const short of FIRST_PARTY_PLUGINS) {
         const pkg = expandShortName(short);
         if (!installed.some((p) => p.name === pkg)) io.stdout(`  ${pkg.padEnd(width)}  ${'-'.padEnd(8)}  not installed (npm i ${pkg})\n`);
+      }
+      const models = installedModels(io.cwd);
+      if (models.length) {
+        io.stdout('models (predict --model NAME, model.load: NAME):\n');
+        const w = Math.max(12, ...models.map((m) => m.name.length));
+        for (const m of models) io.stdout(`  ${m.name.padEnd(w)}  ${m.package}@${m.version}  ${m.description}${fs.existsSync(m.dir) ? '' : ` (not found: ${m.dir})`}\n`);
       }
       const file = opts.config ? await readConfigFile(opts.config, io.cwd) : undefined;
       if (file) {

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { Command } from 'commander';
 import { loadConfig, type LoadedConfig } from '../../config/load-config';
-import { readBundleMeta } from '../../engine/bundle/save-load';
+import { resolveModelRef } from '../../kernel/model-names';
+import { readModelForConfig } from '../../services/model-for-config';
 import { UsageError } from '../../errors';
 import { evaluateStage } from '../../run/evaluate-stage';
 import { coreStages, runPipeline, type PipelineStages } from '../../run/pipeline';
@@ -35,7 +36,7 @@ export function runCommands(io: CliIO): Command[] {
   return (Object.keys(DESCRIPTIONS) as DataCommand[]).map((name) => {
     const cmd = withRunFolderOptions(withConfigOptions(new Command(name).description(DESCRIPTIONS[name])));
     if (name === 'predict') {
-      cmd.option('-m, --model <dir>', 'model bundle to predict with (a run\'s model/ folder); its training config is used').option(
+      cmd.option('-m, --model <dir>', 'model to predict with: a bundle (a run\'s model/ folder; its training config is used), a BioImage Model Zoo package (folder, bioimageio.yaml or .zip; with @biaflow/engine-onnx), or an installed model\'s name (`biaflow plugins` lists them)').option(
         '-i, --input <path>',
         'image file or folder to predict',
       );
@@ -62,14 +63,14 @@ async function configFor(command: DataCommand, opts: RunOptions, io: CliIO): Pro
   const cliPlugins = opts.plugin;
   if (command === 'predict' && (opts.model || opts.input)) {
     if (!opts.model || !opts.input) throw new UsageError('predict needs both --model DIR and --input PATH (or a --config)');
-    const model = path.resolve(cwd, opts.model);
+    const model = resolveModelRef(opts.model, cwd, '--model');
     const input = path.resolve(cwd, opts.input);
     if (opts.config) {
       return loadConfig({ configFile: opts.config, cwd, cliPlugins, sets: [...sets, `model.load=${JSON.stringify(model)}`, `data.test.images=${JSON.stringify(input)}`] });
     }
-    const meta = await readBundleMeta(model);
-    const inline = configFromBundle(meta, model, { images: input });
-    const loaded = await loadConfig({ inline, cwd, sets, cliPlugins, trust: 'saved', describe: `the model bundle in ${model}` });
+    const { meta, formatPlugin } = await readModelForConfig(model, { cwd, cliPlugins });
+    const inline = configFromBundle(meta, model, { images: input }, formatPlugin);
+    const loaded = await loadConfig({ inline, cwd, sets, cliPlugins, trust: 'saved', describe: `${formatPlugin ? 'the model' : 'the model bundle'} in ${model}` });
     warnPluginVersions(meta, loaded.kernel);
     return loaded;
   }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ACTIVATIONS, ARCHITECTURES, NORMALIZATIONS, UPSAMPLINGS } from '../../engine/models/model-options';
-import { pathString, positiveInt, section } from '../schema-helpers';
+import { modelRef, positiveInt, section } from '../schema-helpers';
 
 const rate = () => z.number().min(0).lt(1);
 
@@ -35,9 +35,11 @@ export const modelSection = section(
       .array(z.union([z.literal(1), z.literal(2)]))
       .default([])
       .describe('3D only: pooling factor along z at each downsampling (one per level after the first; 1 keeps z for anisotropic volumes). [] = 2 at every level.'),
-    load: pathString()
+    load: modelRef()
       .optional()
-      .describe('A model bundle folder (a run\'s model/ or checkpoints/best) to start from: its weights are fine-tuned when training, used as they are otherwise.'),
+      .describe(
+        'The model to start from: a bundle folder (a run\'s model/ or checkpoints/best), a BioImage Model Zoo package (folder, bioimageio.yaml or .zip, read by @biaflow/engine-onnx; fine-tuning needs its tensorflow_js weights from biaflow), or the name of a model an installed package ships (`biaflow plugins` lists them). Its weights are fine-tuned when training, used as they are otherwise.',
+      ),
   },
   'The network. Its output channels and their activation follow from the workflow (problem.type), not from here.',
 );

@@ -48,6 +48,8 @@ export interface TrainRequest {
   defaultLoss?: LossType | { name: string; make(tf: TrainingRun['tf']): LossFn };
   /** Channels of the targets when they differ from the output's (a masked loss's mask channel); default the output's. */
   targetChannels?: number;
+  /** The bundle folder `model.load` resolved to (a path, an installed model, or what a model format unpacked); default `model.load` itself. */
+  loadDir?: string;
   /** What goes into the bundle besides the network (channel meaning, normalization...). */
   bundle?: Omit<BundleInfo, 'options' | 'config' | 'training'>;
   /** Validation metrics (default: IoU for segmentation, accuracy for classifiers). */
@@ -190,15 +192,16 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
     if (run.resume) logger.warn({ event: 'resume' }, 'no checkpoint to resume from: training starts from the beginning');
     const first = await data.batch(0, 0);
     const inputChannels = first.x.shape[first.x.shape.length - 1];
-    if (config.model.load) {
-      const loaded = await loadModel(config.model.load);
+    const loadDir = request.loadDir ?? config.model.load;
+    if (loadDir) {
+      const loaded = await loadModel(loadDir);
       model = loaded.model;
       options = fromMeta(loaded.meta);
       if (options.ndim !== config.problem.ndim || options.outputChannels !== head.outputChannels || options.outputActivation !== head.outputActivation) {
         throw new ConfigError([
           {
             path: 'model.load',
-            message: `${loaded.dir} is a ${options.ndim}D model with ${options.outputChannels} ${options.outputActivation} output(s); this run needs ${config.problem.ndim}D with ${head.outputChannels} ${head.outputActivation} output(s)`,
+            message: `${config.model.load} is a ${options.ndim}D model with ${options.outputChannels} ${options.outputActivation} output(s); this run needs ${config.problem.ndim}D with ${head.outputChannels} ${head.outputActivation} output(s)`,
           },
         ]);
       }

@@ -19,6 +19,13 @@ export interface Network {
    * (segmentation networks; spatial sizes are multiples of `meta.size_divisor`) or `[b, c_out]` (classifiers).
    */
   predict(batch: NdArray<Float32Array>): Promise<NdArray<Float32Array>>;
+  /**
+   * Networks that normalize and tile whole images themselves (a model format's, e.g. a zoo package
+   * with its own pre- and post-processing and halo): one image in model layout as read (`[...spatial, c]`,
+   * raw values) → its output `[...spatial, c_out]`. Core's tiled prediction then calls this instead of
+   * normalizing and tiling for `predict`.
+   */
+  predictImage?(image: NdArray): Promise<NdArray<Float32Array>>;
   /** Free what the network holds (weights, sessions). */
   dispose(): void | Promise<void>;
 }

@@ -46,3 +46,23 @@ test('biaflow predict --model nuclei2d segments held-out bundled images without 
   // Measured when the model was trained: see packages/model-nuclei2d/README.md.
   expect(f1).toBeGreaterThan(MIN_F1);
 });
+
+test('from code, loadWorkflowModel("nuclei2d") predicts a label image of the right size with about the right number of nuclei', async () => {
+  const { loadWorkflowModel, predict, readImage } = await import('@biaflow/core');
+  const model = await loadWorkflowModel('nuclei2d');
+  try {
+    const f = heldOutBundled()[0];
+    const result = await predict(model, await readImage(path.join(mini, 'train/images', f)));
+    const truth = await readImage(path.join(mini, 'train/labels', f));
+    expect(result.labels?.shape).toEqual(truth.shape);
+    const found = new Set(result.labels!.data);
+    found.delete(0);
+    const real = new Set(truth.data);
+    real.delete(0);
+    // Roughly the right number of nuclei (the F1 test above scores them properly).
+    expect(found.size).toBeGreaterThan(0.7 * real.size);
+    expect(found.size).toBeLessThan(1.3 * real.size);
+  } finally {
+    await model.dispose();
+  }
+});

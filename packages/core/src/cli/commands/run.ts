@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { loadConfig, type LoadedConfig } from '../../config/load-config';
@@ -5,13 +6,13 @@ import { readBundleMeta } from '../../engine/bundle/save-load';
 import { UsageError } from '../../errors';
 import { evaluateStage } from '../../run/evaluate-stage';
 import { coreStages, runPipeline, type PipelineStages } from '../../run/pipeline';
-import { RunFiles } from '../../run/run-folder';
+import { resultsDirOf, RunFiles } from '../../run/run-folder';
 import { startRun } from '../../run/start-run';
 import { configFromBundle, warnPluginVersions } from '../../services/workflow-model';
 import { withConfigOptions, withRunFolderOptions, type ConfigOptions, type RunFolderCliOptions } from '../common-options';
 import type { CliIO } from '../output';
 
-type RunOptions = ConfigOptions &
+export type RunOptions = ConfigOptions &
   RunFolderCliOptions & {
     model?: string;
     input?: string;
@@ -20,13 +21,14 @@ type RunOptions = ConfigOptions &
     gt?: string;
   };
 
-type DataCommand = 'run' | 'train' | 'predict' | 'postprocess' | 'evaluate';
+export type DataCommand = 'run' | 'train' | 'predict' | 'postprocess' | 'evaluate';
 
 const DESCRIPTIONS: Record<DataCommand, string> = {
   run: 'train, predict, post-process and evaluate, as the config says',
   train: 'train a model (resumable with --resume --out RUN_DIR)',
   predict: 'predict images with a trained model: with --config, or with --model DIR --input PATH',
-  postprocess: 're-run post-processing and evaluation on the network outputs saved in a run folder (--out RUN_DIR)',
+  postprocess:
+    're-run post-processing and evaluation on the network outputs saved in a run folder (--out RUN_DIR); new settings write a variant postprocess/<n>/ (biaflow compare --out RUN_DIR lists them)',
   evaluate: 'score predictions against ground truth: with --config, or with --workflow NAME --pred DIR --gt DIR',
 };
 
@@ -78,9 +80,11 @@ async function configFor(command: DataCommand, opts: RunOptions, io: CliIO): Pro
     const inline = { problem: { type: opts.workflow }, data: { test: { labels: path.resolve(cwd, opts.gt) } } };
     return loadConfig({ inline, cwd, sets, cliPlugins });
   }
-  // Re-using a run folder: post-processing always works in an existing run; a resumed run
-  // without --config continues with the config it started with.
-  const reuse = command === 'postprocess' || Boolean(opts.resume);
+  // Re-using a run folder: post-processing always works in an existing run; a resumed run, and
+  // predict / evaluate adding their stage to a run, without --config go on with the run's own config.
+  const savedIn = opts.out ? path.join(path.resolve(cwd, opts.out), RunFiles.config) : undefined;
+  const addsStage = (command === 'predict' || command === 'evaluate') && Boolean(savedIn && fs.existsSync(savedIn));
+  const reuse = command === 'postprocess' || Boolean(opts.resume) || addsStage;
   if (reuse && !opts.out) throw new UsageError(`${command === 'postprocess' ? 'postprocess' : '--resume'} needs --out RUN_DIR`);
   if (opts.config) return loadConfig({ configFile: opts.config, sets, cwd, cliPlugins });
   if (reuse) {
@@ -90,13 +94,18 @@ async function configFor(command: DataCommand, opts: RunOptions, io: CliIO): Pro
   return loadConfig({ sets, cwd, cliPlugins });
 }
 
+/** Run one data command as the CLI does (also used by `tune` to post-process with the tuned values). */
+export async function executeDataCommand(command: DataCommand, opts: RunOptions, io: CliIO): Promise<void> {
+  return execute(command, opts, io);
+}
+
 async function execute(command: DataCommand, opts: RunOptions, io: CliIO): Promise<void> {
   const loaded = await configFor(command, opts, io);
   const started = await startRun({
     command,
     loaded,
     out: opts.out,
-    resume: command === 'postprocess' || Boolean(opts.resume),
+    resume: Boolean(opts.resume),
     overwrite: opts.overwrite,
     logLevel: opts.logLevel,
     cwd: io.cwd,
@@ -107,9 +116,9 @@ async function execute(command: DataCommand, opts: RunOptions, io: CliIO): Promi
       : coreStages;
   try {
     const outcome = await runPipeline(started.context, command, stages);
-    const { runDir } = started.context;
-    io.stdout(`results: ${runDir}\n`);
-    if (outcome.metrics) io.stdout(`metrics: ${path.join(runDir, RunFiles.metrics)}\n`);
+    const results = resultsDirOf(started.context);
+    io.stdout(`results: ${results}\n`);
+    if (outcome.metrics) io.stdout(`metrics: ${path.join(results, RunFiles.metrics)}\n`);
   } finally {
     await started.close();
   }

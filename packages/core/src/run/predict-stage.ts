@@ -5,6 +5,7 @@ import { ConfigError, InputError, UsageError } from '../errors';
 import type { TestImage } from '../data/layouts/data-layout';
 import type { RunContext } from '../kernel/run-context';
 import type { Prediction } from '../kernel/stages';
+import { fitImageToModel } from './model-input';
 import { openNetwork } from './open-network';
 import { readProbabilities, stemOf } from './prediction-files';
 import { runProgress } from './progress-log';
@@ -67,7 +68,8 @@ export async function predictStage(run: RunContext): Promise<void> {
         continue;
       }
       const started = Date.now();
-      const image = await io.readImage(file);
+      // What the model was not trained for stops here, naming the file (exit 2), before any inference.
+      const image = fitImageToModel(await io.readImage(file), network.meta, file, config.predict.rescale_input);
       const raw = await infer.promise({ run, name, image, model: network });
       if (!raw) throw new Error(`no plugin returned a prediction for ${name}`);
       const written = await finish(run, raw);

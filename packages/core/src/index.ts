@@ -25,7 +25,9 @@ export {
   type Figure,
   type TunableThreshold,
   type OutputKind,
+  type DataImageHeader,
 } from './kernel/contributions/workflow';
+export { readImageHeader, type ImageHeader } from './io/image-header';
 export type { ImageReader, ImageWriter } from './kernel/contributions/image-io';
 export type { InferenceEngine, Network, EngineContext } from './kernel/contributions/inference-engine';
 export type { ProgressSink, ProgressTask } from './kernel/contributions/progress';

@@ -5,7 +5,9 @@ import { loadConfig, type LoadedConfig } from '../../config/load-config';
 import { readBundleMeta } from '../../engine/bundle/save-load';
 import { UsageError } from '../../errors';
 import { evaluateStage } from '../../run/evaluate-stage';
-import { coreStages, runPipeline, type PipelineStages } from '../../run/pipeline';
+import { coreStages, planStages, runPipeline, type PipelineStages } from '../../run/pipeline';
+import { checkBeforeWork } from '../../run/check-before-work';
+import { checkWorkflowConfig } from '../../config/validate';
 import { resultsDirOf, RunFiles } from '../../run/run-folder';
 import { startRun } from '../../run/start-run';
 import { configFromBundle, warnPluginVersions } from '../../services/workflow-model';
@@ -101,6 +103,13 @@ export async function executeDataCommand(command: DataCommand, opts: RunOptions,
 
 async function execute(command: DataCommand, opts: RunOptions, io: CliIO): Promise<void> {
   const loaded = await configFor(command, opts, io);
+  if (command === 'run') {
+    // Every problem found without training, before the run folder is created.
+    const { config, kernel, configPath } = loaded;
+    const stages = planStages(command, { config, kernel });
+    checkWorkflowConfig(config, kernel, stages.train, configPath);
+    checkBeforeWork(config, kernel, stages, configPath);
+  }
   const started = await startRun({
     command,
     loaded,

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
+import YAML from 'yaml';
 import { loadConfig, type LoadedConfig } from '../../config/load-config';
 import { readBundleMeta } from '../../engine/bundle/save-load';
 import { UsageError } from '../../errors';
@@ -31,7 +32,8 @@ const DESCRIPTIONS: Record<DataCommand, string> = {
   predict: 'predict images with a trained model: with --config, or with --model DIR --input PATH',
   postprocess:
     're-run post-processing and evaluation on the network outputs saved in a run folder (--out RUN_DIR); new settings write a variant postprocess/<n>/ (biaflow compare --out RUN_DIR lists them)',
-  evaluate: 'score predictions against ground truth: with --config, or with --workflow NAME --pred DIR --gt DIR',
+  evaluate:
+    'score predictions against ground truth: with --config, or with --pred DIR --gt DIR and --workflow NAME; the metrics settings (tolerance, IoU thresholds) come from --model DIR or the run in --out when given, and are printed',
 };
 
 /** Commands that execute a run in a run folder. */
@@ -48,7 +50,11 @@ export function runCommands(io: CliIO): Command[] {
       cmd
         .option('-w, --workflow <name>', 'the workflow (problem type) of the predictions (`biaflow plugins` lists them)')
         .option('--pred <dir>', 'folder of predictions (label images or point CSVs)')
-        .option('--gt <dir>', 'folder of ground truth, matched to predictions by file name');
+        .option('--gt <dir>', 'folder of ground truth, matched to predictions by file name')
+        .option(
+          '-m, --model <dir>',
+          "with --pred/--gt: score with the metrics settings (tolerance, IoU thresholds) of this model's training config; a run folder given with --out that holds a run lends its own",
+        );
     }
     return cmd.action((opts: RunOptions) => execute(name, opts, io));
   });
@@ -60,6 +66,28 @@ export function runCommands(io: CliIO): Command[] {
  * or one built from flags. A saved config (a bundle's, a run folder's) may name plugins by package
  * only, loaded from the person's own installation (docs/security.md); `--plugin` adds the person's own.
  */
+/** Where a standalone evaluation took its `metrics:` settings from, said when it ends. */
+const metricsSources = new WeakMap<LoadedConfig, string>();
+
+/** The `metrics:` settings and workflow of a model's or a run's config, for a standalone evaluation. */
+async function savedMetrics(opts: RunOptions, cwd: string): Promise<{ metrics?: unknown; problem?: string; from: string } | undefined> {
+  if (opts.model) {
+    const model = path.resolve(cwd, opts.model);
+    const meta = await readBundleMeta(model);
+    const saved = (meta.config ?? {}) as { metrics?: unknown; problem?: { type?: string } };
+    return { metrics: saved.metrics, problem: saved.problem?.type ?? meta.problem ?? undefined, from: `the model's training config (${model})` };
+  }
+  const file = opts.out ? path.join(path.resolve(cwd, opts.out), RunFiles.config) : undefined;
+  if (!file || !fs.existsSync(file)) return undefined;
+  let saved: { metrics?: unknown; problem?: { type?: string } } | null;
+  try {
+    saved = YAML.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`cannot read the run's config ${file}: ${(e as Error).message}`);
+  }
+  return { metrics: saved?.metrics, problem: saved?.problem?.type, from: `the run's config (${file})` };
+}
+
 async function configFor(command: DataCommand, opts: RunOptions, io: CliIO): Promise<LoadedConfig> {
   const cwd = io.cwd;
   const sets = opts.set;
@@ -78,9 +106,26 @@ async function configFor(command: DataCommand, opts: RunOptions, io: CliIO): Pro
     return loaded;
   }
   if (command === 'evaluate' && (opts.workflow || opts.pred || opts.gt)) {
-    if (!opts.workflow || !opts.pred || !opts.gt) throw new UsageError('evaluate needs --workflow NAME, --pred DIR and --gt DIR together (or a --config)');
-    const inline = { problem: { type: opts.workflow }, data: { test: { labels: path.resolve(cwd, opts.gt) } } };
-    return loadConfig({ inline, cwd, sets, cliPlugins });
+    const saved = await savedMetrics(opts, cwd);
+    const workflow = opts.workflow ?? saved?.problem;
+    if (!workflow || !opts.pred || !opts.gt) {
+      throw new UsageError('evaluate needs --pred DIR and --gt DIR with --workflow NAME (or a --model / run folder that says it), or a --config');
+    }
+    if (saved?.problem && opts.workflow && saved.problem !== opts.workflow) {
+      throw new UsageError(`--workflow ${opts.workflow}, but ${saved.from} is for the ${saved.problem} workflow`, 'drop --workflow, or give a model or run of that workflow');
+    }
+    const inline = {
+      problem: { type: workflow },
+      data: { test: { labels: path.resolve(cwd, opts.gt) } },
+      ...(saved?.metrics ? { metrics: saved.metrics } : {}),
+    };
+    const loaded = await loadConfig({ inline, cwd, sets, cliPlugins });
+    const overridden = sets.filter((s) => s.startsWith('metrics.') || s.startsWith('metrics='));
+    metricsSources.set(
+      loaded,
+      `${saved?.metrics ? `from ${saved.from}` : 'the defaults'}${overridden.length ? `, with --set ${overridden.join(', ')}` : ''}`,
+    );
+    return loaded;
   }
   // Re-using a run folder: post-processing always works in an existing run; a resumed run, and
   // predict / evaluate adding their stage to a run, without --config go on with the run's own config.
@@ -126,6 +171,14 @@ async function execute(command: DataCommand, opts: RunOptions, io: CliIO): Promi
   try {
     const outcome = await runPipeline(started.context, command, stages);
     const results = resultsDirOf(started.context);
+    const source = metricsSources.get(loaded);
+    if (source !== undefined) {
+      // A standalone evaluation says which settings scored it (tolerance, IoU thresholds…).
+      const used = Object.entries(started.context.config.metrics as Record<string, unknown>).map(([k, v]) => `metrics.${k}=${JSON.stringify(v)}`);
+      const line = `scored with ${used.join(', ') || 'no metrics settings'} (${source})`;
+      started.context.logger.info({ event: 'metrics-settings', metrics: started.context.config.metrics, source }, line);
+      io.stdout(`${line}\n`);
+    }
     io.stdout(`results: ${results}\n`);
     if (outcome.metrics) io.stdout(`metrics: ${path.join(results, RunFiles.metrics)}\n`);
   } finally {

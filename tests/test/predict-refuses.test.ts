@@ -80,6 +80,14 @@ test('a 3D stack for a 2D model is refused, naming the file', async () => {
   const r = predict(file, 'stack');
   expectRefused(r, file);
   expect(r.stderr).toContain('is a 3D stack of 4 planes, but the model was trained on 2D images');
+  // In a folder, it is refused from its header before any image is predicted, even one listed before it.
+  const mixed = path.join(dir, 'mixed');
+  fs.mkdirSync(mixed);
+  fs.copyFileSync(testImage, path.join(mixed, 'a-good.tif'));
+  fs.copyFileSync(file, path.join(mixed, 'b-stack.tif'));
+  const folder = predict(mixed, 'mixed-out');
+  expectRefused(folder, path.join(mixed, 'b-stack.tif'));
+  expect(fs.existsSync(path.join(dir, 'mixed-out/predictions/a-good.tif'))).toBe(false);
 });
 
 test('another sample type under div normalization is refused, naming both types and predict.rescale_input; with it, rescaled to the trained range', async () => {

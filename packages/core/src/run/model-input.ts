@@ -18,6 +18,18 @@ function sizeOf(image: Pick<Image, 'axes' | 'shape'>, letter: string): number {
  * rescaling the image to the trained type's range. Returns the image to predict.
  */
 export function fitImageToModel(image: Image, meta: BundleMeta, file: string, rescaleInput: boolean): Image {
+  if (!checkImageForModel(image, meta, file, rescaleInput)) return image;
+  // The divisor training fixed (the trained type's maximum; for float images, the range they held).
+  const stats = (meta.normalization as { stats?: { scale?: number[] } }).stats;
+  return rescaleTo(image, stats?.scale?.[0] ?? dtypeMaximum(allocate(meta.input_dtype as Image['dtype'], 0)));
+}
+
+/**
+ * The checks of `fitImageToModel` on an image or its header alone (run on every test image's header
+ * before the first is predicted): throws an InputError naming the file; returns true when the image
+ * must be rescaled to the trained sample type (`predict.rescale_input`).
+ */
+export function checkImageForModel(image: Pick<Image, 'shape' | 'axes' | 'dtype'>, meta: BundleMeta, file: string, rescaleInput: boolean): boolean {
   const depth = sizeOf(image, 'Z');
   if (meta.ndim === 2 && depth > 1) {
     throw new InputError(`is a 3D stack of ${depth} planes, but the model was trained on 2D images`, {
@@ -36,16 +48,14 @@ export function fitImageToModel(image: Image, meta: BundleMeta, file: string, re
     });
   }
   const trained = meta.input_dtype;
-  if (meta.normalization?.method !== 'div' || !trained || image.dtype === trained) return image;
+  if (meta.normalization?.method !== 'div' || !trained || image.dtype === trained) return false;
   if (!rescaleInput) {
     throw new InputError(
       `is ${image.dtype}, but the model was trained on ${trained} images and its normalization (div) divides by the ${trained} range, so its values would be scaled wrongly`,
       { file, hint: `convert the image to ${trained}, or set predict.rescale_input: true (--set predict.rescale_input=true) to rescale it to the ${trained} range` },
     );
   }
-  // The divisor training fixed (the trained type's maximum; for float images, the range they held).
-  const stats = (meta.normalization as { stats?: { scale?: number[] } }).stats;
-  return rescaleTo(image, stats?.scale?.[0] ?? dtypeMaximum(allocate(trained as Image['dtype'], 0)));
+  return true;
 }
 
 /** The image as float32, its own type's range (for floats, the range `div` would give them) mapped onto `target`. */

@@ -5,7 +5,10 @@ import { ConfigError, InputError, UsageError } from '../errors';
 import type { TestImage } from '../data/layouts/data-layout';
 import type { RunContext } from '../kernel/run-context';
 import type { Prediction } from '../kernel/stages';
-import { fitImageToModel } from './model-input';
+import { readerFor } from '../io/image-readers';
+import type { ImageReader } from '../kernel/contributions/image-io';
+import { Tokens } from '../kernel/tokens';
+import { checkImageForModel, fitImageToModel } from './model-input';
 import { openNetwork } from './open-network';
 import { readProbabilities, stemOf } from './prediction-files';
 import { runProgress } from './progress-log';
@@ -56,6 +59,23 @@ export async function predictStage(run: RunContext): Promise<void> {
   const files = requireTestImages(run);
   const io = runDataIO(run);
   const network = await openNetwork(run, modelDirFor(run));
+  // Every test image the model was not trained for is refused before the first is predicted, from
+  // its header where its reader can tell (each image is checked again once read).
+  const readers = kernel.resolveAll<ImageReader>(Tokens.ImageReader);
+  try {
+    for (const { file } of files) {
+      let header;
+      try {
+        header = readerFor(readers, file).header?.(file);
+      } catch {
+        header = undefined; // reading it reports the problem
+      }
+      if (header) checkImageForModel(header, network.meta, file, config.predict.rescale_input);
+    }
+  } catch (e) {
+    await network.dispose();
+    throw e;
+  }
   const results = runResults(run);
   const infer = kernel.hooks.infer.for(config.problem.type);
   let skipped = 0;

@@ -68,7 +68,8 @@ export async function startRun(options: StartRunOptions): Promise<StartedRun> {
     // Post-processing again with other settings writes a variant beside the first result.
     let resultsDir: string | undefined;
     if (command === 'postprocess') {
-      const variant = choosePostprocessVariant(runDir, config, kernel, Boolean(options.overwrite));
+      // --resume continues (writes again) the interrupted result of the same settings.
+      const variant = choosePostprocessVariant(runDir, config, kernel, Boolean(options.overwrite || options.resume));
       if (variant.name !== 'top') resultsDir = variant.dir;
       if (variant.name !== 'top') logger.info({ event: 'postprocess-variant', variant: variant.name, dir: variant.dir }, `post-processing variant ${variant.name} in ${variant.dir}`);
     }

@@ -101,7 +101,12 @@ test('train, then postprocess: first predict; new settings write variants postpr
   expect(none.status).toBe(2);
   expect(none.stderr).toContain('holds no saved network outputs');
   expect(cli(['predict', '--out', run], dir).status).toBe(0);
-  const top = { labels: read(path.join(run, 'predictions/003cee89357d.tif')), metrics: read(path.join(run, 'metrics.json')), objects: read(path.join(run, 'objects.csv')) };
+  const top = {
+    labels: read(path.join(run, 'predictions/003cee89357d.tif')),
+    metrics: read(path.join(run, 'metrics.json')),
+    objects: read(path.join(run, 'objects.csv')),
+    report: read(path.join(run, 'report.html')),
+  };
 
   // The settings of the first result again: nothing new to write.
   const same = cli(['postprocess', '--out', run], dir);
@@ -112,13 +117,16 @@ test('train, then postprocess: first predict; new settings write variants postpr
   const noSeeds = 'postprocess=[{method: instance_watershed, seed_threshold: 1.01}]';
   expect(cli(['postprocess', '--out', run, '--set', noSeeds], dir).status).toBe(0);
   const v1 = path.join(run, 'postprocess/1');
-  expect(fs.readdirSync(v1).sort()).toEqual(['config.yaml', 'metrics.csv', 'metrics.json', 'objects.csv', 'predictions']);
+  expect(fs.readdirSync(v1).filter((f) => f !== 'report').sort()).toEqual(['config.yaml', 'metrics.csv', 'metrics.json', 'objects.csv', 'predictions', 'report.html']);
+  // The variant's report is its own: it names the variant and shows its figures.
+  expect(fs.readFileSync(path.join(v1, 'report.html'), 'utf8')).toContain('(post-processing variant 1)');
   expect(fs.readFileSync(path.join(v1, 'config.yaml'), 'utf8')).toContain('seed_threshold: 1.01');
   expect(metrics(v1).overall.matching['0.5']).toMatchObject({ tp: 0, n_pred: 0 });
   // The first result is untouched.
   expect(read(path.join(run, 'predictions/003cee89357d.tif')).equals(top.labels)).toBe(true);
   expect(read(path.join(run, 'metrics.json')).equals(top.metrics)).toBe(true);
   expect(read(path.join(run, 'objects.csv')).equals(top.objects)).toBe(true);
+  expect(read(path.join(run, 'report.html')).equals(top.report)).toBe(true);
 
   // Everything a seed: one object; a second variant.
   const oneObject = 'postprocess=[{method: instance_watershed, seed_threshold: -1, contour_threshold: 2, foreground_threshold: -1, min_seed_size: 0}]';

@@ -28,6 +28,17 @@ export {
   type DataImageHeader,
 } from './kernel/contributions/workflow';
 export { readImageHeader, type ImageHeader } from './io/image-header';
+export type {
+  ReportLayers,
+  LabelLayers,
+  PointLayers,
+  ClassLayers,
+  ImageLayers,
+  LabelOverlayKind,
+  ReportCurve,
+  ReportPictureEvent,
+  ReportCurvesEvent,
+} from './kernel/contributions/report-pictures';
 export type { ImageReader, ImageWriter } from './kernel/contributions/image-io';
 export type { InferenceEngine, Network, EngineContext } from './kernel/contributions/inference-engine';
 export type { ProgressSink, ProgressTask } from './kernel/contributions/progress';

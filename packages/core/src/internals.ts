@@ -42,6 +42,8 @@ export { logProgress, runProgress } from './run/progress-log';
 export { assertNoLinkInRunFolder } from './run/run-folder-links';
 export { outputNameProblem, outputNameProblems, MAX_STEM_BYTES } from './run/output-names';
 export { checkInputsBeforeWork } from './run/check-inputs';
+export { writeRunReport, chooseImages, factsFromLog, factsOfRun, readTrainingLog, overlayPictureName, ReportFiles, type RunFacts, type WrittenReport } from './run/run-report';
+export { reportWindow, inputInWindow, labelsInWindow, pointsInWindow, REPORT_MAX_SIDE, type ReportWindow } from './run/report-view';
 export { forbiddenKeyPaths, FORBIDDEN_KEYS } from './config/forbidden-keys';
 export { tfjsEngine, type TfjsNetwork } from './engine/tfjs-engine';
 export { CORE_IMAGE_READERS, CORE_IMAGE_WRITERS, readerFor, readImageWith, writerFor, readerExtensions } from './io/image-readers';

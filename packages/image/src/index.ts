@@ -41,6 +41,7 @@ export {
 export { matchingStatsDataset } from './metrics/matching-stats-dataset';
 export {
   detectionMatching,
+  detectionMatchingPairs,
   detectionMatchingDataset,
   type DetectionMatchingOptions,
   type DetectionResult,

@@ -2,6 +2,7 @@ import {
   classificationMetrics,
   detectionMatching,
   detectionMatchingDataset,
+  detectionMatchingPairs,
   iou,
   IouAccumulator,
   matchingStats,
@@ -99,6 +100,14 @@ describe('detectionMatching', () => {
   test('3D points and PointLists', () => {
     const gt = { ndim: 3 as const, coordinates: Float64Array.from([1, 1, 1, 5, 5, 5]) };
     expect(detectionMatching(gt, [[1, 1, 2]], { tolerance: 1 })).toMatchObject({ tp: 1, fp: 0, fn: 1 });
+  });
+  test('its pairs: [truth, prediction] indices of the largest matching, as many as tp', () => {
+    // g1 (0,3) can only take p0 (0,1); so g0 (0,0) takes p1 (0,-1.5); p2 is too far from all.
+    const r = detectionMatchingPairs([[0, 0], [0, 3]], [[0, 1], [0, -1.5], [9, 9]], { tolerance: 2 });
+    expect(r.pairs).toEqual([[0, 1], [1, 0]]);
+    expect(r.result).toEqual(detectionMatching([[0, 0], [0, 3]], [[0, 1], [0, -1.5], [9, 9]], { tolerance: 2 }));
+    expect(r.result.tp).toBe(2);
+    expect(detectionMatchingPairs([], [[1, 1]], { tolerance: 2 }).pairs).toEqual([]);
   });
   test('pooled over images by summing counts', () => {
     const a = detectionMatching([[0, 0]], [[0, 1]], { tolerance: 2 });

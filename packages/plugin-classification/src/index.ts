@@ -21,6 +21,7 @@ import { ttaTransforms } from '@biaflow/image';
 import { argmax, classifyImage } from './classify-image';
 import { evaluateClassification, PREDICTIONS_TABLE } from './evaluate-classification';
 import { classificationMetricsKeys, topK } from './metrics-keys';
+import { classificationPicture } from './report';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const pkg = require('../package.json') as { name: string; version: string; description: string; peerDependencies: Record<string, string> };
@@ -154,6 +155,9 @@ export const classificationPlugin = definePlugin(
             listImageFiles: (dir) => io.listImageFiles(dir),
           }),
         mainFigure: { key: 'accuracy', label: 'accuracy' },
+        // Each image is right or wrong: the report shows wrong ones as the worst, right ones as the best.
+        imageFigure: { key: 'correct', label: 'correct' },
+        reportPicture: classificationPicture,
         summary: [
           { key: 'accuracy', label: 'accuracy' },
           { key: 'macro_f1', label: 'macro F1' },

@@ -42,14 +42,14 @@ function classesOf(...lists: PointList[]): number[] {
 }
 
 /** Voxel size of the test image whose name matches `stem`, 1 per axis when there is none or it says nothing. */
-async function spacingFor(stem: string, ndim: 2 | 3, images: Map<string, string>, read: (file: string) => Promise<Image>): Promise<number[]> {
+export async function spacingFor(stem: string, ndim: 2 | 3, images: Map<string, string>, read: (file: string) => Promise<Image>): Promise<number[]> {
   const file = images.get(stem);
   if (!file) return Array<number>(ndim).fill(1);
   const image = await read(file);
   return spacingOf(image, ndim);
 }
 
-function testImagesByStem(dir: string | undefined, list: (dir: string) => string[]): Map<string, string> {
+export function testImagesByStem(dir: string | undefined, list: (dir: string) => string[]): Map<string, string> {
   const map = new Map<string, string>();
   if (!dir || !fs.existsSync(dir)) return map;
   for (const f of list(dir)) map.set(stemOf(f), f);

@@ -3,6 +3,7 @@ import { DETECT_POINTS_STEP, registerDetectPoints, spacingOf } from './detect-po
 import { detectionSection, detectionSettings, radiusPerAxis } from './detection-section';
 import { evaluateDetection } from './evaluate-detection';
 import { detectionApTolerances, detectionMetricsKeys, detectionTolerance } from './metrics-keys';
+import { detectionPicture } from './report';
 import { pointTarget } from './point-target';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -121,6 +122,7 @@ export const detectionPlugin = definePlugin(
           { step: DETECT_POINTS_STEP, option: 'threshold', values: [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7] },
           { step: DETECT_POINTS_STEP, option: 'min_distance', values: [1, 2, 3, 4, 5, 6] },
         ],
+        reportPicture: detectionPicture,
         starterConfig: STARTER,
       });
     },

@@ -5,6 +5,7 @@ import { evaluateInstances } from './evaluate';
 import { instanceSection, instanceSettings, type InstanceSettings } from './instance-config';
 import { instanceMetricsKeys, matchingThresholds } from './metrics-keys';
 import { objectRows, voxelSize } from './objects-table';
+import { instanceCurves, instancePicture } from './report';
 import { instanceTargets } from './targets';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -19,6 +20,7 @@ export { DECODE_METHOD, type DecodeStepOptions } from './decode-step';
 export { objectRows, voxelSize, type ObjectRow } from './objects-table';
 export { evaluateInstances } from './evaluate';
 export { instanceMetricsKeys, matchingThresholds } from './metrics-keys';
+export { curveThresholds, instanceCurves, instancePicture } from './report';
 
 /** Settings per resolved config, parsed once (prepareSample runs for every training sample). */
 const settingsCache = new WeakMap<ResolvedConfig, InstanceSettings>();
@@ -110,6 +112,8 @@ export const instancePlugin = definePlugin(
           { step: DECODE_METHOD, option: 'foreground_threshold', values: [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5] },
           { step: DECODE_METHOD, option: 'contour_threshold', values: [0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5] },
         ],
+        reportPicture: instancePicture,
+        reportCurves: instanceCurves,
         starterConfig: STARTER,
       });
     },

@@ -39,7 +39,7 @@ function valuesBeyond(data: NdArray['data'], classes: number, limit = 5): number
  * another tool) — that value → 1. Unlike training's rule, a set showing a single class below the
  * class count (only class 2 of 3) is left alone.
  */
-function setMapping(values: LabelValues, classes: number, explicit?: Record<string, number>): LabelMapping | undefined {
+export function setMapping(values: LabelValues, classes: number, explicit?: Record<string, number>): LabelMapping | undefined {
   const configured = resolveLabelMapping(explicit, undefined);
   if (configured) return configured;
   const nonZero = values.sorted?.filter((v) => v !== 0);

@@ -1,6 +1,7 @@
 import { binaryMaskMapping, definePlugin, imageLabelPairs, type BiaflowPlugin } from '@biaflow/core';
 import { DECODE_METHOD, registerDecodeStep } from './decode-step';
 import { evaluateSemantic } from './evaluate';
+import { semanticPicture } from './report';
 import { channelNames, checkClassValues, outputChannels, semanticSection, semanticSettings } from './semantic-config';
 import { semanticTarget } from './targets';
 
@@ -12,6 +13,7 @@ export { semanticTarget } from './targets';
 export { classMap, maxOverChannels, type ClassMapOptions } from './class-map';
 export { DECODE_METHOD, type SemanticDecodeOptions } from './decode-step';
 export { evaluateSemantic, type SemanticEvaluationOptions } from './evaluate';
+export { semanticPicture } from './report';
 
 const STARTER = `semantic:
   classes: 2              # background included; labels are class indices (0/255 masks become 0/1)
@@ -67,6 +69,7 @@ export const semanticPlugin = definePlugin(
         mainFigure: { key: 'foreground_iou', label: 'foreground IoU' },
         summary: [{ key: 'foreground_iou', label: 'foreground IoU' }],
         tunable: [{ step: DECODE_METHOD, option: 'threshold', values: [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8] }],
+        reportPicture: semanticPicture,
         starterConfig: STARTER,
       });
     },

@@ -7,6 +7,7 @@ import { contributedCommands } from './contributed-commands';
 import { initCommand } from './commands/init';
 import { pluginsCommand } from './commands/plugins';
 import { tuneCommand } from './commands/tune';
+import { reportCommand } from './commands/report';
 import { runCommands } from './commands/run';
 import { processIO, type CliIO } from './output';
 import { reportError } from './report-error';
@@ -17,7 +18,16 @@ export function buildProgram(io: CliIO): Command {
     .version(CORE_VERSION, '-v, --version')
     .showSuggestionAfterError()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-  const own = [...runCommands(io), augmentPreviewCommand(io), tuneCommand(io), compareCommand(io), configCommand(io), pluginsCommand(io), initCommand(io)];
+  const own = [
+    ...runCommands(io),
+    augmentPreviewCommand(io),
+    tuneCommand(io),
+    compareCommand(io),
+    reportCommand(io),
+    configCommand(io),
+    pluginsCommand(io),
+    initCommand(io),
+  ];
   for (const cmd of [...own, ...contributedCommands(io, new Set(own.map((c) => c.name())))]) {
     program.addCommand(cmd);
   }

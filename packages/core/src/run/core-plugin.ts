@@ -12,6 +12,7 @@ import { writeMetrics } from './metrics-files';
 import { planPostprocess, type PlannedStep } from './postprocess-plan';
 import { resultsDirOf } from './run-folder';
 import { runResults } from './run-results';
+import { factsOfRun, runVersions, writeRunReport } from './run-report';
 import { modelTuning, withTunedValues } from './tuned-decoding';
 import { runRandom } from './run-services';
 
@@ -23,6 +24,7 @@ export const CORE_TAPS = Object.freeze({
   tables: '@biaflow/core:tables',
   writeResult: '@biaflow/core:write-result',
   metricsFiles: '@biaflow/core:metrics-files',
+  report: '@biaflow/core:report',
 });
 
 /**
@@ -78,12 +80,9 @@ export const corePlugin: BiaflowPlugin = {
           command: run.command,
           runDir: run.runDir,
           resume: run.resume,
-          versions: {
-            [CORE_NAME]: CORE_VERSION,
-            ...Object.fromEntries(k.plugins.map((p) => [p.name, p.version])),
-            '@tensorflow/tfjs': tf.version.tfjs,
-            node: process.version,
-          },
+          // The command line, so a report rebuilt later (`biaflow report`) names what made the run.
+          argv: process.argv.slice(2),
+          versions: runVersions({ kernel: k, tf }),
         },
         `${run.command} in ${run.runDir}`,
       );
@@ -127,6 +126,18 @@ export const corePlugin: BiaflowPlugin = {
       const metrics = report ? await writeMetrics(resultsDirOf(run), report, run.runDir) : undefined;
       if (metrics) run.logger.info({ event: 'metrics', overall: metrics.overall }, 'evaluated');
       run.logger.info({ event: 'run-end', command: run.command }, `${run.command} done`);
+      return metrics;
+    });
+
+    // After the metrics files (stage 100), from what the run folder now holds: the same code
+    // rebuilds the report of an existing run (`biaflow report`). A report that cannot be made is a
+    // warning, not a failed run: the run's own outputs are all written by then.
+    hooks.runEnd.tapPromise({ name: CORE_TAPS.report, stage: 200 }, async (metrics, { run }) => {
+      try {
+        await writeRunReport(run, metrics, factsOfRun(run));
+      } catch (e) {
+        run.logger.warn({ event: 'report-failed', error: (e as Error).message }, `report.html was not written: ${(e as Error).message}`);
+      }
       return metrics;
     });
 

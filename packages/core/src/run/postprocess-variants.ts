@@ -19,7 +19,7 @@ export interface PostprocessVariant {
 }
 
 /** The outputs of one post-processing result (the network outputs in `probabilities/` are shared, never among them). */
-const RESULT_OUTPUTS = [RunFiles.predictions, RunFiles.objects, RunFiles.metrics, RunFiles.metricsCsv];
+const RESULT_OUTPUTS = [RunFiles.predictions, RunFiles.objects, RunFiles.metrics, RunFiles.metricsCsv, RunFiles.report, RunFiles.reportPictures];
 
 /** The steps a result's config lists: at the top level, the config of the command that wrote the result last. */
 function stepsIn(dir: string, top = false): PostprocessVariant['steps'] {

@@ -19,6 +19,8 @@ export const RunFiles = Object.freeze({
   trainMetrics: 'train_metrics.csv',
   split: 'split.json',
   objects: 'objects.csv',
+  report: 'report.html',
+  reportPictures: 'report',
   /** Post-processing variants: `postprocess/<n>/`, each with its own config, predictions, tables and metrics. */
   variants: 'postprocess',
 });

@@ -28,7 +28,23 @@ export interface DetectionResult {
  * algorithm on distances (among largest matchings, the one with the smallest total distance).
  */
 export function detectionMatching(groundTruth: Points, prediction: Points, options: DetectionMatchingOptions): DetectionResult {
-  const fn = 'detectionMatching';
+  return matchPoints('detectionMatching', groundTruth, prediction, options).result;
+}
+
+/**
+ * The matching `detectionMatching` scores, with its pairs: `[truthIndex, predictedIndex]` of every
+ * matched pair (a true positive), in truth order; unpaired true points are false negatives, unpaired
+ * predictions false positives. For pictures of the result (the run report draws them).
+ */
+export function detectionMatchingPairs(
+  groundTruth: Points,
+  prediction: Points,
+  options: DetectionMatchingOptions,
+): { result: DetectionResult; pairs: [number, number][] } {
+  return matchPoints('detectionMatchingPairs', groundTruth, prediction, options);
+}
+
+function matchPoints(fn: string, groundTruth: Points, prediction: Points, options: DetectionMatchingOptions): { result: DetectionResult; pairs: [number, number][] } {
   const opts = optionsObject<DetectionMatchingOptions>(fn, options);
   const tolerance = checkNumber(fn, 'tolerance', opts.tolerance, { min: 0 });
   const gt = readPoints(fn, 'groundTruth', groundTruth);
@@ -75,8 +91,13 @@ export function detectionMatching(groundTruth: Points, prediction: Points, optio
   const weights = Float64Array.from(dist, (d) => 1 + (tolerance - d) / scaleBonus);
   const chosen = maxWeightMatching(gt.count, pr.count, Int32Array.from(left), Int32Array.from(right), weights);
   let tp = 0;
-  for (let e = 0; e < chosen.length; e++) tp += chosen[e];
-  return detectionResult(tp, pr.count - tp, gt.count - tp);
+  const pairs: [number, number][] = [];
+  for (let e = 0; e < chosen.length; e++) {
+    if (!chosen[e]) continue;
+    tp++;
+    pairs.push([left[e], right[e]]);
+  }
+  return { result: detectionResult(tp, pr.count - tp, gt.count - tp), pairs };
 }
 
 export function detectionResult(tp: number, fp: number, fn: number): DetectionResult {

@@ -29,7 +29,7 @@ table.sortable th[aria-sort="descending"] button::after { content: " ▼"; }
 .main-figure { background: #fff7d6; }
 table.confusion td.diagonal { background: #e4f4e4; font-weight: 600; }
 .note { color: var(--muted); font-size: 12.5px; }
-.images { display: flex; flex-direction: column; gap: 1.5rem; }
+.images { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 36rem), 1fr)); gap: 1.5rem; }
 .report-image { margin: 0; padding: .75rem; border: 1px solid var(--line); border-radius: 4px; }
 .report-image figcaption { font-weight: 600; margin-bottom: .5rem; }
 .report-image .role { text-transform: uppercase; font-size: 11px; letter-spacing: .05em; background: #eef1f4; padding: .1rem .4rem; border-radius: 3px; }

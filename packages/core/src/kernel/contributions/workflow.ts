@@ -9,6 +9,7 @@ import type { ImageHeader } from '../../io/image-header';
 import type { Tf } from '../../backend/load-tf';
 import type { RunContext } from '../run-context';
 import type { EvaluateEvent, InferEvent, MetricsReport, Prediction, Sample, SampleEvent, TableRow } from '../stages';
+import type { ReportCurve, ReportCurvesEvent, ReportLayers, ReportPictureEvent } from './report-pictures';
 
 /** What a workflow's result is: a label image, points, a class per image, or an image (float). */
 export const OUTPUT_KINDS = ['labels', 'points', 'classes', 'image'] as const;
@@ -122,10 +123,25 @@ export interface WorkflowDefinition {
   evaluate(event: EvaluateEvent): MetricsReport | Promise<MetricsReport>;
   /** The figure that ranks images (best and worst in reports) and runs. */
   mainFigure: Figure;
+  /**
+   * The per-image figure that ranks test images in the report (worst and best), when per-image rows
+   * do not hold the main figure (e.g. a pooled accuracy, each image being right or wrong): a dotted
+   * key into a `per_image` row; a boolean counts 1 / 0. Default: the main figure.
+   */
+  imageFigure?: Figure;
   /** The figures a summary table shows, main figure first. Default: the main figure only. */
   summary?: readonly Figure[];
   /** Decoding thresholds that can be tuned on validation data. */
   tunable?: readonly TunableThreshold[];
+  /**
+   * What `report.html` draws over one test image (and `report/<stem>-overlay.png` holds): the
+   * prediction and ground truth of that image as label images, points with the pairs the
+   * evaluation matched, or classes (`ReportLayers`); core finds and scales the input, picks the
+   * plane of a 3D image and crops. Undefined (or no hook) → the report shows no picture of it.
+   */
+  reportPicture?(event: ReportPictureEvent): ReportLayers | undefined | Promise<ReportLayers | undefined>;
+  /** Curves the report plots beside the metrics tables (e.g. F1 / precision / recall over IoU thresholds). */
+  reportCurves?(event: ReportCurvesEvent): ReportCurve[] | Promise<ReportCurve[]>;
   /** The workflow's part of a starter config (`biaflow init <name>`): its section, with comments. */
   starterConfig?: string;
 }

@@ -1,0 +1,72 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import { loadConfig } from '../../config/load-config';
+import { InputError, UsageError } from '../../errors';
+import type { MetricsReport } from '../../kernel/stages';
+import { LOG_LEVELS, type LogLevel } from '../../logging/logger';
+import { holdsRun, RunFiles } from '../../run/run-folder';
+import { factsFromLog, factsOfRun, writeRunReport } from '../../run/run-report';
+import { startRun } from '../../run/start-run';
+import { withConfigOptions, type ConfigOptions } from '../common-options';
+import type { CliIO } from '../output';
+
+interface ReportOptions extends ConfigOptions {
+  out?: string;
+  logLevel: LogLevel;
+}
+
+/** The run's `metrics.json`, when it evaluated; a file that is not the metrics contract is an input error naming it. */
+function readMetricsFile(runDir: string): MetricsReport | undefined {
+  const file = path.join(runDir, RunFiles.metrics);
+  if (!fs.existsSync(file)) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new InputError(`is not valid JSON (${(e as Error).message})`, { file, hint: 'evaluate the run again (biaflow evaluate --out RUN) to rewrite it' });
+  }
+  const m = parsed as Partial<MetricsReport> | null;
+  if (!m || typeof m.overall !== 'object' || !Array.isArray(m.per_image)) {
+    throw new InputError('does not hold { overall, per_image }', { file, hint: 'evaluate the run again (biaflow evaluate --out RUN) to rewrite it' });
+  }
+  return m as MetricsReport;
+}
+
+/**
+ * `biaflow report --out RUN`: write `report.html` and `report/*-overlay.png` of an existing run
+ * again, from what its folder holds (saved config, log, training log, predictions, metrics.json) —
+ * the same code the end of every run uses. It holds the run folder's lock while it works.
+ */
+export function reportCommand(io: CliIO): Command {
+  return withConfigOptions(new Command('report').description("write a run's report.html (and its overlay pictures) again from its folder"))
+    .option('-o, --out <dir>', 'the run folder')
+    .addOption(new Option('--log-level <level>', 'terminal log level').choices(LOG_LEVELS).default('warn'))
+    .action(async (opts: ReportOptions) => {
+      if (!opts.out) throw new UsageError('report needs --out RUN_DIR', 'the folder of a run (it holds config.yaml)');
+      const runDir = path.resolve(io.cwd, opts.out);
+      if (!fs.existsSync(runDir) || !holdsRun(runDir) || (!opts.config && !fs.existsSync(path.join(runDir, RunFiles.config)))) {
+        throw new UsageError(`${runDir} holds no biaflow run (no ${RunFiles.config})`, 'pass the folder a run, train or predict command wrote with --out');
+      }
+      const loaded = opts.config
+        ? await loadConfig({ configFile: opts.config, sets: opts.set, cliPlugins: opts.plugin, cwd: io.cwd })
+        : await loadConfig({
+            configFile: path.join(runDir, RunFiles.config),
+            sets: opts.set,
+            cliPlugins: opts.plugin,
+            cwd: io.cwd,
+            trust: 'saved',
+            describe: `the run folder's saved config (${path.join(runDir, RunFiles.config)})`,
+          });
+      const metrics = readMetricsFile(runDir);
+      const started = await startRun({ command: 'report', loaded, out: runDir, resume: true, logLevel: opts.logLevel, cwd: io.cwd });
+      try {
+        const run = started.context;
+        const written = await writeRunReport(run, metrics, factsFromLog(runDir) ?? factsOfRun(run));
+        io.stdout(`report: ${written.html}\n`);
+        for (const p of written.pictures) io.stdout(`picture: ${p}\n`);
+      } finally {
+        await started.close();
+      }
+    });
+}

@@ -1,0 +1,351 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  encodeLabels,
+  encodePixels,
+  flattenMetrics,
+  renderImageOverlay,
+  renderReport,
+  type EpochRow,
+  type JsonValue,
+  type ReportData,
+  type ReportImage,
+  type ReportOverlay,
+} from '@biaflow/report';
+import type { DataIO } from '../data/data-io';
+import { encodePng } from '../io/png';
+import { splitCsvLine } from '../io/csv-line';
+import type { NdArray } from '@biaflow/image';
+import type { ReportLayers, ReportPictureEvent } from '../kernel/contributions/report-pictures';
+import type { RegisteredWorkflow } from '../kernel/contributions/workflow';
+import type { RunContext } from '../kernel/run-context';
+import type { EvaluateEvent, MetricsReport } from '../kernel/stages';
+import { CORE_NAME, CORE_VERSION } from '../version';
+import { writeFileAtomic } from './atomic-write';
+import { listResultFiles, pairByStem, testImagesCarryLabels } from './evaluate-stage';
+import { stemOf } from './prediction-files';
+import { inputInWindow, labelsInWindow, pointsInWindow, reportWindow } from './report-view';
+import { resultsDirOf, RunFiles } from './run-folder';
+import { assertNoLinkInRunFolder } from './run-folder-links';
+import { runDataIO } from './run-services';
+
+/** Where the report and its pictures go in the run folder (docs/outputs.md). */
+export const ReportFiles = Object.freeze({
+  html: RunFiles.report,
+  pictures: RunFiles.reportPictures,
+});
+
+/** Suffix of the overlay pictures: only files named so are ever removed from `report/`. */
+const OVERLAY_SUFFIX = '-overlay.png';
+
+/** How many images of each end of the ranking the report shows (the worst and the best by the main figure). */
+const IMAGES_PER_END = 2;
+
+/** Who made the run: the command line, package versions and backend (from the run, or its log when rebuilt). */
+export interface RunFacts {
+  command: string;
+  versions: Record<string, string>;
+  backend: { name: string; threads: number | null };
+  /** When the run started (ISO 8601). */
+  started?: string;
+}
+
+/** Package versions of a run: core, every plugin, tfjs and Node. */
+export function runVersions(run: Pick<RunContext, 'kernel' | 'tf'>): Record<string, string> {
+  return {
+    [CORE_NAME]: CORE_VERSION,
+    ...Object.fromEntries(run.kernel.plugins.map((p) => [p.name, p.version])),
+    '@tensorflow/tfjs': run.tf.version.tfjs,
+    node: process.version,
+  };
+}
+
+/** The facts of a running run (the report written at its end). */
+export function factsOfRun(run: RunContext): RunFacts {
+  return {
+    command: ['biaflow', ...process.argv.slice(2)].join(' '),
+    versions: runVersions(run),
+    backend: { name: run.backend, threads: run.backend === 'wasm' ? run.threads : null },
+  };
+}
+
+/**
+ * The facts of the latest run recorded in a run folder's `log.jsonl` (its last `run-start` line of
+ * another command than `skip`, and the `backend` line after it); undefined without one.
+ */
+export function factsFromLog(runDir: string, skip = 'report'): RunFacts | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(runDir, RunFiles.log), 'utf8');
+  } catch {
+    return undefined;
+  }
+  let facts: RunFacts | undefined;
+  for (const line of text.split('\n')) {
+    let entry: Record<string, unknown>;
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      continue; // a line cut by a crash
+    }
+    if (entry.event === 'run-start' && entry.command !== skip) {
+      const argv = Array.isArray(entry.argv) ? (entry.argv as unknown[]).map(String) : [String(entry.command), '--out', String(entry.runDir)];
+      facts = {
+        command: ['biaflow', ...argv].join(' '),
+        versions: Object.fromEntries(Object.entries((entry.versions as Record<string, unknown>) ?? {}).map(([k, v]) => [k, String(v)])),
+        backend: { name: 'unknown', threads: null },
+        started: typeof entry.time === 'number' ? new Date(entry.time).toISOString() : undefined,
+      };
+    } else if (entry.event === 'backend' && facts && facts.backend.name === 'unknown') {
+      facts.backend = { name: String(entry.backend), threads: entry.backend === 'wasm' && typeof entry.threads === 'number' ? entry.threads : null };
+    }
+  }
+  return facts;
+}
+
+/** `train_metrics.csv` as report rows (numbers; empty cells null); [] when the run did not train. */
+export function readTrainingLog(runDir: string): EpochRow[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(runDir, RunFiles.trainMetrics), 'utf8');
+  } catch {
+    return [];
+  }
+  const lines = text.split('\n').filter(Boolean);
+  const header = splitCsvLine(lines[0] ?? '');
+  const rows: EpochRow[] = [];
+  for (const line of lines.slice(1)) {
+    const cells = splitCsvLine(line);
+    const row: Record<string, number | null> = {};
+    header.forEach((h, i) => {
+      const v = cells[i] ?? '';
+      const n = Number(v);
+      row[h] = v === '' || !Number.isFinite(n) ? null : n;
+    });
+    if (typeof row.epoch === 'number') rows.push(row as EpochRow);
+  }
+  return rows;
+}
+
+/** A test image chosen for the report, with why. */
+export interface ChosenImage {
+  name: string;
+  role: string;
+  value: number | null;
+}
+
+/**
+ * The images the report shows: the `IMAGES_PER_END` worst and best by the workflow's image figure
+ * (`imageFigure`, default its main figure; images without a value for it are left out; ties keep
+ * metrics order). Without any value (no
+ * metrics), the first predictions by name.
+ */
+export function chooseImages(
+  workflow: Pick<RegisteredWorkflow, 'mainFigure' | 'imageFigure'>,
+  metrics: MetricsReport | undefined,
+  fallback: readonly string[],
+): ChosenImage[] {
+  const figure = workflow.imageFigure ?? workflow.mainFigure;
+  const key = figure.key;
+  const higher = figure.higherIsBetter !== false;
+  const valueOf = (v: unknown) => (typeof v === 'boolean' ? Number(v) : v);
+  const scored = (metrics?.per_image ?? [])
+    .map((row, i) => ({ name: row.image, value: valueOf(flattenMetrics(row)[key]), i }))
+    .filter((r): r is { name: string; value: number; i: number } => typeof r.value === 'number' && Number.isFinite(r.value));
+  if (scored.length === 0) return fallback.slice(0, IMAGES_PER_END * 2).map((name) => ({ name, role: 'example', value: null }));
+  // Worst first.
+  scored.sort((a, b) => (higher ? a.value - b.value : b.value - a.value) || a.i - b.i);
+  if (scored.length === 1) return [{ name: scored[0].name, role: 'only image', value: scored[0].value }];
+  const ends = Math.min(IMAGES_PER_END, Math.floor(scored.length / 2));
+  const worst = scored.slice(0, ends).map((r) => ({ name: r.name, role: 'worst', value: r.value }));
+  const best = scored.slice(-ends).reverse().map((r) => ({ name: r.name, role: 'best', value: r.value }));
+  return [...worst, ...best];
+}
+
+/** The input file of a test image named `name` (a path under the test folder, or a file of the same stem in it). */
+function findTestImage(testImages: string | undefined, name: string, io: DataIO): string | undefined {
+  if (!testImages) return undefined;
+  const stat = fs.statSync(testImages, { throwIfNoEntry: false });
+  if (stat?.isFile()) return stemOf(testImages) === stemOf(name) ? testImages : undefined;
+  const direct = path.join(testImages, name);
+  if (fs.statSync(direct, { throwIfNoEntry: false })?.isFile()) return direct;
+  const dir = path.join(testImages, path.dirname(name));
+  if (!fs.existsSync(dir)) return undefined;
+  return io.listImageFiles(dir).find((f) => stemOf(f) === stemOf(name));
+}
+
+/** A report image from the workflow's layers over the input, in the window the layers focus on. */
+async function reportImage(run: RunContext, chosen: ChosenImage, inputFile: string, layers: ReportLayers, io: DataIO): Promise<ReportImage> {
+  const ndim = run.config.problem.ndim;
+  const input = io.toModelLayout(await io.readImage(inputFile), ndim, inputFile);
+  const spatial = input.shape.slice(0, ndim);
+  const window =
+    layers.kind === 'points'
+      ? reportWindow(spatial, null, layers.truth ?? layers.predicted)
+      : layers.kind === 'classes' || layers.kind === 'image'
+        ? reportWindow(spatial)
+        : reportWindow(spatial, layers.truth ?? layers.prediction);
+  const { pixels, channels } = inputInWindow(input, window);
+  let overlay: ReportOverlay;
+  if (layers.kind === 'points') {
+    const predicted = pointsInWindow(layers.predicted, window);
+    const truth = layers.truth ? pointsInWindow(layers.truth, window) : undefined;
+    const matches: [number, number][] = [];
+    if (truth) {
+      const t = new Map(truth.index.map((v, i) => [v, i]));
+      const p = new Map(predicted.index.map((v, i) => [v, i]));
+      for (const [ti, pi] of layers.matches ?? []) if (t.has(ti) && p.has(pi)) matches.push([t.get(ti) as number, p.get(pi) as number]);
+    }
+    overlay = { kind: 'points', predicted: predicted.points, truth: truth?.points ?? null, matches };
+  } else if (layers.kind === 'image') {
+    const shown = (a: NdArray, what: string) => {
+      if (a.shape.slice(0, ndim).join() !== spatial.join()) throw new Error(`${chosen.name}: its ${what} is ${a.shape.join('×')} but the input is ${spatial.join('×')}`);
+      const { pixels, channels: c } = inputInWindow(a, window);
+      return { ...encodePixels(pixels, c), width: window.width, height: window.height };
+    };
+    overlay = { kind: 'image', prediction: shown(layers.prediction, 'prediction'), truth: layers.truth ? shown(layers.truth, 'ground truth') : null };
+  } else if (layers.kind === 'classes') {
+    overlay = { kind: 'classes', predicted: layers.predicted, truth: layers.truth ?? null, ...(layers.scores ? { scores: layers.scores } : {}) };
+  } else {
+    for (const [what, l] of [['prediction', layers.prediction], ['ground truth', layers.truth]] as const) {
+      if (l && l.shape.slice(0, ndim).join() !== spatial.join()) {
+        throw new Error(`${chosen.name}: its ${what} is ${l.shape.join('×')} but the input is ${spatial.join('×')}`);
+      }
+    }
+    overlay = {
+      kind: layers.kind,
+      prediction: encodeLabels(labelsInWindow(layers.prediction, window)),
+      truth: layers.truth ? encodeLabels(labelsInWindow(layers.truth, window)) : null,
+      ...(layers.classNames ? { classNames: layers.classNames } : {}),
+    } as ReportOverlay;
+  }
+  const name = window.plane !== undefined ? `${chosen.name} (plane ${window.plane})` : chosen.name;
+  return { name, role: chosen.role, value: chosen.value, width: window.width, height: window.height, input: encodePixels(pixels, channels), overlay };
+}
+
+/**
+ * The picture of a workflow whose output kind is `image` and that declares no `reportPicture`: its
+ * result file (`predictions/<stem>.tif`) beside the input, and the ground-truth image when there is one.
+ */
+async function imageResultPicture(event: ReportPictureEvent): Promise<ReportLayers | undefined> {
+  const { run, predictionPath, groundTruthPath, io } = event;
+  if (!predictionPath) return undefined;
+  const ndim = run.config.problem.ndim;
+  const prediction = io.toModelLayout(await io.readImage(predictionPath), ndim, predictionPath);
+  const truth = groundTruthPath ? io.toModelLayout(await io.readImage(groundTruthPath), ndim, groundTruthPath) : null;
+  return { kind: 'image', prediction, truth };
+}
+
+/** What the report draws over a workflow's test images: its `reportPicture`, else core's picture of its output kind when it has one. */
+function pictureOf(workflow: RegisteredWorkflow): RegisteredWorkflow['reportPicture'] {
+  return workflow.reportPicture ?? (workflow.output === 'image' ? imageResultPicture : undefined);
+}
+
+/** File name of an image's overlay picture: `report/<image stem>-overlay.png` (`class/a.png` → `class_a-overlay.png`). */
+export function overlayPictureName(image: string): string {
+  const stem = path.join(path.dirname(image), stemOf(image)).split(path.sep).filter((p) => p && p !== '.').join('_');
+  return `${stem}${OVERLAY_SUFFIX}`;
+}
+
+export interface WrittenReport {
+  /** Path of `report.html`. */
+  html: string;
+  /** Paths of the overlay PNGs. */
+  pictures: string[];
+  data: ReportData;
+}
+
+/**
+ * Build and write the run's report from its folder: `report.html` (the resolved config, the
+ * training log, the metrics, the workflow's curves and the worst and best test images with their
+ * overlays) and one `report/<stem>-overlay.png` per image shown. `metrics`: the run's (null when it
+ * did not evaluate). What is drawn over each image comes from the workflow's `reportPicture`.
+ */
+export async function writeRunReport(run: RunContext, metrics: MetricsReport | undefined, facts: RunFacts): Promise<WrittenReport> {
+  const { config, kernel, runDir, logger } = run;
+  // A post-processing variant's report is its own, beside its predictions (postprocess/<n>/).
+  const outDir = resultsDirOf(run);
+  const workflow = kernel.workflow(config.problem.type);
+  const io = runDataIO(run);
+  const predictionsDir = path.join(outDir, RunFiles.predictions);
+  const groundTruthDir = config.data.test.labels ?? (testImagesCarryLabels(run) ? (config.data.test.images as string) : undefined);
+  const tables = (workflow.tables ?? []).map((t) => path.basename(t.file));
+  const predictionFiles = fs.existsSync(predictionsDir) ? listResultFiles(predictionsDir, io.extensions, tables) : [];
+  const byStem = (files: string[]) => new Map(files.map((f) => [stemOf(f), f]));
+  const predictionsByStem = byStem(predictionFiles);
+  let truthByStem = new Map<string, string>();
+  let pairs: EvaluateEvent['pairs'] = [];
+  if (groundTruthDir && fs.existsSync(groundTruthDir) && predictionFiles.length) {
+    truthByStem = byStem(listResultFiles(groundTruthDir, io.extensions, tables));
+    pairs = pairByStem(predictionsDir, groundTruthDir, io.extensions, tables).pairs;
+  }
+
+  const curves = metrics && workflow.reportCurves && pairs.length ? await workflow.reportCurves({ run, metrics, pairs, io }) : [];
+  const images: ReportImage[] = [];
+  const sources: string[] = [];
+  const chosen = chooseImages(workflow, metrics, predictionFiles.map((f) => path.basename(f)));
+  const picture = pictureOf(workflow);
+  for (const c of chosen) {
+    if (!picture) break;
+    const stem = stemOf(c.name);
+    const layers = await picture({
+      run,
+      image: c.name,
+      predictionPath: predictionsByStem.get(stem),
+      groundTruthPath: truthByStem.get(stem),
+      predictionsDir,
+      groundTruthDir,
+      io,
+    });
+    const inputFile = findTestImage(config.data.test.images, c.name, io);
+    if (!layers || !inputFile) {
+      logger.debug({ event: 'report-image-skipped', image: c.name }, `report: no picture of ${c.name}${inputFile ? '' : ' (its input image was not found)'}`);
+      continue;
+    }
+    images.push(await reportImage(run, c, inputFile, layers, io));
+    sources.push(c.name);
+  }
+
+  const data: ReportData = {
+    title: `biaflow ${workflow.name} run — ${path.basename(runDir)}${outDir === runDir ? '' : ` (post-processing variant ${path.basename(outDir)})`}`,
+    created: new Date().toISOString(),
+    command: facts.command,
+    runDir,
+    config: JSON.parse(JSON.stringify(config)) as JsonValue,
+    versions: facts.versions,
+    backend: facts.backend,
+    workflow: {
+      name: workflow.name,
+      output: workflow.output,
+      mainFigure: { key: workflow.mainFigure.key, label: workflow.mainFigure.label, higherIsBetter: workflow.mainFigure.higherIsBetter !== false },
+    },
+    epochs: readTrainingLog(runDir),
+    metrics: metrics ? { overall: metrics.overall, per_image: metrics.per_image } as ReportData['metrics'] : null,
+    curves,
+    images,
+  };
+  const html = renderReport(data);
+  const htmlFile = path.join(outDir, ReportFiles.html);
+  const pictures: string[] = [];
+  for (const [i, image] of images.entries()) {
+    const file = path.join(outDir, ReportFiles.pictures, overlayPictureName(sources[i]));
+    // An image result has nothing drawn over the input: its picture is the result itself.
+    const shown = image.overlay.kind === 'image' ? { width: image.overlay.prediction.width, height: image.overlay.prediction.height, input: image.overlay.prediction, overlay: { kind: 'image' } } : image;
+    const { width, height, rgb } = renderImageOverlay(shown as unknown as Parameters<typeof renderImageOverlay>[0]);
+    assertNoLinkInRunFolder(runDir, file);
+    await writeFileAtomic(file, encodePng(file, { data: rgb, shape: [height, width, 3] }));
+    pictures.push(file);
+  }
+  // Pictures of images an earlier report showed and this one does not would mislead: removed.
+  const picturesDir = path.join(outDir, ReportFiles.pictures);
+  if (fs.existsSync(picturesDir)) {
+    for (const f of fs.readdirSync(picturesDir)) {
+      const file = path.join(picturesDir, f);
+      if (f.endsWith(OVERLAY_SUFFIX) && !pictures.includes(file)) fs.rmSync(file, { force: true });
+    }
+  }
+  assertNoLinkInRunFolder(runDir, htmlFile);
+  await writeFileAtomic(htmlFile, html);
+  logger.info({ event: 'report', file: htmlFile, pictures, images: images.length }, `report: ${htmlFile}`);
+  return { html: htmlFile, pictures, data };
+}

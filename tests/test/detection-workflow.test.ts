@@ -124,8 +124,10 @@ metrics: {detection_tolerance: 3, detection_ap_tolerances: [2, 3]}
     const copy = path.join(dir, 'repost');
     fs.cpSync(runDir, copy, { recursive: true });
     expectOk(biaflow(['postprocess', '--out', copy, '--set', 'postprocess=[{method: detect_points, threshold: 1.5}]'], dir));
-    expect(fs.readFileSync(path.join(copy, `predictions/${testStem}.csv`), 'utf8').trim()).toBe('index,axis-0,axis-1,prob');
-    const metrics = JSON.parse(fs.readFileSync(path.join(copy, 'metrics.json'), 'utf8'));
+    // New settings: a variant beside the first result.
+    const variant = path.join(copy, 'postprocess/1');
+    expect(fs.readFileSync(path.join(variant, `predictions/${testStem}.csv`), 'utf8').trim()).toBe('index,axis-0,axis-1,prob');
+    const metrics = JSON.parse(fs.readFileSync(path.join(variant, 'metrics.json'), 'utf8'));
     expect(metrics.overall).toMatchObject({ tp: 0, fp: 0, fn: 24, recall: 0, precision: null, f1: 0, map: 0 });
   });
 

@@ -89,15 +89,25 @@ export async function expectObjectsMatch(runDir: string, imageName: string, ndim
   const areas = labelAreas(labels);
   expect(rows.length).toBe(areas.size);
   const axes = ndim === 3 ? ['z', 'y', 'x'] : ['y', 'x'];
+  // Voxel size along [z,] y, x as the prediction carries it; the µm columns exist only when all are known.
+  const spacing = axes.map((a) => labels.spacing[labels.axes.indexOf(a.toUpperCase())] ?? null);
+  const known = spacing.every((s) => typeof s === 'number' && s > 0);
   for (const r of rows) {
     expect(Number(r.area)).toBe(areas.get(Number(r.label)));
-    for (const a of axes) {
+    for (const [i, a] of axes.entries()) {
       const lo = Number(r[`bbox_${a}_min`]);
       const hi = Number(r[`bbox_${a}_max`]);
       const c = Number(r[`centroid_${a}`]);
       expect(lo).toBeLessThanOrEqual(c);
       expect(c).toBeLessThan(hi);
+      // napari's points layout: the centroid again as axis-i.
+      expect(Number(r[`axis-${i}`])).toBe(c);
+      if (known) expect(Number(r[`centroid_um-${i}`])).toBeCloseTo(c * (spacing[i] as number), 9);
+      else expect(r[`centroid_um-${i}`]).toBeUndefined();
     }
+    const size = ndim === 3 ? 'volume_um3' : 'area_um2';
+    if (known) expect(Number(r[size])).toBeCloseTo(Number(r.area) * spacing.reduce((p: number, s) => p * (s as number), 1), 9);
+    else expect(r[size]).toBeUndefined();
   }
   return rows.length;
 }

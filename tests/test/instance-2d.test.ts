@@ -94,21 +94,23 @@ test('from code, predict(loadWorkflowModel(dir), image) gives the labels the CLI
   }
 });
 
-test('postprocess --set re-runs only the decoding with new thresholds: results, objects and metrics change', async () => {
+test('postprocess --set re-runs only the decoding with new thresholds: each setting a variant whose results, objects and metrics change', async () => {
   const before = fs.statSync(path.join(runDir, 'model/weights.bin')).mtimeMs;
   // No voxel is above a seed threshold of 1.01: no seeds, no objects.
   biaflow(['postprocess', '--out', 'run', '--set', 'postprocess=[{method: instance_watershed, seed_threshold: 1.01}]'], dir);
-  let labels = await readImage(path.join(runDir, 'predictions', TEST_IMAGE));
+  const first = path.join(runDir, 'postprocess/1');
+  let labels = await readImage(path.join(first, 'predictions', TEST_IMAGE));
   expect([...labels.data].every((v) => v === 0)).toBe(true);
-  expect(await expectObjectsMatch(runDir, TEST_IMAGE, 2)).toBe(0);
-  expect(readMetrics(runDir).overall.matching['0.5']).toMatchObject({ tp: 0, n_pred: 0 });
+  expect(await expectObjectsMatch(first, TEST_IMAGE, 2)).toBe(0);
+  expect(readMetrics(first).overall.matching['0.5']).toMatchObject({ tp: 0, n_pred: 0 });
 
   // Everything is a seed and foreground: one object covering the image.
   biaflow(['postprocess', '--out', 'run', '--set', 'postprocess=[{method: instance_watershed, seed_threshold: -1, contour_threshold: 2, foreground_threshold: -1, min_seed_size: 0}]'], dir);
-  labels = await readImage(path.join(runDir, 'predictions', TEST_IMAGE));
+  const second = path.join(runDir, 'postprocess/2');
+  labels = await readImage(path.join(second, 'predictions', TEST_IMAGE));
   expect(new Set(labels.data)).toEqual(new Set([1]));
-  expect(await expectObjectsMatch(runDir, TEST_IMAGE, 2)).toBe(1);
-  const m = readMetrics(runDir);
+  expect(await expectObjectsMatch(second, TEST_IMAGE, 2)).toBe(1);
+  const m = readMetrics(second);
   expectMatchingReport(m, [TEST_IMAGE]);
   expect(m.overall.matching['0.5'].n_pred).toBe(1);
   // Nothing was trained again.

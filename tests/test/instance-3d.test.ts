@@ -57,7 +57,13 @@ test('a 3D run writes uint16 labels with the input\'s axes and spacing, float32 
 
   await expectObjectsMatch(runDir, TEST_IMAGE, 3);
   const header = fs.readFileSync(path.join(runDir, 'objects.csv'), 'utf8').split('\n')[0];
-  if (header) expect(header.split(',')).toEqual(['image', 'label', 'area', 'centroid_z', 'centroid_y', 'centroid_x', 'bbox_z_min', 'bbox_y_min', 'bbox_x_min', 'bbox_z_max', 'bbox_y_max', 'bbox_x_max']);
+  // The volume carries its voxel size (0.284 × 0.127 × 0.127 µm): the µm columns follow the voxel ones.
+  if (header) {
+    expect(header.split(',')).toEqual([
+      'image', 'label', 'area', 'centroid_z', 'centroid_y', 'centroid_x', 'bbox_z_min', 'bbox_y_min', 'bbox_x_min', 'bbox_z_max', 'bbox_y_max', 'bbox_x_max',
+      'axis-0', 'axis-1', 'axis-2', 'volume_um3', 'centroid_um-0', 'centroid_um-1', 'centroid_um-2',
+    ]);
+  }
   const m = readMetrics(runDir);
   expectMatchingReport(m, [TEST_IMAGE]);
   expect(readCsv(path.join(runDir, 'metrics.csv')).map((r) => r.image)).toEqual([TEST_IMAGE]);
@@ -65,11 +71,13 @@ test('a 3D run writes uint16 labels with the input\'s axes and spacing, float32 
 
 test('postprocess --set changes the 3D result (thresholds that make every voxel one object)', async () => {
   biaflow(['postprocess', '--out', 'run', '--set', 'postprocess=[{method: instance_watershed, seed_threshold: -1, contour_threshold: 2, distance_threshold: -1, foreground_threshold: -1, min_seed_size: 0}]'], dir);
-  const labels = await readImage(path.join(runDir, 'predictions', TEST_IMAGE));
+  // New settings: a variant beside the first result.
+  const variant = path.join(runDir, 'postprocess/1');
+  const labels = await readImage(path.join(variant, 'predictions', TEST_IMAGE));
   expect(labels.axes).toBe('ZYX');
   expect(new Set(labels.data)).toEqual(new Set([1]));
-  expect(await expectObjectsMatch(runDir, TEST_IMAGE, 3)).toBe(1);
-  expect(readMetrics(runDir).overall.matching['0.5'].n_pred).toBe(1);
+  expect(await expectObjectsMatch(variant, TEST_IMAGE, 3)).toBe(1);
+  expect(readMetrics(variant).overall.matching['0.5'].n_pred).toBe(1);
 });
 
 test('predict --model works on a new volume, and evaluate scores ground truth (F1 = 1) and an empty prediction (tp = 0)', async () => {

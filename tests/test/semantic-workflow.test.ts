@@ -110,7 +110,7 @@ postprocess:
 
   test('postprocess --set re-thresholds the saved output: above 1 nothing is foreground', () => {
     biaflow(['postprocess', '--out', 'run', '--set', 'postprocess=[{method: semantic_classes, threshold: 1.01}]'], dir);
-    const m = readMetrics(runDir);
+    const m = readMetrics(path.join(runDir, 'postprocess/1'));
     expect(m.overall.foreground_iou).toBe(0);
     expect(m.overall.iou['1']).toBe(0);
   });

@@ -25,7 +25,9 @@ export {
   type Figure,
   type TunableThreshold,
   type OutputKind,
+  type DataImageHeader,
 } from './kernel/contributions/workflow';
+export { readImageHeader, type ImageHeader } from './io/image-header';
 export type {
   ReportLayers,
   LabelLayers,

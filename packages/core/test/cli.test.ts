@@ -54,15 +54,23 @@ describe('biaflow CLI', () => {
     const runDir = path.join(dir, 'run1');
     fs.mkdirSync(runDir);
     fs.writeFileSync(path.join(runDir, 'config.yaml'), 'problem: {type: instance}\n');
+    // An output of training: training again would replace it.
+    fs.writeFileSync(path.join(runDir, 'train_metrics.csv'), 'epoch\n');
     const r = biaflow(['train', '--config', 'ok.yaml', '--out', 'run1'], dir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`run folder ${runDir} already holds a run`);
+    expect(r.stderr).toContain(`run folder ${runDir} already holds a run with the outputs train would replace: train_metrics.csv`);
     expect(r.stderr).toContain('--resume');
   });
 
   test('init writes a starter config that validates', () => {
     const dir = tmpdir();
     expect(biaflow(['init', 'instance', '--out', 'biaflow.config.yaml'], dir).code).toBe(0);
+    // Its data folders do not exist yet: validate names them.
+    const missing = biaflow(['config', 'validate'], dir);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`data.train.images: ${path.join(dir, 'data/train/images')} does not exist`);
+    // With the data where the starter config says (the bundled example's), it validates.
+    fs.cpSync(path.resolve(__dirname, '../../../examples/data/nuclei2d-mini'), path.join(dir, 'data'), { recursive: true });
     const r = biaflow(['config', 'validate'], dir);
     expect(r.stdout).toContain('problem: instance, 2D');
     expect(r.code).toBe(0);

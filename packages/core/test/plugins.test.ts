@@ -54,6 +54,23 @@ describe('plugin loading', () => {
     expect(err.hint).toContain('npm i biaflow-plugin-nonexistent');
   });
 
+  test('an install hint only for names of biaflow plugins; any other missing package is said not found where the config resolves from', async () => {
+    const dir = tmpdir();
+    for (const name of ['@acme/biaflow-plugin-cells', '@biaflow/plugin-extra']) {
+      const file = write(path.join(dir, 'c.yaml'), `problem: {type: instance}\nplugins: ['${name}']\n`);
+      const err = (await loadConfig({ configFile: file }).catch((e) => e)) as UsageError;
+      expect(err.hint).toContain(`npm i ${name}`);
+    }
+    for (const name of ['left-pad-plugin', '@acme/cells', 'biaflowplugin-x']) {
+      const file = write(path.join(dir, 'c.yaml'), `problem: {type: instance}\nplugins: ['${name}']\n`);
+      const err = (await loadConfig({ configFile: file }).catch((e) => e)) as UsageError;
+      expect(err).toBeInstanceOf(UsageError);
+      expect(err.message).toContain(`cannot find plugin "${name}": no package "${name}" where the config resolves from (${dir})`);
+      expect(`${err.message} ${err.hint}`).not.toContain('npm i');
+      expect(err.hint).toContain('check the name');
+    }
+  });
+
   test('a misspelt short name suggests the first-party plugin', async () => {
     const dir = tmpdir();
     const file = write(path.join(dir, 'c.yaml'), 'problem: {type: instance}\nplugins: [instanse]\n');

@@ -1,5 +1,5 @@
-import { ConfigError, definePlugin, pointLists, type BiaflowPlugin, type ConfigIssue, type ResolvedConfig } from '@biaflow/core';
-import { DETECT_POINTS_STEP, registerDetectPoints } from './detect-points-step';
+import { ConfigError, definePlugin, pointLists, type BiaflowPlugin, type ConfigIssue, type DataImageHeader, type ResolvedConfig } from '@biaflow/core';
+import { DETECT_POINTS_STEP, registerDetectPoints, spacingOf } from './detect-points-step';
 import { detectionSection, detectionSettings, radiusPerAxis } from './detection-section';
 import { evaluateDetection } from './evaluate-detection';
 import { detectionApTolerances, detectionMetricsKeys, detectionTolerance } from './metrics-keys';
@@ -27,6 +27,26 @@ function checkConfig(config: ResolvedConfig, { training }: { training: boolean }
     if (e instanceof ConfigError) return e.issues;
     throw e;
   }
+}
+
+/**
+ * A tolerance below one pixel matches only points on the very same pixel: each tolerance must be at
+ * least the smallest voxel size of the test images (1 where the files do not say, distances being in pixels).
+ */
+function checkImageHeaders(config: ResolvedConfig, images: readonly DataImageHeader[]): ConfigIssue[] {
+  const test = images.filter((i) => i.set === 'test');
+  const pixel = (i: DataImageHeader) => Math.min(...spacingOf(i.header, config.problem.ndim));
+  const smallest = test.length ? test.reduce((a, b) => (pixel(b) < pixel(a) ? b : a)) : undefined;
+  const onePixel = smallest ? pixel(smallest) : 1;
+  const where = smallest && onePixel !== 1 ? ` (${smallest.file} has a voxel size of ${onePixel} µm)` : '';
+  const issues: ConfigIssue[] = [];
+  const tolerance = detectionTolerance(config);
+  if (tolerance < onePixel) {
+    issues.push({ path: 'metrics.detection_tolerance', message: `${tolerance} is less than one pixel${where}: only points on the same pixel would match; use at least ${onePixel}` });
+  }
+  const below = (detectionApTolerances(config) ?? []).filter((t) => t < onePixel);
+  if (below.length) issues.push({ path: 'metrics.detection_ap_tolerances', message: `${below.join(', ')} less than one pixel${where}; use at least ${onePixel}` });
+  return issues;
 }
 
 const STARTER = `detection:
@@ -59,6 +79,7 @@ export const detectionPlugin = definePlugin(
         description: 'Point detection: point CSVs → disks or Gaussians per class → sigmoid U-Net → local maxima → point CSVs',
         section: { key: 'detection', schema: detectionSection },
         checkConfig,
+        checkImageHeaders,
         data: pointLists,
         prepareSample(sample, { run }) {
           if (!sample.label) return sample;

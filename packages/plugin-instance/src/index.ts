@@ -4,7 +4,7 @@ import { DECODE_METHOD, registerDecodeStep } from './decode-step';
 import { evaluateInstances } from './evaluate';
 import { instanceSection, instanceSettings, type InstanceSettings } from './instance-config';
 import { instanceMetricsKeys, matchingThresholds } from './metrics-keys';
-import { objectRows } from './objects-table';
+import { objectRows, voxelSize } from './objects-table';
 import { instanceCurves, instancePicture } from './report';
 import { instanceTargets } from './targets';
 
@@ -17,7 +17,7 @@ export { instanceTargets, type InstanceTargetOptions } from './targets';
 export { normalizedObjectDistance } from './object-distance';
 export { decodeInstances, relabelSequential, type DecodeOptions, type DecodedInstances, type UsedThresholds, type Threshold } from './decode';
 export { DECODE_METHOD, type DecodeStepOptions } from './decode-step';
-export { objectRows, type ObjectRow } from './objects-table';
+export { objectRows, voxelSize, type ObjectRow } from './objects-table';
 export { evaluateInstances } from './evaluate';
 export { instanceMetricsKeys, matchingThresholds } from './metrics-keys';
 export { curveThresholds, instanceCurves, instancePicture } from './report';
@@ -93,8 +93,8 @@ export const instancePlugin = definePlugin(
           {
             name: 'objects',
             file: RunFiles.objects,
-            description: 'one row per object of each image: label, area, centroid, bounding box',
-            rows: (prediction) => (prediction.labels ? objectRows(prediction.labels) : undefined),
+            description: 'one row per object of each image: label, area, centroid, bounding box, the centroid as axis-0… (napari points), and in µm when the voxel size is known',
+            rows: (prediction, run) => (prediction.labels ? objectRows(prediction.labels, voxelSize(prediction.source, run.config.problem.ndim)) : undefined),
           },
         ],
         evaluate: ({ run, pairs, io }) => evaluateInstances(pairs, { thresholds: matchingThresholds(run.config), ndim: run.config.problem.ndim, io }),

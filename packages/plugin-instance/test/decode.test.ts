@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Kernel, readImage, silentLogger, toModelLayout, type NdArray, type Prediction, type RunContext } from '@biaflow/core';
 import { matchingStats, matchingStatsDataset, otsuThreshold } from '@biaflow/image';
-import instancePlugin, { decodeInstances, instanceTargets, objectRows, relabelSequential, type ChannelSet } from '@biaflow/plugin-instance';
+import instancePlugin, { decodeInstances, instanceTargets, objectRows, relabelSequential, voxelSize, type ChannelSet } from '@biaflow/plugin-instance';
 
 const fixtures = path.resolve(__dirname, '../../../tests/fixtures/real');
 
@@ -179,15 +179,31 @@ test('relabelSequential numbers objects 1..n by first appearance', () => {
   expect(r.count).toBe(3);
 });
 
-test('objectRows give label, area, centroid and exclusive bbox per object (2D and 3D column names)', () => {
+test('objectRows give label, area, centroid, exclusive bbox and the centroid as axis-0… per object (2D and 3D column names)', () => {
   const rows = objectRows({ data: Uint16Array.from([0, 1, 1, 0, 0, 1, 1, 2]), shape: [2, 4] });
   expect(rows).toEqual([
-    { label: 1, area: 4, centroid_y: 0.5, centroid_x: 1.5, bbox_y_min: 0, bbox_x_min: 1, bbox_y_max: 2, bbox_x_max: 3 },
-    { label: 2, area: 1, centroid_y: 1, centroid_x: 3, bbox_y_min: 1, bbox_x_min: 3, bbox_y_max: 2, bbox_x_max: 4 },
+    { label: 1, area: 4, centroid_y: 0.5, centroid_x: 1.5, bbox_y_min: 0, bbox_x_min: 1, bbox_y_max: 2, bbox_x_max: 3, 'axis-0': 0.5, 'axis-1': 1.5 },
+    { label: 2, area: 1, centroid_y: 1, centroid_x: 3, bbox_y_min: 1, bbox_x_min: 3, bbox_y_max: 2, bbox_x_max: 4, 'axis-0': 1, 'axis-1': 3 },
   ]);
   const rows3 = objectRows({ data: Uint16Array.from([0, 5, 0, 5]), shape: [2, 1, 2] });
-  expect(Object.keys(rows3[0])).toEqual(['label', 'area', 'centroid_z', 'centroid_y', 'centroid_x', 'bbox_z_min', 'bbox_y_min', 'bbox_x_min', 'bbox_z_max', 'bbox_y_max', 'bbox_x_max']);
-  expect(rows3[0]).toMatchObject({ label: 5, area: 2, centroid_z: 0.5, centroid_x: 1 });
+  expect(Object.keys(rows3[0])).toEqual([
+    'label', 'area', 'centroid_z', 'centroid_y', 'centroid_x', 'bbox_z_min', 'bbox_y_min', 'bbox_x_min', 'bbox_z_max', 'bbox_y_max', 'bbox_x_max', 'axis-0', 'axis-1', 'axis-2',
+  ]);
+  expect(rows3[0]).toMatchObject({ label: 5, area: 2, centroid_z: 0.5, centroid_x: 1, 'axis-0': 0.5, 'axis-1': 0, 'axis-2': 1 });
+});
+
+test('with a known voxel size, objectRows add the area (2D) or volume (3D) and the centroid in µm', () => {
+  // 2D, 0.5 × 0.25 µm pixels: object 1 has 4 pixels of 0.125 µm², centroid (0.5, 1.5) px.
+  const rows = objectRows({ data: Uint16Array.from([0, 1, 1, 0, 0, 1, 1, 2]), shape: [2, 4] }, [0.5, 0.25]);
+  expect(rows[0]).toMatchObject({ area: 4, area_um2: 0.5, 'centroid_um-0': 0.25, 'centroid_um-1': 0.375 });
+  expect(rows[0]).not.toHaveProperty('volume_um3');
+  // 3D, 2 × 1 × 1 µm voxels: two voxels of 2 µm³, centroid (0.5, 0, 1) px.
+  const rows3 = objectRows({ data: Uint16Array.from([0, 5, 0, 5]), shape: [2, 1, 2] }, [2, 1, 1]);
+  expect(rows3[0]).toMatchObject({ volume_um3: 4, 'centroid_um-0': 1, 'centroid_um-1': 0, 'centroid_um-2': 1 });
+  // Unknown voxel size along any axis: no µm columns.
+  expect(voxelSize({ axes: 'YX', spacing: [0.5, null] }, 2)).toBeUndefined();
+  expect(voxelSize({ axes: 'ZYX', spacing: [2, 0.5, 0.25] }, 3)).toEqual([2, 0.5, 0.25]);
+  expect(Object.keys(objectRows({ data: Uint16Array.from([1]), shape: [1, 1] }, undefined)[0])).not.toContain('area_um2');
 });
 
 describe('the instance_watershed post-processing step', () => {

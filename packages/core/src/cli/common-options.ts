@@ -37,6 +37,6 @@ export function withRunFolderOptions(cmd: Command): Command {
   return cmd
     .option('-o, --out <dir>', 'the run folder (created if missing; default runs/<timestamp>-<problem>)')
     .option('--resume', 'continue the earlier run in --out')
-    .option('--overwrite', 'replace the earlier run in --out')
+    .option('--overwrite', 'replace the outputs this command finds already in --out (train and run: the whole run)')
     .addOption(new Option('--log-level <level>', 'terminal log level (log.jsonl always gets debug and up)').choices(LOG_LEVELS).default('info'));
 }

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CORE_VERSION } from '../version';
 import { augmentPreviewCommand } from './commands/augment-preview';
+import { compareCommand } from './commands/compare';
 import { configCommand } from './commands/config';
 import { contributedCommands } from './contributed-commands';
 import { initCommand } from './commands/init';
@@ -17,7 +18,16 @@ export function buildProgram(io: CliIO): Command {
     .version(CORE_VERSION, '-v, --version')
     .showSuggestionAfterError()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-  const own = [...runCommands(io), augmentPreviewCommand(io), tuneCommand(io), reportCommand(io), configCommand(io), pluginsCommand(io), initCommand(io)];
+  const own = [
+    ...runCommands(io),
+    augmentPreviewCommand(io),
+    tuneCommand(io),
+    compareCommand(io),
+    reportCommand(io),
+    configCommand(io),
+    pluginsCommand(io),
+    initCommand(io),
+  ];
   for (const cmd of [...own, ...contributedCommands(io, new Set(own.map((c) => c.name())))]) {
     program.addCommand(cmd);
   }

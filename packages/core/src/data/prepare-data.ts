@@ -11,6 +11,7 @@ import type { DataLayout } from './layouts/data-layout';
 import { coreRandom } from './random';
 import { ExampleStore } from './example-store';
 import { LabelValues, mappingToJson, resolveLabelMapping, type LabelMapping } from './labels';
+import { dtypeOf } from '../io/dtype';
 import { NormalizationFitter, ImageNormalizer, type NormalizationRecord } from './normalization';
 import { splitItems, writeSplit, type DataSplit } from './split';
 import { BatchBuilder, type SampleHooks } from './training-data';
@@ -57,6 +58,8 @@ export interface PreparedData {
   labelMapping: Record<string, number> | null;
   classes?: string[];
   channels: number;
+  /** The sample type of the training images (`uint8`…), null when they differ; stored in the model bundle. */
+  inputDtype: string | null;
   /** Path of split.json, when a run folder was given. */
   splitFile?: string;
 }
@@ -111,6 +114,7 @@ export async function prepareData(options: PrepareDataOptions): Promise<Prepared
   const index = { train: indexOf(split.train), val: indexOf(split.val) };
   // Distinct values per label file, checked once the mapping is known (it depends on them all).
   const valuesByLabel = new Map<string, LabelValues>();
+  const trainDtypes = new Set<string>();
   const report = await checkData(
     split,
     {
@@ -125,7 +129,10 @@ export async function prepareData(options: PrepareDataOptions): Promise<Prepared
           values.add(label.data);
           valuesByLabel.set(item.label, values);
         }
-        if (set === 'train') fitter.add(image);
+        if (set === 'train') {
+          fitter.add(image);
+          trainDtypes.add(dtypeOf(image.data));
+        }
         if (data.in_memory) preloaded[set].set(index[set].get(item.image) as number, { image, label });
       },
     },
@@ -175,7 +182,8 @@ export async function prepareData(options: PrepareDataOptions): Promise<Prepared
   });
   const labelMapping = mappingToJson(mapping);
   const channels = report.channels ?? 1;
-  const prepared: PreparedData = { split, training, normalization, labelMapping, classes, channels };
+  const inputDtype = trainDtypes.size === 1 ? [...trainDtypes][0] : null;
+  const prepared: PreparedData = { split, training, normalization, labelMapping, classes, channels, inputDtype };
   if (options.runDir) {
     prepared.splitFile = await writeSplit(options.runDir, split, { label_mapping: labelMapping, channels, normalization });
   }

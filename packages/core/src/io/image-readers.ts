@@ -4,14 +4,15 @@ import type { Image } from '@biaflow/image';
 import { InputError } from '../errors';
 import type { ImageReader, ImageWriter } from '../kernel/contributions/image-io';
 import type { ReadImageOptions } from './image-size-limit';
+import { readImageHeader } from './image-header';
 import { readImage, sniffFormat } from './read-image';
 import { writeImage } from './write-image';
 
 /** Core's readers: TIFF, PNG and JPEG, each recognised by its first bytes. */
 export const CORE_IMAGE_READERS: readonly ImageReader[] = [
-  { name: 'tiff', extensions: ['.tif', '.tiff'], sniff: (head) => sniffFormat(head) === 'tiff', read: readImage },
-  { name: 'png', extensions: ['.png'], sniff: (head) => sniffFormat(head) === 'png', read: readImage },
-  { name: 'jpeg', extensions: ['.jpg', '.jpeg'], sniff: (head) => sniffFormat(head) === 'jpeg', read: readImage },
+  { name: 'tiff', extensions: ['.tif', '.tiff'], sniff: (head) => sniffFormat(head) === 'tiff', read: readImage, header: readImageHeader },
+  { name: 'png', extensions: ['.png'], sniff: (head) => sniffFormat(head) === 'png', read: readImage, header: readImageHeader },
+  { name: 'jpeg', extensions: ['.jpg', '.jpeg'], sniff: (head) => sniffFormat(head) === 'jpeg', read: readImage, header: readImageHeader },
 ];
 
 /** Core's writers: TIFF (ImageJ hyperstacks) and PNG. */

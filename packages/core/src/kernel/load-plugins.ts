@@ -47,6 +47,11 @@ function resolveFrom(target: string, origins: string[]): string | undefined {
   return undefined;
 }
 
+/** First-party packages, and names following the plugin naming convention (`biaflow-plugin-*`, `@scope/biaflow-plugin-*`). */
+export function looksLikeBiaflowPlugin(name: string): boolean {
+  return name.startsWith('@biaflow/') || /^(@[^/]+\/)?biaflow-plugin-[^/]+$/.test(name);
+}
+
 /**
  * Resolve a plugin the way Babel does: from the config file's folder first. Packages the person
  * chose are also looked up from core's own location (plugins installed beside a global CLI); for a
@@ -84,9 +89,17 @@ export async function loadPlugin(request: PluginRequest): Promise<{ plugin: Biaf
   if (!resolved) {
     const pkg = expandShortName(specifier);
     const looked = origin === 'saved' && !pkg.startsWith('@biaflow/') ? `${baseDir} (your project)` : baseDir;
-    const hint = byPath ? `check the path; it is resolved from ${baseDir}` : `install it with \`npm i ${pkg}\`${didYouMean(specifier, FIRST_PARTY_PLUGINS)}`;
     const needed = request.where && origin === 'saved' ? ` (${request.where} needs it)` : '';
-    throw new UsageError(`cannot find plugin "${specifier}"${needed} (looked from ${looked})`, hint);
+    if (byPath) throw new UsageError(`cannot find plugin "${specifier}"${needed} (looked from ${looked})`, `check the path; it is resolved from ${baseDir}`);
+    // An install command only for names that are ours or named like a biaflow plugin: suggesting
+    // `npm i` for any other (mistyped) name could install an unrelated, or a squatting, package.
+    if (looksLikeBiaflowPlugin(pkg)) {
+      throw new UsageError(`cannot find plugin "${specifier}"${needed} (looked from ${looked})`, `install it with \`npm i ${pkg}\`${didYouMean(specifier, FIRST_PARTY_PLUGINS)}`);
+    }
+    throw new UsageError(
+      `cannot find plugin "${specifier}"${needed}: no package "${pkg}" where the config resolves from (${looked})`,
+      `check the name${didYouMean(specifier, FIRST_PARTY_PLUGINS)} (biaflow plugins are named @biaflow/plugin-*, biaflow-plugin-* or @scope/biaflow-plugin-*), or install the package you mean in that project`,
+    );
   }
   if (!byPath) {
     const dir = packageDirOf(resolved);

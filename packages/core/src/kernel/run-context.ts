@@ -21,6 +21,11 @@ export interface RunContext {
   readonly logger: Logger;
   /** The run folder (`--out`). */
   readonly runDir: string;
+  /**
+   * Where this command's results go (predictions, tables, metrics, its config): the run folder, or a
+   * post-processing variant `postprocess/<n>/` inside it. Unset means the run folder.
+   */
+  readonly resultsDir?: string;
   /** True when continuing an earlier run in the same folder (`--resume`). */
   readonly resume: boolean;
   /** The one tfjs module every package shares, with the selected backend active. */

@@ -10,6 +10,7 @@ import { Tokens } from '../kernel/tokens';
 import { CORE_NAME, CORE_VERSION } from '../version';
 import { writeMetrics } from './metrics-files';
 import { planPostprocess, type PlannedStep } from './postprocess-plan';
+import { resultsDirOf } from './run-folder';
 import { runResults } from './run-results';
 import { factsOfRun, runVersions, writeRunReport } from './run-report';
 import { modelTuning, withTunedValues } from './tuned-decoding';
@@ -122,7 +123,7 @@ export const corePlugin: BiaflowPlugin = {
     });
 
     hooks.runEnd.tapPromise({ name: CORE_TAPS.metricsFiles, stage: 100 }, async (report, { run }) => {
-      const metrics = report ? await writeMetrics(run.runDir, report) : undefined;
+      const metrics = report ? await writeMetrics(resultsDirOf(run), report, run.runDir) : undefined;
       if (metrics) run.logger.info({ event: 'metrics', overall: metrics.overall }, 'evaluated');
       run.logger.info({ event: 'run-end', command: run.command }, `${run.command} done`);
       return metrics;

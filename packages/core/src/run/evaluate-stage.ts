@@ -5,7 +5,7 @@ import { IMAGE_EXTENSIONS } from '../io/read-image';
 import type { RunContext } from '../kernel/run-context';
 import type { EvaluateEvent, MetricsReport } from '../kernel/stages';
 import { stemOf } from './prediction-files';
-import { RunFiles } from './run-folder';
+import { resultsDirOf, RunFiles } from './run-folder';
 import { runDataIO } from './run-services';
 
 /**
@@ -49,7 +49,7 @@ export function pairByStem(
 export async function evaluateStage(run: RunContext, dirs: { predictions?: string; groundTruth?: string } = {}): Promise<MetricsReport | undefined> {
   const { config, kernel, logger } = run;
   const workflow = kernel.workflow(config.problem.type);
-  const predictionsDir = dirs.predictions ?? path.join(run.runDir, RunFiles.predictions);
+  const predictionsDir = dirs.predictions ?? path.join(resultsDirOf(run), RunFiles.predictions);
   // Test images in class sub-folders are their own ground truth.
   const groundTruthDir = dirs.groundTruth ?? config.data.test.labels ?? (testImagesCarryLabels(run) ? config.data.test.images : undefined);
   if (!groundTruthDir) {

@@ -38,11 +38,14 @@ export function toCsv(rows: Record<string, unknown>[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Write `metrics.json` and `metrics.csv` (one row per image) into the run folder. */
-export async function writeMetrics(runDir: string, report: MetricsReport): Promise<MetricsReport> {
+/**
+ * Write `metrics.json` and `metrics.csv` (one row per image) into `dir`: the run folder or a
+ * post-processing variant inside `runDir` (never written through a link inside the run folder).
+ */
+export async function writeMetrics(dir: string, report: MetricsReport, runDir = dir): Promise<MetricsReport> {
   const clean = sanitizeMetrics(report);
-  for (const f of [RunFiles.metrics, RunFiles.metricsCsv]) assertNoLinkInRunFolder(runDir, path.join(runDir, f));
-  await writeFileAtomic(path.join(runDir, RunFiles.metrics), `${JSON.stringify(clean, null, 2)}\n`);
-  await writeFileAtomic(path.join(runDir, RunFiles.metricsCsv), toCsv(clean.per_image.map((r) => flattenRow(r))));
+  for (const f of [RunFiles.metrics, RunFiles.metricsCsv]) assertNoLinkInRunFolder(runDir, path.join(dir, f));
+  await writeFileAtomic(path.join(dir, RunFiles.metrics), `${JSON.stringify(clean, null, 2)}\n`);
+  await writeFileAtomic(path.join(dir, RunFiles.metricsCsv), toCsv(clean.per_image.map((r) => flattenRow(r))));
   return clean;
 }

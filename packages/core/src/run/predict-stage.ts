@@ -6,6 +6,10 @@ import type { TestImage } from '../data/layouts/data-layout';
 import type { RunContext } from '../kernel/run-context';
 import type { Prediction } from '../kernel/stages';
 import { modelLoadPath } from './model-ref';
+import { readerFor } from '../io/image-readers';
+import type { ImageReader } from '../kernel/contributions/image-io';
+import { Tokens } from '../kernel/tokens';
+import { checkImageForModel, fitImageToModel } from './model-input';
 import { openNetwork } from './open-network';
 import { readProbabilities, stemOf } from './prediction-files';
 import { runProgress } from './progress-log';
@@ -56,6 +60,23 @@ export async function predictStage(run: RunContext): Promise<void> {
   const files = requireTestImages(run);
   const io = runDataIO(run);
   const network = await openNetwork(run, modelDirFor(run));
+  // Every test image the model was not trained for is refused before the first is predicted, from
+  // its header where its reader can tell (each image is checked again once read).
+  const readers = kernel.resolveAll<ImageReader>(Tokens.ImageReader);
+  try {
+    for (const { file } of files) {
+      let header;
+      try {
+        header = readerFor(readers, file).header?.(file);
+      } catch {
+        header = undefined; // reading it reports the problem
+      }
+      if (header) checkImageForModel(header, network.meta, file, config.predict.rescale_input);
+    }
+  } catch (e) {
+    await network.dispose();
+    throw e;
+  }
   const results = runResults(run);
   const infer = kernel.hooks.infer.for(config.problem.type);
   let skipped = 0;
@@ -68,7 +89,8 @@ export async function predictStage(run: RunContext): Promise<void> {
         continue;
       }
       const started = Date.now();
-      const image = await io.readImage(file);
+      // What the model was not trained for stops here, naming the file (exit 2), before any inference.
+      const image = fitImageToModel(await io.readImage(file), network.meta, file, config.predict.rescale_input);
       const raw = await infer.promise({ run, name, image, model: network });
       if (!raw) throw new Error(`no plugin returned a prediction for ${name}`);
       const written = await finish(run, raw);

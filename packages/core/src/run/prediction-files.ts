@@ -11,7 +11,7 @@ import type { OutputKind } from '../kernel/contributions/workflow';
 import type { RunContext } from '../kernel/run-context';
 import type { Prediction } from '../kernel/stages';
 import { Tokens } from '../kernel/tokens';
-import { RunFiles } from './run-folder';
+import { resultsDirOf, RunFiles } from './run-folder';
 import { assertNoLinkInRunFolder } from './run-folder-links';
 
 /** File name without its extension (`.ome.tif` counts as one). */
@@ -92,8 +92,12 @@ export function labelArray(labels: NdArray): NdArray<Uint16Array | Uint32Array> 
  * Whatever the workflow's kind, labels and points present are written, as they always were.
  * Nothing is written through a symbolic link inside the run folder (`assertNoLinkInRunFolder`).
  */
-export async function writeResult(run: Pick<RunContext, 'runDir' | 'config' | 'kernel'>, prediction: Prediction, output: OutputKind): Promise<string[]> {
-  const paths = outputPaths(run.runDir, prediction.name);
+export async function writeResult(
+  run: Pick<RunContext, 'runDir' | 'resultsDir' | 'config' | 'kernel'>,
+  prediction: Prediction,
+  output: OutputKind,
+): Promise<string[]> {
+  const paths = outputPaths(resultsDirOf(run), prediction.name);
   const ndim = run.config.problem.ndim;
   const written: string[] = [];
   if (prediction.points) {

@@ -25,7 +25,7 @@ import { writeFileAtomic } from './atomic-write';
 import { listResultFiles, pairByStem, testImagesCarryLabels } from './evaluate-stage';
 import { stemOf } from './prediction-files';
 import { inputInWindow, labelsInWindow, pointsInWindow, reportWindow } from './report-view';
-import { RunFiles } from './run-folder';
+import { resultsDirOf, RunFiles } from './run-folder';
 import { assertNoLinkInRunFolder } from './run-folder-links';
 import { runDataIO } from './run-services';
 
@@ -263,9 +263,11 @@ export interface WrittenReport {
  */
 export async function writeRunReport(run: RunContext, metrics: MetricsReport | undefined, facts: RunFacts): Promise<WrittenReport> {
   const { config, kernel, runDir, logger } = run;
+  // A post-processing variant's report is its own, beside its predictions (postprocess/<n>/).
+  const outDir = resultsDirOf(run);
   const workflow = kernel.workflow(config.problem.type);
   const io = runDataIO(run);
-  const predictionsDir = path.join(runDir, RunFiles.predictions);
+  const predictionsDir = path.join(outDir, RunFiles.predictions);
   const groundTruthDir = config.data.test.labels ?? (testImagesCarryLabels(run) ? (config.data.test.images as string) : undefined);
   const tables = (workflow.tables ?? []).map((t) => path.basename(t.file));
   const predictionFiles = fs.existsSync(predictionsDir) ? listResultFiles(predictionsDir, io.extensions, tables) : [];
@@ -305,7 +307,7 @@ export async function writeRunReport(run: RunContext, metrics: MetricsReport | u
   }
 
   const data: ReportData = {
-    title: `biaflow ${workflow.name} run — ${path.basename(runDir)}`,
+    title: `biaflow ${workflow.name} run — ${path.basename(runDir)}${outDir === runDir ? '' : ` (post-processing variant ${path.basename(outDir)})`}`,
     created: new Date().toISOString(),
     command: facts.command,
     runDir,
@@ -323,10 +325,10 @@ export async function writeRunReport(run: RunContext, metrics: MetricsReport | u
     images,
   };
   const html = renderReport(data);
-  const htmlFile = path.join(runDir, ReportFiles.html);
+  const htmlFile = path.join(outDir, ReportFiles.html);
   const pictures: string[] = [];
   for (const [i, image] of images.entries()) {
-    const file = path.join(runDir, ReportFiles.pictures, overlayPictureName(sources[i]));
+    const file = path.join(outDir, ReportFiles.pictures, overlayPictureName(sources[i]));
     // An image result has nothing drawn over the input: its picture is the result itself.
     const shown = image.overlay.kind === 'image' ? { width: image.overlay.prediction.width, height: image.overlay.prediction.height, input: image.overlay.prediction, overlay: { kind: 'image' } } : image;
     const { width, height, rgb } = renderImageOverlay(shown as unknown as Parameters<typeof renderImageOverlay>[0]);
@@ -335,7 +337,7 @@ export async function writeRunReport(run: RunContext, metrics: MetricsReport | u
     pictures.push(file);
   }
   // Pictures of images an earlier report showed and this one does not would mislead: removed.
-  const picturesDir = path.join(runDir, ReportFiles.pictures);
+  const picturesDir = path.join(outDir, ReportFiles.pictures);
   if (fs.existsSync(picturesDir)) {
     for (const f of fs.readdirSync(picturesDir)) {
       const file = path.join(picturesDir, f);

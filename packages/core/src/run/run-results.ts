@@ -4,7 +4,7 @@ import type { RunContext } from '../kernel/run-context';
 import type { Prediction } from '../kernel/stages';
 import { outputPaths, resultExists, writeProbabilities, writeResult } from './prediction-files';
 import { RowTable } from './row-table';
-import { RunFiles } from './run-folder';
+import { resultsDirOf, RunFiles } from './run-folder';
 import { assertNoLinkInRunFolder } from './run-folder-links';
 
 /**
@@ -22,14 +22,16 @@ export class RunResults {
   ) {
     // Checked once before any image is predicted, so a link planted in a resumed run stops it before
     // any work (and before `complete` looks through the link); each write checks again.
-    for (const dir of [RunFiles.predictions, RunFiles.probabilities]) assertNoLinkInRunFolder(run.runDir, path.join(run.runDir, dir));
-    for (const t of workflow.tables ?? []) this.tables.set(t.name, new RowTable(path.join(run.runDir, t.file), keepEarlier, run.runDir));
+    const results = resultsDirOf(run);
+    assertNoLinkInRunFolder(run.runDir, path.join(results, RunFiles.predictions));
+    assertNoLinkInRunFolder(run.runDir, path.join(run.runDir, RunFiles.probabilities));
+    for (const t of workflow.tables ?? []) this.tables.set(t.name, new RowTable(path.join(results, t.file), keepEarlier, run.runDir));
   }
 
   /** True when an earlier run already wrote this image's result (for a class, its row in the table). */
   complete(name: string): boolean {
     if (this.workflow.output === 'classes') return [...this.tables.values()].some((t) => t.has(name));
-    return resultExists(this.run.runDir, name);
+    return resultExists(resultsDirOf(this.run), name);
   }
 
   /** Write one image: network output (when saved and not re-post-processing), table rows, then the result. Returns the files written. */

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
@@ -10,7 +11,8 @@ import { Tokens } from '../kernel/tokens';
 import { createLogger, type Logger, type LogLevel } from '../logging/logger';
 import { CORE_NAME, CORE_VERSION } from '../version';
 import { writeFileAtomicSync } from './atomic-write';
-import { defaultRunDir, prepareRunFolder, RunFiles } from './run-folder';
+import { defaultRunDir, prepareRunFolder, RunFiles, stageConfigFile } from './run-folder';
+import { choosePostprocessVariant } from './postprocess-variants';
 import { assertNoLinkInRunFolder } from './run-folder-links';
 import { tidyRunFolder } from './tidy-run-folder';
 
@@ -45,7 +47,7 @@ export async function startRun(options: StartRunOptions): Promise<StartedRun> {
   const { loaded, command } = options;
   const { config, kernel } = loaded;
   const cwd = options.cwd ?? process.cwd();
-  const { dir: runDir, lock } = prepareRunFolder(options.out ? path.resolve(cwd, options.out) : defaultRunDir(config.problem.type, cwd), {
+  const { dir: runDir, lock, earlier } = prepareRunFolder(options.out ? path.resolve(cwd, options.out) : defaultRunDir(config.problem.type, cwd), {
     resume: options.resume,
     overwrite: options.overwrite,
     command,
@@ -57,13 +59,26 @@ export async function startRun(options: StartRunOptions): Promise<StartedRun> {
     log = createLogger({ level: options.logLevel ?? 'info', file: path.join(runDir, RunFiles.log) });
     const logger = runLogger(kernel, log.logger);
     // A re-used run folder may hold what a killed or failed run left (see run/tidy-run-folder.ts).
-    if (options.resume || options.overwrite) {
-      for (const action of await tidyRunFolder(runDir, { restore: Boolean(options.resume) })) logger.warn({ event: 'tidy' }, action);
+    const reusing = options.resume || command === 'postprocess';
+    if (reusing || options.overwrite) {
+      for (const action of await tidyRunFolder(runDir, { restore: Boolean(reusing) })) logger.warn({ event: 'tidy' }, action);
+    }
+    // A command adding its stage to an earlier run keeps the run's config.yaml and writes its own beside it.
+    const addsStage = earlier && !options.resume && (command === 'predict' || command === 'evaluate' || command === 'postprocess');
+    // Post-processing again with other settings writes a variant beside the first result.
+    let resultsDir: string | undefined;
+    if (command === 'postprocess') {
+      // --resume continues (writes again) the interrupted result of the same settings.
+      const variant = choosePostprocessVariant(runDir, config, kernel, Boolean(options.overwrite || options.resume));
+      if (variant.name !== 'top') resultsDir = variant.dir;
+      if (variant.name !== 'top') logger.info({ event: 'postprocess-variant', variant: variant.name, dir: variant.dir }, `post-processing variant ${variant.name} in ${variant.dir}`);
     }
     const tf = loadTf();
     const backend = await selectBackend(tf, config.system.backend, logger, { threads: config.system.threads });
+    const configName =
+      addsStage && !resultsDir && fs.existsSync(path.join(runDir, RunFiles.config)) ? stageConfigFile(command) : RunFiles.config;
     writeFileAtomicSync(
-      path.join(runDir, RunFiles.config),
+      path.join(resultsDir ?? runDir, configName),
       `# resolved by ${CORE_NAME} ${CORE_VERSION}${loaded.configPath ? ` from ${loaded.configPath}` : ''}\n${YAML.stringify(config)}`,
     );
     const context: RunContext = {
@@ -73,6 +88,7 @@ export async function startRun(options: StartRunOptions): Promise<StartedRun> {
       configPath: loaded.configPath,
       logger,
       runDir,
+      resultsDir,
       resume: Boolean(options.resume),
       tf,
       backend: backend.name,

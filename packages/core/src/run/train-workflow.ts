@@ -42,6 +42,7 @@ export async function trainWorkflow(run: RunContext, workflow: RegisteredWorkflo
       bundle: {
         channels: spec.channels,
         inputChannelNames: [],
+        inputDtype: prepared.inputDtype,
         patchSize: config.data.patch_size ?? null,
         problem: config.problem.type,
         normalization: prepared.normalization as never,

@@ -4,6 +4,8 @@ import YAML from 'yaml';
 import { loadConfig } from '../../config/load-config';
 import { configReference } from '../../config/docs';
 import { checkWorkflowConfig } from '../../config/validate';
+import { checkBeforeWork } from '../../run/check-before-work';
+import { planStages } from '../../run/pipeline';
 import type { Kernel } from '../../kernel/kernel';
 import { FIRST_PARTY_EXTRAS, FIRST_PARTY_PLUGINS } from '../../kernel/first-party';
 import { loadPlugin, resolvePlugin } from '../../kernel/load-plugins';
@@ -15,10 +17,12 @@ import type { CliIO } from '../output';
 export function configCommand(io: CliIO): Command {
   const cmd = new Command('config').description('check, print or document configs');
 
-  withConfigOptions(cmd.command('validate').description('validate a config and report every problem (exit 2 when invalid)')).action(
+  withConfigOptions(cmd.command('validate').description('validate a config and report every problem found without training (exit 2 when invalid): keys, the network against the patch size, the data folders and every image\'s header (dimensionality, channels), the workflow\'s own checks')).action(
     async (opts: ConfigOptions) => {
       const { config, configPath, kernel } = await loadConfig({ configFile: opts.config, sets: opts.set, cliPlugins: opts.plugin, cwd: io.cwd });
       checkWorkflowConfig(config, kernel, config.train.enabled, configPath);
+      // What a run would read, checked from the files' headers (no training, no pixel decoded).
+      checkBeforeWork(config, kernel, planStages('run', { config, kernel }), configPath);
       const plugins = kernel.plugins.map((p) => `${p.name}@${p.version}`).join(', ') || 'none';
       io.stdout(
         `config OK: ${configPath ?? 'inline'}\n  problem: ${config.problem.type}, ${config.problem.ndim}D\n  plugins: ${plugins}\n`,

@@ -1,18 +1,22 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
+import YAML from 'yaml';
 import { loadConfig, type LoadedConfig } from '../../config/load-config';
 import { resolveModelRef } from '../../kernel/model-names';
 import { readModelForConfig } from '../../services/model-for-config';
 import { UsageError } from '../../errors';
 import { evaluateStage } from '../../run/evaluate-stage';
-import { coreStages, runPipeline, type PipelineStages } from '../../run/pipeline';
-import { RunFiles } from '../../run/run-folder';
+import { coreStages, planStages, runPipeline, type PipelineStages } from '../../run/pipeline';
+import { checkBeforeWork } from '../../run/check-before-work';
+import { checkWorkflowConfig } from '../../config/validate';
+import { resultsDirOf, RunFiles } from '../../run/run-folder';
 import { startRun } from '../../run/start-run';
 import { configFromBundle, warnPluginVersions } from '../../services/workflow-model';
 import { withConfigOptions, withRunFolderOptions, type ConfigOptions, type RunFolderCliOptions } from '../common-options';
 import type { CliIO } from '../output';
 
-type RunOptions = ConfigOptions &
+export type RunOptions = ConfigOptions &
   RunFolderCliOptions & {
     model?: string;
     input?: string;
@@ -21,14 +25,16 @@ type RunOptions = ConfigOptions &
     gt?: string;
   };
 
-type DataCommand = 'run' | 'train' | 'predict' | 'postprocess' | 'evaluate';
+export type DataCommand = 'run' | 'train' | 'predict' | 'postprocess' | 'evaluate';
 
 const DESCRIPTIONS: Record<DataCommand, string> = {
   run: 'train, predict, post-process and evaluate, as the config says',
   train: 'train a model (resumable with --resume --out RUN_DIR)',
   predict: 'predict images with a trained model: with --config, or with --model DIR --input PATH',
-  postprocess: 're-run post-processing and evaluation on the network outputs saved in a run folder (--out RUN_DIR)',
-  evaluate: 'score predictions against ground truth: with --config, or with --workflow NAME --pred DIR --gt DIR',
+  postprocess:
+    're-run post-processing and evaluation on the network outputs saved in a run folder (--out RUN_DIR); new settings write a variant postprocess/<n>/ (biaflow compare --out RUN_DIR lists them)',
+  evaluate:
+    'score predictions against ground truth: with --config, or with --pred DIR --gt DIR and --workflow NAME; the metrics settings (tolerance, IoU thresholds) come from --model DIR or the run in --out when given, and are printed',
 };
 
 /** Commands that execute a run in a run folder. */
@@ -45,7 +51,11 @@ export function runCommands(io: CliIO): Command[] {
       cmd
         .option('-w, --workflow <name>', 'the workflow (problem type) of the predictions (`biaflow plugins` lists them)')
         .option('--pred <dir>', 'folder of predictions (label images or point CSVs)')
-        .option('--gt <dir>', 'folder of ground truth, matched to predictions by file name');
+        .option('--gt <dir>', 'folder of ground truth, matched to predictions by file name')
+        .option(
+          '-m, --model <dir>',
+          "with --pred/--gt: score with the metrics settings (tolerance, IoU thresholds) of this model's training config; a run folder given with --out that holds a run lends its own",
+        );
     }
     return cmd.action((opts: RunOptions) => execute(name, opts, io));
   });
@@ -57,6 +67,28 @@ export function runCommands(io: CliIO): Command[] {
  * or one built from flags. A saved config (a bundle's, a run folder's) may name plugins by package
  * only, loaded from the person's own installation (docs/security.md); `--plugin` adds the person's own.
  */
+/** Where a standalone evaluation took its `metrics:` settings from, said when it ends. */
+const metricsSources = new WeakMap<LoadedConfig, string>();
+
+/** The `metrics:` settings and workflow of a model's or a run's config, for a standalone evaluation. */
+async function savedMetrics(opts: RunOptions, cwd: string): Promise<{ metrics?: unknown; problem?: string; from: string } | undefined> {
+  if (opts.model) {
+    const model = resolveModelRef(opts.model, cwd, '--model');
+    const { meta } = await readModelForConfig(model, { cwd, cliPlugins: opts.plugin });
+    const saved = (meta.config ?? {}) as { metrics?: unknown; problem?: { type?: string } };
+    return { metrics: saved.metrics, problem: saved.problem?.type ?? meta.problem ?? undefined, from: `the model's training config (${model})` };
+  }
+  const file = opts.out ? path.join(path.resolve(cwd, opts.out), RunFiles.config) : undefined;
+  if (!file || !fs.existsSync(file)) return undefined;
+  let saved: { metrics?: unknown; problem?: { type?: string } } | null;
+  try {
+    saved = YAML.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`cannot read the run's config ${file}: ${(e as Error).message}`);
+  }
+  return { metrics: saved?.metrics, problem: saved?.problem?.type, from: `the run's config (${file})` };
+}
+
 async function configFor(command: DataCommand, opts: RunOptions, io: CliIO): Promise<LoadedConfig> {
   const cwd = io.cwd;
   const sets = opts.set;
@@ -75,13 +107,32 @@ async function configFor(command: DataCommand, opts: RunOptions, io: CliIO): Pro
     return loaded;
   }
   if (command === 'evaluate' && (opts.workflow || opts.pred || opts.gt)) {
-    if (!opts.workflow || !opts.pred || !opts.gt) throw new UsageError('evaluate needs --workflow NAME, --pred DIR and --gt DIR together (or a --config)');
-    const inline = { problem: { type: opts.workflow }, data: { test: { labels: path.resolve(cwd, opts.gt) } } };
-    return loadConfig({ inline, cwd, sets, cliPlugins });
+    const saved = await savedMetrics(opts, cwd);
+    const workflow = opts.workflow ?? saved?.problem;
+    if (!workflow || !opts.pred || !opts.gt) {
+      throw new UsageError('evaluate needs --pred DIR and --gt DIR with --workflow NAME (or a --model / run folder that says it), or a --config');
+    }
+    if (saved?.problem && opts.workflow && saved.problem !== opts.workflow) {
+      throw new UsageError(`--workflow ${opts.workflow}, but ${saved.from} is for the ${saved.problem} workflow`, 'drop --workflow, or give a model or run of that workflow');
+    }
+    const inline = {
+      problem: { type: workflow },
+      data: { test: { labels: path.resolve(cwd, opts.gt) } },
+      ...(saved?.metrics ? { metrics: saved.metrics } : {}),
+    };
+    const loaded = await loadConfig({ inline, cwd, sets, cliPlugins });
+    const overridden = sets.filter((s) => s.startsWith('metrics.') || s.startsWith('metrics='));
+    metricsSources.set(
+      loaded,
+      `${saved?.metrics ? `from ${saved.from}` : 'the defaults'}${overridden.length ? `, with --set ${overridden.join(', ')}` : ''}`,
+    );
+    return loaded;
   }
-  // Re-using a run folder: post-processing always works in an existing run; a resumed run
-  // without --config continues with the config it started with.
-  const reuse = command === 'postprocess' || Boolean(opts.resume);
+  // Re-using a run folder: post-processing always works in an existing run; a resumed run, and
+  // predict / evaluate adding their stage to a run, without --config go on with the run's own config.
+  const savedIn = opts.out ? path.join(path.resolve(cwd, opts.out), RunFiles.config) : undefined;
+  const addsStage = (command === 'predict' || command === 'evaluate') && Boolean(savedIn && fs.existsSync(savedIn));
+  const reuse = command === 'postprocess' || Boolean(opts.resume) || addsStage;
   if (reuse && !opts.out) throw new UsageError(`${command === 'postprocess' ? 'postprocess' : '--resume'} needs --out RUN_DIR`);
   if (opts.config) return loadConfig({ configFile: opts.config, sets, cwd, cliPlugins });
   if (reuse) {
@@ -91,13 +142,25 @@ async function configFor(command: DataCommand, opts: RunOptions, io: CliIO): Pro
   return loadConfig({ sets, cwd, cliPlugins });
 }
 
+/** Run one data command as the CLI does (also used by `tune` to post-process with the tuned values). */
+export async function executeDataCommand(command: DataCommand, opts: RunOptions, io: CliIO): Promise<void> {
+  return execute(command, opts, io);
+}
+
 async function execute(command: DataCommand, opts: RunOptions, io: CliIO): Promise<void> {
   const loaded = await configFor(command, opts, io);
+  if (command === 'run') {
+    // Every problem found without training, before the run folder is created.
+    const { config, kernel, configPath } = loaded;
+    const stages = planStages(command, { config, kernel });
+    checkWorkflowConfig(config, kernel, stages.train, configPath);
+    checkBeforeWork(config, kernel, stages, configPath);
+  }
   const started = await startRun({
     command,
     loaded,
     out: opts.out,
-    resume: command === 'postprocess' || Boolean(opts.resume),
+    resume: Boolean(opts.resume),
     overwrite: opts.overwrite,
     logLevel: opts.logLevel,
     cwd: io.cwd,
@@ -108,9 +171,17 @@ async function execute(command: DataCommand, opts: RunOptions, io: CliIO): Promi
       : coreStages;
   try {
     const outcome = await runPipeline(started.context, command, stages);
-    const { runDir } = started.context;
-    io.stdout(`results: ${runDir}\n`);
-    if (outcome.metrics) io.stdout(`metrics: ${path.join(runDir, RunFiles.metrics)}\n`);
+    const results = resultsDirOf(started.context);
+    const source = metricsSources.get(loaded);
+    if (source !== undefined) {
+      // A standalone evaluation says which settings scored it (tolerance, IoU thresholds…).
+      const used = Object.entries(started.context.config.metrics as Record<string, unknown>).map(([k, v]) => `metrics.${k}=${JSON.stringify(v)}`);
+      const line = `scored with ${used.join(', ') || 'no metrics settings'} (${source})`;
+      started.context.logger.info({ event: 'metrics-settings', metrics: started.context.config.metrics, source }, line);
+      io.stdout(`${line}\n`);
+    }
+    io.stdout(`results: ${results}\n`);
+    if (outcome.metrics) io.stdout(`metrics: ${path.join(results, RunFiles.metrics)}\n`);
   } finally {
     await started.close();
   }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { loadConfig } from '../../config/load-config';
@@ -5,9 +6,38 @@ import { UsageError } from '../../errors';
 import { LOG_LEVELS, type LogLevel } from '../../logging/logger';
 import { RunFiles } from '../../run/run-folder';
 import { startRun } from '../../run/start-run';
+import type { ResolvedConfig } from '../../config/schema';
+import type { TunedDecoding } from '../../engine/bundle/bundle-meta';
+import type { Kernel } from '../../kernel/kernel';
+import { planPostprocess } from '../../run/postprocess-plan';
+import { listPostprocessVariants, postprocessSettings } from '../../run/postprocess-variants';
 import { MIN_TUNING_IMAGES, tuneThresholds } from '../../run/tune-thresholds';
+import { withTunedValues } from '../../run/tuned-decoding';
+import { executeDataCommand } from './run';
 import { withConfigOptions, type ConfigOptions } from '../common-options';
 import type { CliIO } from '../output';
+
+/**
+ * The run's post-processing steps with the tuned values written out (the config's own values still
+ * win, as at prediction), when the run folder holds saved network outputs and no result has these
+ * settings yet; undefined otherwise (and says why).
+ */
+function tunedVariantSteps(config: ResolvedConfig, kernel: Kernel, tuned: TunedDecoding, runDir: string, io: CliIO): Record<string, unknown>[] | undefined {
+  const probabilities = path.join(runDir, RunFiles.probabilities);
+  if (!fs.existsSync(probabilities) || fs.readdirSync(probabilities).every((f) => f.startsWith('.'))) {
+    io.stdout(`no saved network outputs in ${probabilities}: no post-processing variant written (biaflow predict --out ${runDir}, then biaflow postprocess)\n`);
+    return undefined;
+  }
+  const { plan } = withTunedValues(planPostprocess(config.postprocess, kernel, config.problem.type).plan, tuned);
+  const steps = plan.map((s) => ({ method: s.method.name, ...s.options }));
+  const settings = postprocessSettings(steps as { method: string }[], kernel, config.problem.type);
+  const same = listPostprocessVariants(runDir).find((v) => v.steps && postprocessSettings(v.steps, kernel, config.problem.type) === settings);
+  if (same) {
+    io.stdout(`the tuned values are those of the result in ${same.dir}: no new post-processing variant\n`);
+    return undefined;
+  }
+  return steps;
+}
 
 interface TuneOptions extends ConfigOptions {
   out?: string;
@@ -18,9 +48,11 @@ interface TuneOptions extends ConfigOptions {
  * `biaflow tune --out RUN`: search the workflow's tunable decoding thresholds again on the run's
  * validation images (split.json) with its trained model, and write the chosen values into the
  * model (biaflow.json `tuned`, rewritten atomically). It holds the run folder's lock while it works.
+ * When the run saved its network outputs, it then post-processes them with the tuned values into a
+ * new variant `postprocess/<n>/`, so the first result and the tuned one can be compared.
  */
 export function tuneCommand(io: CliIO): Command {
-  return withConfigOptions(new Command('tune').description("tune the decoding thresholds of a run's model on its validation images (written into the model)"))
+  return withConfigOptions(new Command('tune').description("tune the decoding thresholds of a run's model on its validation images (written into the model; with saved network outputs, also post-processed into a variant postprocess/<n>/)"))
     .option('-o, --out <dir>', 'the run folder (it holds model/ and split.json)')
     .addOption(new Option('--log-level <level>', 'terminal log level').choices(LOG_LEVELS).default('info'))
     .action(async (opts: TuneOptions) => {
@@ -37,6 +69,7 @@ export function tuneCommand(io: CliIO): Command {
             describe: `the run folder's saved config (${path.join(runDir, RunFiles.config)})`,
           });
       const started = await startRun({ command: 'tune', loaded, out: runDir, resume: true, logLevel: opts.logLevel, cwd: io.cwd });
+      let variantSteps: Record<string, unknown>[] | undefined;
       try {
         const run = started.context;
         const workflow = run.kernel.workflow(run.config.problem.type);
@@ -47,8 +80,17 @@ export function tuneCommand(io: CliIO): Command {
         io.stdout(`${tuned.step}: ${Object.entries(tuned.options).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
         io.stdout(`${tuned.figure.label} on ${tuned.images} validation image(s): ${show(tuned.figure.baseline)} → ${show(tuned.figure.value)}\n`);
         io.stdout(`written into ${path.join(runDir, RunFiles.model)}\n`);
+        variantSteps = tunedVariantSteps(run.config, run.kernel, tuned, runDir, io);
       } finally {
         await started.close();
+      }
+      // The run's saved network outputs, post-processed with the tuned values: a variant beside the first result.
+      if (variantSteps) {
+        await executeDataCommand(
+          'postprocess',
+          { config: opts.config, set: [...opts.set, `postprocess=${JSON.stringify(variantSteps)}`], plugin: opts.plugin, out: runDir, logLevel: opts.logLevel },
+          io,
+        );
       }
     });
 }

@@ -29,6 +29,12 @@ export const predictSection = section(
       .describe(
         'Test-time augmentation: predict each tile under every flip and 90° rotation its axes allow (8 in 2D; 16 in 3D with a z flip; 4 / 8 when a tile is not square, without the rotations), transform each output back exactly and average them. A classifier averages its class scores over the same transforms of its input. Costs that many network passes.',
       ),
+    rescale_input: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Accept test images of another sample type than the training images when the model normalizes by dividing by the type\'s range (data.normalization.method: div): each image is rescaled from its own type\'s range to the trained type\'s (a uint16 image for a uint8 model: × 255/65535). Off: such an image is refused with exit 2.',
+      ),
     save_probabilities: z
       .boolean()
       .default(true)

@@ -31,6 +31,12 @@ export interface BundleMeta {
   ndim: 2 | 3;
   axes: string;
   input_channels: number;
+  /**
+   * The sample type of the training images (`uint8`, `uint16`, …), null when they differed or are
+   * unknown; with `div` normalization, prediction refuses images of another type (`predict.rescale_input`).
+   * Absent in bundles written before it existed.
+   */
+  input_dtype?: string | null;
   output_channels: number;
   output_activation: HeadActivation;
   /** What each output channel means (`foreground`, `contour`, class names...); empty when unknown. */

@@ -25,6 +25,8 @@ export interface BundleInfo {
   options?: ModelOptions;
   channels?: string[];
   inputChannelNames?: string[];
+  /** The sample type of the training images, or null when they differed. */
+  inputDtype?: string | null;
   patchSize?: number[] | null;
   problem?: string | null;
   normalization?: NormalizationSettings | null;
@@ -46,6 +48,7 @@ export function bundleMeta(model: LayersModel, info: BundleInfo = {}): BundleMet
     ndim: options.ndim,
     axes: options.ndim === 2 ? 'YXC' : 'ZYXC',
     input_channels: options.inputChannels,
+    ...(info.inputDtype !== undefined ? { input_dtype: info.inputDtype } : {}),
     output_channels: options.outputChannels,
     output_activation: options.outputActivation,
     channels: info.channels ?? [],

@@ -24,6 +24,17 @@ interface Series {
   frameInterval?: number;
 }
 
+/** What a TIFF's first series is, from its IFDs and metadata alone (no pixel data decoded). */
+export type TiffHeader = Pick<Image, 'shape' | 'dtype' | 'axes' | 'spacing'>;
+
+/** The first series' shape, sample type, axes and spacing, as `decodeTiff` would return them, without decoding a strip. */
+export function tiffHeader(file: string, bytes: Uint8Array): TiffHeader {
+  const container = parseTiffContainer(file, bytes);
+  const page0 = interpretPage(file, container.ifds[0], 0);
+  const { shape, axes, spacing } = imageLayout(page0, describeSeries(container, page0));
+  return { shape, dtype: page0.dtype, axes, spacing };
+}
+
 /** Decode a whole TIFF file (already in memory) to an Image: the first series, all its planes. */
 export function decodeTiff(file: string, bytes: Uint8Array, options?: ReadImageOptions): Image {
   const container = parseTiffContainer(file, bytes);
@@ -61,6 +72,20 @@ export function decodeTiff(file: string, bytes: Uint8Array, options?: ReadImageO
     });
   }
 
+  const layout = imageLayout(page0, series);
+  return {
+    data,
+    shape: layout.shape,
+    dtype: page0.dtype,
+    axes: layout.axes,
+    spacing: layout.spacing,
+    metadataSource: series.source,
+    ...(series.frameInterval !== undefined ? { frameInterval: series.frameInterval } : {}),
+  };
+}
+
+/** The image's shape, axes and spacing: the series' page axes, then each page's own. */
+function imageLayout(page0: TiffPage, series: Series): Pick<Image, 'shape' | 'axes' | 'spacing'> {
   // Page axes: chunky samples last (YXS), planar samples first (SYX), as tifffile orders them.
   let pageAxes = 'YX';
   let pageShape = [page0.height, page0.width];
@@ -79,13 +104,9 @@ export function decodeTiff(file: string, bytes: Uint8Array, options?: ReadImageO
   // Leading axes of length 1 are dropped (tifffile's series shape does the same).
   const keep = series.shape.map((s) => s > 1);
   return {
-    data,
     shape: [...series.shape.filter((_, i) => keep[i]), ...pageShape],
-    dtype: page0.dtype,
     axes: [...series.axes].filter((_, i) => keep[i]).join('') + pageAxes,
     spacing: [...series.spacing.filter((_, i) => keep[i]), ...pageSpacing],
-    metadataSource: series.source,
-    ...(series.frameInterval !== undefined ? { frameInterval: series.frameInterval } : {}),
   };
 }
 

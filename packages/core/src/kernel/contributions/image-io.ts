@@ -1,4 +1,5 @@
 import type { Image } from '@biaflow/image';
+import type { ImageHeader } from '../../io/image-header';
 import type { ReadImageOptions } from '../../io/image-size-limit';
 import type { WriteImageInput, WriteImageOptions } from '../../io/write-image';
 
@@ -21,6 +22,11 @@ export interface ImageReader {
    * image with an InputError before decoding it.
    */
   read(file: string, options?: ReadImageOptions): Promise<Image>;
+  /**
+   * Shape, axes, sample type and spacing from the file's header, without decoding pixels (checks made
+   * before any work); undefined when it cannot tell. Readers without it are not checked that way.
+   */
+  header?(file: string): ImageHeader | undefined;
 }
 
 /** Writes one image file format (by extension). Core contributes TIFF (ImageJ hyperstacks) and PNG. */

@@ -5,6 +5,7 @@ import type { ModelHead } from '../../engine/models/model-options';
 import type { LossFn, LossType } from '../../engine/training/losses';
 import type { ValidationMetric } from '../../engine/training/metrics';
 import type { ConfigIssue } from '../../errors';
+import type { ImageHeader } from '../../io/image-header';
 import type { Tf } from '../../backend/load-tf';
 import type { RunContext } from '../run-context';
 import type { EvaluateEvent, InferEvent, MetricsReport, Prediction, Sample, SampleEvent, TableRow } from '../stages';
@@ -33,6 +34,13 @@ export interface NetworkSpec {
   metrics?: ValidationMetric[];
   /** Check of each training or validation label's distinct values (after mapping); a message is a data problem of that file. */
   checkLabelValues?: (values: readonly number[]) => string | undefined;
+}
+
+/** The header of one data image (`checkImageHeaders`). */
+export interface DataImageHeader {
+  set: 'train' | 'val' | 'test';
+  file: string;
+  header: ImageHeader;
 }
 
 /** A table a workflow writes beside the per-image results, one or more rows per image. */
@@ -84,6 +92,12 @@ export interface WorkflowDefinition {
    * `biaflow config validate`; `training` says whether the run trains (some settings only matter then).
    */
   checkConfig?(config: ResolvedConfig, context: { training: boolean }): ConfigIssue[];
+  /**
+   * Checks of the config against the data's file headers (no pixel decoded), made by `config validate`
+   * and before a run creates its folder: e.g. a tolerance smaller than the test images' voxel size.
+   * `images` holds the headers core could read, per set; every issue names its key or file.
+   */
+  checkImageHeaders?(config: ResolvedConfig, images: readonly DataImageHeader[]): ConfigIssue[];
   /** How its data is laid out: core's `imageLabelPairs`, `pointLists`, `classFolders`, or its own loader. */
   data: DataLayout;
   /** How stored label values become what the workflow expects when `data.labels.mapping` is not set (e.g. 0/255 → 0/1); none by default. */

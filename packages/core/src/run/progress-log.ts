@@ -36,3 +36,20 @@ export function logProgress(logger: Logger, intervalMs = 5000): ProgressSink {
 export function runProgress(run: Pick<RunContext, 'container' | 'logger'>): ProgressSink {
   return run.container.isRegistered(Tokens.Progress) ? run.container.resolve<ProgressSink>(Tokens.Progress) : logProgress(run.logger);
 }
+
+/** Several sinks as one: every task is started, updated and ended on each (the log and the terminal). */
+export function teeProgress(...sinks: ProgressSink[]): ProgressSink {
+  return {
+    start(task) {
+      const tasks = sinks.map((s) => s.start(task));
+      return {
+        update(done, info) {
+          for (const t of tasks) t.update(done, info);
+        },
+        end() {
+          for (const t of tasks) t.end();
+        },
+      };
+    },
+  };
+}

@@ -23,6 +23,8 @@ export async function trainWorkflow(run: RunContext, workflow: RegisteredWorkflo
     runDir: run.runDir,
     hooks: { hooks: run.kernel.hooks, event: { run }, workflow: workflow.name },
     logger: run.logger,
+    progress: runProgress(run),
+    signal: run.signal,
     checkLabelValues: spec.checkLabelValues,
   });
   const outcome = await trainModel({

@@ -14,13 +14,14 @@ const FORMAT = '{label} {bar} {value}/{total} {unit} | {rate} | left {left}{info
 /**
  * Progress bars on a terminal (cli-progress): one line per open task — an epoch's steps, the
  * images of a prediction and the tiles of the image being predicted — redrawn in place ten times
- * a second, with the rate, the time left of the task and the figures it reports (loss, the time
+ * a second (from the updates themselves, and cli-progress's timer), with the rate, the time left of the task and the figures it reports (loss, the time
  * left of the run). Log lines are printed above the bars while they are up (`setTerminalOverlay`).
  * A task's bar goes when the task ends; the run's own log line tells what it did.
  */
 export function barProgress(stream: NodeJS.WriteStream): BarProgress {
   let bars: cliProgress.MultiBar | undefined;
   let open = 0;
+  let drawn = 0;
 
   const takeDown = () => {
     setTerminalOverlay(undefined);
@@ -36,7 +37,7 @@ export function barProgress(stream: NodeJS.WriteStream): BarProgress {
       format: FORMAT,
       barCompleteChar: '█',
       barIncompleteChar: '░',
-      barsize: 24,
+      barsize: 20,
       // Truncated to the terminal's width rather than wrapped: a wrapped bar breaks the redraw.
       linewrap: true,
       clearOnComplete: true,
@@ -71,6 +72,13 @@ export function barProgress(stream: NodeJS.WriteStream): BarProgress {
           if (ended || bars !== multi) return;
           meter.note(done);
           bar.update(done, payload(info));
+          // Drawn from here as well as from cli-progress's timer: a training step awaits only
+          // promises that are already settled, so the timer may not fire for a whole epoch.
+          const now = Date.now();
+          if (now - drawn >= 100) {
+            drawn = now;
+            multi.update();
+          }
         },
         end() {
           if (ended || bars !== multi) return;

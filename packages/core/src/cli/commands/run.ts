@@ -5,6 +5,7 @@ import { loadConfig, type LoadedConfig } from '../../config/load-config';
 import { readBundleMeta } from '../../engine/bundle/save-load';
 import { interruptionOf, InterruptedError, UsageError } from '../../errors';
 import type { RunContext } from '../../kernel/run-context';
+import { writeTerminal } from '../../logging/terminal';
 import { Tokens } from '../../kernel/tokens';
 import { evaluateStage } from '../../run/evaluate-stage';
 import { coreStages, runPipeline, type PipelineStages, type RunOutcome } from '../../run/pipeline';
@@ -108,15 +109,16 @@ async function configFor(command: DataCommand, opts: RunOptions, io: CliIO): Pro
  * (between steps, images, tiles), which ends it with an `InterruptedError`; a second stops the
  * process at once (exit 130; the lock goes with it, and every file is whole: they are written by rename).
  */
-function stopOnSignals(io: CliIO): { signal: AbortSignal; dispose(): void } {
+function stopOnSignals(): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
   const onSignal = (name: NodeJS.Signals) => {
     if (controller.signal.aborted) {
-      io.stderr(`\n${name} again: stopping now\n`);
+      writeTerminal(`\n${name} again: stopping now\n`);
       process.exit(130);
     }
     controller.abort(name);
-    io.stderr(`\n${name}: stopping at the next safe point (press Ctrl-C again to stop at once)\n`);
+    // Through writeTerminal: above the progress bars, when they are up.
+    writeTerminal(`\n${name}: stopping at the next safe point (press Ctrl-C again to stop at once)\n`);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -131,7 +133,7 @@ function stopOnSignals(io: CliIO): { signal: AbortSignal; dispose(): void } {
 
 async function execute(command: DataCommand, opts: RunOptions, io: CliIO, argv: readonly string[]): Promise<void> {
   const loaded = await configFor(command, opts, io);
-  const stop = stopOnSignals(io);
+  const stop = stopOnSignals();
   let started: StartedRun | undefined;
   let progress: TerminalProgress | undefined;
   try {

@@ -64,6 +64,8 @@ test('a training under a terminal redraws progress bars; without one, plain line
   // Redrawn in place: the same bar several times, each time moved back to the start of its line.
   const draws = screen.match(/epoch 1\/2 [█░]{20} \d+\/30 steps/g) ?? [];
   expect(draws.length).toBeGreaterThan(1);
+  // Reading and checking the data has its bar too (the first thing a training does).
+  expect(screen).toMatch(/read and check data [█░]{20} \d+\/14 images/);
   expect(screen).toMatch(ANSI);
   expect(screen).toContain('\u001b[1G');
 
@@ -222,6 +224,31 @@ test('Ctrl-C stops a run with exit 130 (in training, then in prediction), and th
     expect(table).toMatch(new RegExp(`^  ${label.replace(/[.()]/g, '\\$&')} +${value.toFixed(4)}$`, 'm'));
   }
   expect(table).toContain(`report:  ${path.join(stoppedIn, 'report.html')}\n`);
+
+  // postprocess evaluates again: --json gives the overall of the metrics.json it rewrote.
+  const again = spawnSync(process.execPath, [bin, 'postprocess', '--out', stoppedIn, '--json', '--log-level', 'warn'], { cwd: dir, encoding: 'utf8', env: env() });
+  expect(again.status).toBe(0);
+  expect(JSON.parse(again.stdout)).toEqual({
+    run: stoppedIn,
+    report: path.join(stoppedIn, 'report.html'),
+    overall: (JSON.parse(fs.readFileSync(path.join(stoppedIn, 'metrics.json'), 'utf8')) as { overall: unknown }).overall,
+  });
+});
+
+test('SIGTERM stops a training the same way: exit 130, the lock released, the command to continue', async () => {
+  const dir = project();
+  const victim = start(`${shell(process.execPath)} ${shell(bin)} train --config config.yaml --out t`, dir);
+  await until('the first checkpoint', () => checkpointEpoch(path.join(dir, 't')) >= 1, victim);
+  victim.child.kill('SIGTERM');
+  const r = await victim.done;
+  expect(r.code).toBe(130);
+  expect(r.stderr).toMatch(/^SIGTERM: stopping at the next safe point/m);
+  expect(r.stderr).toMatch(/^interrupted: stopped (during|before) epoch [2-6]\/6/m);
+  expect(continueCommand(r.stderr)).toBe(`node ${bin} train --config config.yaml --out t --resume`);
+  expect(fs.existsSync(path.join(dir, 't', '.biaflow.lock'))).toBe(false);
+  // The run log says so too.
+  const log = fs.readFileSync(path.join(dir, 't', 'log.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event?: string; command?: string });
+  expect(log.find((e) => e.event === 'interrupted')?.command).toBe(`node ${bin} train --config config.yaml --out t --resume`);
 });
 
 test('--json prints one JSON object on stdout, with overall equal to metrics.json\'s', () => {
@@ -241,4 +268,21 @@ test('--json prints one JSON object on stdout, with overall equal to metrics.jso
   expect(r.stderr).toMatch(/evaluated/);
   // Perfect predictions score F1 1 at every threshold (the figures are real, not placeholders).
   expect((printed.overall as { matching: Record<string, { f1: number }> }).matching['0.5'].f1).toBe(1);
+
+  // Without --json: the run folder, then the table of the instance workflow's summary figures.
+  const table = spawnSync(process.execPath, [bin, 'evaluate', '--workflow', 'instance', '--pred', gt, '--gt', gt, '--out', 'table'], { cwd: dir, encoding: 'utf8', env: env() });
+  expect(table.status).toBe(0);
+  const lines = table.stdout.split('\n');
+  expect(lines[0]).toBe(`results: ${path.join(dir, 'table')}`);
+  expect(lines[1]).toBe('results over 4 test images');
+  expect(lines.slice(2, 8).map((l) => l.replace(/\s+\S+$/, '').trim())).toEqual([
+    'F1 at IoU 0.5',
+    'precision at IoU 0.5',
+    'recall at IoU 0.5',
+    'panoptic quality at IoU 0.5',
+    'AP 0.5:0.95 (accuracy averaged over IoU 0.5–0.95)',
+    'AJI',
+  ]);
+  expect(lines[2]).toMatch(/ 1$/);
+  expect(lines[8]).toBe(`metrics: ${path.join(dir, 'table', 'metrics.json')}`);
 });

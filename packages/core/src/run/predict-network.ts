@@ -50,8 +50,8 @@ export async function predictNetwork(run: RunContext, network: Network, image: I
           tiles ??= runProgress(run).start({ id: `tiles-${name}`, label: `${name} tiles`, total, unit: 'tiles' });
           tiles.update(done);
         }
-        // An image stopped part-way is predicted again by --resume.
-        if (done < total) stopIfAsked(run.signal, () => ({ at: `while predicting ${name} (tile ${done} of ${total})`, resumeFrom: `${name}, predicted again from its first tile` }));
+        // An image stopped part-way has no result yet: --resume predicts it again, from its first tile.
+        if (done < total) stopIfAsked(run.signal, () => ({ at: `while predicting ${name} (tile ${done} of ${total})` }));
       },
     });
   } finally {

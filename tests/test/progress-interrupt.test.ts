@@ -223,7 +223,8 @@ test('Ctrl-C stops a run with exit 130 (in training, then in prediction), and th
   ] as const) {
     expect(table).toMatch(new RegExp(`^  ${label.replace(/[.()]/g, '\\$&')} +${value.toFixed(4)}$`, 'm'));
   }
-  expect(table).toContain(`report:  ${path.join(stoppedIn, 'report.html')}\n`);
+  // Paths from the working folder.
+  expect(table).toContain(`report:  runs/${path.basename(stoppedIn)}/report.html\n`);
 
   // postprocess evaluates again: --json gives the overall of the metrics.json it rewrote.
   const again = spawnSync(process.execPath, [bin, 'postprocess', '--out', stoppedIn, '--json', '--log-level', 'warn'], { cwd: dir, encoding: 'utf8', env: env() });
@@ -273,7 +274,7 @@ test('--json prints one JSON object on stdout, with overall equal to metrics.jso
   const table = spawnSync(process.execPath, [bin, 'evaluate', '--workflow', 'instance', '--pred', gt, '--gt', gt, '--out', 'table'], { cwd: dir, encoding: 'utf8', env: env() });
   expect(table.status).toBe(0);
   const lines = table.stdout.split('\n');
-  expect(lines[0]).toBe(`results: ${path.join(dir, 'table')}`);
+  expect(lines[0]).toBe('results: table');
   expect(lines[1]).toBe('results over 4 test images');
   expect(lines.slice(2, 8).map((l) => l.replace(/\s+\S+$/, '').trim())).toEqual([
     'F1 at IoU 0.5',
@@ -284,5 +285,6 @@ test('--json prints one JSON object on stdout, with overall equal to metrics.jso
     'AJI',
   ]);
   expect(lines[2]).toMatch(/ 1$/);
-  expect(lines[8]).toBe(`metrics: ${path.join(dir, 'table', 'metrics.json')}`);
+  expect(lines[8]).toBe('metrics: table/metrics.json');
+  expect(lines[9]).toBe('report:  table/report.html');
 });

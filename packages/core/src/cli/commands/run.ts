@@ -191,7 +191,12 @@ function printResults(run: RunContext, outcome: RunOutcome, opts: RunOptions, io
     io.stdout(`${JSON.stringify({ run: runDir, report: reportPath(runDir), overall: written?.overall ?? null })}\n`);
     return;
   }
-  io.stdout(`results: ${runDir}\n`);
+  // For the person: paths from the working folder when the run is inside it.
+  const shown = (p: string) => {
+    const relative = path.relative(io.cwd, p);
+    return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : p;
+  };
+  io.stdout(`results: ${shown(runDir)}\n`);
   if (!written) return;
   const workflow = run.kernel.workflow(run.config.problem.type);
   io.stdout(
@@ -199,8 +204,8 @@ function printResults(run: RunContext, outcome: RunOutcome, opts: RunOptions, io
       figures: summaryFigures(workflow),
       overall: written.overall,
       images: Array.isArray(written.per_image) ? written.per_image.length : undefined,
-      metricsFile,
-      reportFile: reportPath(runDir),
+      metricsFile: shown(metricsFile),
+      reportFile: shown(reportPath(runDir)),
     }),
   );
 }

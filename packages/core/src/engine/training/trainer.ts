@@ -272,12 +272,13 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
     });
 
     /** Validation loss (mean over samples) and metrics (from sums pooled over all batches); null without validation data. */
-    const validate = async (): Promise<{ loss: number; metrics: Record<string, number | null> } | null> => {
+    const validate = async (stopPoint: () => void): Promise<{ loss: number; metrics: Record<string, number | null> } | null> => {
       if (!data.validation) return null;
       let lossSum = 0;
       let count = 0;
       const totals = metricWidths.map((w) => Array<number>(w).fill(0));
       for await (const batch of data.validation()) {
+        stopPoint();
         if (count === 0) checkBatch(batch, options, 'validation data', request.targetChannels);
         const b = batch.x.shape[0];
         const outs = tf.tidy(() => {
@@ -352,7 +353,9 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
       }
       task?.end();
       const trainLoss = lossSum / stepsPerEpoch;
-      const val = await validate();
+      const val = await validate(() =>
+        stopIfAsked(run.signal, () => ({ at: `while validating epoch ${epoch + 1}/${cfg.epochs}`, resumeFrom: resumeFrom() })),
+      );
       const monitored = val ? val.loss : trainLoss;
       const { improved, stop } = early.update(epoch + 1, monitored);
       schedule.endEpoch(monitored);

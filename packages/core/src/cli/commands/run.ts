@@ -166,7 +166,8 @@ async function execute(command: DataCommand, opts: RunOptions, io: CliIO, argv: 
     if (interrupted && started) {
       const { runDir, logger } = started.context;
       const again = resumeCommand(argv, runDir, { cwd: io.cwd, invocation: invocation() });
-      logger.info({ event: 'interrupted', where: interrupted.where, resume_from: interrupted.resumeFrom ?? null, command: again }, `stopped ${interrupted.where}`);
+      // In log.jsonl only (debug): the terminal gets the same from reportError, with the command to continue.
+      logger.debug({ event: 'interrupted', where: interrupted.where, resume_from: interrupted.resumeFrom ?? null, command: again }, `stopped ${interrupted.where}`);
       const hint = [interrupted.resumeFrom ? `--resume continues from ${interrupted.resumeFrom}` : undefined, `to continue: ${again}`].filter(Boolean).join('\n');
       throw new InterruptedError(interrupted.where, interrupted.resumeFrom, hint);
     }

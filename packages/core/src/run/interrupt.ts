@@ -10,3 +10,13 @@ export function stopIfAsked(signal: AbortSignal | undefined, where: () => { at: 
   const { at, resumeFrom } = where();
   throw new InterruptedError(at, resumeFrom);
 }
+
+/**
+ * Let the event loop turn once. A training step or a tile awaits only promises tfjs has already
+ * settled, so without this a whole epoch (or image) runs without the loop ever reaching its poll
+ * phase, where Node delivers SIGINT and SIGTERM to their handlers (and timers fire): a Ctrl-C would
+ * wait for the next file write. Costs microseconds per step.
+ */
+export function letSignalsIn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

@@ -7,7 +7,7 @@ import { toModelLayout } from '../io/model-layout';
 import type { Network } from '../kernel/contributions/inference-engine';
 import type { ProgressTask } from '../kernel/contributions/progress';
 import type { RunContext } from '../kernel/run-context';
-import { stopIfAsked } from './interrupt';
+import { letSignalsIn, stopIfAsked } from './interrupt';
 import { runProgress } from './progress-log';
 
 /** Runs that have said test-time augmentation is on (said once per run, not once per image). */
@@ -38,7 +38,12 @@ export async function predictNetwork(run: RunContext, network: Network, image: I
   // The tiles of a large image are a task of their own (an image of one tile is not worth a bar).
   let tiles: ProgressTask | undefined;
   try {
-    return await predictImage(x, (batch) => network.predict(batch), {
+    const predictBatch = async (batch: Parameters<Network['predict']>[0]) => {
+      // Between batches, a Ctrl-C reaches its handler (see letSignalsIn).
+      await letSignalsIn();
+      return network.predict(batch);
+    };
+    return await predictImage(x, predictBatch, {
       patchSize,
       overlap: config.predict.overlap,
       padding: config.predict.padding,

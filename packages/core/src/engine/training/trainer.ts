@@ -6,7 +6,7 @@ import type { ProgressSink } from '../../kernel/contributions/progress';
 import type { RunContext } from '../../kernel/run-context';
 import type { TrainResult } from '../../kernel/stages';
 import { replaceDirAtomic, writeFileAtomic } from '../../run/atomic-write';
-import { stopIfAsked } from '../../run/interrupt';
+import { letSignalsIn, stopIfAsked } from '../../run/interrupt';
 import { isLeftover } from '../../run/leftovers';
 import { toCsv } from '../../run/metrics-files';
 import { RunFiles } from '../../run/run-folder';
@@ -278,6 +278,7 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
       let count = 0;
       const totals = metricWidths.map((w) => Array<number>(w).fill(0));
       for await (const batch of data.validation()) {
+        await letSignalsIn();
         stopPoint();
         if (count === 0) checkBatch(batch, options, 'validation data', request.targetChannels);
         const b = batch.x.shape[0];
@@ -320,6 +321,7 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
       let lr = schedule.lrAt(epoch, 0);
       const task = request.progress?.start({ id: `epoch-${epoch + 1}`, label: `epoch ${epoch + 1}/${cfg.epochs}`, total: stepsPerEpoch, unit: 'steps' });
       for (let step = 0; step < stepsPerEpoch; step++) {
+        await letSignalsIn();
         stopIfAsked(run.signal, () => {
           task?.end();
           return { at: step === 0 ? `before epoch ${epoch + 1}/${cfg.epochs}` : `during epoch ${epoch + 1}/${cfg.epochs}, after step ${step} of ${stepsPerEpoch}`, resumeFrom: resumeFrom() };

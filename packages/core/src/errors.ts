@@ -1,15 +1,18 @@
 import { isImageError } from '@biaflow/image';
 
+/** 1 a run failed, 2 bad usage, config or input, 130 stopped by Ctrl-C (SIGINT) or SIGTERM. */
+export type ExitCode = 1 | 2 | 130;
+
 /**
  * Errors a user is meant to read. The CLI prints `message` (and `hint`) without a stack trace
  * and exits with `exitCode`: 2 for bad usage, config or input (the user must change something),
- * 1 for a run that failed while working.
+ * 1 for a run that failed while working, 130 for a run stopped on request.
  */
 export class BiaflowError extends Error {
-  readonly exitCode: 1 | 2;
+  readonly exitCode: ExitCode;
   readonly hint?: string;
 
-  constructor(message: string, options: { exitCode?: 1 | 2; hint?: string; cause?: unknown } = {}) {
+  constructor(message: string, options: { exitCode?: ExitCode; hint?: string; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.exitCode = options.exitCode ?? 1;
@@ -72,6 +75,32 @@ export class FileSystemError extends BiaflowError {
   }
 }
 
+/**
+ * A run stopped on request (Ctrl-C, SIGTERM) at a safe point: between training steps, images or
+ * tiles. `message` says where (`during epoch 3/10, at step 12 of 30`), `resumeFrom` what
+ * `--resume` will start from (`the end of epoch 2 (checkpoints/last)`). Exit code 130, as shells
+ * report a process ended by SIGINT.
+ */
+export class InterruptedError extends BiaflowError {
+  readonly where: string;
+  readonly resumeFrom?: string;
+
+  /** `hint`: how to go on (the CLI's command with `--resume`). */
+  constructor(where: string, resumeFrom?: string, hint?: string) {
+    super(`stopped ${where}`, { exitCode: 130, hint });
+    this.where = where;
+    this.resumeFrom = resumeFrom;
+  }
+}
+
+/** The interruption an error is, or wraps (a plugin's hook wraps what is thrown inside it). */
+export function interruptionOf(e: unknown): InterruptedError | undefined {
+  for (let at = e, depth = 0; at instanceof Error && depth < 10; at = at.cause, depth++) {
+    if (at instanceof InterruptedError) return at;
+  }
+  return undefined;
+}
+
 export function isBiaflowError(e: unknown): e is BiaflowError {
   return e instanceof Error && typeof (e as BiaflowError).exitCode === 'number';
 }
@@ -80,7 +109,7 @@ export function isBiaflowError(e: unknown): e is BiaflowError {
  * The exit code an error means: a BiaflowError's own; 2 for a bad argument to an image function
  * (`ImageError` from @biaflow/image, which cannot extend core's classes); 1 for anything else.
  */
-export function exitCodeOf(e: unknown): 1 | 2 {
+export function exitCodeOf(e: unknown): ExitCode {
   if (isBiaflowError(e)) return e.exitCode;
   return isImageError(e) ? 2 : 1;
 }

@@ -12,6 +12,10 @@ export interface RunFolderCliOptions {
   resume?: boolean;
   overwrite?: boolean;
   logLevel: LogLevel;
+  /** False with --no-progress: plain progress lines instead of bars. */
+  progress: boolean;
+  /** --json: one JSON object on stdout, nothing else. */
+  json?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -32,11 +36,13 @@ export function withConfigOptions(cmd: Command): Command {
     );
 }
 
-/** --out, --resume, --overwrite and --log-level, on every command that writes a run folder. */
+/** --out, --resume, --overwrite, --log-level, --no-progress and --json, on every command that writes a run folder. */
 export function withRunFolderOptions(cmd: Command): Command {
   return cmd
     .option('-o, --out <dir>', 'the run folder (created if missing; default runs/<timestamp>-<problem>)')
     .option('--resume', 'continue the earlier run in --out')
     .option('--overwrite', 'replace the outputs this command finds already in --out (train and run: the whole run)')
-    .addOption(new Option('--log-level <level>', 'terminal log level (log.jsonl always gets debug and up)').choices(LOG_LEVELS).default('info'));
+    .addOption(new Option('--log-level <level>', 'terminal log level (log.jsonl always gets debug and up)').choices(LOG_LEVELS).default('info'))
+    .option('--no-progress', 'no progress bars: a plain progress line on stderr at most every 5 s (the default when stderr is not a terminal)')
+    .option('--json', 'print only one JSON object on stdout: {"run": folder, "report": path, "overall": figures of metrics.json}; logs stay on stderr');
 }

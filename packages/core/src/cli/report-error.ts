@@ -1,4 +1,4 @@
-import { exitCodeOf, hintOf, isBiaflowError } from '../errors';
+import { exitCodeOf, hintOf, interruptionOf, isBiaflowError } from '../errors';
 import { isImageError } from '@biaflow/image';
 import { PluginError } from '../kernel/plugin-error';
 import { systemFaultOf } from '../run/system-faults';
@@ -14,10 +14,18 @@ function unwrapped(error: unknown): unknown {
 /**
  * Print an error for a person: the message and a hint, no stack trace (unless BIAFLOW_DEBUG=1).
  * An operating-system fault (a full disk, a read-only folder), even inside a plugin's error, is told
- * by its reason and file. Returns the exit code: 2 for bad usage, config or input; 1 for a failed run.
+ * by its reason and file. Returns the exit code: 2 for bad usage, config or input; 1 for a failed run;
+ * 130 for a run stopped on request (Ctrl-C).
  */
 export function reportError(error: unknown, io: CliIO): number {
   const debug = process.env.BIAFLOW_DEBUG === '1';
+  // A stop the person asked for is no failure: where it stopped, and how to go on (exit 130).
+  const interrupted = interruptionOf(error);
+  if (interrupted) {
+    io.stderr(`interrupted: ${interrupted.message}\n`);
+    if (interrupted.hint) io.stderr(`${interrupted.hint}\n`);
+    return interrupted.exitCode;
+  }
   const fault = systemFaultOf(unwrapped(error));
   if (fault) {
     io.stderr(`error: ${fault.message}\n`);

@@ -26,6 +26,8 @@ export interface CheckOptions {
    * in-memory dataset keeps what the check read instead of reading it twice.
    */
   onLoaded?: (set: SetName, item: DataItem, image: NdArray, label: NdArray | undefined) => void;
+  /** Told after each example is read and checked, with how many of all there are (progress; a place to stop). */
+  onChecked?: (done: number, total: number) => void;
 }
 
 export type SetName = 'train' | 'val' | 'test';
@@ -75,8 +77,13 @@ export async function checkData(split: DataSplit, options: CheckOptions, io: Dat
     ['val', split.val],
     ['test', split.test],
   ];
+  const total = sets.reduce((n, [, items]) => n + items.length, 0);
+  let done = 0;
   for (const [set, items] of sets) {
-    for (const item of items) await checkItem(set, item, options, io, report);
+    for (const item of items) {
+      await checkItem(set, item, options, io, report);
+      options.onChecked?.(++done, total);
+    }
   }
   return report;
 }

@@ -1,4 +1,6 @@
 import type { AugmentSettings } from '../config/sections/augment';
+import type { ProgressSink } from '../kernel/contributions/progress';
+import { stopIfAsked } from '../run/interrupt';
 import type { DataSettings } from '../config/sections/data';
 import { ConfigError, type ConfigIssue } from '../errors';
 import type { NdArray } from '@biaflow/image';
@@ -40,6 +42,10 @@ export interface PrepareDataOptions {
   /** The run's hooks (plugins' augment taps, the workflow's preprocess). */
   hooks?: SampleHooks;
   logger?: Logger;
+  /** Where reading and checking the examples is reported as it goes (the run's progress sink). */
+  progress?: ProgressSink;
+  /** Aborted when the run is asked to stop: checked after each example. */
+  signal?: AbortSignal;
   /**
    * The workflow's check of one training or validation label's distinct values, after the label
    * mapping (e.g. class indices below the class count). A message is reported with the
@@ -115,6 +121,8 @@ export async function prepareData(options: PrepareDataOptions): Promise<Prepared
   // Distinct values per label file, checked once the mapping is known (it depends on them all).
   const valuesByLabel = new Map<string, LabelValues>();
   const trainDtypes = new Set<string>();
+  const total = split.train.length + split.val.length + split.test.length;
+  const task = options.progress?.start({ id: 'check-data', label: 'read and check data', total, unit: 'images' });
   const report = await checkData(
     split,
     {
@@ -135,9 +143,17 @@ export async function prepareData(options: PrepareDataOptions): Promise<Prepared
         }
         if (data.in_memory) preloaded[set].set(index[set].get(item.image) as number, { image, label });
       },
+      onChecked: (done, all) => {
+        task?.update(done);
+        stopIfAsked(options.signal, () => {
+          task?.end();
+          return { at: `while reading the data (${done} of ${all} images checked)`, resumeFrom: 'the start (nothing was trained yet)' };
+        });
+      },
     },
     io,
   );
+  task?.end();
   problems.push(...report.problems);
   const mapping: LabelMapping | undefined = resolveLabelMapping(data.labels.mapping, report.labelValues.sorted, options.labelMapping);
   if (options.checkLabelValues) {

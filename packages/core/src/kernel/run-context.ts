@@ -38,4 +38,9 @@ export interface RunContext {
   readonly threads: number;
   /** The run's child DI container: the services plugins provide or replace. */
   readonly container: DependencyContainer;
+  /**
+   * Aborted when the person asked the run to stop (Ctrl-C, SIGTERM): long loops (training steps,
+   * images, tiles) check it at safe points with `stopIfAsked` and end the run with an `InterruptedError`.
+   */
+  readonly signal?: AbortSignal;
 }

@@ -1,18 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
-import pinoPretty from 'pino-pretty';
+import { prettyFactory } from 'pino-pretty';
 import { isSystemCallError, reasonOf } from '../run/system-faults';
 import { openLogFile, type LogFile } from './log-file';
-
-/** stderr for a warning; a closed stderr is no reason to fail. */
-function writeStderr(text: string): void {
-  try {
-    fs.writeSync(2, text);
-  } catch {
-    // nowhere left to tell it
-  }
-}
+import { writeTerminal } from './terminal';
 
 export type Logger = pino.Logger;
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -46,23 +38,21 @@ export function createLogger(options: LoggerOptions = {}): LoggerHandle {
     const logPath = options.file;
     file = openLogFile(logPath, (e) => {
       const reason = isSystemCallError(e) ? reasonOf(e) : String(e);
-      writeStderr(`warning: cannot write the run log ${logPath} (${reason}); from now on it is only on the terminal\n`);
+      writeTerminal(`warning: cannot write the run log ${logPath} (${reason}); from now on it is only on the terminal\n`);
     });
     streams.push({ level: 'debug', stream: file });
   }
   if (level !== 'silent') {
-    const terminal =
-      options.pretty === false
-        ? { write: writeStderr }
-        : pinoPretty({
-            colorize: Boolean(process.stderr.isTTY),
-            destination: 2,
-            sync: true,
-            ignore: 'pid,hostname',
-            translateTime: 'HH:MM:ss',
-            // The terminal gets the sentence; the structured fields are in log.jsonl.
-            hideObject: true,
-          });
+    // Formatted here and written synchronously through writeTerminal, so a line lands above the
+    // progress bars (when they are up) and in order with everything else on stderr.
+    const pretty = prettyFactory({
+      colorize: Boolean(process.stderr.isTTY),
+      ignore: 'pid,hostname',
+      translateTime: 'HH:MM:ss',
+      // The terminal gets the sentence; the structured fields are in log.jsonl.
+      hideObject: true,
+    });
+    const terminal = options.pretty === false ? { write: writeTerminal } : { write: (line: string) => writeTerminal(pretty(line)) };
     streams.push({ level, stream: terminal });
   }
   const lowest = streams.length ? (streams.some((s) => s.level === 'debug') && level !== 'trace' ? 'debug' : level) : 'silent';

@@ -5,6 +5,7 @@ import type { MetricsReport, TrainResult } from '../kernel/stages';
 import { checkInputsBeforeWork } from './check-inputs';
 import { evaluateStage, testImagesCarryLabels } from './evaluate-stage';
 import { checkModelToFineTune } from './model-ref';
+import { stopIfAsked } from './interrupt';
 import { engineFor } from './open-network';
 import { postprocessStage, predictStage } from './predict-stage';
 import { tidyRunFolder } from './tidy-run-folder';
@@ -88,7 +89,11 @@ export async function runPipeline(run: RunContext, command: RunCommand, stages: 
         `model saved in ${result.modelDir}`,
       );
     }
-    if (plan.predict) await stages.predict(run);
+    if (plan.predict) {
+      stopIfAsked(run.signal, () => ({ at: plan.train ? 'after training, before prediction' : 'before prediction', resumeFrom: 'the first test image (the model is saved)' }));
+      await stages.predict(run);
+    }
+    if (plan.evaluate) stopIfAsked(run.signal, () => ({ at: 'before evaluation', resumeFrom: 'the evaluation (every result is written)' }));
     const report = plan.evaluate ? await stages.evaluate(run) : undefined;
     outcome.metrics = await kernel.hooks.runEnd.promise(report, { run, train: outcome.train });
     // A successful run leaves no temporary file behind, its own or an earlier run's.

@@ -5,7 +5,10 @@ import { DEFAULT_NORMALIZATION } from '../data/normalization';
 import { predictImage } from '../data/predict-image';
 import { toModelLayout } from '../io/model-layout';
 import type { Network } from '../kernel/contributions/inference-engine';
+import type { ProgressTask } from '../kernel/contributions/progress';
 import type { RunContext } from '../kernel/run-context';
+import { letSignalsIn, stopIfAsked } from './interrupt';
+import { runProgress } from './progress-log';
 
 /** Runs that have said test-time augmentation is on (said once per run, not once per image). */
 const announced = new WeakSet<RunContext>();
@@ -35,12 +38,31 @@ export async function predictNetwork(run: RunContext, network: Network, image: I
       `test-time augmentation on: each ${patchSize.join('×')} tile is predicted ${transforms.length} times (${transforms.join(', ')}), transformed back and averaged`,
     );
   }
-  return predictImage(x, (batch) => network.predict(batch), {
-    patchSize,
-    overlap: config.predict.overlap,
-    padding: config.predict.padding,
-    batchSize: config.predict.batch_size,
-    normalization: settings ? recordFromBundle(settings) : { ...DEFAULT_NORMALIZATION, method: 'none', version: 1 },
-    tta,
-  });
+  // The tiles of a large image are a task of their own (an image of one tile is not worth a bar).
+  let tiles: ProgressTask | undefined;
+  try {
+    const predictBatch = async (batch: Parameters<Network['predict']>[0]) => {
+      // Between batches, a Ctrl-C reaches its handler (see letSignalsIn).
+      await letSignalsIn();
+      return network.predict(batch);
+    };
+    return await predictImage(x, predictBatch, {
+      patchSize,
+      overlap: config.predict.overlap,
+      padding: config.predict.padding,
+      batchSize: config.predict.batch_size,
+      normalization: settings ? recordFromBundle(settings) : { ...DEFAULT_NORMALIZATION, method: 'none', version: 1 },
+      tta,
+      onProgress: (done, total) => {
+        if (total > 1) {
+          tiles ??= runProgress(run).start({ id: `tiles-${name}`, label: `${name} tiles`, total, unit: 'tiles' });
+          tiles.update(done);
+        }
+        // An image stopped part-way has no result yet: --resume predicts it again, from its first tile.
+        if (done < total) stopIfAsked(run.signal, () => ({ at: `while predicting ${name} (tile ${done} of ${total})` }));
+      },
+    });
+  } finally {
+    tiles?.end();
+  }
 }

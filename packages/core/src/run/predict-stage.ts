@@ -10,6 +10,7 @@ import { readerFor } from '../io/image-readers';
 import type { ImageReader } from '../kernel/contributions/image-io';
 import { Tokens } from '../kernel/tokens';
 import { checkImageForModel, fitImageToModel } from './model-input';
+import { stopIfAsked } from './interrupt';
 import { openNetwork } from './open-network';
 import { readProbabilities, stemOf } from './prediction-files';
 import { runProgress } from './progress-log';
@@ -83,6 +84,7 @@ export async function predictStage(run: RunContext): Promise<void> {
   const task = runProgress(run).start({ id: 'predict', label: 'predict', total: files.length, unit: 'images' });
   try {
     for (const [i, { file, name }] of files.entries()) {
+      stopIfAsked(run.signal, () => ({ at: `after ${i} of ${files.length} images`, resumeFrom: `image ${i + 1} (${name}); the ${i} predicted are kept` }));
       if (run.resume && results.complete(name)) {
         skipped++;
         task.update(i + 1);
@@ -123,11 +125,19 @@ export async function postprocessStage(run: RunContext): Promise<void> {
   if (config.data.test.images && fs.existsSync(config.data.test.images)) {
     for (const f of io.listImageFiles(config.data.test.images)) inputs.set(stemOf(f), path.basename(f));
   }
-  for (const file of io.listImageFiles(dir)) {
+  const files = io.listImageFiles(dir);
+  const task = runProgress(run).start({ id: 'postprocess', label: 'post-process', total: files.length, unit: 'images' });
+  for (const [i, file] of files.entries()) {
+    stopIfAsked(run.signal, () => {
+      task.end();
+      return { at: `after post-processing ${i} of ${files.length} images` };
+    });
     const { probabilities, image } = await readProbabilities(file, config.problem.ndim, (f) => io.readImage(f));
     const name = inputs.get(stemOf(file)) ?? path.basename(file);
     const raw: Prediction = { name, source: { shape: image.shape, axes: image.axes, spacing: image.spacing, dtype: image.dtype }, probabilities };
     await finish(run, raw);
     logger.info({ event: 'postprocessed', image: name }, `post-processed ${name}`);
+    task.update(i + 1);
   }
+  task.end();
 }

@@ -32,7 +32,27 @@ export function logProgress(logger: Logger, intervalMs = 5000): ProgressSink {
   };
 }
 
-/** The run's progress sink: the one a plugin (or the CLI) provided, else a log of the run. */
-export function runProgress(run: Pick<RunContext, 'container' | 'logger'>): ProgressSink {
-  return run.container.isRegistered(Tokens.Progress) ? run.container.resolve<ProgressSink>(Tokens.Progress) : logProgress(run.logger);
+/**
+ * The run's progress sink: the one a plugin (or the CLI) provided, else a log of the run. A partial
+ * context without a container (a library call, a test's stand-in) gets the log.
+ */
+export function runProgress(run: Pick<RunContext, 'logger'> & Partial<Pick<RunContext, 'container'>>): ProgressSink {
+  return run.container?.isRegistered(Tokens.Progress) ? run.container.resolve<ProgressSink>(Tokens.Progress) : logProgress(run.logger);
+}
+
+/** Several sinks as one: every task is started, updated and ended on each (the log and the terminal). */
+export function teeProgress(...sinks: ProgressSink[]): ProgressSink {
+  return {
+    start(task) {
+      const tasks = sinks.map((s) => s.start(task));
+      return {
+        update(done, info) {
+          for (const t of tasks) t.update(done, info);
+        },
+        end() {
+          for (const t of tasks) t.end();
+        },
+      };
+    },
+  };
 }

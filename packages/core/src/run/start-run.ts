@@ -25,6 +25,8 @@ export interface StartRunOptions {
   overwrite?: boolean;
   logLevel?: LogLevel;
   cwd?: string;
+  /** Aborted when the person asks the run to stop (the CLI's Ctrl-C): `RunContext.signal`. */
+  signal?: AbortSignal;
 }
 
 export interface StartedRun {
@@ -95,6 +97,7 @@ export async function startRun(options: StartRunOptions): Promise<StartedRun> {
       backendReason: backend.reason,
       threads: backend.threads ?? os.availableParallelism(),
       container: kernel.container,
+      signal: options.signal,
     };
     const handle = log;
     return {

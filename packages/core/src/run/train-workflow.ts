@@ -24,6 +24,8 @@ export async function trainWorkflow(run: RunContext, workflow: RegisteredWorkflo
     runDir: run.runDir,
     hooks: { hooks: run.kernel.hooks, event: { run }, workflow: workflow.name },
     logger: run.logger,
+    progress: runProgress(run),
+    signal: run.signal,
     checkLabelValues: spec.checkLabelValues,
   });
   // model.load: a bundle, or the one a model format unpacks (a zoo package's biaflow weights).

@@ -62,7 +62,8 @@ function fakeRun(ndim: 2 | 3, patch: number[], predict: Record<string, unknown>)
   const info: { obj: Record<string, unknown>; msg: string }[] = [];
   const run = {
     config: { problem: { ndim }, data: { patch_size: patch }, predict: { overlap: 0, padding: 0, batch_size: 4, tta: true, ...predict } },
-    logger: { info: (obj: Record<string, unknown>, msg: string) => info.push({ obj, msg }) },
+    // debug: the progress of the tiles (a run without a container logs it).
+    logger: { info: (obj: Record<string, unknown>, msg: string) => info.push({ obj, msg }), debug: () => undefined },
   } as unknown as RunContext;
   return { run, info };
 }

@@ -5,16 +5,23 @@ import YAML from 'yaml';
 import { loadConfig, type LoadedConfig } from '../../config/load-config';
 import { resolveModelRef } from '../../kernel/model-names';
 import { readModelForConfig } from '../../services/model-for-config';
-import { UsageError } from '../../errors';
+import { interruptionOf, InterruptedError, UsageError } from '../../errors';
+import type { RunContext } from '../../kernel/run-context';
+import { writeTerminal } from '../../logging/terminal';
+import { Tokens } from '../../kernel/tokens';
 import { evaluateStage } from '../../run/evaluate-stage';
-import { coreStages, planStages, runPipeline, type PipelineStages } from '../../run/pipeline';
+import { coreStages, planStages, runPipeline, type PipelineStages, type RunOutcome } from '../../run/pipeline';
 import { checkBeforeWork } from '../../run/check-before-work';
 import { checkWorkflowConfig } from '../../config/validate';
+import { logProgress, teeProgress } from '../../run/progress-log';
 import { resultsDirOf, RunFiles } from '../../run/run-folder';
-import { startRun } from '../../run/start-run';
+import { startRun, type StartedRun } from '../../run/start-run';
 import { configFromBundle, warnPluginVersions } from '../../services/workflow-model';
 import { withConfigOptions, withRunFolderOptions, type ConfigOptions, type RunFolderCliOptions } from '../common-options';
 import type { CliIO } from '../output';
+import { terminalProgress, type TerminalProgress } from '../progress/terminal-progress';
+import { formatSummary, reportPath, summaryFigures } from '../results-summary';
+import { invocation, resumeCommand } from '../resume-command';
 
 export type RunOptions = ConfigOptions &
   RunFolderCliOptions & {
@@ -57,11 +64,17 @@ export function runCommands(io: CliIO): Command[] {
           "with --pred/--gt: score with the metrics settings (tolerance, IoU thresholds) of this model's training config; a run folder given with --out that holds a run lends its own",
         );
     }
-    return cmd.action((opts: RunOptions) => execute(name, opts, io));
+    return cmd.action((opts: RunOptions, self: Command) => execute(name, opts, io, userArgs(self)));
   });
 }
 
-/** The config a command runs with: a file, a run folder's own, a model bundle's, or built from flags. */
+/** The arguments the program was called with (commander keeps them on the root command), for the command that continues a stopped run. */
+function userArgs(cmd: Command): readonly string[] {
+  let root = cmd;
+  while (root.parent) root = root.parent;
+  return (root as unknown as { rawArgs?: string[] }).rawArgs ?? process.argv.slice(2);
+}
+
 /**
  * The config a command runs with: a file the person passed, a run folder's own, a model bundle's,
  * or one built from flags. A saved config (a bundle's, a run folder's) may name plugins by package
@@ -142,47 +155,132 @@ async function configFor(command: DataCommand, opts: RunOptions, io: CliIO): Pro
   return loadConfig({ sets, cwd, cliPlugins });
 }
 
-/** Run one data command as the CLI does (also used by `tune` to post-process with the tuned values). */
-export async function executeDataCommand(command: DataCommand, opts: RunOptions, io: CliIO): Promise<void> {
-  return execute(command, opts, io);
+/**
+ * Ctrl-C (SIGINT) and SIGTERM while a run works: the first asks it to stop at its next safe point
+ * (between steps, images, tiles), which ends it with an `InterruptedError`; a second stops the
+ * process at once (exit 130; the lock goes with it, and every file is whole: they are written by rename).
+ */
+function stopOnSignals(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onSignal = (name: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      writeTerminal(`\n${name} again: stopping now\n`);
+      process.exit(130);
+    }
+    controller.abort(name);
+    // Through writeTerminal: above the progress bars, when they are up.
+    writeTerminal(`\n${name}: stopping at the next safe point (press Ctrl-C again to stop at once)\n`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    dispose() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
 }
 
-async function execute(command: DataCommand, opts: RunOptions, io: CliIO): Promise<void> {
+/** Run one data command as the CLI does (also used by `tune` to post-process with the tuned values). */
+export async function executeDataCommand(command: DataCommand, opts: RunOptions, io: CliIO): Promise<void> {
+  return execute(command, opts, io, []);
+}
+
+async function execute(command: DataCommand, opts: RunOptions, io: CliIO, argv: readonly string[]): Promise<void> {
   const loaded = await configFor(command, opts, io);
   if (command === 'run') {
     // Every problem found without training, before the run folder is created.
     const { config, kernel, configPath } = loaded;
-    const stages = planStages(command, { config, kernel });
-    checkWorkflowConfig(config, kernel, stages.train, configPath);
-    checkBeforeWork(config, kernel, stages, configPath);
+    const planned = planStages(command, { config, kernel });
+    checkWorkflowConfig(config, kernel, planned.train, configPath);
+    checkBeforeWork(config, kernel, planned, configPath);
   }
-  const started = await startRun({
-    command,
-    loaded,
-    out: opts.out,
-    resume: Boolean(opts.resume),
-    overwrite: opts.overwrite,
-    logLevel: opts.logLevel,
-    cwd: io.cwd,
-  });
-  const stages: PipelineStages =
-    command === 'evaluate' && opts.pred
-      ? { ...coreStages, evaluate: (run) => evaluateStage(run, { predictions: path.resolve(io.cwd, opts.pred as string) }) }
-      : coreStages;
+  const stop = stopOnSignals();
+  let started: StartedRun | undefined;
+  let progress: TerminalProgress | undefined;
   try {
-    const outcome = await runPipeline(started.context, command, stages);
-    const results = resultsDirOf(started.context);
+    started = await startRun({
+      command,
+      loaded,
+      out: opts.out,
+      resume: command === 'postprocess' || Boolean(opts.resume),
+      overwrite: opts.overwrite,
+      logLevel: opts.logLevel,
+      cwd: io.cwd,
+      signal: stop.signal,
+    });
+    const run = started.context;
+    // The terminal's progress (bars, or plain lines), beside the run log's; unless a plugin provided its own.
+    if (!run.container.isRegistered(Tokens.Progress)) {
+      progress = terminalProgress({ bars: opts.progress !== false });
+      run.container.register(Tokens.Progress, { useValue: teeProgress(logProgress(run.logger), progress.sink) });
+    }
+    const stages: PipelineStages =
+      command === 'evaluate' && opts.pred
+        ? { ...coreStages, evaluate: (r) => evaluateStage(r, { predictions: path.resolve(io.cwd, opts.pred as string) }) }
+        : coreStages;
+    const outcome = await runPipeline(run, command, stages);
+    progress?.close();
     const source = metricsSources.get(loaded);
     if (source !== undefined) {
-      // A standalone evaluation says which settings scored it (tolerance, IoU thresholds…).
-      const used = Object.entries(started.context.config.metrics as Record<string, unknown>).map(([k, v]) => `metrics.${k}=${JSON.stringify(v)}`);
+      // A standalone evaluation says which settings scored it (tolerance, IoU thresholds…): in the log, and
+      // on stderr when stdout holds only --json's object.
+      const used = Object.entries(run.config.metrics as Record<string, unknown>).map(([k, v]) => `metrics.${k}=${JSON.stringify(v)}`);
       const line = `scored with ${used.join(', ') || 'no metrics settings'} (${source})`;
-      started.context.logger.info({ event: 'metrics-settings', metrics: started.context.config.metrics, source }, line);
-      io.stdout(`${line}\n`);
+      run.logger.info({ event: 'metrics-settings', metrics: run.config.metrics, source }, line);
+      if (opts.json) writeTerminal(`${line}\n`);
+      else io.stdout(`${line}\n`);
     }
-    io.stdout(`results: ${results}\n`);
-    if (outcome.metrics) io.stdout(`metrics: ${path.join(results, RunFiles.metrics)}\n`);
+    printResults(run, outcome, opts, io);
+  } catch (e) {
+    progress?.close();
+    const interrupted = interruptionOf(e);
+    if (interrupted && started) {
+      const { runDir, logger } = started.context;
+      const again = resumeCommand(argv, runDir, { cwd: io.cwd, invocation: invocation() });
+      // In log.jsonl only (debug): the terminal gets the same from reportError, with the command to continue.
+      logger.debug({ event: 'interrupted', where: interrupted.where, resume_from: interrupted.resumeFrom ?? null, command: again }, `stopped ${interrupted.where}`);
+      const hint = [interrupted.resumeFrom ? `--resume continues from ${interrupted.resumeFrom}` : undefined, `to continue: ${again}`].filter(Boolean).join('\n');
+      throw new InterruptedError(interrupted.where, interrupted.resumeFrom, hint);
+    }
+    throw e;
   } finally {
-    await started.close();
+    stop.dispose();
+    await started?.close();
   }
+}
+
+/**
+ * What a finished command prints on stdout: the run folder, and for a command that evaluated, the
+ * workflow's summary figures and where the metrics and the report are; with `--json`, exactly one
+ * JSON object `{ run, report, overall }` (`overall` as metrics.json holds it, null without one).
+ */
+function printResults(run: RunContext, outcome: RunOutcome, opts: RunOptions, io: CliIO): void {
+  // A postprocess variant's results are in its own folder (postprocess/<n>/), with its own report.
+  const runDir = resultsDirOf(run);
+  const metricsFile = path.join(runDir, RunFiles.metrics);
+  // Read back from the file, so what is shown is exactly what metrics.json holds (NaN already null).
+  const written = outcome.metrics ? (JSON.parse(fs.readFileSync(metricsFile, 'utf8')) as { overall: Record<string, unknown>; per_image?: unknown[] }) : undefined;
+  if (opts.json) {
+    io.stdout(`${JSON.stringify({ run: runDir, report: reportPath(runDir), overall: written?.overall ?? null })}\n`);
+    return;
+  }
+  // For the person: paths from the working folder when the run is inside it.
+  const shown = (p: string) => {
+    const relative = path.relative(io.cwd, p);
+    return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : p;
+  };
+  io.stdout(`results: ${shown(runDir)}\n`);
+  if (!written) return;
+  const workflow = run.kernel.workflow(run.config.problem.type);
+  io.stdout(
+    formatSummary({
+      figures: summaryFigures(workflow),
+      overall: written.overall,
+      images: Array.isArray(written.per_image) ? written.per_image.length : undefined,
+      metricsFile: shown(metricsFile),
+      reportFile: shown(reportPath(runDir)),
+    }),
+  );
 }

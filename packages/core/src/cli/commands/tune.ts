@@ -88,7 +88,7 @@ export function tuneCommand(io: CliIO): Command {
       if (variantSteps) {
         await executeDataCommand(
           'postprocess',
-          { config: opts.config, set: [...opts.set, `postprocess=${JSON.stringify(variantSteps)}`], plugin: opts.plugin, out: runDir, logLevel: opts.logLevel },
+          { config: opts.config, set: [...opts.set, `postprocess=${JSON.stringify(variantSteps)}`], plugin: opts.plugin, out: runDir, logLevel: opts.logLevel, progress: true },
           io,
         );
       }

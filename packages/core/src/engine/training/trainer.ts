@@ -6,6 +6,7 @@ import type { ProgressSink } from '../../kernel/contributions/progress';
 import type { RunContext } from '../../kernel/run-context';
 import type { TrainResult } from '../../kernel/stages';
 import { replaceDirAtomic, writeFileAtomic } from '../../run/atomic-write';
+import { letSignalsIn, stopIfAsked } from '../../run/interrupt';
 import { isLeftover } from '../../run/leftovers';
 import { toCsv } from '../../run/metrics-files';
 import { RunFiles } from '../../run/run-folder';
@@ -34,7 +35,7 @@ import { Optimizer } from './optimizers';
 import type { Batch, TrainingData } from './training-data';
 
 /** What the trainer uses of a run (a `RunContext` has it all). */
-export type TrainingRun = Pick<RunContext, 'config' | 'runDir' | 'logger' | 'tf' | 'resume'>;
+export type TrainingRun = Pick<RunContext, 'config' | 'runDir' | 'logger' | 'tf' | 'resume' | 'signal'>;
 
 export interface TrainRequest {
   run: TrainingRun;
@@ -274,12 +275,14 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
     });
 
     /** Validation loss (mean over samples) and metrics (from sums pooled over all batches); null without validation data. */
-    const validate = async (): Promise<{ loss: number; metrics: Record<string, number | null> } | null> => {
+    const validate = async (stopPoint: () => void): Promise<{ loss: number; metrics: Record<string, number | null> } | null> => {
       if (!data.validation) return null;
       let lossSum = 0;
       let count = 0;
       const totals = metricWidths.map((w) => Array<number>(w).fill(0));
       for await (const batch of data.validation()) {
+        await letSignalsIn();
+        stopPoint();
         if (count === 0) checkBatch(batch, options, 'validation data', request.targetChannels);
         const b = batch.x.shape[0];
         const outs = tf.tidy(() => {
@@ -312,12 +315,20 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
     }
     if (state.finished) logger.info({ event: 'resume' }, `training had already finished (${stopReason}) after epoch ${state.epoch}`);
     const firstEpoch = state.epoch;
+    // What --resume would start from if the run stopped now: the epoch checkpoints/last holds.
+    let checkpointed = state.epoch;
+    const resumeFrom = () => (checkpointed > 0 ? `the end of epoch ${checkpointed} (checkpoints/last)` : 'the first epoch (no epoch was complete)');
     for (let epoch = state.epoch; !state.finished && epoch < cfg.epochs; epoch++) {
       const t0 = Date.now();
       let lossSum = 0;
       let lr = schedule.lrAt(epoch, 0);
       const task = request.progress?.start({ id: `epoch-${epoch + 1}`, label: `epoch ${epoch + 1}/${cfg.epochs}`, total: stepsPerEpoch, unit: 'steps' });
       for (let step = 0; step < stepsPerEpoch; step++) {
+        await letSignalsIn();
+        stopIfAsked(run.signal, () => {
+          task?.end();
+          return { at: step === 0 ? `before epoch ${epoch + 1}/${cfg.epochs}` : `during epoch ${epoch + 1}/${cfg.epochs}, after step ${step} of ${stepsPerEpoch}`, resumeFrom: resumeFrom() };
+        });
         const batch = await data.batch(epoch, step);
         if (epoch === firstEpoch && step === 0) checkBatch(batch, options, 'training data', request.targetChannels);
         lr = schedule.lrAt(epoch, step);
@@ -338,11 +349,18 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
         }
         lossSum += stepLoss;
         state.global_step += 1;
-        task?.update(step + 1, { loss: lossSum / (step + 1) });
+        // The run's time left: the rest of this epoch at its pace, then the other epochs at the mean
+        // pace so far (validation included), or this epoch's until one has ended.
+        const spent = (Date.now() - t0) / 1000;
+        const perEpoch = epochTimes.length ? epochTimes.reduce((a, v) => a + v, 0) / epochTimes.length : (spent / (step + 1)) * stepsPerEpoch;
+        const runLeft = (spent / (step + 1)) * (stepsPerEpoch - step - 1) + perEpoch * (cfg.epochs - epoch - 1);
+        task?.update(step + 1, { loss: lossSum / (step + 1), run_left_s: Math.round(runLeft) });
       }
       task?.end();
       const trainLoss = lossSum / stepsPerEpoch;
-      const val = await validate();
+      const val = await validate(() =>
+        stopIfAsked(run.signal, () => ({ at: `while validating epoch ${epoch + 1}/${cfg.epochs}`, resumeFrom: resumeFrom() })),
+      );
       const monitored = val ? val.loss : trainLoss;
       const { improved, stop } = early.update(epoch + 1, monitored);
       schedule.endEpoch(monitored);
@@ -362,7 +380,10 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
       const training = { epochs: state.epoch, best_epoch: early.bestEpoch, best_loss: early.best, monitored: val ? 'val_loss' : 'loss', backend: tf.getBackend() };
       // best before last: a kill between the two leaves a last that redoes this epoch and rewrites best identically.
       if (improved) await writeCheckpoint(bestDir, { model, meta: meta(training), optimizer: opt, state });
-      if (lastEpoch || state.epoch % cfg.checkpoint_every === 0) await writeCheckpoint(lastDir, { model, meta: meta(training), optimizer: opt, state });
+      if (lastEpoch || state.epoch % cfg.checkpoint_every === 0) {
+        await writeCheckpoint(lastDir, { model, meta: meta(training), optimizer: opt, state });
+        checkpointed = state.epoch;
+      }
       await writeFileAtomic(csvPath, toCsv(state.history));
       const mean = epochTimes.reduce((a, v) => a + v, 0) / epochTimes.length;
       const eta = lastEpoch ? 0 : mean * (cfg.epochs - state.epoch);

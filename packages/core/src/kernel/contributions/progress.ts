@@ -9,7 +9,11 @@ export interface ProgressSink {
 }
 
 export interface ProgressTask {
-  /** `done` units finished so far, with figures to show beside the count (loss, steps/s). */
+  /**
+   * `done` units finished so far, with figures to show beside the count: `{ loss: 0.41 }`. A key
+   * ending in `_s` is a duration in seconds, shown as one (`run_left_s: 130` → `run left 2:10`).
+   * The sink itself works out the rate and the time left of the task.
+   */
   update(done: number, info?: Record<string, number | string | null>): void;
   /** The task ended (all units done, or stopped early). */
   end(): void;

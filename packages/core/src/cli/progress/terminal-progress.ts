@@ -1,0 +1,29 @@
+import type { ProgressSink } from '../../kernel/contributions/progress';
+import { writeTerminal } from '../../logging/terminal';
+import { barProgress } from './bar-progress';
+import { plainProgress } from './plain-progress';
+
+export interface TerminalProgress {
+  sink: ProgressSink;
+  /** Take down whatever is still drawn. */
+  close(): void;
+}
+
+/**
+ * How often plain progress lines may come, in ms: 5 s, or `BIAFLOW_PROGRESS_INTERVAL_MS` (for
+ * logs that want more or fewer, and for tests of short runs).
+ */
+export function plainInterval(env: NodeJS.ProcessEnv = process.env): number {
+  const ms = Number(env.BIAFLOW_PROGRESS_INTERVAL_MS);
+  return env.BIAFLOW_PROGRESS_INTERVAL_MS !== undefined && Number.isFinite(ms) && ms >= 0 ? ms : 5000;
+}
+
+/**
+ * The CLI's progress on stderr: bars when stderr is a terminal, else (or with `--no-progress`) a
+ * plain line at most every few seconds.
+ */
+export function terminalProgress(options: { bars: boolean; stream?: NodeJS.WriteStream }): TerminalProgress {
+  const stream = options.stream ?? process.stderr;
+  if (options.bars && stream.isTTY) return barProgress(stream);
+  return { sink: plainProgress(writeTerminal, plainInterval()), close: () => undefined };
+}

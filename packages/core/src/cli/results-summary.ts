@@ -1,0 +1,48 @@
+import path from 'node:path';
+import type { Figure, RegisteredWorkflow } from '../kernel/contributions/workflow';
+import { figureAt } from '../run/tune-thresholds';
+
+/** The run report's name in the run folder (written by the report's tap; docs/outputs.md). */
+export const REPORT_FILE = 'report.html';
+
+/** The figures a workflow's summary shows: its `summary`, else its main figure alone. */
+export function summaryFigures(workflow: Pick<RegisteredWorkflow, 'summary' | 'mainFigure'>): readonly Figure[] {
+  return workflow.summary?.length ? workflow.summary : [workflow.mainFigure];
+}
+
+function show(value: number | null): string {
+  if (value === null) return '-';
+  if (Number.isInteger(value)) return String(value);
+  return value.toFixed(4);
+}
+
+/**
+ * The short table a command that evaluated ends with: each figure the workflow declares for its
+ * summary, from `overall` as `metrics.json` holds it (`-` where it is undefined), then where the
+ * full metrics and the report are.
+ *
+ *     results over 4 test images
+ *       F1 at IoU 0.5          0.7412
+ *       precision at IoU 0.5   0.8000
+ *     metrics: runs/x/metrics.json
+ *     report:  runs/x/report.html
+ */
+export function formatSummary(options: {
+  figures: readonly Figure[];
+  overall: Record<string, unknown>;
+  images?: number;
+  metricsFile: string;
+  reportFile: string;
+}): string {
+  const rows = options.figures.map((f) => [f.label, show(figureAt(options.overall, f.key))] as const);
+  const width = Math.max(...rows.map(([label]) => label.length));
+  const head = options.images === undefined ? 'results' : `results over ${options.images} test image${options.images === 1 ? '' : 's'}`;
+  return [head, ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value.padStart(8)}`), `metrics: ${options.metricsFile}`, `report:  ${options.reportFile}`, ''].join(
+    '\n',
+  );
+}
+
+/** Where a run's report is. */
+export function reportPath(runDir: string): string {
+  return path.join(runDir, REPORT_FILE);
+}

@@ -1,0 +1,128 @@
+import { InterruptedError, interruptionOf } from '@biaflow/core';
+import { clock, describeInfo, formatSummary, plainProgress, resumeCommand, shellWord, stopIfAsked, summaryFigures, teeProgress } from '@biaflow/core/internals';
+
+/** The pieces of what a person sees of a run: plain progress lines, the command that continues a stopped run, the results table. */
+
+describe('plain progress lines', () => {
+  test('at most one line per interval over all tasks, with the rate, the time left and the reported figures', () => {
+    let now = 0;
+    const lines: string[] = [];
+    const sink = plainProgress((t) => lines.push(t), 5000, () => now);
+    const epoch = sink.start({ id: 'epoch-1', label: 'epoch 1/3', total: 40, unit: 'steps' });
+    const tiles = sink.start({ id: 'tiles', label: 'a.tif tiles', total: 10, unit: 'tiles' });
+    // 40 steps, one every 250 ms: 4 steps/s.
+    for (let step = 1; step <= 40; step++) {
+      now = step * 250;
+      epoch.update(step, { loss: 0.5 / step, run_left_s: 130 });
+      tiles.update(Math.min(step, 10));
+    }
+    epoch.end();
+    // 10 s: a line at 5 s and one at 10 s, not one per update nor per task.
+    expect(lines).toEqual([
+      'progress: epoch 1/3 20/40 steps (50%), 4.0 steps/s, left 0:05, loss 0.02500, run left 2:10\n',
+      'progress: epoch 1/3 40/40 steps (100%), 4.0 steps/s, left 0:00, loss 0.01250, run left 2:10\n',
+    ]);
+  });
+
+  test('no rate or time left before there are two updates to measure them by', () => {
+    let now = 0;
+    const lines: string[] = [];
+    const sink = plainProgress((t) => lines.push(t), 1000, () => now);
+    const task = sink.start({ id: 'predict', label: 'predict', total: 3, unit: 'images' });
+    now = 2000;
+    task.update(1);
+    expect(lines).toEqual(['progress: predict 1/3 images (33%)\n']);
+  });
+
+  test('figures: durations as a clock, names with spaces', () => {
+    expect(clock(59.6)).toBe('1:00');
+    expect(clock(4000)).toBe('1:06:40');
+    expect(clock(undefined)).toBe('?');
+    expect(describeInfo({ loss: 0.123456, run_left_s: 75, note: 'x', missing: null })).toBe('loss 0.1235, run left 1:15, note x');
+  });
+
+  test('a tee starts, updates and ends every sink', () => {
+    const seen: string[] = [];
+    const recorder = (name: string) => ({
+      start: ({ label }: { label: string }) => ({ update: (n: number) => seen.push(`${name} ${label} ${n}`), end: () => seen.push(`${name} end`) }),
+    });
+    const task = teeProgress(recorder('a'), recorder('b')).start({ id: 'x', label: 'x', total: 2, unit: 'steps' });
+    task.update(1);
+    task.end();
+    expect(seen).toEqual(['a x 1', 'b x 1', 'a end', 'b end']);
+  });
+});
+
+describe('a stopped run', () => {
+  test('stops at a safe point only once the signal is aborted, saying where', () => {
+    const controller = new AbortController();
+    let asked = 0;
+    const where = () => {
+      asked++;
+      return { at: 'during epoch 2/5, after step 3 of 10', resumeFrom: 'the end of epoch 1 (checkpoints/last)' };
+    };
+    stopIfAsked(controller.signal, where);
+    stopIfAsked(undefined, where);
+    expect(asked).toBe(0);
+    controller.abort('SIGINT');
+    let caught: unknown;
+    try {
+      stopIfAsked(controller.signal, where);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(InterruptedError);
+    expect((caught as InterruptedError).message).toBe('stopped during epoch 2/5, after step 3 of 10');
+    expect((caught as InterruptedError).exitCode).toBe(130);
+    // Found inside the error a plugin's hook wraps it in.
+    expect(interruptionOf(new Error('plugin "x" failed in hook "train"', { cause: caught }))).toBe(caught);
+  });
+
+  test('the command to continue: the same arguments, --resume once, the run folder when it was the default, never --overwrite', () => {
+    const options = { cwd: '/home/me/project', invocation: 'biaflow' };
+    expect(resumeCommand(['run', '--config', 'c.yaml', '--out', 'runs/a', '--overwrite'], '/home/me/project/runs/a', options)).toBe(
+      'biaflow run --config c.yaml --out runs/a --resume',
+    );
+    expect(resumeCommand(['run', '-c', 'c.yaml'], '/home/me/project/runs/20261205-0700-instance', options)).toBe(
+      'biaflow run -c c.yaml --out runs/20261205-0700-instance --resume',
+    );
+    expect(resumeCommand(['predict', '--resume', '-oruns/b'], '/home/me/project/runs/b', options)).toBe('biaflow predict --resume -oruns/b');
+    expect(resumeCommand(['run', '--set', 'postprocess=[{method: x}]'], '/elsewhere/r', options)).toBe(
+      "biaflow run --set 'postprocess=[{method: x}]' --out /elsewhere/r --resume",
+    );
+    expect(shellWord("it's")).toBe(`'it'\\''s'`);
+  });
+});
+
+describe('the results table', () => {
+  test("the workflow's summary figures from overall, '-' where undefined, then the metrics and the report", () => {
+    const figures = summaryFigures({
+      mainFigure: { key: 'matching.0.5.f1', label: 'F1 at IoU 0.5' },
+      summary: [
+        { key: 'matching.0.5.f1', label: 'F1 at IoU 0.5' },
+        { key: 'aji', label: 'AJI' },
+        { key: 'tp', label: 'true positives' },
+      ],
+    });
+    const text = formatSummary({
+      figures,
+      overall: { matching: { '0.5': { f1: 0.74126 } }, aji: null, tp: 12 },
+      images: 4,
+      metricsFile: 'runs/x/metrics.json',
+      reportFile: 'runs/x/report.html',
+    });
+    expect(text).toBe(
+      [
+        'results over 4 test images',
+        '  F1 at IoU 0.5     0.7413',
+        '  AJI                    -',
+        '  true positives        12',
+        'metrics: runs/x/metrics.json',
+        'report:  runs/x/report.html',
+        '',
+      ].join('\n'),
+    );
+    // Without a summary, the main figure alone.
+    expect(summaryFigures({ mainFigure: { key: 'accuracy', label: 'accuracy' } })).toEqual([{ key: 'accuracy', label: 'accuracy' }]);
+  });
+});

@@ -229,13 +229,18 @@ test('Ctrl-C stops a run with exit 130 (in training, then in prediction), and th
   // Paths from the working folder.
   expect(table).toContain(`report:  runs/${path.basename(stoppedIn)}/report.html\n`);
 
-  // postprocess evaluates again: --json gives the overall of the metrics.json it rewrote.
-  const again = spawnSync(process.execPath, [bin, 'postprocess', '--out', stoppedIn, '--json', '--log-level', 'warn'], { cwd: dir, encoding: 'utf8', env: env() });
+  // postprocess with new settings evaluates a variant: --json gives its folder, report and the overall of its metrics.json.
+  const again = spawnSync(
+    process.execPath,
+    [bin, 'postprocess', '--out', stoppedIn, '--json', '--log-level', 'warn', '--set', 'postprocess=[{method: instance_watershed, seed_threshold: 0.3}]'],
+    { cwd: dir, encoding: 'utf8', env: env() },
+  );
   expect(again.status).toBe(0);
+  const variant = path.join(stoppedIn, 'postprocess', '1');
   expect(JSON.parse(again.stdout)).toEqual({
-    run: stoppedIn,
-    report: path.join(stoppedIn, 'report.html'),
-    overall: (JSON.parse(fs.readFileSync(path.join(stoppedIn, 'metrics.json'), 'utf8')) as { overall: unknown }).overall,
+    run: variant,
+    report: path.join(variant, 'report.html'),
+    overall: (JSON.parse(fs.readFileSync(path.join(variant, 'metrics.json'), 'utf8')) as { overall: unknown }).overall,
   });
 }, SEVERAL_RUNS_MS);
 
@@ -280,9 +285,11 @@ test('--json prints one JSON object on stdout, with overall equal to metrics.jso
   const table = spawnSync(process.execPath, [bin, 'evaluate', '--workflow', 'instance', '--pred', gt, '--gt', gt, '--out', 'table'], { cwd: dir, encoding: 'utf8', env: env() });
   expect(table.status).toBe(0);
   const lines = table.stdout.split('\n');
-  expect(lines[0]).toBe('results: table');
-  expect(lines[1]).toBe('results over 4 test images');
-  expect(lines.slice(2, 8).map((l) => l.replace(/\s+\S+$/, '').trim())).toEqual([
+  // A standalone evaluation first says which settings scored it.
+  expect(lines[0]).toBe('scored with metrics.matching_thresholds=[0.3,0.5,0.75] (the defaults)');
+  expect(lines[1]).toBe('results: table');
+  expect(lines[2]).toBe('results over 4 test images');
+  expect(lines.slice(3, 9).map((l) => l.replace(/\s+\S+$/, '').trim())).toEqual([
     'F1 at IoU 0.5',
     'precision at IoU 0.5',
     'recall at IoU 0.5',
@@ -290,7 +297,7 @@ test('--json prints one JSON object on stdout, with overall equal to metrics.jso
     'AP 0.5:0.95 (accuracy averaged over IoU 0.5–0.95)',
     'AJI',
   ]);
-  expect(lines[2]).toMatch(/ 1$/);
-  expect(lines[8]).toBe('metrics: table/metrics.json');
-  expect(lines[9]).toBe('report:  table/report.html');
+  expect(lines[3]).toMatch(/ 1\.0000$/);
+  expect(lines[9]).toBe('metrics: table/metrics.json');
+  expect(lines[10]).toBe('report:  table/report.html');
 });

@@ -188,7 +188,18 @@ test('a run stopped by the data check holds no outputs and the same command star
 });
 
 test('tune --out RUN writes the tuned values into a post-processing variant beside the first result', () => {
-  const run = copyOfTrained('tune-seq');
+  // Tuning needs 5 validation images: 10 training images (copies of the fixture's 2 under other names), half validate.
+  const many = path.join(dir, 'many');
+  for (const kind of ['images', 'labels']) {
+    fs.mkdirSync(path.join(many, kind), { recursive: true });
+    for (const f of fs.readdirSync(path.join(nuclei, 'train', kind))) {
+      for (let i = 0; i < 5; i++) fs.copyFileSync(path.join(nuclei, 'train', kind, f), path.join(many, kind, `${i}-${f}`));
+    }
+  }
+  fs.writeFileSync(path.join(dir, 'many.yaml'), config(many).replace('train: { epochs: 1', 'train: { tune_thresholds: false, epochs: 1'));
+  const run = path.join(dir, 'tune-seq');
+  expect(cli(['train', '--config', 'many.yaml', '--out', run], dir).status).toBe(0);
+  expect(JSON.parse(fs.readFileSync(path.join(run, 'model/biaflow.json'), 'utf8')).tuned).toBeUndefined();
   expect(cli(['predict', '--out', run], dir).status).toBe(0);
   const topMetrics = read(path.join(run, 'metrics.json'));
   const tuned = cli(['tune', '--out', run], dir);
@@ -198,7 +209,7 @@ test('tune --out RUN writes the tuned values into a post-processing variant besi
   // The tuned values (seeded run: they differ from the defaults the first result used) post-process a variant.
   const written = fs.readFileSync(path.join(v1, 'config.yaml'), 'utf8');
   for (const [k, v] of Object.entries(meta.tuned.options)) expect(written).toContain(`${k}: ${v}`);
-  expect(tuned.stdout).toContain(`metrics: ${path.join(v1, 'metrics.json')}`);
+  expect(tuned.stdout).toContain(`metrics: ${path.relative(dir, path.join(v1, 'metrics.json'))}`);
   expect(metrics(v1).per_image.map((r: { image: string }) => r.image)).toEqual(['003cee89357d.tif']);
   expect(read(path.join(run, 'metrics.json')).equals(topMetrics)).toBe(true);
 });

@@ -34,6 +34,8 @@ data:
   patch_size: [32, 32]
   normalization: { method: percentile, percentiles: [1, 99.8] }
 instance: { channels: BC }
+# Low thresholds: a network trained for 6 steps gives objects under them (none under the defaults).
+postprocess: [{ method: instance_watershed, seed_threshold: 0.2, contour_threshold: 0.4 }]
 `;
 const CONFIG = `${DATA}model: { feature_maps: [8, 16], normalization: none }
 train: { epochs: 2, batch_size: 2, steps_per_epoch: 3 }

@@ -12,7 +12,8 @@ export function summaryFigures(workflow: Pick<RegisteredWorkflow, 'summary' | 'm
 
 function show(value: number | null): string {
   if (value === null) return '-';
-  if (Number.isInteger(value)) return String(value);
+  // Counts as they are; fractions (F1 0 or 1 included) with four decimals, so a column lines up.
+  if (Number.isInteger(value) && Math.abs(value) > 1) return String(value);
   return value.toFixed(4);
 }
 

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { Command } from 'commander';
 import YAML from 'yaml';
 import { loadConfig, type LoadedConfig } from '../../config/load-config';
+import { BUNDLE_META } from '../../engine/bundle/bundle-meta';
+import { readBundleMeta } from '../../engine/bundle/save-load';
 import { resolveModelRef } from '../../kernel/model-names';
 import { readModelForConfig } from '../../services/model-for-config';
 import { interruptionOf, InterruptedError, UsageError } from '../../errors';
@@ -87,7 +89,8 @@ const metricsSources = new WeakMap<LoadedConfig, string>();
 async function savedMetrics(opts: RunOptions, cwd: string): Promise<{ metrics?: unknown; problem?: string; from: string } | undefined> {
   if (opts.model) {
     const model = resolveModelRef(opts.model, cwd, '--model');
-    const { meta } = await readModelForConfig(model, { cwd, cliPlugins: opts.plugin });
+    // Only the saved settings are needed: a bundle's biaflow.json as it is, else what a model format reads.
+    const meta = fs.existsSync(path.join(model, BUNDLE_META)) ? await readBundleMeta(model) : (await readModelForConfig(model, { cwd, cliPlugins: opts.plugin })).meta;
     const saved = (meta.config ?? {}) as { metrics?: unknown; problem?: { type?: string } };
     return { metrics: saved.metrics, problem: saved.problem?.type ?? meta.problem ?? undefined, from: `the model's training config (${model})` };
   }
@@ -204,7 +207,7 @@ async function execute(command: DataCommand, opts: RunOptions, io: CliIO, argv: 
       command,
       loaded,
       out: opts.out,
-      resume: command === 'postprocess' || Boolean(opts.resume),
+      resume: Boolean(opts.resume),
       overwrite: opts.overwrite,
       logLevel: opts.logLevel,
       cwd: io.cwd,

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { loadConfig } from '../../config/load-config';
 import { InputError, UsageError } from '../../errors';
 import type { MetricsReport } from '../../kernel/stages';
 import { LOG_LEVELS, type LogLevel } from '../../logging/logger';
 import { holdsRun, RunFiles } from '../../run/run-folder';
 import { factsFromLog, factsOfRun, writeRunReport } from '../../run/run-report';
 import { startRun } from '../../run/start-run';
+import { runFolderConfig } from '../run-folder-config';
 import { withConfigOptions, type ConfigOptions } from '../common-options';
 import type { CliIO } from '../output';
 
@@ -48,16 +48,7 @@ export function reportCommand(io: CliIO): Command {
       if (!fs.existsSync(runDir) || !holdsRun(runDir) || (!opts.config && !fs.existsSync(path.join(runDir, RunFiles.config)))) {
         throw new UsageError(`${runDir} holds no biaflow run (no ${RunFiles.config})`, 'pass the folder a run, train or predict command wrote with --out');
       }
-      const loaded = opts.config
-        ? await loadConfig({ configFile: opts.config, sets: opts.set, cliPlugins: opts.plugin, cwd: io.cwd })
-        : await loadConfig({
-            configFile: path.join(runDir, RunFiles.config),
-            sets: opts.set,
-            cliPlugins: opts.plugin,
-            cwd: io.cwd,
-            trust: 'saved',
-            describe: `the run folder's saved config (${path.join(runDir, RunFiles.config)})`,
-          });
+      const loaded = await runFolderConfig(runDir, opts, io.cwd);
       const metrics = readMetricsFile(runDir);
       const started = await startRun({ command: 'report', loaded, out: runDir, resume: true, logLevel: opts.logLevel, cwd: io.cwd });
       try {

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { loadConfig } from '../../config/load-config';
 import { UsageError } from '../../errors';
 import { LOG_LEVELS, type LogLevel } from '../../logging/logger';
 import { RunFiles } from '../../run/run-folder';
@@ -14,6 +13,7 @@ import { listPostprocessVariants, postprocessSettings } from '../../run/postproc
 import { MIN_TUNING_IMAGES, tuneThresholds } from '../../run/tune-thresholds';
 import { withTunedValues } from '../../run/tuned-decoding';
 import { executeDataCommand } from './run';
+import { runFolderConfig } from '../run-folder-config';
 import { withConfigOptions, type ConfigOptions } from '../common-options';
 import type { CliIO } from '../output';
 
@@ -58,16 +58,7 @@ export function tuneCommand(io: CliIO): Command {
     .action(async (opts: TuneOptions) => {
       if (!opts.out) throw new UsageError('tune needs --out RUN_DIR', 'the folder of a run that trained a model');
       const runDir = path.resolve(io.cwd, opts.out);
-      const loaded = opts.config
-        ? await loadConfig({ configFile: opts.config, sets: opts.set, cliPlugins: opts.plugin, cwd: io.cwd })
-        : await loadConfig({
-            configFile: path.join(runDir, RunFiles.config),
-            sets: opts.set,
-            cliPlugins: opts.plugin,
-            cwd: io.cwd,
-            trust: 'saved',
-            describe: `the run folder's saved config (${path.join(runDir, RunFiles.config)})`,
-          });
+      const loaded = await runFolderConfig(runDir, opts, io.cwd);
       const started = await startRun({ command: 'tune', loaded, out: runDir, resume: true, logLevel: opts.logLevel, cwd: io.cwd });
       let variantSteps: Record<string, unknown>[] | undefined;
       try {

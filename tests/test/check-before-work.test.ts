@@ -123,11 +123,11 @@ test('post-processing steps of another workflow are refused', () => {
   expect(r.stderr).toContain('postprocess[0].method: "semantic_classes" applies to semantic problems, not instance');
 });
 
-test('run makes the same checks before it creates the run folder', () => {
-  const file = path.join(dir, 'run-bad.yaml');
+test.each(['run', 'train'])('%s makes the same checks before it creates the run folder', (command) => {
+  const file = path.join(dir, `${command}-bad.yaml`);
   fs.writeFileSync(file, instance2d().replace('patch_size: [32, 32]', 'patch_size: [30, 30]').replace('feature_maps: [8, 16]', 'feature_maps: [8, 16, 32]'));
-  const r = spawnSync(process.execPath, [bin, 'run', '--config', file, '--out', 'never'], { cwd: dir, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [bin, command, '--config', file, '--out', `never-${command}`], { cwd: dir, encoding: 'utf8' });
   expect(r.status).toBe(2);
   expect(r.stderr).toContain('data.patch_size: [30, 30] is not a multiple');
-  expect(fs.existsSync(path.join(dir, 'never'))).toBe(false);
+  expect(fs.existsSync(path.join(dir, `never-${command}`))).toBe(false);
 });

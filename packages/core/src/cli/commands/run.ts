@@ -192,7 +192,7 @@ export async function executeDataCommand(command: DataCommand, opts: RunOptions,
 
 async function execute(command: DataCommand, opts: RunOptions, io: CliIO, argv: readonly string[]): Promise<void> {
   const loaded = await configFor(command, opts, io);
-  if (command === 'run') {
+  if (command === 'run' || command === 'train') {
     // Every problem found without training, before the run folder is created.
     const { config, kernel, configPath } = loaded;
     const planned = planStages(command, { config, kernel });

@@ -143,6 +143,16 @@ test('train, then postprocess: first predict; new settings write variants postpr
   expect(read(path.join(v1, 'metrics.json')).equals(v1Metrics)).toBe(true);
   expect(fs.existsSync(path.join(run, 'postprocess/3'))).toBe(false);
 
+  // biaflow report rebuilds the first result's report and each variant's own, with the variant's settings.
+  fs.rmSync(path.join(v1, 'report.html'));
+  fs.rmSync(path.join(v2, 'report.html'));
+  expect(cli(['report', '--out', run], dir).status).toBe(0);
+  const rebuilt = fs.readFileSync(path.join(v1, 'report.html'), 'utf8');
+  expect(rebuilt).toContain('(post-processing variant 1)');
+  expect(rebuilt).toContain('1.01');
+  expect(fs.readFileSync(path.join(v2, 'report.html'), 'utf8')).toContain('(post-processing variant 2)');
+  expect(fs.existsSync(path.join(run, 'report.html'))).toBe(true);
+
   const json = cli(['compare', '--out', run, '--json'], dir);
   expect(json.status).toBe(0);
   const table = JSON.parse(json.stdout);

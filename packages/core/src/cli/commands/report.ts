@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { InputError, UsageError } from '../../errors';
 import type { MetricsReport } from '../../kernel/stages';
 import { LOG_LEVELS, type LogLevel } from '../../logging/logger';
+import { listPostprocessVariants } from '../../run/postprocess-variants';
 import { holdsRun, RunFiles } from '../../run/run-folder';
 import { factsFromLog, factsOfRun, writeRunReport } from '../../run/run-report';
 import { startRun } from '../../run/start-run';
@@ -36,7 +37,8 @@ function readMetricsFile(runDir: string): MetricsReport | undefined {
 /**
  * `biaflow report --out RUN`: write `report.html` and `report/*-overlay.png` of an existing run
  * again, from what its folder holds (saved config, log, training log, predictions, metrics.json) —
- * the same code the end of every run uses. It holds the run folder's lock while it works.
+ * the same code the end of every run uses, and the report of each post-processing variant
+ * (`postprocess/<n>/`). It holds the run folder's lock while it works.
  */
 export function reportCommand(io: CliIO): Command {
   return withConfigOptions(new Command('report').description("write a run's report.html (and its overlay pictures) again from its folder"))
@@ -53,9 +55,17 @@ export function reportCommand(io: CliIO): Command {
       const started = await startRun({ command: 'report', loaded, out: runDir, resume: true, logLevel: opts.logLevel, cwd: io.cwd });
       try {
         const run = started.context;
-        const written = await writeRunReport(run, metrics, factsFromLog(runDir) ?? factsOfRun(run));
+        const facts = factsFromLog(runDir) ?? factsOfRun(run);
+        const written = await writeRunReport(run, metrics, facts);
         io.stdout(`report: ${written.html}\n`);
         for (const p of written.pictures) io.stdout(`picture: ${p}\n`);
+        // Each post-processing variant's own report, with the variant's config and metrics (postprocess/<n>/).
+        for (const variant of listPostprocessVariants(runDir).filter((v) => v.dir !== runDir)) {
+          const { config } = await runFolderConfig(variant.dir, { ...opts, config: undefined }, io.cwd);
+          const own = await writeRunReport({ ...run, config, resultsDir: variant.dir }, readMetricsFile(variant.dir), facts);
+          io.stdout(`report: ${own.html}\n`);
+          for (const p of own.pictures) io.stdout(`picture: ${p}\n`);
+        }
       } finally {
         await started.close();
       }

@@ -174,6 +174,31 @@ test('train, then postprocess: first predict; new settings write variants postpr
   expect(lines[3]).toMatch(/^2\s/);
 });
 
+test('postprocess --resume continues an interrupted variant: the images already post-processed are kept, the rest written, the result as if uninterrupted', () => {
+  const run = copyOfTrained('postprocess-resume');
+  const two = path.join(nuclei, 'train');
+  // Two test images (the fixture's training pair), so one can be done and one left.
+  const test = ['--set', `data.test.images=${two}/images`, '--set', `data.test.labels=${two}/labels`];
+  expect(cli(['predict', '--out', run, ...test], dir).status).toBe(0);
+  const settings = ['--set', 'postprocess=[{method: instance_watershed, seed_threshold: 0.2, contour_threshold: 0.4}]'];
+  expect(cli(['postprocess', '--out', run, ...test, ...settings], dir).status).toBe(0);
+  const v1 = path.join(run, 'postprocess/1');
+  const names = fs.readdirSync(path.join(v1, 'predictions')).sort();
+  expect(names).toHaveLength(2);
+  const whole = Object.fromEntries(['metrics.json', 'metrics.csv', 'objects.csv', ...names.map((n) => `predictions/${n}`)].map((f) => [f, read(path.join(v1, f))]));
+  // As an interruption after the first image leaves it: the second image's result and the metrics not written yet.
+  fs.rmSync(path.join(v1, 'predictions', names[1]));
+  fs.rmSync(path.join(v1, 'metrics.json'));
+  fs.rmSync(path.join(v1, 'metrics.csv'));
+  const first = fs.statSync(path.join(v1, 'predictions', names[0])).mtimeMs;
+  const resumed = cli(['postprocess', '--out', run, '--resume', ...test, ...settings], dir);
+  expect(resumed.status).toBe(0);
+  expect(fs.readFileSync(path.join(run, 'log.jsonl'), 'utf8')).toContain('"event":"resume-skip","skipped":1');
+  expect(fs.existsSync(path.join(run, 'postprocess/2'))).toBe(false);
+  expect(fs.statSync(path.join(v1, 'predictions', names[0])).mtimeMs).toBe(first);
+  for (const [f, bytes] of Object.entries(whole)) expect(read(path.join(v1, f)).equals(bytes)).toBe(true);
+});
+
 test('a run stopped by the data check holds no outputs and the same command starts it again once the data is fixed', () => {
   const train = path.join(dir, 'bad-train');
   fs.cpSync(path.join(nuclei, 'train'), train, { recursive: true });

@@ -66,10 +66,11 @@ export function postprocessSettings(steps: readonly ({ method: string } & Record
 
 /**
  * Where `biaflow postprocess` writes in `runDir`: the top level while it holds no result (the first
- * result stays there); else the result that has the same settings, which only `--overwrite` replaces;
- * else a new variant `postprocess/<n>/`. Returns the folder, emptied of the result it replaces.
+ * result stays there); else the result that has the same settings, which only `--overwrite` replaces
+ * (emptied first) and `--resume` continues (kept: its finished images are skipped); else a new variant
+ * `postprocess/<n>/`.
  */
-export function choosePostprocessVariant(runDir: string, config: ResolvedConfig, kernel: Kernel, overwrite: boolean): PostprocessVariant {
+export function choosePostprocessVariant(runDir: string, config: ResolvedConfig, kernel: Kernel, overwrite: boolean, resume = false): PostprocessVariant {
   // Nothing is looked at, or written, through a link planted in the run folder.
   for (const name of [...RESULT_OUTPUTS, RunFiles.variants]) assertNoLinkInRunFolder(runDir, path.join(runDir, name));
   const variants = listPostprocessVariants(runDir);
@@ -84,7 +85,8 @@ export function choosePostprocessVariant(runDir: string, config: ResolvedConfig,
         'pass --overwrite to write it again, or change the settings (e.g. --set postprocess=[...]) to write a new variant; biaflow compare --out RUN lists them',
       );
     }
-    for (const name of RESULT_OUTPUTS) {
+    // --resume keeps what the interrupted run wrote (its finished images are skipped); --overwrite starts it again.
+    for (const name of resume ? [] : RESULT_OUTPUTS) {
       const entry = path.join(same.dir, name);
       try {
         fs.rmSync(entry, { recursive: true, force: true });

@@ -126,18 +126,27 @@ export async function postprocessStage(run: RunContext): Promise<void> {
     for (const f of io.listImageFiles(config.data.test.images)) inputs.set(stemOf(f), path.basename(f));
   }
   const files = io.listImageFiles(dir);
+  const results = runResults(run);
+  let skipped = 0;
   const task = runProgress(run).start({ id: 'postprocess', label: 'post-process', total: files.length, unit: 'images' });
   for (const [i, file] of files.entries()) {
     stopIfAsked(run.signal, () => {
       task.end();
-      return { at: `after post-processing ${i} of ${files.length} images` };
+      return { at: `after post-processing ${i} of ${files.length} images`, resumeFrom: `image ${i + 1}; the ${i} post-processed are kept` };
     });
-    const { probabilities, image } = await readProbabilities(file, config.problem.ndim, (f) => io.readImage(f));
     const name = inputs.get(stemOf(file)) ?? path.basename(file);
+    // --resume (the same settings: the same variant folder) skips the images whose result is written.
+    if (run.resume && results.complete(name)) {
+      skipped++;
+      task.update(i + 1);
+      continue;
+    }
+    const { probabilities, image } = await readProbabilities(file, config.problem.ndim, (f) => io.readImage(f));
     const raw: Prediction = { name, source: { shape: image.shape, axes: image.axes, spacing: image.spacing, dtype: image.dtype }, probabilities };
     await finish(run, raw);
     logger.info({ event: 'postprocessed', image: name }, `post-processed ${name}`);
     task.update(i + 1);
   }
   task.end();
+  if (skipped) logger.info({ event: 'resume-skip', skipped }, `${skipped} image(s) already post-processed by the earlier run`);
 }

@@ -59,7 +59,7 @@ const perRun = new WeakMap<RunContext, RunResults>();
 export function runResults(run: RunContext): RunResults {
   let results = perRun.get(run);
   if (!results) {
-    results = new RunResults(run, run.kernel.workflow(run.config.problem.type), run.resume && run.command !== 'postprocess');
+    results = new RunResults(run, run.kernel.workflow(run.config.problem.type), Boolean(run.resume));
     perRun.set(run, results);
   }
   return results;

@@ -71,7 +71,7 @@ export async function startRun(options: StartRunOptions): Promise<StartedRun> {
     let resultsDir: string | undefined;
     if (command === 'postprocess') {
       // --resume continues (writes again) the interrupted result of the same settings.
-      const variant = choosePostprocessVariant(runDir, config, kernel, Boolean(options.overwrite || options.resume));
+      const variant = choosePostprocessVariant(runDir, config, kernel, Boolean(options.overwrite || options.resume), Boolean(options.resume && !options.overwrite));
       if (variant.name !== 'top') resultsDir = variant.dir;
       if (variant.name !== 'top') logger.info({ event: 'postprocess-variant', variant: variant.name, dir: variant.dir }, `post-processing variant ${variant.name} in ${variant.dir}`);
     }

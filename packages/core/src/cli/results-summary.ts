@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Figure, RegisteredWorkflow } from '../kernel/contributions/workflow';
-import { figureAt } from '../run/tune-thresholds';
+import { figureAt } from '../run/figure-at';
 
 /** The run report's name in the run folder (written by the report's tap; docs/outputs.md). */
 export const REPORT_FILE = 'report.html';

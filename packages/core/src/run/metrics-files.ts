@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { flattenMetrics } from '@biaflow/report';
 import { csvCell } from '../io/csv-cell';
 import type { MetricsReport } from '../kernel/stages';
 import { writeFileAtomic } from './atomic-write';
@@ -15,17 +16,11 @@ export function sanitizeMetrics<T>(value: T): T {
   return value;
 }
 
-/** `{matching: {"0.5": {f1: 1}}}` → `{"matching.0.5.f1": 1}`; arrays become JSON text. */
-export function flattenRow(row: Record<string, unknown>, prefix = ''): Record<string, string | number | boolean | null> {
-  const out: Record<string, string | number | boolean | null> = {};
-  for (const [k, v] of Object.entries(row)) {
-    const key = prefix ? `${prefix}.${k}` : k;
-    if (v && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, flattenRow(v as Record<string, unknown>, key));
-    else if (Array.isArray(v)) out[key] = JSON.stringify(v);
-    else out[key] = (v ?? null) as string | number | boolean | null;
-  }
-  return out;
-}
+/**
+ * `{matching: {"0.5": {f1: 1}}}` → `{"matching.0.5.f1": 1}`; arrays become JSON text. The report's
+ * own flattening (its metrics tables use the same column names as metrics.csv).
+ */
+export const flattenRow: (row: Record<string, unknown>) => Record<string, string | number | boolean | null> = (row) => flattenMetrics(row);
 
 export { csvCell };
 

@@ -7,6 +7,7 @@ import type { RegisteredWorkflow } from '../kernel/contributions/workflow';
 import type { RunContext } from '../kernel/run-context';
 import type { EvaluateEvent, Prediction } from '../kernel/stages';
 import { writeFileAtomic } from './atomic-write';
+import { figureAt } from './figure-at';
 import { openNetwork } from './open-network';
 import { planPostprocess, type PlannedStep } from './postprocess-plan';
 import { outputPaths, writeResult } from './prediction-files';
@@ -23,29 +24,6 @@ interface ValidationItem {
   name: string;
   image: string;
   label?: string;
-}
-
-/** A dotted key (`matching.0.5.f1`) of a metrics object, as a number (null when absent). */
-export function figureAt(overall: Record<string, unknown>, key: string): number | null {
-  let value: unknown = overall;
-  for (const part of splitKey(key, overall)) value = (value as Record<string, unknown> | undefined)?.[part];
-  return typeof value === 'number' && Number.isFinite(value) ? value : null;
-}
-
-/** `matching.0.5.f1` → `matching`, `0.5`, `f1`: a key part may itself hold dots (a threshold). */
-function splitKey(key: string, root: Record<string, unknown>): string[] {
-  const parts: string[] = [];
-  let node: unknown = root;
-  let rest = key;
-  while (rest) {
-    const here = node && typeof node === 'object' ? Object.keys(node as object) : [];
-    const match = here.filter((k) => rest === k || rest.startsWith(`${k}.`)).sort((a, b) => b.length - a.length)[0];
-    const part = match ?? rest.split('.')[0];
-    parts.push(part);
-    node = (node as Record<string, unknown> | undefined)?.[part];
-    rest = rest.slice(part.length + 1);
-  }
-  return parts;
 }
 
 /**

@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { loadConfig } from '../../config/load-config';
 import { UsageError } from '../../errors';
 import { listPostprocessVariants, type PostprocessVariant } from '../../run/postprocess-variants';
 import { RunFiles } from '../../run/run-folder';
-import { figureAt } from '../../run/tune-thresholds';
+import { figureAt } from '../../run/figure-at';
+import { summaryFigures } from '../results-summary';
+import { runFolderConfig } from '../run-folder-config';
 import { withConfigOptions, type ConfigOptions } from '../common-options';
 import type { CliIO } from '../output';
 
@@ -47,15 +48,8 @@ export function compareCommand(io: CliIO): Command {
       const runDir = path.resolve(io.cwd, opts.out);
       const saved = path.join(runDir, RunFiles.config);
       if (!fs.existsSync(saved)) throw new UsageError(`${runDir} holds no run (no ${RunFiles.config})`, 'give --out the folder of a run');
-      const loaded = await loadConfig({
-        configFile: opts.config ?? saved,
-        sets: opts.set,
-        cliPlugins: opts.plugin,
-        cwd: io.cwd,
-        ...(opts.config ? {} : { trust: 'saved' as const, describe: `the run folder's saved config (${saved})` }),
-      });
-      const workflow = loaded.kernel.workflow(loaded.config.problem.type);
-      const figures = workflow.summary?.length ? workflow.summary : [workflow.mainFigure];
+      const loaded = await runFolderConfig(runDir, opts, io.cwd);
+      const figures = summaryFigures(loaded.kernel.workflow(loaded.config.problem.type));
       const variants = listPostprocessVariants(runDir);
       if (variants.length === 0) throw new UsageError(`${runDir} holds no post-processing result yet`, 'predict first (biaflow predict --out RUN_DIR)');
       const rows = variants.map((v) => {

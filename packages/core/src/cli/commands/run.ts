@@ -19,6 +19,7 @@ import { logProgress, teeProgress } from '../../run/progress-log';
 import { resultsDirOf, RunFiles } from '../../run/run-folder';
 import { startRun, type StartedRun } from '../../run/start-run';
 import { configFromBundle, warnPluginVersions } from '../../services/workflow-model';
+import { runFolderConfig } from '../run-folder-config';
 import { withConfigOptions, withRunFolderOptions, type ConfigOptions, type RunFolderCliOptions } from '../common-options';
 import type { CliIO } from '../output';
 import { terminalProgress, type TerminalProgress } from '../progress/terminal-progress';
@@ -151,10 +152,7 @@ async function configFor(command: DataCommand, opts: RunOptions, io: CliIO): Pro
   const reuse = command === 'postprocess' || Boolean(opts.resume) || addsStage;
   if (reuse && !opts.out) throw new UsageError(`${command === 'postprocess' ? 'postprocess' : '--resume'} needs --out RUN_DIR`);
   if (opts.config) return loadConfig({ configFile: opts.config, sets, cwd, cliPlugins });
-  if (reuse) {
-    const saved = path.join(path.resolve(cwd, opts.out as string), RunFiles.config);
-    return loadConfig({ configFile: saved, sets, cwd, cliPlugins, trust: 'saved', describe: `the run folder's saved config (${saved})` });
-  }
+  if (reuse) return runFolderConfig(path.resolve(cwd, opts.out as string), opts, cwd);
   return loadConfig({ sets, cwd, cliPlugins });
 }
 

@@ -44,13 +44,13 @@ export type { InferenceEngine, Network, EngineContext } from './kernel/contribut
 export type { ModelFormat, ModelSource } from './kernel/contributions/model-format';
 export { installedModels, resolveModelRef, isModelName, type NamedModel } from './kernel/model-names';
 export type { ProgressSink, ProgressTask } from './kernel/contributions/progress';
-export type { RandomSource, RandomGenerator } from './kernel/contributions/random-source';
+export type { RandomSource, RandomGenerator } from '@biaflow/image';
 export type { CommandContribution, CommandIO } from './kernel/contributions/command';
 
 // Data layouts and labels, for workflow declarations
 export { imageLabelPairs, pointLists, classFolderLayout, type DataLayout, type SetName, type TestImage } from './data/layouts';
 export { classFolders, listPairs, listClassFolders, listPointFiles, stemOf, type DataItem, type DataProblem, type ListedData } from './data/dataset';
-export { binaryMaskMapping, applyLabelMapping, resolveLabelMapping, LabelValues, type LabelMapping } from './data/labels';
+export { binaryMaskMapping, applyLabelMapping, resolveLabelMapping, LabelValues, type LabelMapping } from '@biaflow/image';
 export type { DataIO } from './data/data-io';
 
 // Helpers a workflow's stages use
@@ -63,11 +63,11 @@ export { MODEL_JSON, WEIGHTS_BIN } from './engine/bundle/dir-handler';
 export { isClassifier, type ModelHead, type HeadActivation } from './engine/models/model-options';
 export type { LossType, LossFn } from './engine/training/losses';
 export type { ValidationMetric } from './engine/training/metrics';
-export { ImageNormalizer, DEFAULT_NORMALIZATION, type NormalizationRecord } from './data/normalization';
+export { ImageNormalizer, DEFAULT_NORMALIZATION, type NormalizationRecord } from '@biaflow/image';
 export { recordFromBundle } from './data/bundle-normalizers';
-export { writeFileAtomic } from './run/atomic-write';
+export { writeFileAtomic } from './fs/atomic-write';
 export { toCsv, csvCell } from './run/metrics-files';
-export { csvCellText } from './io/csv-cell';
+export { csvCellText } from '@biaflow/image';
 
 // Dependency injection: plugins use these re-exports, never tsyringe directly (one container tree).
 export { injectable, inject, type DependencyContainer } from 'tsyringe';
@@ -92,7 +92,7 @@ export type { TypedArray, DType, NdArray, Image, PointList } from '@biaflow/imag
 export { readImage, IMAGE_EXTENSIONS, type ReadImageOptions } from './io/read-image';
 export { writeImage, type WriteImageInput, type WriteImageOptions } from './io/write-image';
 export { listImageFiles } from './io/list-image-files';
-export { toModelLayout, fromModelLayout } from './io/model-layout';
+export { toModelLayout, fromModelLayout } from '@biaflow/image';
 export { readLabelImage } from './io/read-label-image';
 export { readPoints, writePoints } from './io/points-csv';
 

@@ -22,14 +22,14 @@ export { useThreadedWasm, resolveThreadCount, threadedLoaderInstalled, MAX_WASM_
 export { startRun, runLogger, type StartRunOptions, type StartedRun } from './run/start-run';
 export { runPipeline, planStages, coreStages, type RunOutcome, type PipelineStages, type StagePlan } from './run/pipeline';
 export { prepareRunFolder, holdsRun, defaultRunDir } from './run/run-folder';
-export { writeFileAtomicSync, replaceDirAtomic, temporaryPath, parseTemporaryName } from './run/atomic-write';
-export { ensureWritableFolder } from './run/writable-folder';
-export { isLeftover, removeLeftovers, restoreSwappedDir } from './run/leftovers';
+export { writeFileAtomicSync, replaceDirAtomic, temporaryPath, parseTemporaryName } from './fs/atomic-write';
+export { ensureWritableFolder } from './fs/writable-folder';
+export { isLeftover, removeLeftovers, restoreSwappedDir } from './fs/leftovers';
 export { tidyRunFolder } from './run/tidy-run-folder';
-export { systemFault, systemFaultOf, isSystemCallError } from './run/system-faults';
+export { systemFault, systemFaultOf, isSystemCallError } from './fs/system-faults';
 export { reportError } from './cli/report-error';
 export { writeMetrics, sanitizeMetrics, flattenRow } from './run/metrics-files';
-export { planPostprocess, type PlannedStep } from './run/postprocess-plan';
+export { planPostprocess, type PlannedStep } from './config/postprocess-plan';
 export { corePlugin, CORE_TAPS } from './run/core-plugin';
 export { tapWorkflowStages, WORKFLOW_TAP } from './run/workflow-stages';
 export { trainWorkflow } from './run/train-workflow';
@@ -44,8 +44,8 @@ export { plainProgress } from './cli/progress/plain-progress';
 export { clock, describeInfo } from './cli/progress/progress-format';
 export { resumeCommand, invocation, shellWord } from './cli/resume-command';
 export { formatSummary, summaryFigures } from './cli/results-summary';
-export { stopIfAsked } from './run/interrupt';
-export { assertNoLinkInRunFolder } from './run/run-folder-links';
+export { stopIfAsked } from './fs/interrupt';
+export { assertNoLinkInRunFolder } from './fs/run-folder-links';
 export { outputNameProblem, outputNameProblems, MAX_STEM_BYTES } from './run/output-names';
 export { checkInputsBeforeWork } from './run/check-inputs';
 export { writeRunReport, chooseImages, factsFromLog, factsOfRun, readTrainingLog, overlayPictureName, ReportFiles, type RunFacts, type WrittenReport } from './run/run-report';
@@ -59,11 +59,11 @@ export { readImageSync, decodeImage, sniffFormat, type ImageFormat } from './io/
 export { DEFAULT_MAX_MEGAVOXELS, checkImageSize } from './io/image-size-limit';
 export { isHiddenName, hiddenFiles } from './io/list-image-files';
 export { writeImageSync, encodeImage } from './io/write-image';
-export { transpose } from './io/transpose';
-export { AXIS_LETTERS, validateAxes, defaultAxes } from './io/axes';
-export { dtypeOf, bytesPerElement, allocate as allocateTypedArray, DTYPES } from './io/dtype';
+export { transpose } from '@biaflow/image';
+export { AXIS_LETTERS, validateAxes, defaultAxes } from '@biaflow/image';
+export { dtypeOf, bytesPerElement, allocateTypedArray, DTYPES } from '@biaflow/image';
 export { parsePointsCsv, formatPointsCsv, type PointsFile } from './io/points-csv';
-export { splitCsvLine } from './io/csv-line';
+export { splitCsvLine } from '@biaflow/image';
 
 // Training engine: models, bundles, training loop
 export * from './engine';

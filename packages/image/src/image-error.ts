@@ -8,11 +8,14 @@
 export class ImageError extends Error {
   /** What the caller can do about it, when there is something to say. */
   readonly hint?: string;
+  /** The file (or argument) the bad input came from, when the caller named one: the message starts with it. */
+  readonly file?: string;
 
-  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+  constructor(message: string, options: { hint?: string; cause?: unknown; file?: string } = {}) {
+    super(options.file ? `${options.file}: ${message}` : message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ImageError';
     this.hint = options.hint;
+    this.file = options.file;
   }
 }
 

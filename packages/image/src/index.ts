@@ -66,3 +66,45 @@ export { topKAccuracy } from './metrics/top-k-accuracy';
 
 // Test-time augmentation.
 export { ttaTransforms, averageTta, type TtaTransform } from './tta';
+
+// Layout: axes, sample types, channels-last model layout, spatial padding.
+export { AXIS_LETTERS, defaultAxes, validateAxes } from './layout/axes';
+export { DTYPES, bytesPerElement, allocate as allocateTypedArray, view as viewTypedArray, bytesOf, dtypeOf, isFloat, isSigned, product } from './layout/dtype';
+export { transpose } from './layout/transpose';
+export { toModelLayout, fromModelLayout } from './layout/model-layout';
+export { padSpatialEnd, cropSpatial } from './layout/spatial-pad';
+
+// The data pipeline training and prediction share: normalization, tiles, patches, augmentation, randomness.
+export { percentiles } from './normalize/percentile';
+export {
+  NORMALIZATION_METHODS,
+  NORMALIZATION_SCOPES,
+  DEFAULT_NORMALIZATION,
+  dtypeMaximum,
+  divisorFor,
+  measureStats,
+  applyStats,
+  NormalizationFitter,
+  ImageNormalizer,
+  type NormalizationMethod,
+  type NormalizationScope,
+  type NormalizationOptions,
+  type ChannelStats,
+  type NormalizationRecord,
+} from './normalize/normalization';
+export { planAxis, planTiles, predictTiled, type TileOptions, type PredictBatch, type AxisPlan } from './tiling/tiling';
+export { randomPatchOrigin, patchOriginAround, foregroundIndices, samplePatchOrigin } from './sampling/patches';
+export type { RandomGenerator, RandomSource } from './random/random-source';
+export { deriveSeed, SeededRandom } from './random/seeded-random';
+export { Rng, coreRandom } from './random/core-random';
+export { FLIP_AXES, type AugmentSettings, type FlipAxis, type Range } from './augment/augment-settings';
+export { augmentSample, type AugmentableSample } from './augment/augment-sample';
+export { flip, rot90, coordinateMap, elasticDisplacement, warpLinear, warpNearest, type CoordinateMap, type WarpParams } from './augment/geometric';
+export { adjustGamma, adjustBrightness, adjustContrast, blur, gaussianNoise, poissonNoise, randomBoxes, fillBoxes, type Box } from './augment/intensity';
+export { gaussianKernel, gaussianBlurYX } from './augment/gaussian';
+export { LabelValues, resolveLabelMapping, binaryMaskMapping, applyLabelMapping, mappingToJson, type LabelMapping } from './label-mapping';
+
+// Text tables (CSV) as biaflow writes them: spreadsheet-safe cells.
+export { csvCell, csvCellText } from './csv/csv-cell';
+export { splitCsvLine } from './csv/csv-line';
+export { toCsv } from './csv/to-csv';

@@ -1,7 +1,7 @@
 import { exitCodeOf, hintOf, interruptionOf, isBiaflowError } from '../errors';
 import { isImageError } from '@biaflow/image';
 import { PluginError } from '../kernel/plugin-error';
-import { systemFaultOf } from '../run/system-faults';
+import { systemFaultOf } from '../fs/system-faults';
 import type { CliIO } from './output';
 
 /** The error a plugin error wraps (an operating-system fault is told as itself, not as the plugin's failure). */

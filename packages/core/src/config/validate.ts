@@ -3,7 +3,7 @@ import { ConfigError, type ConfigIssue } from '../errors';
 import { FIRST_PARTY_SECTIONS, FIRST_PARTY_WORKFLOWS } from '../kernel/first-party';
 import type { Kernel } from '../kernel/kernel';
 import { buildSchema, type ResolvedConfig } from './schema';
-import { planPostprocess } from '../run/postprocess-plan';
+import { planPostprocess } from './postprocess-plan';
 import { formatKeyPath, objectKeys, schemaAt, type KeyPath } from './schema-walk';
 import { didYouMean } from './suggest';
 

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { NdArray } from '@biaflow/image';
 import type { Sample } from '../kernel/stages';
-import { writeFileAtomic } from '../run/atomic-write';
-import { percentiles } from './percentile';
+import { writeFileAtomic } from '../fs/atomic-write';
+import { percentiles } from '@biaflow/image';
 import { stemOf } from './dataset';
 import type { BatchBuilder } from './training-data';
 

@@ -1,6 +1,6 @@
 import { registerNormalizer } from '../engine/bundle/normalizers';
 import type { NormalizationSettings } from '../engine/bundle/bundle-meta';
-import { DEFAULT_NORMALIZATION, ImageNormalizer, type NormalizationRecord } from './normalization';
+import { DEFAULT_NORMALIZATION, ImageNormalizer, type NormalizationRecord } from '@biaflow/image';
 
 /**
  * The data pipeline writes its `NormalizationRecord` into the model bundle (`biaflow.json`

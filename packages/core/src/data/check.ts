@@ -3,7 +3,7 @@ import type { Image, NdArray, PointList } from '@biaflow/image';
 import type { DataLayout } from './layouts/data-layout';
 import type { DataIO } from './data-io';
 import { messageOf, type DataItem, type DataProblem } from './dataset';
-import { LabelValues } from './labels';
+import { LabelValues } from '@biaflow/image';
 import { isIntegerArray, sizeOf } from '@biaflow/image';
 import type { DataSplit } from './split';
 

@@ -2,7 +2,7 @@ import type { Image, NdArray, PointList } from '@biaflow/image';
 import { CORE_IMAGE_READERS, readerExtensions, readImageWith } from '../io/image-readers';
 import type { ReadImageOptions } from '../io/image-size-limit';
 import { listImageFiles } from '../io/list-image-files';
-import { toModelLayout } from '../io/model-layout';
+import { toModelLayout } from '@biaflow/image';
 import { readPoints } from '../io/points-csv';
 import type { ImageReader } from '../kernel/contributions/image-io';
 

@@ -1,9 +1,9 @@
 import type { NdArray } from '@biaflow/image';
 import type { DataIO } from './data-io';
 import type { DataItem } from './dataset';
-import { applyLabelMapping, type LabelMapping } from './labels';
-import type { ChannelStats, ImageNormalizer } from './normalization';
-import { foregroundIndices } from './patches';
+import { applyLabelMapping, type LabelMapping } from '@biaflow/image';
+import type { ChannelStats, ImageNormalizer } from '@biaflow/image';
+import { foregroundIndices } from '@biaflow/image';
 
 /** One example ready for patch extraction: raw image (model layout), mapped label, whole-image statistics. */
 export interface LoadedExample {

@@ -1,8 +1,8 @@
 import type { NdArray } from '@biaflow/image';
 import type { Tf } from '../backend/load-tf';
 import { averageTta, sizeOf } from '@biaflow/image';
-import { ImageNormalizer, type ChannelStats, type NormalizationRecord } from './normalization';
-import { predictTiled, type PredictBatch, type TileOptions } from './tiling';
+import { ImageNormalizer, type ChannelStats, type NormalizationRecord } from '@biaflow/image';
+import { predictTiled, type PredictBatch, type TileOptions } from '@biaflow/image';
 
 export interface PredictImageOptions extends TileOptions {
   /** The normalization the model was trained with (from its bundle). */

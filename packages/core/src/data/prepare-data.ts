@@ -1,20 +1,20 @@
 import type { AugmentSettings } from '../config/sections/augment';
 import type { ProgressSink } from '../kernel/contributions/progress';
-import { stopIfAsked } from '../run/interrupt';
+import { stopIfAsked } from '../fs/interrupt';
 import type { DataSettings } from '../config/sections/data';
 import { ConfigError, type ConfigIssue } from '../errors';
 import type { NdArray } from '@biaflow/image';
-import type { RandomSource } from '../kernel/contributions/random-source';
+import type { RandomSource } from '@biaflow/image';
 import type { Logger } from '../logging/logger';
 import { checkData, DataCheckError, loadLabel } from './check';
 import { coreDataIO, type DataIO } from './data-io';
 import type { DataProblem } from './dataset';
 import type { DataLayout } from './layouts/data-layout';
-import { coreRandom } from './random';
+import { coreRandom } from '@biaflow/image';
 import { ExampleStore } from './example-store';
-import { LabelValues, mappingToJson, resolveLabelMapping, type LabelMapping } from './labels';
-import { dtypeOf } from '../io/dtype';
-import { NormalizationFitter, ImageNormalizer, type NormalizationRecord } from './normalization';
+import { LabelValues, mappingToJson, resolveLabelMapping, type LabelMapping } from '@biaflow/image';
+import { dtypeOf } from '@biaflow/image';
+import { NormalizationFitter, ImageNormalizer, type NormalizationRecord } from '@biaflow/image';
 import { splitItems, writeSplit, type DataSplit } from './split';
 import { BatchBuilder, type SampleHooks } from './training-data';
 
@@ -37,8 +37,8 @@ export interface PrepareDataOptions {
   io?: DataIO;
   /** Where random choices come from (split, patches, augmentation); default core's. */
   random?: RandomSource;
-  /** Run folder: `split.json` is written there. */
-  runDir?: string;
+  /** Where `split.json` is written (the run folder's), when it is. */
+  splitFile?: string;
   /** The run's hooks (plugins' augment taps, the workflow's preprocess). */
   hooks?: SampleHooks;
   logger?: Logger;
@@ -200,8 +200,8 @@ export async function prepareData(options: PrepareDataOptions): Promise<Prepared
   const channels = report.channels ?? 1;
   const inputDtype = trainDtypes.size === 1 ? [...trainDtypes][0] : null;
   const prepared: PreparedData = { split, training, normalization, labelMapping, classes, channels, inputDtype };
-  if (options.runDir) {
-    prepared.splitFile = await writeSplit(options.runDir, split, { label_mapping: labelMapping, channels, normalization });
+  if (options.splitFile) {
+    prepared.splitFile = await writeSplit(options.splitFile, split, { label_mapping: labelMapping, channels, normalization });
   }
   logger?.info(
     { event: 'data', train: split.train.length, val: split.val.length, test: split.test.length, validation: split.validation, steps_per_epoch: training.stepsPerEpoch },

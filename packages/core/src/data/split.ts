@@ -1,9 +1,8 @@
 import path from 'node:path';
-import { writeFileAtomic } from '../run/atomic-write';
-import { RunFiles } from '../run/run-folder';
+import { writeFileAtomic } from '../fs/atomic-write';
 import type { DataItem } from './dataset';
-import type { RandomSource } from '../kernel/contributions/random-source';
-import { coreRandom } from './random';
+import type { RandomSource } from '@biaflow/image';
+import { coreRandom } from '@biaflow/image';
 
 /** Which files train, validate and test a run. Written to `split.json` in the run folder. */
 export interface DataSplit {
@@ -63,8 +62,7 @@ export function splitToJson(split: DataSplit, extra: Record<string, unknown> = {
 }
 
 /** Write `split.json` into the run folder (atomically: complete or absent). */
-export async function writeSplit(runDir: string, split: DataSplit, extra: Record<string, unknown> = {}): Promise<string> {
-  const file = path.join(runDir, RunFiles.split);
+export async function writeSplit(file: string, split: DataSplit, extra: Record<string, unknown> = {}): Promise<string> {
   await writeFileAtomic(file, splitToJson(split, extra));
   return file;
 }

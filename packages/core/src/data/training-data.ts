@@ -1,14 +1,14 @@
 import type { Batch, TrainingData } from '../engine/training/training-data';
 import type { NdArray } from '@biaflow/image';
-import type { RandomSource } from '../kernel/contributions/random-source';
+import type { RandomSource } from '@biaflow/image';
 import type { KernelHooks } from '../kernel/hooks';
 import type { RunEvent, Sample } from '../kernel/stages';
 import type { ExampleStore, LoadedExample } from './example-store';
 import { extractBox, sizeOf } from '@biaflow/image';
-import type { ImageNormalizer } from './normalization';
-import { samplePatchOrigin } from './patches';
-import { coreRandom, deriveSeed } from './random';
-import { planAxis } from './tiling';
+import type { ImageNormalizer } from '@biaflow/image';
+import { samplePatchOrigin } from '@biaflow/image';
+import { coreRandom, deriveSeed } from '@biaflow/image';
+import { planAxis } from '@biaflow/image';
 
 /** A training batch (`x` `[b, ...patch, c]`, `y` `[b, ...target]`, float32) and the image each sample came from. */
 export interface NamedBatch extends Batch {

@@ -2,4 +2,4 @@
 export * from './models';
 export * from './bundle';
 export * from './training';
-export { deriveSeed, SeededRandom } from './random/seeded-random';
+export { deriveSeed, SeededRandom } from '@biaflow/image';

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { InputError } from '../errors';
-import { writeFileAtomic } from '../run/atomic-write';
-import { csvCell } from './csv-cell';
-import { splitCsvLine } from './csv-line';
+import { writeFileAtomic } from '../fs/atomic-write';
+import { csvCell } from '@biaflow/image';
+import { splitCsvLine } from '@biaflow/image';
 import type { PointList } from '@biaflow/image';
 
 /**

@@ -1,6 +1,6 @@
 import { InputError } from '../errors';
 import { readImage } from './read-image';
-import { toModelLayout } from './model-layout';
+import { toModelLayout } from '@biaflow/image';
 import type { Image, NdArray } from '@biaflow/image';
 
 /**

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { InputError } from '../errors';
-import { writeFileAtomic, writeFileAtomicSync } from '../run/atomic-write';
-import { defaultAxes, validateAxes } from './axes';
+import { writeFileAtomic, writeFileAtomicSync } from '../fs/atomic-write';
+import { defaultAxes, validateAxes } from '@biaflow/image';
 import { encodePng } from './png';
 import { encodeTiff, type TiffWriteOptions } from './tiff/write-tiff';
 import type { Image, NdArray } from '@biaflow/image';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { prettyFactory } from 'pino-pretty';
-import { isSystemCallError, reasonOf } from '../run/system-faults';
+import { isSystemCallError, reasonOf } from '../fs/system-faults';
 import { openLogFile, type LogFile } from './log-file';
 import { writeTerminal } from './terminal';
 

@@ -1,6 +1,6 @@
 import os from 'node:os';
-import { augmentSample } from '../data/augment/augment-sample';
-import { coreRandom } from '../data/random';
+import { augmentSample } from '@biaflow/image';
+import { coreRandom } from '@biaflow/image';
 import { tfjsEngine } from '../engine/tfjs-engine';
 import { CORE_IMAGE_READERS, CORE_IMAGE_WRITERS } from '../io/image-readers';
 import type { Kernel } from '../kernel/kernel';
@@ -9,7 +9,7 @@ import type { RunContext } from '../kernel/run-context';
 import { Tokens } from '../kernel/tokens';
 import { CORE_NAME, CORE_VERSION } from '../version';
 import { writeMetrics } from './metrics-files';
-import { planPostprocess, type PlannedStep } from './postprocess-plan';
+import { planPostprocess, type PlannedStep } from '../config/postprocess-plan';
 import { resultsDirOf } from './run-folder';
 import { runResults } from './run-results';
 import { factsOfRun, runVersions, writeRunReport } from './run-report';

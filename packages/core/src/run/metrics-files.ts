@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { flattenMetrics } from '@biaflow/report';
-import { csvCell } from '../io/csv-cell';
+import { csvCell, toCsv } from '@biaflow/image';
 import type { MetricsReport } from '../kernel/stages';
-import { writeFileAtomic } from './atomic-write';
+import { writeFileAtomic } from '../fs/atomic-write';
 import { RunFiles } from './run-folder';
-import { assertNoLinkInRunFolder } from './run-folder-links';
+import { assertNoLinkInRunFolder } from '../fs/run-folder-links';
 
 /** Replace NaN and infinities by null: `metrics.json` never holds a value JSON cannot. */
 export function sanitizeMetrics<T>(value: T): T {
@@ -22,16 +22,7 @@ export function sanitizeMetrics<T>(value: T): T {
  */
 export const flattenRow: (row: Record<string, unknown>) => Record<string, string | number | boolean | null> = (row) => flattenMetrics(row);
 
-export { csvCell };
-
-/** Rows to CSV with the union of their columns, in first-seen order; text cells a spreadsheet would run as formulas are guarded (`csvCell`). */
-export function toCsv(rows: Record<string, unknown>[]): string {
-  const columns: string[] = [];
-  for (const r of rows) for (const k of Object.keys(r)) if (!columns.includes(k)) columns.push(k);
-  const lines = [columns.map(csvCell).join(',')];
-  for (const r of rows) lines.push(columns.map((c) => csvCell(r[c])).join(','));
-  return `${lines.join('\n')}\n`;
-}
+export { csvCell, toCsv };
 
 /**
  * Write `metrics.json` and `metrics.csv` (one row per image) into `dir`: the run folder or a

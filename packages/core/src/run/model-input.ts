@@ -1,7 +1,7 @@
 import type { Image } from '@biaflow/image';
-import { dtypeMaximum, divisorFor } from '../data/normalization';
+import { dtypeMaximum, divisorFor } from '@biaflow/image';
 import type { BundleMeta } from '../engine/bundle/bundle-meta';
-import { allocate } from '../io/dtype';
+import { allocateTypedArray as allocate } from '@biaflow/image';
 import { InputError } from '../errors';
 
 /** Sizes of an image's axes by letter (1 for an axis it does not have). */

@@ -4,10 +4,10 @@ import YAML from 'yaml';
 import type { ResolvedConfig } from '../config/schema';
 import { UsageError } from '../errors';
 import type { Kernel } from '../kernel/kernel';
-import { planPostprocess } from './postprocess-plan';
+import { planPostprocess } from '../config/postprocess-plan';
 import { RunFiles, stageConfigFile } from './run-folder';
-import { assertNoLinkInRunFolder } from './run-folder-links';
-import { asSystemFault } from './system-faults';
+import { assertNoLinkInRunFolder } from '../fs/run-folder-links';
+import { asSystemFault } from '../fs/system-faults';
 
 /** One result of a run's post-processing: the first one (the run folder's top level) or a variant `postprocess/<n>/`. */
 export interface PostprocessVariant {

@@ -1,13 +1,13 @@
 import type { Image, NdArray } from '@biaflow/image';
 import { ttaTransforms } from '@biaflow/image';
 import { recordFromBundle } from '../data/bundle-normalizers';
-import { DEFAULT_NORMALIZATION } from '../data/normalization';
+import { DEFAULT_NORMALIZATION } from '@biaflow/image';
 import { predictImage } from '../data/predict-image';
-import { toModelLayout } from '../io/model-layout';
+import { toModelLayout } from '@biaflow/image';
 import type { Network } from '../kernel/contributions/inference-engine';
 import type { ProgressTask } from '../kernel/contributions/progress';
 import type { RunContext } from '../kernel/run-context';
-import { letSignalsIn, stopIfAsked } from './interrupt';
+import { letSignalsIn, stopIfAsked } from '../fs/interrupt';
 import { runProgress } from './progress-log';
 
 /** Runs that have said test-time augmentation is on (said once per run, not once per image). */

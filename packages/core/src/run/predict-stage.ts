@@ -10,7 +10,7 @@ import { readerFor } from '../io/image-readers';
 import type { ImageReader } from '../kernel/contributions/image-io';
 import { Tokens } from '../kernel/tokens';
 import { checkImageForModel, fitImageToModel } from './model-input';
-import { stopIfAsked } from './interrupt';
+import { stopIfAsked } from '../fs/interrupt';
 import { openNetwork } from './open-network';
 import { readProbabilities, stemOf } from './prediction-files';
 import { runProgress } from './progress-log';

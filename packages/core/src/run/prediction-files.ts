@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Image, NdArray } from '@biaflow/image';
 import { CORE_IMAGE_WRITERS, writerFor } from '../io/image-readers';
-import { toModelLayout } from '../io/model-layout';
+import { toModelLayout } from '@biaflow/image';
 import { writePoints } from '../io/points-csv';
-import { transpose } from '../io/transpose';
+import { transpose } from '@biaflow/image';
 import type { WriteImageInput, WriteImageOptions } from '../io/write-image';
 import type { ImageWriter } from '../kernel/contributions/image-io';
 import type { OutputKind } from '../kernel/contributions/workflow';
@@ -12,7 +12,7 @@ import type { RunContext } from '../kernel/run-context';
 import type { Prediction } from '../kernel/stages';
 import { Tokens } from '../kernel/tokens';
 import { resultsDirOf, RunFiles } from './run-folder';
-import { assertNoLinkInRunFolder } from './run-folder-links';
+import { assertNoLinkInRunFolder } from '../fs/run-folder-links';
 
 /** File name without its extension (`.ome.tif` counts as one). */
 export function stemOf(file: string): string {

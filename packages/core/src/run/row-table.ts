@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import { csvCellText } from '../io/csv-cell';
-import { splitCsvLine } from '../io/csv-line';
+import { csvCellText } from '@biaflow/image';
+import { splitCsvLine } from '@biaflow/image';
 import { toCsv } from './metrics-files';
-import { writeFileAtomic } from './atomic-write';
-import { assertNoLinkInRunFolder } from './run-folder-links';
+import { writeFileAtomic } from '../fs/atomic-write';
+import { assertNoLinkInRunFolder } from '../fs/run-folder-links';
 
 type Row = Record<string, number | string | null>;
 

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { UsageError } from '../errors';
 import type { RunContext } from '../kernel/run-context';
 import { acquireRunLock, LOCK_FILE, type RunLock } from './run-lock';
-import { asSystemFault } from './system-faults';
-import { ensureWritableFolder } from './writable-folder';
+import { asSystemFault } from '../fs/system-faults';
+import { ensureWritableFolder } from '../fs/writable-folder';
 
 /** Names of the run-folder layout (docs/outputs.md). Later features add entries; none is renamed. */
 export const RunFiles = Object.freeze({

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../errors';
-import { temporaryPath } from './atomic-write';
+import { temporaryPath } from '../fs/atomic-write';
 
 /** The lock file of a run folder: held by the one process that writes to it. */
 export const LOCK_FILE = '.biaflow.lock';

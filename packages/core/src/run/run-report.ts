@@ -14,19 +14,19 @@ import {
 } from '@biaflow/report';
 import type { DataIO } from '../data/data-io';
 import { encodePng } from '../io/png';
-import { splitCsvLine } from '../io/csv-line';
+import { splitCsvLine } from '@biaflow/image';
 import type { NdArray } from '@biaflow/image';
 import type { ReportLayers, ReportPictureEvent } from '../kernel/contributions/report-pictures';
 import type { RegisteredWorkflow } from '../kernel/contributions/workflow';
 import type { RunContext } from '../kernel/run-context';
 import type { EvaluateEvent, MetricsReport } from '../kernel/stages';
 import { CORE_NAME, CORE_VERSION } from '../version';
-import { writeFileAtomic } from './atomic-write';
+import { writeFileAtomic } from '../fs/atomic-write';
 import { listResultFiles, pairByStem, testImagesCarryLabels } from './evaluate-stage';
 import { stemOf } from './prediction-files';
 import { inputInWindow, labelsInWindow, pointsInWindow, reportWindow } from './report-view';
 import { resultsDirOf, RunFiles } from './run-folder';
-import { assertNoLinkInRunFolder } from './run-folder-links';
+import { assertNoLinkInRunFolder } from '../fs/run-folder-links';
 import { runDataIO } from './run-services';
 
 /** Where the report and its pictures go in the run folder (docs/outputs.md). */

@@ -5,7 +5,7 @@ import type { Prediction } from '../kernel/stages';
 import { outputPaths, resultExists, writeProbabilities, writeResult } from './prediction-files';
 import { RowTable } from './row-table';
 import { resultsDirOf, RunFiles } from './run-folder';
-import { assertNoLinkInRunFolder } from './run-folder-links';
+import { assertNoLinkInRunFolder } from '../fs/run-folder-links';
 
 /**
  * What a run writes per image, from its workflow's declaration: the network output

@@ -1,6 +1,6 @@
 import { dataIOFrom } from '../data/data-io';
 import type { ImageReader } from '../kernel/contributions/image-io';
-import type { RandomSource } from '../kernel/contributions/random-source';
+import type { RandomSource } from '@biaflow/image';
 import type { RunContext } from '../kernel/run-context';
 import { Tokens } from '../kernel/tokens';
 

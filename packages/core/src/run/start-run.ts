@@ -10,10 +10,10 @@ import type { RunCommand, RunContext } from '../kernel/run-context';
 import { Tokens } from '../kernel/tokens';
 import { createLogger, type Logger, type LogLevel } from '../logging/logger';
 import { CORE_NAME, CORE_VERSION } from '../version';
-import { writeFileAtomicSync } from './atomic-write';
+import { writeFileAtomicSync } from '../fs/atomic-write';
 import { defaultRunDir, prepareRunFolder, RunFiles, stageConfigFile } from './run-folder';
 import { choosePostprocessVariant } from './postprocess-variants';
-import { assertNoLinkInRunFolder } from './run-folder-links';
+import { assertNoLinkInRunFolder } from '../fs/run-folder-links';
 import { tidyRunFolder } from './tidy-run-folder';
 
 export interface StartRunOptions {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { BUNDLE_META } from '../engine/bundle/bundle-meta';
 import { restoreCheckpoints } from '../engine/training/checkpoint';
-import { isLeftover, removeLeftovers, restoreSwappedDir } from './leftovers';
+import { isLeftover, removeLeftovers, restoreSwappedDir } from '../fs/leftovers';
 import { RunFiles } from './run-folder';
 
 export interface TidyOptions {

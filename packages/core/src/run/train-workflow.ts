@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { prepareData } from '../data/prepare-data';
 import { trainModel, type TrainOutcome } from '../engine/training/trainer';
 import type { RegisteredWorkflow } from '../kernel/contributions/workflow';
@@ -5,6 +6,7 @@ import type { RunContext } from '../kernel/run-context';
 import { bundleToFineTune } from './model-ref';
 import { runProgress } from './progress-log';
 import { runDataIO, runRandom } from './run-services';
+import { RunFiles } from './run-folder';
 import { tuneThresholds } from './tune-thresholds';
 
 /**
@@ -21,7 +23,7 @@ export async function trainWorkflow(run: RunContext, workflow: RegisteredWorkflo
     labelMapping: workflow.labelMapping,
     io: runDataIO(run),
     random: runRandom(run),
-    runDir: run.runDir,
+    splitFile: path.join(run.runDir, RunFiles.split),
     hooks: { hooks: run.kernel.hooks, event: { run }, workflow: workflow.name },
     logger: run.logger,
     progress: runProgress(run),

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { TunedDecoding } from '../engine/bundle/bundle-meta';
 import { isBundle, readBundleMeta } from '../engine/bundle/save-load';
 import type { RunContext } from '../kernel/run-context';
-import type { PlannedStep } from './postprocess-plan';
+import type { PlannedStep } from '../config/postprocess-plan';
 import { modelLoadPath } from './model-ref';
 import { readModel } from './read-model';
 import { RunFiles } from './run-folder';

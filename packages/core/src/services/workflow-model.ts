@@ -8,7 +8,7 @@ import type { BundleMeta } from '../engine/bundle/bundle-meta';
 import { resolveModelRef } from '../kernel/model-names';
 import { readModelForConfig } from './model-for-config';
 import { InputError, UsageError } from '../errors';
-import { dtypeOf } from '../io/dtype';
+import { dtypeOf } from '@biaflow/image';
 import type { Image, NdArray } from '@biaflow/image';
 import type { Network } from '../kernel/contributions/inference-engine';
 import type { BiaflowPlugin } from '../kernel/plugin';

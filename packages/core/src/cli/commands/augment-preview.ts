@@ -6,6 +6,7 @@ import { prepareData } from '../../data/prepare-data';
 import { UsageError } from '../../errors';
 import { writeRunImage } from '../../run/prediction-files';
 import { LOG_LEVELS, type LogLevel } from '../../logging/logger';
+import { RunFiles } from '../../run/run-folder';
 import { startRun } from '../../run/start-run';
 import { runDataIO, runRandom } from '../../run/run-services';
 import { withConfigOptions, type ConfigOptions } from '../common-options';
@@ -52,7 +53,7 @@ export function augmentPreviewCommand(io: CliIO): Command {
           labelMapping: workflow.labelMapping,
           io: runDataIO(run),
           random: runRandom(run),
-          runDir: run.runDir,
+          splitFile: path.join(run.runDir, RunFiles.split),
           logger: run.logger,
           hooks: { hooks: run.kernel.hooks, event: { run }, workflow: workflow.name },
         });

@@ -9,7 +9,7 @@ import { planStages } from '../../run/pipeline';
 import type { Kernel } from '../../kernel/kernel';
 import { FIRST_PARTY_EXTRAS, FIRST_PARTY_PLUGINS } from '../../kernel/first-party';
 import { loadPlugin, resolvePlugin } from '../../kernel/load-plugins';
-import { writeFileAtomic } from '../../run/atomic-write';
+import { writeFileAtomic } from '../../fs/atomic-write';
 import { createKernel } from '../../run/create-kernel';
 import { withConfigOptions, type ConfigOptions } from '../common-options';
 import type { CliIO } from '../output';

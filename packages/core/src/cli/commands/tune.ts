@@ -8,7 +8,7 @@ import { startRun } from '../../run/start-run';
 import type { ResolvedConfig } from '../../config/schema';
 import type { TunedDecoding } from '../../engine/bundle/bundle-meta';
 import type { Kernel } from '../../kernel/kernel';
-import { planPostprocess } from '../../run/postprocess-plan';
+import { planPostprocess } from '../../config/postprocess-plan';
 import { listPostprocessVariants, postprocessSettings } from '../../run/postprocess-variants';
 import { MIN_TUNING_IMAGES, tuneThresholds } from '../../run/tune-thresholds';
 import { withTunedValues } from '../../run/tuned-decoding';

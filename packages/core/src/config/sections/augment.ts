@@ -1,3 +1,4 @@
+import { FLIP_AXES, type AugmentSettings as PipelineAugmentSettings } from '@biaflow/image';
 import { z } from 'zod';
 import { probability, section } from '../schema-helpers';
 
@@ -11,8 +12,6 @@ const range = (low: number, high: number, description: string, min = -Infinity) 
 
 const chance = (value: number, what: string) =>
   probability().default(value).describe(`Probability that a training sample gets ${what}.`);
-
-export const FLIP_AXES = ['z', 'y', 'x'] as const;
 
 export const augmentSection = section(
   {
@@ -107,3 +106,6 @@ export const augmentSection = section(
 );
 
 export type AugmentSettings = z.output<typeof augmentSection>;
+
+// The resolved section is what the pure pipeline's `augmentSample` takes: this line stops compiling if they drift.
+true satisfies (AugmentSettings extends PipelineAugmentSettings ? true : false);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NORMALIZATION_METHODS, NORMALIZATION_SCOPES } from '../../data/normalization';
+import { NORMALIZATION_METHODS, NORMALIZATION_SCOPES } from '@biaflow/image';
 import { pathString, positiveInt, probability, section } from '../schema-helpers';
 
 const folderPair = (what: string) =>

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { io } from '@tensorflow/tfjs';
 import { InputError } from '../../errors';
-import { writeFileAtomic } from '../../run/atomic-write';
+import { writeFileAtomic } from '../../fs/atomic-write';
 import { loadTf } from '../../backend/load-tf';
 
 /** File names of the tfjs part of a bundle (the layout `tf.loadLayersModel('file://…/model.json')` expects too). */

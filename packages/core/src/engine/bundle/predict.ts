@@ -5,7 +5,7 @@ import { loadTf } from '../../backend/load-tf';
 import { isClassifier } from '../models/model-options';
 import type { BundleMeta } from './bundle-meta';
 import { normalizeImage, toFloat32 } from './normalizers';
-import { cropSpatial, padSpatialEnd } from './spatial-pad';
+import { cropSpatial, padSpatialEnd } from '@biaflow/image';
 
 export interface PredictOptions {
   /** Apply the bundle's normalization first (default true). Set false for images already normalized. */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs';
 import { BiaflowError, InputError } from '../../errors';
-import { replaceDirAtomic, writeFileAtomic } from '../../run/atomic-write';
+import { replaceDirAtomic, writeFileAtomic } from '../../fs/atomic-write';
 import { loadTf } from '../../backend/load-tf';
 import { CORE_NAME, CORE_VERSION } from '../../version';
 import { customLayers } from '../models/layers/custom-layers';

@@ -1,6 +1,6 @@
 import type { SymbolicTensor } from '@tensorflow/tfjs';
 import type { Tf } from '../../backend/load-tf';
-import { deriveSeed } from '../random/seeded-random';
+import { deriveSeed } from '@biaflow/image';
 import { customLayers } from './layers/custom-layers';
 import type { Activation, HeadActivation, ModelOptions } from './model-options';
 

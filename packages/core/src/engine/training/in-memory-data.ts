@@ -1,6 +1,6 @@
 import { InputError } from '../../errors';
 import type { NdArray } from '@biaflow/image';
-import { SeededRandom } from '../random/seeded-random';
+import { SeededRandom } from '@biaflow/image';
 import type { Batch, TrainingData } from './training-data';
 
 /** One example: image `[...spatial, Cin]`; target `[...spatial, Cout]`, or `[Cout]` for classifiers. */

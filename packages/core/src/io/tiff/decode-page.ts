@@ -3,7 +3,7 @@ import { InputError } from '../../errors';
 import { lzwDecode } from '../codecs/lzw';
 import { packBitsDecode } from '../codecs/packbits';
 import { halfToFloat, undoFloatPredictor, undoHorizontalPredictor } from '../codecs/predictor';
-import { dtypeOf, view } from '../dtype';
+import { dtypeOf, viewTypedArray as view } from '@biaflow/image';
 import type { TypedArray } from '@biaflow/image';
 import type { TiffPage } from './page';
 

@@ -1,5 +1,5 @@
 import { InputError } from '../../errors';
-import { allocate, view } from '../dtype';
+import { allocateTypedArray as allocate, viewTypedArray as view } from '@biaflow/image';
 import { checkImageSize, type ReadImageOptions } from '../image-size-limit';
 import type { Image } from '@biaflow/image';
 import { decodePage, pageLength } from './decode-page';

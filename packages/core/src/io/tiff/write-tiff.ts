@@ -1,10 +1,10 @@
 import os from 'node:os';
 import zlib from 'node:zlib';
 import { InputError } from '../../errors';
-import { defaultAxes, validateAxes } from '../axes';
+import { defaultAxes, validateAxes } from '@biaflow/image';
 import { applyHorizontalPredictor } from '../codecs/predictor';
-import { bytesOf, dtypeOf, isFloat, isSigned, product } from '../dtype';
-import { transpose } from '../transpose';
+import { bytesOf, dtypeOf, isFloat, isSigned, product } from '@biaflow/image';
+import { transpose } from '@biaflow/image';
 import type { DType, NdArray, TypedArray } from '@biaflow/image';
 import { formatImageJDescription } from './imagej-metadata';
 import { FieldType, Tag } from './tags';

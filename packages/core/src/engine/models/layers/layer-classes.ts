@@ -1,6 +1,6 @@
 import type { serialization, Tensor } from '@tensorflow/tfjs';
 import { loadTf } from '../../../backend/load-tf';
-import { deriveSeed } from '../../random/seeded-random';
+import { deriveSeed } from '@biaflow/image';
 import { batchNormTraining } from './channel-ops';
 import { addBias, channelsView, concatChannels, convNd, globalAvgPoolNd, maxPoolNd, scaleBy, upConvNd, upsampleNd } from './nd-ops';
 

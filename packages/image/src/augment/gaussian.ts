@@ -1,4 +1,4 @@
-import { reflectIndex } from '@biaflow/image';
+import { reflectIndex } from '../ndarray';
 import type { VolumeShape } from './volume';
 
 /** Normalized Gaussian kernel of radius ⌈3σ⌉ (at least 1 tap). */

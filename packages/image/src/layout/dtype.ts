@@ -1,4 +1,4 @@
-import type { DType, TypedArray } from '@biaflow/image';
+import type { DType, TypedArray } from '../types';
 
 type TypedArrayConstructor =
   | Uint8ArrayConstructor

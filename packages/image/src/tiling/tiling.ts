@@ -1,5 +1,5 @@
-import type { NdArray } from '@biaflow/image';
-import { reflectIndex, sizeOf } from '@biaflow/image';
+import type { NdArray } from '../types';
+import { reflectIndex, sizeOf } from '../ndarray';
 
 /**
  * Tiled prediction: cut an image or volume into overlapping patches, predict them a batch at a

@@ -1,8 +1,8 @@
-import type { AugmentSettings } from '../../config/sections/augment';
-import type { NdArray } from '@biaflow/image';
-import { toFloat32 } from '@biaflow/image';
-import type { RandomSource } from '../../kernel/contributions/random-source';
-import { coreRandom } from '../random';
+import type { AugmentSettings } from './augment-settings';
+import type { NdArray } from '../types';
+import { toFloat32 } from '../ndarray';
+import type { RandomSource } from '../random/random-source';
+import { coreRandom } from '../random/core-random';
 import { coordinateMap, elasticDisplacement, flip, rot90, warpLinear, warpNearest } from './geometric';
 import { adjustBrightness, adjustContrast, adjustGamma, blur, fillBoxes, gaussianNoise, poissonNoise, randomBoxes } from './intensity';
 import { volumeShape } from './volume';

@@ -1,7 +1,7 @@
-import type { NdArray } from '@biaflow/image';
+import type { NdArray } from '../types';
 
 /** Mirror index beyond the end of an axis of length n (reflection without repeating the edge, periodic when far out). */
-export function reflectIndex(i: number, n: number): number {
+function reflectFarEnd(i: number, n: number): number {
   if (n === 1) return 0;
   const period = 2 * (n - 1);
   const k = i % period;
@@ -54,7 +54,7 @@ function remap(image: NdArray<Float32Array>, spatialOut: number[], source: (axis
 export function padSpatialEnd(image: NdArray<Float32Array>, spatial: number[]): NdArray<Float32Array> {
   const n = image.shape.slice(1, -1);
   if (spatial.every((v, i) => v === n[i])) return image;
-  return remap(image, spatial, (axis, i) => reflectIndex(i, n[axis]));
+  return remap(image, spatial, (axis, i) => reflectFarEnd(i, n[axis]));
 }
 
 /** Keep the first `spatial` positions of each spatial axis of `[B, ...spatial', C]`. */

@@ -1,5 +1,5 @@
-import type { NdArray } from '@biaflow/image';
-import type { RandomGenerator as Rng } from '../../kernel/contributions/random-source';
+import type { NdArray } from '../types';
+import type { RandomGenerator as Rng } from '../random/random-source';
 import { gaussianBlurYX } from './gaussian';
 import { volumeShape } from './volume';
 

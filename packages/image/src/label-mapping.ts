@@ -1,5 +1,5 @@
-import type { NdArray, TypedArray } from '@biaflow/image';
-import { isIntegerArray } from '@biaflow/image';
+import type { NdArray, TypedArray } from './types';
+import { isIntegerArray } from './checks';
 
 /**
  * Stored labels → what a workflow expects: `data.labels.mapping` replaces values explicitly;

@@ -1,6 +1,6 @@
-import type { NdArray } from '@biaflow/image';
-import { sizeOf, stridesOf } from '@biaflow/image';
-import type { RandomGenerator as Rng } from '../kernel/contributions/random-source';
+import type { NdArray } from '../types';
+import { sizeOf, stridesOf } from '../ndarray';
+import type { RandomGenerator as Rng } from '../random/random-source';
 
 /**
  * Where training patches come from. A patch may start before 0 or end past the border when the

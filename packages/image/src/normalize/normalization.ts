@@ -1,5 +1,5 @@
-import type { NdArray, TypedArray } from '@biaflow/image';
-import { sizeOf } from '@biaflow/image';
+import type { NdArray, TypedArray } from '../types';
+import { sizeOf } from '../ndarray';
 import { percentiles } from './percentile';
 
 /**

@@ -1,5 +1,5 @@
-import type { NdArray } from '@biaflow/image';
-import { sizeOf } from '@biaflow/image';
+import type { NdArray } from '../types';
+import { sizeOf } from '../ndarray';
 
 /**
  * A channels-last array seen as a volume `[Z, Y, X]` of `inner` values per voxel. 2D data is a

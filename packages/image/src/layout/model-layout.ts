@@ -1,8 +1,8 @@
-import { InputError } from '../errors';
+import { ImageError } from '../image-error';
 import { validateAxes } from './axes';
 import { product } from './dtype';
 import { transpose } from './transpose';
-import type { Image, NdArray } from '@biaflow/image';
+import type { Image, NdArray } from '../types';
 
 /**
  * An image in the models' layout: channels last, `[y, x, c]` for 2D and `[z, y, x, c]` for 3D,
@@ -13,7 +13,7 @@ export function toModelLayout<T extends Image>(image: T, ndim: 2 | 3, what = 'im
   const axes = validateAxes(image.axes, image.shape, what);
   const size = (a: string) => (axes.includes(a) ? image.shape[axes.indexOf(a)] : 1);
   const fail = (msg: string): never => {
-    throw new InputError(`${msg} (axes ${axes}, shape [${image.shape.join(', ')}])`, { file: what });
+    throw new ImageError(`${msg} (axes ${axes}, shape [${image.shape.join(', ')}])`, { file: what });
   };
   if (size('T') > 1) fail(`has ${size('T')} time points; a model takes one time point at a time, split the time series first`);
   if (ndim === 2 && size('Z') > 1) fail(`is a 3D stack of ${size('Z')} planes but the workflow is 2D (set the problem to 3D, or give 2D images)`);
@@ -43,17 +43,17 @@ export function fromModelLayout<A extends NdArray>(
   const likeAxes = validateAxes(like.axes, like.shape, what);
   const nd = array.shape.length;
   if (nd !== 3 && nd !== 4) {
-    throw new InputError(`expected a channels-last array [y,x,c] or [z,y,x,c], got shape [${array.shape.join(', ')}]`, { file: what });
+    throw new ImageError(`expected a channels-last array [y,x,c] or [z,y,x,c], got shape [${array.shape.join(', ')}]`, { file: what });
   }
   if (array.data.length !== product(array.shape)) {
-    throw new InputError(`data holds ${array.data.length} values but shape [${array.shape.join(', ')}] needs ${product(array.shape)}`, { file: what });
+    throw new ImageError(`data holds ${array.data.length} values but shape [${array.shape.join(', ')}] needs ${product(array.shape)}`, { file: what });
   }
   const c = array.shape[nd - 1];
   let srcAxes = nd === 4 ? 'ZYX' : 'YX';
   let srcShape = array.shape.slice(0, nd - 1);
   if (nd === 4 && !likeAxes.includes('Z')) {
     if (srcShape[0] !== 1) {
-      throw new InputError(`a 3D result (${srcShape[0]} planes) cannot take the axes of a 2D image (${likeAxes})`, { file: what });
+      throw new ImageError(`a 3D result (${srcShape[0]} planes) cannot take the axes of a 2D image (${likeAxes})`, { file: what });
     }
     srcAxes = 'YX';
     srcShape = srcShape.slice(1);
@@ -67,7 +67,7 @@ export function fromModelLayout<A extends NdArray>(
       srcAxes += 'CS';
       srcShape = [...srcShape, likeSize('C'), likeSize('S')];
     } else {
-      throw new InputError(
+      throw new ImageError(
         `${c} channels do not split into the C (${likeSize('C')}) and S (${likeSize('S')}) axes of the original image`,
         { file: what },
       );

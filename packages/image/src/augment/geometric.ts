@@ -1,5 +1,5 @@
-import type { NdArray, TypedArray } from '@biaflow/image';
-import { allocateLike, reflectIndex } from '@biaflow/image';
+import type { NdArray, TypedArray } from '../types';
+import { allocateLike, reflectIndex } from '../ndarray';
 import { gaussianBlurYX } from './gaussian';
 import { volumeShape, withYX } from './volume';
 

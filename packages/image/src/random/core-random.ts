@@ -8,8 +8,8 @@
  * is then a pure function of (seed, epoch, step), so a resumed run sees exactly the batches it
  * would have seen.
  */
-import { deriveSeed } from '../engine/random/seeded-random';
-import type { RandomGenerator, RandomSource } from '../kernel/contributions/random-source';
+import { deriveSeed } from './seeded-random';
+import type { RandomGenerator, RandomSource } from './random-source';
 
 export { deriveSeed };
 

@@ -1,5 +1,5 @@
 import { allocate, dtypeOf, product } from './dtype';
-import type { NdArray, TypedArray } from '@biaflow/image';
+import type { NdArray, TypedArray } from '../types';
 
 /**
  * Permute the axes of a C-order array: output axis `i` is input axis `perm[i]` (numpy's transpose).

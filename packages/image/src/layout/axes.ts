@@ -1,4 +1,4 @@
-import { InputError } from '../errors';
+import { ImageError } from '../image-error';
 
 /** Axis letters biaflow understands: time, depth, channel, rows, columns, samples (RGB). */
 export const AXIS_LETTERS = 'TZCYXS';
@@ -7,7 +7,7 @@ export const AXIS_LETTERS = 'TZCYXS';
 export function defaultAxes(ndim: number, what: string): string {
   if (ndim === 2) return 'YX';
   if (ndim === 3) return 'ZYX';
-  throw new InputError(
+  throw new ImageError(
     `cannot tell the axes of a ${ndim}-D array; pass axes (letters from ${AXIS_LETTERS}, e.g. 'CZYX')`,
     { file: what },
   );
@@ -17,7 +17,7 @@ export function defaultAxes(ndim: number, what: string): string {
 export function validateAxes(axes: string, shape: readonly number[], what: string): string {
   const a = axes.toUpperCase();
   const fail = (msg: string): never => {
-    throw new InputError(`axes '${axes}' ${msg}`, { file: what });
+    throw new ImageError(`axes '${axes}' ${msg}`, { file: what });
   };
   if (a.length !== shape.length) fail(`name ${a.length} axes but the array has ${shape.length} dimensions [${shape.join(', ')}]`);
   for (const ch of a) if (!AXIS_LETTERS.includes(ch)) fail(`contain '${ch}', not one of ${AXIS_LETTERS}`);

@@ -1,4 +1,4 @@
-import type { TypedArray } from '@biaflow/image';
+import type { TypedArray } from '../types';
 
 /**
  * Percentiles with numpy's default (`linear`) definition: rank `p/100 · (n − 1)`, interpolated

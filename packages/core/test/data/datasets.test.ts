@@ -75,7 +75,7 @@ describe('datasets', () => {
     const root = semanticFolder(10);
     const runDir = tempDir('biaflow-run-');
     const raw = { problem: { type: 'semantic' }, system: { seed: 7 }, train: { batch_size: 3 }, data: { train: { images: path.join(root, 'images'), labels: path.join(root, 'labels') }, val: { split: 0.2 } } };
-    const a = await prepareFor(config(raw), { runDir });
+    const a = await prepareFor(config(raw), { splitFile: path.join(runDir, 'split.json') });
     expect(a.labelMapping).toEqual({ '255': 1 });
     expect(a.split.val).toHaveLength(2);
     expect(a.split.train).toHaveLength(8);

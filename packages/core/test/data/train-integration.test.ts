@@ -50,7 +50,7 @@ describe('data pipeline → engine trainer → tiled prediction', () => {
       augment: { flip: { probability: 0.5 }, rot90: { probability: 0.5 } },
     }) as ResolvedConfig;
     config.data.patch_size = [32, 32];
-    const prepared = await prepareFor(config, { runDir });
+    const prepared = await prepareFor(config, { splitFile: path.join(runDir, 'split.json') });
     const outcome = await trainModel({
       run: { config, runDir, logger: silentLogger(), tf, resume: false },
       data: prepared.training,

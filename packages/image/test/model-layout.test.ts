@@ -1,4 +1,4 @@
-import { InputError, fromModelLayout, toModelLayout, transpose, type Image } from '@biaflow/core/internals';
+import { ImageError, fromModelLayout, toModelLayout, transpose, type Image } from '@biaflow/image';
 
 /** An image whose value at each index is the index itself, so every move can be checked by hand. */
 function iota(shape: number[], axes: string): Image<Uint16Array> {
@@ -54,7 +54,7 @@ describe('toModelLayout', () => {
     [[4, 4, 4], 'YX', 2, /name 2 axes but the array has 3 dimensions/],
   ] as const)('refuses shape %j axes %s for a %dD model', (shape, axes, ndim, message) => {
     const img = iota([...shape], axes);
-    expect(() => toModelLayout(img, ndim, 'x.tif')).toThrow(InputError);
+    expect(() => toModelLayout(img, ndim, 'x.tif')).toThrow(ImageError);
     expect(() => toModelLayout(img, ndim, 'x.tif')).toThrow(message);
   });
 });
@@ -85,7 +85,7 @@ describe('fromModelLayout', () => {
   });
 
   it('refuses a 3D result for a 2D original and a bad array shape', () => {
-    expect(() => fromModelLayout({ data: new Float32Array(24), shape: [2, 3, 4, 1] }, { axes: 'YX', shape: [3, 4] })).toThrow(InputError);
+    expect(() => fromModelLayout({ data: new Float32Array(24), shape: [2, 3, 4, 1] }, { axes: 'YX', shape: [3, 4] })).toThrow(ImageError);
     expect(() => fromModelLayout({ data: new Float32Array(12), shape: [12] }, { axes: 'YX', shape: [3, 4] })).toThrow(/channels-last/);
   });
 });

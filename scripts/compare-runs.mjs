@@ -86,7 +86,8 @@ function run(tree, side, config) {
   // The earlier commit's runs are kept between invocations (they cannot change); the working tree's never.
   if (side === 'before' && fs.existsSync(path.join(out, 'metrics.json'))) return out;
   fs.rmSync(out, { recursive: true, force: true });
-  const bin = path.join(tree, 'packages', 'core', 'bin', 'biaflow.js');
+  // The command's home moved from @biaflow/core to the biaflow package when core was split: either side may be before.
+  const bin = [path.join(tree, 'packages', 'biaflow', 'bin', 'biaflow.js'), path.join(tree, 'packages', 'core', 'bin', 'biaflow.js')].find((f) => fs.existsSync(f));
   const argv = [bin, 'run', '--config', path.join(tree, 'examples', 'configs', `${config.name}.yaml`), '--out', out,
     '--set', `train.epochs=${epochs}`, ...config.sets.flatMap((s) => ['--set', s]), '--log-level', 'warn'];
   const started = Date.now();

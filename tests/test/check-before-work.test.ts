@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { readImage, readImageHeader, writeImage } from '@biaflow/core';
+import { readImage, readImageHeader, writeImage } from 'biaflow';
 import { fixtures, repo, tmpdir } from './e2e-helpers';
 
 /**
@@ -10,7 +10,7 @@ import { fixtures, repo, tmpdir } from './e2e-helpers';
  * cannot down-sample, a `model.z_down` of the wrong length, a detection tolerance under one pixel,
  * post-processing steps of another workflow. `run` makes the same checks before creating its folder.
  */
-const bin = path.join(repo, 'packages/core/dist/cli/bin.js');
+const bin = path.join(repo, 'packages/biaflow/dist/bin.js');
 const nuclei = path.join(fixtures, 'nuclei2d');
 const nuclei3d = path.join(fixtures, 'nuclei3d');
 const spots = path.join(fixtures, 'spots2d');

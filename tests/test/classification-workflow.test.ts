@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 const repo = path.resolve(__dirname, '../..');
-const bin = path.join(repo, 'packages/core/dist/cli/bin.js');
+const bin = path.join(repo, 'packages/biaflow/dist/bin.js');
 const fixture = path.join(repo, 'tests/fixtures/real/cells-classes');
 const CLASSES = ['Platelets', 'RBC', 'WBC'];
 

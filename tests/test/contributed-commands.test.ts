@@ -39,7 +39,7 @@ module.exports = { name: 'biaflow-plugin-hello', version: '1.0.0', core: '^0.1.0
 }
 
 function biaflow(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [path.join(repo, 'packages/core/dist/cli/bin.js'), ...args], { cwd, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [path.join(repo, 'packages/biaflow/dist/bin.js'), ...args], { cwd, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

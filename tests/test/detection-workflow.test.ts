@@ -2,11 +2,11 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readImage, readPoints } from '@biaflow/core';
+import { readImage, readPoints } from 'biaflow';
 import { detectionAp } from '@biaflow/image';
 
 const repo = path.resolve(__dirname, '../..');
-const bin = path.join(repo, 'packages/core/dist/cli/bin.js');
+const bin = path.join(repo, 'packages/biaflow/dist/bin.js');
 const fixture = path.join(repo, 'tests/fixtures/real/spots2d');
 const testStem = 'smfish_y184_x424';
 

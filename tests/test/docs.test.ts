@@ -5,7 +5,7 @@ import path from 'node:path';
 const repo = path.resolve(__dirname, '../..');
 
 test('docs/config.md is the reference generated from the current schema', () => {
-  const r = spawnSync(process.execPath, [path.join(repo, 'packages/core/dist/cli/bin.js'), 'config', 'docs'], {
+  const r = spawnSync(process.execPath, [path.join(repo, 'packages/biaflow/dist/bin.js'), 'config', 'docs'], {
     cwd: repo,
     encoding: 'utf8',
   });

@@ -2,13 +2,14 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readImage, type Image } from '@biaflow/core';
+import { readImage } from 'biaflow';
+import { type Image } from '@biaflow/core';
 
 /** Shared by the end-to-end tests that run the CLI (instance-2d / instance-3d / semantic-workflow / resume-prediction). */
 
 export const repo = path.resolve(__dirname, '../..');
 export const fixtures = path.join(repo, 'tests/fixtures/real');
-const bin = path.join(repo, 'packages/core/dist/cli/bin.js');
+const bin = path.join(repo, 'packages/biaflow/dist/bin.js');
 
 export function tmpdir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'biaflow-e2e-'));
@@ -114,7 +115,7 @@ export async function expectObjectsMatch(runDir: string, imageName: string, ndim
 
 /** A label image of zeros with the metadata of `like` (an empty prediction). */
 export async function writeEmptyLike(like: string, file: string): Promise<void> {
-  const { writeImage } = await import('@biaflow/core');
+  const { writeImage } = await import('@biaflow/io');
   const image = await readImage(like);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   await writeImage(file, { data: new Uint16Array(image.data.length), shape: image.shape, axes: image.axes, spacing: image.spacing });

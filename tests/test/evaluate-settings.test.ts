@@ -7,7 +7,7 @@ import { fixtures, repo, tmpdir } from './e2e-helpers';
  * A standalone `evaluate` (--pred / --gt) says which metrics settings scored it, and takes them from a
  * model (--model) or from the run folder it writes into when it holds a run.
  */
-const bin = path.join(repo, 'packages/core/dist/cli/bin.js');
+const bin = path.join(repo, 'packages/biaflow/dist/bin.js');
 const points = path.join(fixtures, 'spots2d/test/points');
 const truth = fs.readdirSync(points)[0];
 

@@ -1,18 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  loadConfig,
-  PluginError,
-  readImage,
-  runPipeline,
-  startRun,
-  type BiaflowPlugin,
-  type Kernel,
-  type MetricsReport,
-  type RunContext,
-  type RunEndEvent,
-  type RunOutcome,
-} from '@biaflow/core/internals';
+import { loadConfig, readImage } from 'biaflow';
+import { PluginError, runPipeline, startRun, type BiaflowPlugin, type Kernel, type MetricsReport, type RunContext, type RunEndEvent, type RunOutcome } from '@biaflow/core/internals';
 import { biaflow, fixtures, readCsv, tmpdir } from './e2e-helpers';
 
 /**

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadWorkflowModel, predict, readImage } from '@biaflow/core';
+import { loadWorkflowModel, predict, readImage } from 'biaflow';
 import { biaflow, expectMatchingReport, expectObjectsMatch, fixtures, readCsv, readMetrics, tmpdir, writeEmptyLike } from './e2e-helpers';
 
 /**

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { readImage } from '@biaflow/core';
+import { readImage } from 'biaflow';
 import { biaflow, fixtures, tmpdir } from './e2e-helpers';
 
 /**

@@ -48,7 +48,7 @@ test('biaflow predict --model nuclei2d segments held-out bundled images without 
 });
 
 test('from code, loadWorkflowModel("nuclei2d") predicts a label image of the right size with about the right number of nuclei', async () => {
-  const { loadWorkflowModel, predict, readImage } = await import('@biaflow/core');
+  const { loadWorkflowModel, predict, readImage } = await import('biaflow');
   const model = await loadWorkflowModel('nuclei2d');
   try {
     const f = heldOutBundled()[0];

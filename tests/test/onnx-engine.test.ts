@@ -3,7 +3,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadWorkflowModel, predict, readImage, type Image } from '@biaflow/core';
+import { loadWorkflowModel, predict, readImage } from 'biaflow';
+import { type Image } from '@biaflow/core';
 import { biaflow, fixtures, tmpdir } from './e2e-helpers';
 
 /**

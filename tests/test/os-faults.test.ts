@@ -10,7 +10,7 @@ import { fixtures, repo, tmpdir } from './e2e-helpers';
  * real SIGKILL between the two renames of the final model re-save (the BIAFLOW_FAULT_AT hook).
  * The runs are a tiny U-Net on the real 64×64 nuclei crops: a few seconds each.
  */
-const bin = path.join(repo, 'packages/core/dist/cli/bin.js');
+const bin = path.join(repo, 'packages/biaflow/dist/bin.js');
 const nuclei = path.join(fixtures, 'nuclei2d');
 
 const config = (epochs: number) => `

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { readImage, writeImage } from '@biaflow/core';
+import { readImage, writeImage } from 'biaflow';
 import { biaflow, fixtures, repo, tmpdir } from './e2e-helpers';
 
 /**
@@ -9,7 +9,7 @@ import { biaflow, fixtures, repo, tmpdir } from './e2e-helpers';
  * channel count, a 3D stack for a 2D model, and — the model normalizing with `div` — another sample
  * type than the training images' (recorded in biaflow.json), unless predict.rescale_input is set.
  */
-const bin = path.join(repo, 'packages/core/dist/cli/bin.js');
+const bin = path.join(repo, 'packages/biaflow/dist/bin.js');
 const nuclei = path.join(fixtures, 'nuclei2d');
 const testImage = path.join(nuclei, 'test/images/003cee89357d.tif');
 

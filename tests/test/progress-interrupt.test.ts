@@ -9,7 +9,7 @@ import { fixtures, repo, tmpdir } from './e2e-helpers';
  * exit 130, says where, prints the command that continues it, and that command ends with exactly
  * the outputs of an uninterrupted run; the results table and `--json` after an evaluating command.
  */
-const bin = path.join(repo, 'packages/core/dist/cli/bin.js');
+const bin = path.join(repo, 'packages/biaflow/dist/bin.js');
 const nuclei = path.join(fixtures, 'nuclei2d');
 const bundled = path.join(repo, 'examples/data/nuclei2d-mini/test');
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { readImage, readPoints } from '@biaflow/core';
+import { readImage, readPoints } from 'biaflow';
 import { readReportData, type ReportData } from '@biaflow/report';
 import { launchOfflineChromium, openOffline, type OfflineBrowser, type OpenedPage } from '../../packages/report/test/browser';
 import { biaflow, fixtures, readCsv, repo, tmpdir } from './e2e-helpers';

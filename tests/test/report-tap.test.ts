@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { CORE_TAPS, loadConfig, runPipeline, startRun, type BiaflowPlugin } from '@biaflow/core/internals';
+import { CORE_TAPS, runPipeline, startRun, type BiaflowPlugin } from '@biaflow/core/internals';
+import { loadConfig } from 'biaflow';
 import { readReportData } from '@biaflow/report';
 import { fixtures, readCsv, tmpdir } from './e2e-helpers';
 

@@ -7,7 +7,7 @@ import { biaflow, fixtures, repo, tmpdir } from './e2e-helpers';
  * A run killed (SIGKILL) while predicting, then resumed, ends with exactly the outputs of an
  * uninterrupted run, and the resumed run predicts only the images the killed one had not finished.
  */
-const bin = path.join(repo, 'packages/core/dist/cli/bin.js');
+const bin = path.join(repo, 'packages/biaflow/dist/bin.js');
 const nuclei = path.join(fixtures, 'nuclei2d');
 const bundled = path.join(repo, 'examples/data/nuclei2d-mini/test');
 

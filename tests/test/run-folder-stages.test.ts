@@ -9,7 +9,7 @@ import { biaflow, fixtures, repo, tmpdir } from './e2e-helpers';
  * would replace outputs needs --overwrite; a run stopped by the data check is started again by the
  * same command; post-processing with new settings writes a variant, which `compare` tabulates.
  */
-const bin = path.join(repo, 'packages/core/dist/cli/bin.js');
+const bin = path.join(repo, 'packages/biaflow/dist/bin.js');
 const nuclei = path.join(fixtures, 'nuclei2d');
 
 const config = (train: string) => `

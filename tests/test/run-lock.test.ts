@@ -9,7 +9,7 @@ import { fixtures, repo, tmpdir } from './e2e-helpers';
  * `--overwrite` on a busy folder exits 2 naming the process that holds it, and the first run
  * finishes untouched; a lock left by a crash is recognised as stale and taken over.
  */
-const bin = path.join(repo, 'packages/core/dist/cli/bin.js');
+const bin = path.join(repo, 'packages/biaflow/dist/bin.js');
 const data = path.join(fixtures, 'nuclei2d');
 const LOCK = '.biaflow.lock';
 

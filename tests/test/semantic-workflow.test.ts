@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadWorkflowModel, predict, readImage, writeImage } from '@biaflow/core';
+import { loadWorkflowModel, predict, readImage, writeImage } from 'biaflow';
 import { biaflow, fixtures, readCsv, tmpdir } from './e2e-helpers';
 
 /**

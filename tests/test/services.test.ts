@@ -1,21 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { readNpy, writeNpy } from '@biaflow/bioimageio';
-import {
-  loadConfig,
-  loadWorkflowModel,
-  predict,
-  readImage,
-  runPipeline,
-  startRun,
-  tfjsEngine,
-  Tokens,
-  type BiaflowPlugin,
-  type ImageReader,
-  type InferenceEngine,
-  type Kernel,
-  type RandomSource,
-} from '@biaflow/core/internals';
+import { loadConfig, loadWorkflowModel, predict, readImage } from 'biaflow';
+import { runPipeline, startRun, tfjsEngine, Tokens, type BiaflowPlugin, type ImageReader, type InferenceEngine, type Kernel, type RandomSource } from '@biaflow/core/internals';
 import { fixtures, readCsv, tmpdir } from './e2e-helpers';
 
 /**

@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readImage, writeImage } from '@biaflow/core';
+import { readImage, writeImage } from 'biaflow';
 
 const repo = path.resolve(__dirname, '../..');
-const bin = path.join(repo, 'packages/core/dist/cli/bin.js');
+const bin = path.join(repo, 'packages/biaflow/dist/bin.js');
 
 /** A 48×48 probability map with three bright disks; the one at (3, 24) touches the top border. */
 function probabilityMap(): Float32Array {

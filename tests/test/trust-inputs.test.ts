@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { readImage, writeImage } from '@biaflow/core';
+import { readImage, writeImage } from 'biaflow';
 import { biaflow, fixtures, tmpdir } from './e2e-helpers';
 
 /**

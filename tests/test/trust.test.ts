@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadWorkflowModel } from '@biaflow/core';
+import { loadWorkflowModel } from 'biaflow';
 import { biaflow, fixtures, tmpdir } from './e2e-helpers';
 
 /**

@@ -1,17 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  loadConfig,
-  loadWorkflowModel,
-  predict,
-  readImage,
-  runPipeline,
-  startRun,
-  tfjsEngine,
-  writeImage,
-  type BiaflowPlugin,
-  type InferenceEngine,
-} from '@biaflow/core/internals';
+import { loadConfig, loadWorkflowModel, predict, readImage, writeImage } from 'biaflow';
+import { runPipeline, startRun, tfjsEngine, type BiaflowPlugin, type InferenceEngine } from '@biaflow/core/internals';
 import { biaflow, tmpdir } from './e2e-helpers';
 
 /**

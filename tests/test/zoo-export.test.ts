@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { strFromU8, unzipSync } from 'fflate';
 import { parse, stringify } from 'yaml';
 import { bundledSchemaValidator, readNpy, writeNpy } from '@biaflow/bioimageio';
-import { readImage, toModelLayout, type BundleMeta } from '@biaflow/core';
+import { readImage } from 'biaflow';
+import { toModelLayout, type BundleMeta } from '@biaflow/core';
 import { exportModelPackage, formatReport, testZooPackage } from '@biaflow/engine-onnx';
 import { biaflow, fixtures, repo, tmpdir } from './e2e-helpers';
 

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { parse, stringify } from 'yaml';
 import { strFromU8, strToU8, unzipSync } from 'fflate';
 import { createZip } from '@biaflow/bioimageio';
-import { loadWorkflowModel, predict, readImage } from '@biaflow/core';
+import { loadWorkflowModel, predict, readImage } from 'biaflow';
 import { biaflow, fixtures, tmpdir } from './e2e-helpers';
 
 /**

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { parse, stringify } from 'yaml';
 import { createZip, readNpy } from '@biaflow/bioimageio';
-import { readImage, writeImage } from '@biaflow/core';
+import { readImage, writeImage } from 'biaflow';
 import { runOnnxModel } from '@biaflow/engine-onnx';
 import { biaflow, repo, tmpdir } from './e2e-helpers';
 

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readImage, writeImage, type NdArray } from '@biaflow/core';
+import { readImage, writeImage } from 'biaflow';
+import { type NdArray } from '@biaflow/core';
 import { blindSpot, psnr, rangeOf, ssim } from 'biaflow-plugin-denoise';
 
 /**
@@ -11,7 +12,7 @@ import { blindSpot, psnr, rangeOf, ssim } from 'biaflow-plugin-denoise';
  * clean images; trained without the blind spot, it learns the identity and gains nothing.
  */
 const repo = path.resolve(__dirname, '../../..');
-const bin = path.join(repo, 'packages/core/dist/cli/bin.js');
+const bin = path.join(repo, 'packages/biaflow/dist/bin.js');
 const fixtures = path.join(__dirname, 'fixtures');
 
 /** A seeded generator (LCG) and its normal draws, so the data are the same on every run. */

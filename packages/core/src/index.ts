@@ -27,7 +27,7 @@ export {
   type OutputKind,
   type DataImageHeader,
 } from './kernel/contributions/workflow';
-export { readImageHeader, type ImageHeader } from './io/image-header';
+export type { ImageHeader } from '@biaflow/image';
 export type {
   ReportLayers,
   LabelLayers,
@@ -39,7 +39,7 @@ export type {
   ReportPictureEvent,
   ReportCurvesEvent,
 } from './kernel/contributions/report-pictures';
-export type { ImageReader, ImageWriter } from './kernel/contributions/image-io';
+export type { ImageReader, ImageWriter, PointsFormat, ReadImageOptions, WriteImageInput, WriteImageOptions } from './kernel/contributions/image-io';
 export type { InferenceEngine, Network, EngineContext } from './kernel/contributions/inference-engine';
 export type { ModelFormat, ModelSource } from './kernel/contributions/model-format';
 export { installedModels, resolveModelRef, isModelName, type NamedModel } from './kernel/model-names';
@@ -87,18 +87,13 @@ export type { BackendChoice, SelectedBackend } from './backend/select-backend';
 export * from './errors';
 export { createLogger, silentLogger, type Logger, type LogLevel } from './logging/logger';
 
-// Image and point I/O
+// Image and point files, through the run's readers and writers (`@biaflow/io` contributes TIFF, PNG, JPEG and point CSVs)
 export type { TypedArray, DType, NdArray, Image, PointList } from '@biaflow/image';
-export { readImage, IMAGE_EXTENSIONS, type ReadImageOptions } from './io/read-image';
-export { writeImage, type WriteImageInput, type WriteImageOptions } from './io/write-image';
-export { listImageFiles } from './io/list-image-files';
+export { listImageFiles } from './data/list-image-files';
 export { toModelLayout, fromModelLayout } from '@biaflow/image';
-export { readLabelImage } from './io/read-label-image';
-export { readPoints, writePoints } from './io/points-csv';
+export { readLabelImage } from './data/read-label-image';
+export { writeFileAtomicSync } from './fs/atomic-write';
 
-// From code: `predict(await loadWorkflowModel(dir), image)` gives the post-processed result, as `biaflow predict` writes it.
-export { predict } from './services/predict';
-export { loadWorkflowModel, predictWithWorkflow, isWorkflowModel, configFromBundle, type WorkflowModel, type WorkflowModelOptions, type ImageInput } from './services/workflow-model';
 
 // The CLI (for embedding and tests)
 export { main } from './cli/main';

@@ -52,18 +52,10 @@ export { writeRunReport, chooseImages, factsFromLog, factsOfRun, readTrainingLog
 export { reportWindow, inputInWindow, labelsInWindow, pointsInWindow, REPORT_MAX_SIDE, type ReportWindow } from './run/report-view';
 export { forbiddenKeyPaths, FORBIDDEN_KEYS } from './config/forbidden-keys';
 export { tfjsEngine, type TfjsNetwork } from './engine/tfjs-engine';
-export { CORE_IMAGE_READERS, CORE_IMAGE_WRITERS, readerFor, readImageWith, writerFor, readerExtensions } from './io/image-readers';
+export { readerFor, readImageWith, writerFor, readerExtensions, pointsFormatFor } from './data/image-readers';
 
-// Image I/O beyond the plugin API
-export { readImageSync, decodeImage, sniffFormat, type ImageFormat } from './io/read-image';
-export { DEFAULT_MAX_MEGAVOXELS, checkImageSize } from './io/image-size-limit';
-export { isHiddenName, hiddenFiles } from './io/list-image-files';
-export { writeImageSync, encodeImage } from './io/write-image';
-export { transpose } from '@biaflow/image';
-export { AXIS_LETTERS, validateAxes, defaultAxes } from '@biaflow/image';
-export { dtypeOf, bytesPerElement, allocateTypedArray, DTYPES } from '@biaflow/image';
-export { parsePointsCsv, formatPointsCsv, type PointsFile } from './io/points-csv';
-export { splitCsvLine } from '@biaflow/image';
+// Listing image files
+export { isHiddenName, hiddenFiles } from './data/list-image-files';
 
 // Training engine: models, bundles, training loop
 export * from './engine';
@@ -71,5 +63,8 @@ export * from './engine';
 // Data pipeline: datasets, normalization, tiled prediction, augmentation
 export * from './data';
 
-// The engine's `predict` of a LayersModel bundle is `predict` of the plugin API too (it takes both).
-export { predict } from './services/predict';
+// The CLI's parts, for the distribution that runs it (the \`biaflow\` package)
+export { processIO, standardStreamFailure, watchStandardStreams, type CliIO } from './cli/output';
+export { kernelFor } from './cli/kernel-for';
+export { readModelForConfig, type ModelForConfig } from './run/model-for-config';
+export { configFromBundle, warnPluginVersions } from './run/bundle-config';

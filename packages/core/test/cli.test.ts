@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-const bin = path.resolve(__dirname, '../dist/cli/bin.js');
+const bin = path.resolve(__dirname, '../../biaflow/dist/bin.js');
 
 function biaflow(args: string[], cwd: string) {
   const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, BIAFLOW_DEBUG: '' } });

@@ -2,14 +2,15 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '@biaflow/core';
+import { ConfigError } from '@biaflow/core';
+import { loadConfig } from 'biaflow';
 
 /**
  * `__proto__`, `constructor` and `prototype` keys (prototype pollution) anywhere in a config file or a
  * `--set` are refused with exit 2 and their key path, before anything is merged: they used to crash
  * the schema walk with a TypeError (exit 1).
  */
-const bin = path.resolve(__dirname, '../dist/cli/bin.js');
+const bin = path.resolve(__dirname, '../../biaflow/dist/bin.js');
 
 function biaflow(args: string[], cwd: string) {
   const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, BIAFLOW_DEBUG: '' } });

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig, UsageError } from '@biaflow/core/internals';
+import { ConfigError, UsageError } from '@biaflow/core/internals';
+import { loadConfig } from 'biaflow';
 
 function tmpdir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'biaflow-config-'));

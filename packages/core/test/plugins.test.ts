@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig, UsageError } from '@biaflow/core/internals';
+import { loadConfig } from 'biaflow';
+import { UsageError } from '@biaflow/core/internals';
 
 const repo = path.resolve(__dirname, '../../..');
 

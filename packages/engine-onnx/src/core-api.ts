@@ -1,6 +1,6 @@
 /**
- * Everything this package takes from @biaflow/core, in one place so the imports can be re-pointed
- * when core is split up. All of it is core's public API (docs/plugins.md).
+ * Everything this package takes from biaflow's packages, in one place. All of it is their public API
+ * (docs/plugins.md).
  */
 export {
   BiaflowError,
@@ -15,10 +15,8 @@ export {
   isClassifier,
   loadModel,
   MODEL_JSON,
-  predict,
   prepareBackend,
   readBundleMeta,
-  readImage,
   recordFromBundle,
   RunFiles,
   toModelLayout,
@@ -40,3 +38,5 @@ export {
   type NormalizationRecord,
 } from '@biaflow/core';
 
+export { readImage } from '@biaflow/io';
+export { predict } from '@biaflow/core/internals';

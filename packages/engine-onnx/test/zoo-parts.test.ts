@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { readImage, type BundleMeta } from '@biaflow/core';
+import { readImage } from 'biaflow';
+import { type BundleMeta } from '@biaflow/core';
 import { channelIdentifiers, coverImage, encodePng, exportSection, spatialRules, testSize } from '@biaflow/engine-onnx';
 import { tmpdir } from './helpers';
 

@@ -3,7 +3,7 @@
 // so it bundles for a browser; bad arguments throw `ImageError`.
 
 // Types and errors.
-export type { TypedArray, DType, NdArray, Image, PointList } from './types';
+export type { TypedArray, DType, NdArray, Image, ImageHeader, ImageToWrite, PointList } from './types';
 export { ImageError, isImageError } from './image-error';
 export type { IntegerArray } from './checks';
 export { isTypedArray, isIntegerArray } from './checks';
@@ -108,3 +108,6 @@ export { LabelValues, resolveLabelMapping, binaryMaskMapping, applyLabelMapping,
 export { csvCell, csvCellText } from './csv/csv-cell';
 export { splitCsvLine } from './csv/csv-line';
 export { toCsv } from './csv/to-csv';
+
+// Limits.
+export { DEFAULT_MAX_MEGAVOXELS } from './limits';

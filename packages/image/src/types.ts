@@ -34,6 +34,12 @@ export interface Image<T extends TypedArray = TypedArray> extends NdArray<T> {
   frameInterval?: number;
 }
 
+/** What an image file says about itself before any pixel is decoded: shape, axes, sample type, spacing (µm or null). */
+export type ImageHeader = Pick<Image, 'shape' | 'axes' | 'dtype' | 'spacing'>;
+
+/** An image to write: an array, with the axes, spacing and sample type the file should record when known. */
+export type ImageToWrite = NdArray & Partial<Pick<Image, 'axes' | 'spacing' | 'dtype' | 'frameInterval'>>;
+
 /** A list of points, one row per point in axis order (`[y, x]` or `[z, y, x]`), optional class per point. */
 export interface PointList {
   ndim: 2 | 3;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { InputError, listImageFiles, readImage, readPoints, stemOf, type EvaluateEvent, type Image, type Logger, type MetricsReport, type PointList } from '@biaflow/core';
+import { InputError, stemOf, type EvaluateEvent, type Image, type Logger, type MetricsReport, type PointList } from '@biaflow/core';
+import { listImageFiles, readImage, readPoints } from '@biaflow/io';
 import { detectionMatching, detectionMatchingDataset, type DetectionResult } from '@biaflow/image';
 import { spacingOf } from './detect-points-step';
 import { scoreRankedAp, type ApImage } from './score-ranked-ap';
@@ -14,7 +15,7 @@ export interface DetectionEvaluationOptions {
   /** Folder (or file) of the test images: each one's voxel size scales distances. */
   testImages?: string;
   /** How images are listed and read (the run's readers); default core's. */
-  io?: Pick<EvaluateEvent['io'], 'readImage' | 'listImageFiles'>;
+  io?: Pick<EvaluateEvent['io'], 'readImage' | 'listImageFiles' | 'readPoints'>;
   /** Where the warning about predictions without scores goes. */
   logger?: Pick<Logger, 'warn'>;
 }
@@ -80,8 +81,8 @@ export async function evaluateDetection(pairs: EvaluateEvent['pairs'], options: 
         throw new InputError('is not a point CSV: detection predictions and ground truth are CSV files (axis-0, axis-1[, axis-2][, class])', { file });
       }
     }
-    const truth = await readPoints(pair.groundTruthPath);
-    const predicted = await readPoints(pair.predictionPath);
+    const truth = await (options.io?.readPoints ?? readPoints)(pair.groundTruthPath);
+    const predicted = await (options.io?.readPoints ?? readPoints)(pair.predictionPath);
     for (const [file, points] of [[pair.groundTruthPath, truth], [pair.predictionPath, predicted]] as const) {
       if (points.ndim !== options.ndim) throw new InputError(`holds ${points.ndim}D points but problem.ndim is ${options.ndim}`, { file });
     }

@@ -1,4 +1,5 @@
-import { readPoints, stemOf, type ReportLayers, type ReportPictureEvent } from '@biaflow/core';
+import { stemOf, type ReportLayers, type ReportPictureEvent } from '@biaflow/core';
+import { readPoints } from '@biaflow/io';
 import { detectionMatchingPairs } from '@biaflow/image';
 import { detectionTolerance } from './metrics-keys';
 import { spacingFor, testImagesByStem } from './evaluate-detection';
@@ -11,9 +12,10 @@ import { spacingFor, testImagesByStem } from './evaluate-detection';
 export async function detectionPicture(event: ReportPictureEvent): Promise<ReportLayers | undefined> {
   const { run, predictionPath, groundTruthPath, io } = event;
   if (!predictionPath || !predictionPath.toLowerCase().endsWith('.csv')) return undefined;
-  const predicted = await readPoints(predictionPath);
+  const read = io.readPoints ?? readPoints;
+  const predicted = await read(predictionPath);
   if (!groundTruthPath) return { kind: 'points', predicted, truth: null };
-  const truth = await readPoints(groundTruthPath);
+  const truth = await read(groundTruthPath);
   const ndim = run.config.problem.ndim;
   const images = testImagesByStem(run.config.data.test.images, io.listImageFiles);
   const spacing = await spacingFor(stemOf(event.image), ndim, images, io.readImage);

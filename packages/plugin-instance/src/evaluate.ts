@@ -1,4 +1,5 @@
 import { InputError, readLabelImage, type EvaluateEvent, type MetricsReport } from '@biaflow/core';
+import { readImage } from '@biaflow/io';
 import { aji, ajiDataset, instanceAp, instanceApDataset, matchingStats, matchingStatsDataset, type AjiResult, type InstanceApResult, type MatchingStats } from '@biaflow/image';
 
 /**
@@ -24,7 +25,7 @@ export async function evaluateInstances(
   const aps: InstanceApResult[] = [];
   const ajis: AjiResult[] = [];
   for (const pair of pairs) {
-    const read = options.io?.readImage;
+    const read = options.io?.readImage ?? readImage;
     const gt = await readLabelImage(pair.groundTruthPath, options.ndim, 'instance labels', read);
     const pred = await readLabelImage(pair.predictionPath, options.ndim, 'instance labels', read);
     if (gt.shape.join() !== pred.shape.join()) {

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { Kernel, readImage, silentLogger, toModelLayout, type NdArray, type Prediction, type RunContext } from '@biaflow/core';
+import { Kernel, silentLogger, toModelLayout, type NdArray, type Prediction, type RunContext } from '@biaflow/core';
+import { readImage } from 'biaflow';
 import { matchingStats, matchingStatsDataset, otsuThreshold } from '@biaflow/image';
 import instancePlugin, { decodeInstances, instanceTargets, objectRows, relabelSequential, voxelSize, type ChannelSet } from '@biaflow/plugin-instance';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { writeImage } from '@biaflow/core';
+import { writeImage } from 'biaflow';
 import { evaluateInstances } from '@biaflow/plugin-instance';
 
 /**

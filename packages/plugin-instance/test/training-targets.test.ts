@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { loadConfig, prepareData, runRandom, silentLogger, type RunContext, type Sample } from '@biaflow/core/internals';
+import { loadConfig } from 'biaflow';
+import { prepareData, runDataIO, runRandom, silentLogger, type RunContext, type Sample } from '@biaflow/core/internals';
 import { instanceTargets } from '@biaflow/plugin-instance';
 
 /**
@@ -26,7 +27,7 @@ async function batchSamples(extra: Record<string, unknown> = {}): Promise<Sample
   });
   const run = { config, kernel, container: kernel.container, logger: silentLogger() } as unknown as RunContext;
   const workflow = kernel.workflow('instance');
-  const prepared = await prepareData({ config, layout: workflow.data, random: runRandom(run), hooks: { hooks: kernel.hooks, event: { run }, workflow: 'instance' } });
+  const prepared = await prepareData({ config, layout: workflow.data, io: runDataIO(run), random: runRandom(run), hooks: { hooks: kernel.hooks, event: { run }, workflow: 'instance' } });
   const batch = await prepared.training.batch(0, 0);
   expect(batch.y.shape).toEqual([2, 8, 16, 16, 3]);
   return seen;

@@ -10,6 +10,7 @@ import {
   type NdArray,
 } from '@biaflow/core';
 import { IouAccumulator, type ClassIou } from '@biaflow/image';
+import { readImage } from '@biaflow/io';
 
 const GT = 'ground-truth class maps';
 const PRED = 'predicted class maps';
@@ -64,13 +65,14 @@ export async function evaluateSemantic(pairs: EvaluateEvent['pairs'], options: S
     });
   }
   const classes = Array.from({ length: options.classes }, (_, c) => c);
+  const read = options.io?.readImage ?? readImage;
   // The mapping of 0/v masks is decided over each whole set, as in training: a first pass gathers
   // the values, the second scores (files are read twice so memory stays at one pair).
   const gtValues = new LabelValues();
   const predValues = new LabelValues();
   for (const pair of pairs) {
-    gtValues.add((await readLabelImage(pair.groundTruthPath, options.ndim, GT, options.io?.readImage)).data);
-    predValues.add((await readLabelImage(pair.predictionPath, options.ndim, PRED, options.io?.readImage)).data);
+    gtValues.add((await readLabelImage(pair.groundTruthPath, options.ndim, GT, read)).data);
+    predValues.add((await readLabelImage(pair.predictionPath, options.ndim, PRED, read)).data);
   }
   const gtMapping = setMapping(gtValues, options.classes, options.mapping);
   const predMapping = setMapping(predValues, options.classes);
@@ -78,8 +80,8 @@ export async function evaluateSemantic(pairs: EvaluateEvent['pairs'], options: S
   const foreground = new IouAccumulator({ classes: [1] });
   const perImage: MetricsReport['per_image'] = [];
   for (const pair of pairs) {
-    const gt = applyLabelMapping(await readLabelImage(pair.groundTruthPath, options.ndim, GT, options.io?.readImage), gtMapping);
-    const pred = applyLabelMapping(await readLabelImage(pair.predictionPath, options.ndim, PRED, options.io?.readImage), predMapping);
+    const gt = applyLabelMapping(await readLabelImage(pair.groundTruthPath, options.ndim, GT, read), gtMapping);
+    const pred = applyLabelMapping(await readLabelImage(pair.predictionPath, options.ndim, PRED, read), predMapping);
     if (gt.shape.join() !== pred.shape.join()) {
       throw new InputError(`prediction is ${pred.shape.join('×')} but its ground truth ${pair.groundTruthPath} is ${gt.shape.join('×')}`, {
         file: pair.predictionPath,

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { InputError, writeImage, type NdArray } from '@biaflow/core';
+import { InputError, type NdArray } from '@biaflow/core';
+import { writeImage } from 'biaflow';
 import { checkClassValues, classMap, evaluateSemantic, semanticSettings, semanticTarget } from '@biaflow/plugin-semantic';
 
 const img = (rows: number[][], T: { from(a: number[]): NdArray['data'] } = Uint8Array): NdArray => ({ data: T.from(rows.flat()), shape: [rows.length, rows[0].length] });

@@ -2,7 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { UsageError } from '../errors';
 import { loadPlugin } from '../kernel/load-plugins';
 import { installedPluginPackages, type PluginPackage } from '../kernel/manifest';
-import { createKernel } from '../run/create-kernel';
+import { kernelFor } from './kernel-for';
 import type { CliIO } from './output';
 
 /**
@@ -37,7 +37,7 @@ export function contributedCommands(io: CliIO, taken: ReadonlySet<string>): Comm
 
 async function runContributed(pkg: PluginPackage, name: string, argv: string[], io: CliIO): Promise<void> {
   const { plugin, source } = await loadPlugin({ specifier: pkg.name, baseDir: io.cwd });
-  const kernel = await createKernel();
+  const kernel = await kernelFor(io);
   await kernel.use(plugin, source);
   const contribution = kernel.commands.get(name);
   if (!contribution) throw new UsageError(`${pkg.name} lists the command "${name}" in its manifest but its plugin does not register it`, `reinstall ${pkg.name}, or report it to its authors`);

@@ -1,8 +1,15 @@
+import type { Kernel } from '../kernel/kernel';
+
 /** Where the CLI writes; replaceable so tests can run commands in-process. */
 export interface CliIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   cwd: string;
+  /**
+   * Makes the kernel of each command: core's own behaviour plus the distribution's default plugins
+   * (the `biaflow` package adds image files and the training engine). Default: core alone.
+   */
+  createKernel?: () => Promise<Kernel>;
 }
 
 type StreamName = 'stdout' | 'stderr';

@@ -4,7 +4,6 @@ import { expandShortName, FIRST_PARTY_SECTIONS, FIRST_PARTY_WORKFLOWS, POSTPROC_
 import type { Kernel } from '../kernel/kernel';
 import { isPathSpecifier, loadPlugin, resolvePlugin, type PluginOrigin, type PluginRequest } from '../kernel/load-plugins';
 import type { BiaflowPlugin } from '../kernel/plugin';
-import { createKernel } from '../run/create-kernel';
 import { assertNoForbiddenKeys } from './forbidden-keys';
 import { parseOverride, setIn, type Override } from './overrides';
 import { readConfigFile, searchFolders } from './read-config-file';
@@ -14,6 +13,8 @@ import { didYouMean } from './suggest';
 import { validateConfig } from './validate';
 
 export interface ConfigRequest {
+  /** The kernel the config's plugins are applied to (a new one: core's `createKernel`, or a distribution's with its default plugins). */
+  kernel: Kernel;
   /** `--config FILE`, relative to `cwd`. When absent, the config is searched from `cwd` upwards. */
   configFile?: string;
   /** A config given in code instead of a file; its relative paths resolve from `cwd`. */
@@ -75,7 +76,7 @@ export async function loadConfig(request: ConfigRequest): Promise<LoadedConfig> 
   assertNoForbiddenKeys(raw, source);
   const overrides = (request.sets ?? []).map(parseOverride);
 
-  const kernel = await createKernel();
+  const { kernel } = request;
   for (const plugin of request.plugins ?? []) await kernel.use(plugin);
   const requests = [
     ...(request.cliPlugins ?? []).map((specifier): PluginRequest => ({ specifier, baseDir: cwd, origin: 'chosen', where: '--plugin' })),
@@ -127,7 +128,7 @@ export async function loadConfig(request: ConfigRequest): Promise<LoadedConfig> 
 /** True when a saved entry names a plugin the person already loaded: the same package, or the same file given with --plugin. */
 function alreadyLoaded(kernel: Kernel, req: PluginRequest): boolean {
   const file = isPathSpecifier(req.specifier) ? resolvePlugin(req.specifier, req.baseDir) : undefined;
-  return kernel.plugins.some((p) => p.name === expandShortName(req.specifier) || (file !== undefined && p.source === file));
+  return kernel.allPlugins.some((p) => p.name === expandShortName(req.specifier) || (file !== undefined && p.source === file));
 }
 
 /**
@@ -198,11 +199,11 @@ async function loadImplicitPlugins(kernel: Kernel, type: string | undefined, cwd
   const workflowPackage = type && !kernel.workflows.has(type) ? FIRST_PARTY_WORKFLOWS[type] : undefined;
   const wanted = [POSTPROC_PLUGIN, ...(workflowPackage ? [workflowPackage] : [])];
   for (const name of wanted) {
-    if (kernel.plugins.some((p) => p.name === name || expandShortName(p.source) === name)) continue;
+    if (kernel.allPlugins.some((p) => p.name === name || expandShortName(p.source) === name)) continue;
     const baseDir = resolvePlugin(name, configDir) ? configDir : cwd;
     if (!resolvePlugin(name, baseDir)) continue;
     const { plugin, source } = await loadPlugin({ specifier: name, baseDir });
-    if (kernel.plugins.some((p) => p.name === plugin.name)) continue;
+    if (kernel.allPlugins.some((p) => p.name === plugin.name)) continue;
     await kernel.use(plugin, source);
   }
 }

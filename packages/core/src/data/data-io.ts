@@ -1,14 +1,12 @@
 import type { Image, NdArray, PointList } from '@biaflow/image';
-import { CORE_IMAGE_READERS, readerExtensions, readImageWith } from '../io/image-readers';
-import type { ReadImageOptions } from '../io/image-size-limit';
-import { listImageFiles } from '../io/list-image-files';
 import { toModelLayout } from '@biaflow/image';
-import { readPoints } from '../io/points-csv';
-import type { ImageReader } from '../kernel/contributions/image-io';
+import type { ImageReader, PointsFormat, ReadImageOptions } from '../kernel/contributions/image-io';
+import { pointsFormatFor, readerExtensions, readImageWith } from './image-readers';
+import { listImageFiles } from './list-image-files';
 
 /**
  * The image I/O the data pipeline uses: a run builds it from the image readers in its container
- * (core's TIFF, PNG, JPEG, plus any a plugin registered). Passed in rather than imported at each use
+ * (`@biaflow/io`'s TIFF, PNG, JPEG, plus any a plugin registered). Passed in rather than imported at each use
  * so tests and library users can feed data from anywhere through the same checks and batches.
  */
 export interface DataIO {
@@ -24,19 +22,17 @@ export interface DataIO {
 }
 
 /**
- * Data I/O reading images with `readers` (the last one registered for a format wins); `read` is
- * passed to every read (a run passes its `system.max_image_megavoxels`).
+ * Data I/O reading images with `readers` (the last one registered for a format wins) and point lists
+ * with `points` (by extension); `read` is passed to every read (a run passes its
+ * `system.max_image_megavoxels`).
  */
-export function dataIOFrom(readers: readonly ImageReader[], read?: ReadImageOptions): DataIO {
+export function dataIOFrom(readers: readonly ImageReader[], read?: ReadImageOptions, points: readonly PointsFormat[] = []): DataIO {
   const extensions = readerExtensions(readers);
   return {
     extensions,
     listImageFiles: (dir) => listImageFiles(dir, extensions),
     readImage: (file) => readImageWith(readers, file, read),
     toModelLayout: (image, ndim, what) => toModelLayout(image, ndim, what),
-    readPoints,
+    ...(points.length ? { readPoints: (file: string) => pointsFormatFor(points, file).read(file) } : {}),
   };
 }
-
-/** Core's own image I/O (TIFF, PNG, JPEG; point CSVs). */
-export const coreDataIO: DataIO = dataIOFrom(CORE_IMAGE_READERS);

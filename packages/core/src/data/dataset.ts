@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { isHiddenName } from '../io/list-image-files';
+import { isHiddenName } from './list-image-files';
 import type { DataIO } from './data-io';
 
 /** One example: an image file, and its label file or class. */

@@ -17,7 +17,7 @@ export { predictSection, type PredictSettings } from '../config/sections/predict
 export { dataSection, type DataSettings } from '../config/sections/data';
 export { resolveLabelMapping, applyLabelMapping, binaryMaskMapping, mappingToJson, LabelValues, type LabelMapping } from '@biaflow/image';
 export { randomPatchOrigin, patchOriginAround, samplePatchOrigin, foregroundIndices } from '@biaflow/image';
-export { coreDataIO, dataIOFrom, type DataIO } from './data-io';
+export { dataIOFrom, type DataIO } from './data-io';
 export { pairByStem, stemOf, classFolders, listPairs, listClassFolders, listPointFiles, type DataItem, type DataProblem, type ListedData } from './dataset';
 export * from './layouts';
 export { splitItems, splitToJson, writeSplit, type DataSplit } from './split';

@@ -7,7 +7,7 @@ import type { NdArray } from '@biaflow/image';
 import type { RandomSource } from '@biaflow/image';
 import type { Logger } from '../logging/logger';
 import { checkData, DataCheckError, loadLabel } from './check';
-import { coreDataIO, type DataIO } from './data-io';
+import type { DataIO } from './data-io';
 import type { DataProblem } from './dataset';
 import type { DataLayout } from './layouts/data-layout';
 import { coreRandom } from '@biaflow/image';
@@ -33,8 +33,8 @@ export interface PrepareDataOptions {
   layout: DataLayout;
   /** The workflow's own mapping of stored label values, used when `data.labels.mapping` is not set. */
   labelMapping?: (values: readonly number[]) => LabelMapping | undefined;
-  /** Where files are read from; default core's image I/O. */
-  io?: DataIO;
+  /** Where files are read from (a run's: `runDataIO(run)`). */
+  io: DataIO;
   /** Where random choices come from (split, patches, augmentation); default core's. */
   random?: RandomSource;
   /** Where `split.json` is written (the run folder's), when it is. */
@@ -77,7 +77,7 @@ export interface PreparedData {
  */
 export async function prepareData(options: PrepareDataOptions): Promise<PreparedData> {
   const { config, logger, layout } = options;
-  const io = options.io ?? coreDataIO;
+  const { io } = options;
   const random = options.random ?? coreRandom;
   const data = config.data;
   const ndim = config.problem.ndim;

@@ -11,10 +11,10 @@ import { installedPluginPackages } from './manifest';
 export async function useInstalledModelFormats(kernel: Kernel, cwd: string): Promise<number> {
   let applied = 0;
   for (const pkg of installedPluginPackages(cwd)) {
-    if (!pkg.manifest.formats?.length || kernel.plugins.some((p) => p.name === pkg.name)) continue;
+    if (!pkg.manifest.formats?.length || kernel.allPlugins.some((p) => p.name === pkg.name)) continue;
     if (!resolvePlugin(pkg.name, cwd, 'saved')) continue;
     const { plugin, source } = await loadPlugin({ specifier: pkg.name, baseDir: cwd, origin: 'saved', where: 'the installed model formats' });
-    if (kernel.plugins.some((p) => p.name === plugin.name)) continue;
+    if (kernel.allPlugins.some((p) => p.name === plugin.name)) continue;
     await kernel.use(plugin, source);
     applied++;
   }

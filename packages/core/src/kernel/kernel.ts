@@ -5,7 +5,7 @@ import { BiaflowError, UsageError } from '../errors';
 import { CORE_NAME, CORE_VERSION } from '../version';
 import type { ConfigSection, SectionExtension } from './config-sections';
 import type { CommandContribution } from './contributions/command';
-import type { ImageReader, ImageWriter } from './contributions/image-io';
+import type { ImageReader, ImageWriter, PointsFormat } from './contributions/image-io';
 import type { InferenceEngine } from './contributions/inference-engine';
 import type { ModelFormat } from './contributions/model-format';
 import type { RegisteredWorkflow, WorkflowDefinition } from './contributions/workflow';
@@ -28,7 +28,7 @@ export interface LoadedPlugin {
 
 
 /** The kinds of services plugins register in the run's container. */
-type ServiceKind = 'readers' | 'writers' | 'engines' | 'formats';
+type ServiceKind = 'readers' | 'writers' | 'points' | 'engines' | 'formats';
 
 /** A command as registered, with its plugin. */
 export interface RegisteredCommand extends CommandContribution {
@@ -50,12 +50,13 @@ export class Kernel {
   readonly hooks: KernelHooks;
   readonly container: DependencyContainer;
   private readonly loaded: LoadedPlugin[] = [];
+  private readonly defaults: LoadedPlugin[] = [];
   private readonly sections = new Map<string, ConfigSection>();
   private readonly extensions: SectionExtension[] = [];
   private readonly methods = new Map<string, RegisteredPostprocessMethod>();
   private readonly workflowsByName = new Map<string, RegisteredWorkflow>();
   private readonly commandsByName = new Map<string, RegisteredCommand>();
-  private readonly services: { kind: ServiceKind; plugin: string; value: ImageReader | ImageWriter | InferenceEngine | ModelFormat }[] = [];
+  private readonly services: { kind: ServiceKind; plugin: string; value: ImageReader | ImageWriter | PointsFormat | InferenceEngine | ModelFormat }[] = [];
   private workflowTapper: WorkflowTapper | undefined;
   /** The plugin whose `apply` is running: taps registered now belong to it. */
   private applying: string | undefined;
@@ -66,12 +67,36 @@ export class Kernel {
     interceptPluginErrors(this.hooks, (tapName) => this.applying ?? tapName);
   }
 
+  /** The plugins a config, the command line or code loaded (not the distribution's defaults). */
   get plugins(): readonly LoadedPlugin[] {
     return this.loaded;
   }
 
+  /** The plugins the distribution applies to every kernel (`useDefault`): image files, the training engine… */
+  get defaultPlugins(): readonly LoadedPlugin[] {
+    return this.defaults;
+  }
+
+  /** Every plugin applied: the distribution's defaults, then those loaded for the config. */
+  get allPlugins(): readonly LoadedPlugin[] {
+    return [...this.defaults, ...this.loaded];
+  }
+
+  /**
+   * Apply a plugin every run of the distribution has (the `biaflow` package applies its image files and
+   * training engine this way): checked and applied like any plugin, but not listed among the plugins
+   * a config loaded, so a model's `plugins` list names only what its workflow needs.
+   */
+  async useDefault(plugin: BiaflowPlugin, source = 'inline'): Promise<void> {
+    await this.apply(plugin, source, this.defaults);
+  }
+
   /** Apply a plugin: check its core range and name, then let it register. */
   async use(plugin: BiaflowPlugin, source = 'inline'): Promise<void> {
+    await this.apply(plugin, source, this.loaded);
+  }
+
+  private async apply(plugin: BiaflowPlugin, source: string, list: LoadedPlugin[]): Promise<void> {
     const where = source === 'inline' ? '' : ` (from ${source})`;
     if (!plugin.core || !semver.validRange(plugin.core)) {
       throw new UsageError(
@@ -85,14 +110,14 @@ export class Kernel {
         `install a version of "${plugin.name}" made for ${CORE_NAME} ${CORE_VERSION}, or a core in ${plugin.core}`,
       );
     }
-    const twin = this.loaded.find((p) => p.name === plugin.name);
+    const twin = [...this.defaults, ...this.loaded].find((p) => p.name === plugin.name);
     if (twin) {
       throw new UsageError(
         `plugin "${plugin.name}" is loaded twice (from ${twin.source} and from ${source})`,
         'list each plugin once under plugins:',
       );
     }
-    this.loaded.push({ name: plugin.name, version: plugin.version, core: plugin.core, source });
+    list.push({ name: plugin.name, version: plugin.version, core: plugin.core, source });
     await this.applyAs(plugin.name, () => plugin.apply(this));
   }
 
@@ -220,6 +245,12 @@ export class Kernel {
     this.container.register(Tokens.ImageWriter, { useValue: writer });
   }
 
+  /** Add a point-list file format (labels and results of point workflows), chosen by extension (the last registered wins). */
+  registerPointsFormat(format: PointsFormat): void {
+    this.services.push({ kind: 'points', plugin: this.owner('registerPointsFormat'), value: format });
+    this.container.register(Tokens.PointsFormat, { useValue: format });
+  }
+
   /** Add an inference engine, chosen by `predict.engine` (a later one with the same name replaces it). */
   registerInferenceEngine(engine: InferenceEngine): void {
     this.services.push({ kind: 'engines', plugin: this.owner('registerInferenceEngine'), value: engine });
@@ -243,9 +274,10 @@ export class Kernel {
   /** The readers, writers, engines or model formats a plugin registered (for its manifest, and listings). */
   contributionsOf(kind: 'readers', plugin: string): ImageReader[];
   contributionsOf(kind: 'writers', plugin: string): ImageWriter[];
+  contributionsOf(kind: 'points', plugin: string): PointsFormat[];
   contributionsOf(kind: 'engines', plugin: string): InferenceEngine[];
   contributionsOf(kind: 'formats', plugin: string): ModelFormat[];
-  contributionsOf(kind: ServiceKind, plugin: string): (ImageReader | ImageWriter | InferenceEngine | ModelFormat)[] {
+  contributionsOf(kind: ServiceKind, plugin: string): (ImageReader | ImageWriter | PointsFormat | InferenceEngine | ModelFormat)[] {
     return this.services.filter((s) => s.kind === kind && s.plugin === plugin).map((s) => s.value);
   }
 

@@ -14,7 +14,7 @@ import type { Kernel } from './kernel';
  *   "steps": ["drop_border_objects"],
  *   "sections": ["denoise", "metrics.my_key"],
  *   "readers": [{ "name": "npy", "extensions": [".npy"] }],
- *   "writers": [], "engines": ["onnx"],
+ *   "writers": [], "points": [{ "name": "csv", "extensions": [".csv"] }], "engines": ["onnx"],
  *   "formats": [{ "name": "bioimageio", "description": "…" }],
  *   "commands": [{ "name": "export", "description": "…" }],
  *   "models": [{ "name": "nuclei2d", "path": "model", "description": "…" }]
@@ -27,6 +27,8 @@ export interface PluginManifest {
   sections?: string[];
   readers?: { name: string; extensions: string[] }[];
   writers?: { name: string; extensions: string[] }[];
+  /** Point-list file formats (`kernel.registerPointsFormat`). */
+  points?: { name: string; extensions: string[] }[];
   engines?: string[];
   /** Model formats (`kernel.registerModelFormat`). */
   formats?: { name: string; description: string }[];
@@ -45,7 +47,7 @@ export interface PluginPackage {
   manifest: PluginManifest;
 }
 
-const LIST_KEYS = ['workflows', 'steps', 'sections', 'readers', 'writers', 'engines', 'formats', 'commands', 'models'] as const;
+const LIST_KEYS = ['workflows', 'steps', 'sections', 'readers', 'writers', 'points', 'engines', 'formats', 'commands', 'models'] as const;
 
 /**
  * The package in `dir` when its package.json declares a biaflow plugin (a `biaflow` manifest object);
@@ -156,6 +158,7 @@ export function registeredContributions(kernel: Kernel, plugin: string): Require
     ].sort(),
     readers: byName(kernel.contributionsOf('readers', plugin).map((r) => ({ name: r.name, extensions: [...r.extensions] }))),
     writers: byName(kernel.contributionsOf('writers', plugin).map((w) => ({ name: w.name, extensions: [...w.extensions] }))),
+    points: byName(kernel.contributionsOf('points', plugin).map((p) => ({ name: p.name, extensions: [...p.extensions] }))),
     engines: kernel.contributionsOf('engines', plugin).map((e) => e.name).sort(),
     formats: byName(kernel.contributionsOf('formats', plugin).map((f) => ({ name: f.name, description: f.description }))),
     commands: byName([...kernel.commands.values()].filter((c) => c.plugin === plugin).map((c) => ({ name: c.name, description: c.description }))),

@@ -4,6 +4,7 @@
  * registry, so they stay equal even if two copies of @biaflow/core end up installed.
  *
  * - `ImageReader` / `ImageWriter` (several; by file type): `kernel.registerImageReader` / `registerImageWriter`;
+ * - `PointsFormat` (several; by file type): `kernel.registerPointsFormat`;
  * - `InferenceEngine` (several; by name, `predict.engine`): `kernel.registerInferenceEngine`;
  * - `ModelFormat` (several; the first that recognizes a model, latest registered first): `kernel.registerModelFormat`;
  * - `Progress`, `Random`, `Logger` (one each: the last registered): `kernel.provide(token, value)`.
@@ -13,6 +14,7 @@
 export const Tokens = Object.freeze({
   ImageReader: Symbol.for('@biaflow/core/ImageReader'),
   ImageWriter: Symbol.for('@biaflow/core/ImageWriter'),
+  PointsFormat: Symbol.for('@biaflow/core/PointsFormat'),
   InferenceEngine: Symbol.for('@biaflow/core/InferenceEngine'),
   ModelFormat: Symbol.for('@biaflow/core/ModelFormat'),
   Progress: Symbol.for('@biaflow/core/Progress'),

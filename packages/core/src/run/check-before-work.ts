@@ -7,7 +7,7 @@ import type { Kernel } from '../kernel/kernel';
 import { Tokens } from '../kernel/tokens';
 import { isClassifier, poolingLevels, sizeDivisor, type Architecture } from '../engine/models/model-options';
 import { ConfigError, type ConfigIssue } from '../errors';
-import { readerFor } from '../io/image-readers';
+import { readerFor } from '../data/image-readers';
 import { dataIOFrom } from '../data/data-io';
 
 /** Which stages the checked command will run (a `StagePlan`'s fields). */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { groupByFile } from '../data/check';
 import type { TestImage } from '../data/layouts/data-layout';
 import { InputError } from '../errors';
-import { hiddenFiles, isHiddenName } from '../io/list-image-files';
+import { hiddenFiles, isHiddenName } from '../data/list-image-files';
 import type { RunContext } from '../kernel/run-context';
 import { outputNameProblems } from './output-names';
 import { listTestImages } from './predict-stage';

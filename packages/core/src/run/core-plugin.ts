@@ -2,7 +2,6 @@ import os from 'node:os';
 import { augmentSample } from '@biaflow/image';
 import { coreRandom } from '@biaflow/image';
 import { tfjsEngine } from '../engine/tfjs-engine';
-import { CORE_IMAGE_READERS, CORE_IMAGE_WRITERS } from '../io/image-readers';
 import type { Kernel } from '../kernel/kernel';
 import type { BiaflowPlugin } from '../kernel/plugin';
 import type { RunContext } from '../kernel/run-context';
@@ -66,8 +65,6 @@ export const corePlugin: BiaflowPlugin = {
   core: CORE_VERSION,
   description: 'biaflow core: its own behaviour as taps and default services',
   apply(kernel: Kernel) {
-    for (const reader of CORE_IMAGE_READERS) kernel.registerImageReader(reader);
-    for (const writer of CORE_IMAGE_WRITERS) kernel.registerImageWriter(writer);
     kernel.registerInferenceEngine(tfjsEngine);
     kernel.provide(Tokens.Random, coreRandom);
     const { hooks } = kernel;

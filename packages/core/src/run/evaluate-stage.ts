@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, InputError } from '../errors';
-import { IMAGE_EXTENSIONS } from '../io/read-image';
 import type { RunContext } from '../kernel/run-context';
 import type { EvaluateEvent, MetricsReport } from '../kernel/stages';
 import { stemOf } from './prediction-files';
@@ -12,7 +11,7 @@ import { runDataIO } from './run-services';
  * Result and ground-truth files of a folder: images and point CSVs, not the tables a workflow
  * writes there (`skip`: their file names).
  */
-export function listResultFiles(dir: string, extensions: readonly string[] = IMAGE_EXTENSIONS, skip: readonly string[] = []): string[] {
+export function listResultFiles(dir: string, extensions: readonly string[], skip: readonly string[] = []): string[] {
   const stat = fs.statSync(dir, { throwIfNoEntry: false });
   if (!stat) throw new InputError('does not exist', { file: dir });
   if (stat.isFile()) return [path.resolve(dir)];
@@ -28,7 +27,7 @@ export function listResultFiles(dir: string, extensions: readonly string[] = IMA
 export function pairByStem(
   predictionsDir: string,
   groundTruthDir: string,
-  extensions?: readonly string[],
+  extensions: readonly string[],
   skip: readonly string[] = [],
 ): Pick<EvaluateEvent, 'pairs' | 'unpaired'> {
   const truth = new Map(listResultFiles(groundTruthDir, extensions, skip).map((f) => [stemOf(f), f]));

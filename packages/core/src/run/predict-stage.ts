@@ -6,7 +6,7 @@ import type { TestImage } from '../data/layouts/data-layout';
 import type { RunContext } from '../kernel/run-context';
 import type { Prediction } from '../kernel/stages';
 import { modelLoadPath } from './model-ref';
-import { readerFor } from '../io/image-readers';
+import { readerFor } from '../data/image-readers';
 import type { ImageReader } from '../kernel/contributions/image-io';
 import { Tokens } from '../kernel/tokens';
 import { checkImageForModel, fitImageToModel } from './model-input';

@@ -1,12 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Image, NdArray } from '@biaflow/image';
-import { CORE_IMAGE_WRITERS, writerFor } from '../io/image-readers';
+import type { Image, NdArray, PointList } from '@biaflow/image';
+import { pointsFormatFor, writerFor } from '../data/image-readers';
 import { toModelLayout } from '@biaflow/image';
-import { writePoints } from '../io/points-csv';
 import { transpose } from '@biaflow/image';
-import type { WriteImageInput, WriteImageOptions } from '../io/write-image';
-import type { ImageWriter } from '../kernel/contributions/image-io';
+import type { ImageWriter, PointsFormat, WriteImageInput, WriteImageOptions } from '../kernel/contributions/image-io';
 import type { OutputKind } from '../kernel/contributions/workflow';
 import type { RunContext } from '../kernel/run-context';
 import type { Prediction } from '../kernel/stages';
@@ -41,17 +39,21 @@ export function spatialMeta(source: Prediction['source'], ndim: 2 | 3): { axes: 
   return { axes, spacing };
 }
 
-/** Write an image with the run's writer for the file's extension (core's TIFF writer unless a plugin replaced it). */
-export function writeRunImage(run: Pick<RunContext, 'kernel'> | undefined, file: string, image: WriteImageInput, options?: WriteImageOptions): Promise<void> {
-  const writers = run ? run.kernel.resolveAll<ImageWriter>(Tokens.ImageWriter) : CORE_IMAGE_WRITERS;
-  return writerFor(writers.length ? writers : CORE_IMAGE_WRITERS, file).write(file, image, options);
+/** Write an image with the run's writer for the file's extension (`@biaflow/io`'s TIFF writer unless a plugin replaced it). */
+export function writeRunImage(run: Pick<RunContext, 'kernel'>, file: string, image: WriteImageInput, options?: WriteImageOptions): Promise<void> {
+  return writerFor(run.kernel.resolveAll<ImageWriter>(Tokens.ImageWriter), file).write(file, image, options);
+}
+
+/** Write a point list with the run's points format for the file's extension (`@biaflow/io`'s CSV unless a plugin replaced it). */
+export function writeRunPoints(run: Pick<RunContext, 'kernel'>, file: string, points: PointList): Promise<void> {
+  return pointsFormatFor(run.kernel.resolveAll<PointsFormat>(Tokens.PointsFormat), file).write(file, points);
 }
 
 /**
  * Save a channels-last float array (a network output, an image result): channels go to ImageJ's C
  * axis (`CYX` / `ZCYX`) so Fiji shows them as channels; a single channel is saved without one.
  */
-export async function writeProbabilities(file: string, probabilities: NdArray, source: Prediction['source'], run?: Pick<RunContext, 'kernel'>): Promise<void> {
+export async function writeProbabilities(file: string, probabilities: NdArray, source: Prediction['source'], run: Pick<RunContext, 'kernel'>): Promise<void> {
   const ndim = (probabilities.shape.length - 1) as 2 | 3;
   const channels = probabilities.shape[ndim];
   const { axes, spacing } = spatialMeta(source, ndim);
@@ -102,7 +104,7 @@ export async function writeResult(
   const written: string[] = [];
   if (prediction.points) {
     assertNoLinkInRunFolder(run.runDir, paths.points);
-    await writePoints(paths.points, prediction.points);
+    await writeRunPoints(run, paths.points, prediction.points);
     written.push(paths.points);
   }
   if (prediction.labels || (output === 'image' && prediction.image)) assertNoLinkInRunFolder(run.runDir, paths.labels);

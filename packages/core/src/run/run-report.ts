@@ -13,7 +13,6 @@ import {
   type ReportOverlay,
 } from '@biaflow/report';
 import type { DataIO } from '../data/data-io';
-import { encodePng } from '../io/png';
 import { splitCsvLine } from '@biaflow/image';
 import type { NdArray } from '@biaflow/image';
 import type { ReportLayers, ReportPictureEvent } from '../kernel/contributions/report-pictures';
@@ -23,7 +22,7 @@ import type { EvaluateEvent, MetricsReport } from '../kernel/stages';
 import { CORE_NAME, CORE_VERSION } from '../version';
 import { writeFileAtomic } from '../fs/atomic-write';
 import { listResultFiles, pairByStem, testImagesCarryLabels } from './evaluate-stage';
-import { stemOf } from './prediction-files';
+import { stemOf, writeRunImage } from './prediction-files';
 import { inputInWindow, labelsInWindow, pointsInWindow, reportWindow } from './report-view';
 import { resultsDirOf, RunFiles } from './run-folder';
 import { assertNoLinkInRunFolder } from '../fs/run-folder-links';
@@ -54,7 +53,7 @@ export interface RunFacts {
 export function runVersions(run: Pick<RunContext, 'kernel' | 'tf'>): Record<string, string> {
   return {
     [CORE_NAME]: CORE_VERSION,
-    ...Object.fromEntries(run.kernel.plugins.map((p) => [p.name, p.version])),
+    ...Object.fromEntries(run.kernel.allPlugins.map((p) => [p.name, p.version])),
     '@tensorflow/tfjs': run.tf.version.tfjs,
     node: process.version,
   };
@@ -333,7 +332,7 @@ export async function writeRunReport(run: RunContext, metrics: MetricsReport | u
     const shown = image.overlay.kind === 'image' ? { width: image.overlay.prediction.width, height: image.overlay.prediction.height, input: image.overlay.prediction, overlay: { kind: 'image' } } : image;
     const { width, height, rgb } = renderImageOverlay(shown as unknown as Parameters<typeof renderImageOverlay>[0]);
     assertNoLinkInRunFolder(runDir, file);
-    await writeFileAtomic(file, encodePng(file, { data: rgb, shape: [height, width, 3] }));
+    await writeRunImage(run, file, { data: rgb, shape: [height, width, 3], axes: 'YXS' });
     pictures.push(file);
   }
   // Pictures of images an earlier report showed and this one does not would mislead: removed.

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { readImage } from '@biaflow/core/internals';
+import { readImage } from 'biaflow';
 import { tempDir, writeTestImage } from './files';
 
-const bin = path.resolve(__dirname, '../../dist/cli/bin.js');
+const bin = path.resolve(__dirname, '../../../biaflow/dist/bin.js');
 
 function biaflow(args: string[], cwd: string) {
   const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, BIAFLOW_DEBUG: '' } });

@@ -1,14 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  coreSchema,
-  writePoints,
-  DataCheckError,
-  createKernel,
-  splitItems,
-  type DataConfig,
-  type DataItem,
-} from '@biaflow/core/internals';
+import { coreSchema, DataCheckError, splitItems, type DataConfig, type DataItem } from '@biaflow/core/internals';
+import { writePoints, createKernel } from 'biaflow';
 import { tempDir, writeTestImage } from './files';
 import { prepareFor } from './prepare';
 

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { writeImageSync, type TypedArray } from '@biaflow/core/internals';
+import { writeImageSync } from 'biaflow';
+import { type TypedArray } from '@biaflow/core/internals';
 
 /** Helpers for data-pipeline tests: small real image files written with core's writer. */
 export function tempDir(prefix = 'biaflow-data-'): string {

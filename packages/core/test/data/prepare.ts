@@ -1,16 +1,5 @@
-import {
-  createHooks,
-  createKernel,
-  prepareData,
-  runRandom,
-  silentLogger,
-  type DataConfig,
-  type Kernel,
-  type PrepareDataOptions,
-  type PreparedData,
-  type ResolvedConfig,
-  type RunContext,
-} from '@biaflow/core/internals';
+import { createHooks, prepareData, runDataIO, runRandom, silentLogger, type DataConfig, type Kernel, type PrepareDataOptions, type PreparedData, type ResolvedConfig, type RunContext } from '@biaflow/core/internals';
+import { createKernel } from 'biaflow';
 
 /** The first-party workflow packages these tests drive the data pipeline of. */
 const WORKFLOW_PACKAGES: Record<string, string> = {
@@ -44,6 +33,7 @@ export async function prepareFor(
     config,
     layout: workflow.data,
     labelMapping: workflow.labelMapping,
+    io: runDataIO(run),
     random: runRandom(run),
     hooks: { hooks: workflowTargets ? kernel.hooks : { augment: kernel.hooks.augment, preprocess: createHooks().preprocess }, event: { run }, workflow: type },
     ...options,

@@ -1,18 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  coreSchema,
-  loadModel,
-  loadTf,
-  predictImage,
-  recordFromBundle,
-  selectBackend,
-  silentLogger,
-  tfPredictor,
-  trainModel,
-  type NormalizationSettings,
-  type ResolvedConfig,
-} from '@biaflow/core/internals';
+import { coreSchema, loadModel, loadTf, predictImage, recordFromBundle, selectBackend, silentLogger, tfPredictor, trainModel, type NormalizationSettings, type ResolvedConfig } from '@biaflow/core/internals';
 import { tempDir, writeTestImage } from './files';
 import { prepareFor } from './prepare';
 
@@ -66,7 +54,8 @@ describe('data pipeline → engine trainer → tiled prediction', () => {
     // A new, larger image, predicted in overlapping tiles with the bundle's normalization.
     const test = tempDir();
     discs(test, 1);
-    const { readImage, toModelLayout } = await import('@biaflow/core');
+    const { readImage } = await import('@biaflow/io');
+    const { toModelLayout } = await import('@biaflow/image');
     const image = toModelLayout(await readImage(path.join(test, 'images', 'd0.tif')), 2);
     const truth = toModelLayout(await readImage(path.join(test, 'labels', 'd0.png')), 2);
     const prob = await predictImage(image, tfPredictor(tf, loaded.model), {

@@ -1,18 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  buildModel,
-  InputError,
-  loadModel,
-  padSpatialEnd,
-  cropSpatial,
-  predict,
-  readBundleMeta,
-  registerNormalizer,
-  saveModel,
-  type NdArray,
-} from '@biaflow/core/internals';
+import { buildModel, InputError, loadModel, padSpatialEnd, cropSpatial, readBundleMeta, registerNormalizer, saveModel, type NdArray } from '@biaflow/core/internals';
+import { predict } from 'biaflow';
 import type { Tensor } from '@tensorflow/tfjs';
 import { tf, tmpdir, useWasm } from './helpers';
 

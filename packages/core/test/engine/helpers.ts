@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { coreSchema, loadModel, loadTf, predict, selectBackend, silentLogger, type ResolvedConfig, type TrainingRun } from '@biaflow/core/internals';
+import { coreSchema, loadModel, loadTf, selectBackend, silentLogger, type ResolvedConfig, type TrainingRun } from '@biaflow/core/internals';
+import { predict } from 'biaflow';
 
 export const tf = loadTf();
 

@@ -10,7 +10,7 @@ import { tmpdir } from './helpers';
  * fixtures/resume.config.yaml): a small U-Net with dropout, AdamW and warm-up + cosine schedule
  * on generated blob images, 8 epochs of 4 steps.
  */
-const bin = path.resolve(__dirname, '../../dist/cli/bin.js');
+const bin = path.resolve(__dirname, '../../../biaflow/dist/bin.js');
 const config = path.join(__dirname, 'fixtures', 'resume.config.yaml');
 
 interface Finished {

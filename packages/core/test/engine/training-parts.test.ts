@@ -1,16 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  cropPatch,
-  EarlyStopping,
-  InMemoryTrainingData,
-  LrSchedule,
-  makeLoss,
-  Optimizer,
-  recoverCheckpoints,
-  type LossSpec,
-  type OptimizerSpec,
-} from '@biaflow/core/internals';
+import { cropPatch, EarlyStopping, InMemoryTrainingData, LrSchedule, makeLoss, Optimizer, recoverCheckpoints, type LossSpec, type OptimizerSpec } from '@biaflow/core/internals';
 import type { Variable } from '@tensorflow/tfjs';
 import { blobs, tf, tmpdir, useWasm } from './helpers';
 

@@ -2,17 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  FileSystemError,
-  PluginError,
-  prepareRunFolder,
-  removeLeftovers,
-  replaceDirAtomic,
-  reportError,
-  tidyRunFolder,
-  writeFileAtomic,
-  writeFileAtomicSync,
-} from '@biaflow/core/internals';
+import { FileSystemError, PluginError, prepareRunFolder, removeLeftovers, replaceDirAtomic, reportError, tidyRunFolder, writeFileAtomic, writeFileAtomicSync } from '@biaflow/core/internals';
 import { mounts } from './mounts';
 
 /**

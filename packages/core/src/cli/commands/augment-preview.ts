@@ -10,6 +10,7 @@ import { RunFiles } from '../../run/run-folder';
 import { startRun } from '../../run/start-run';
 import { runDataIO, runRandom } from '../../run/run-services';
 import { withConfigOptions, type ConfigOptions } from '../common-options';
+import { kernelFor } from '../kernel-for';
 import type { CliIO } from '../output';
 
 interface PreviewCliOptions extends ConfigOptions {
@@ -34,7 +35,7 @@ export function augmentPreviewCommand(io: CliIO): Command {
       if (!opts.out) throw new UsageError('augment-preview needs --out DIR', 'e.g. biaflow augment-preview --config biaflow.config.yaml --out preview');
       const count = Number(opts.count);
       if (!Number.isInteger(count) || count < 1) throw new UsageError(`--count must be a positive integer (got ${opts.count})`);
-      const loaded = await loadConfig({ configFile: opts.config, sets: opts.set, cliPlugins: opts.plugin, cwd: io.cwd });
+      const loaded = await loadConfig({ kernel: await kernelFor(io), configFile: opts.config, sets: opts.set, cliPlugins: opts.plugin, cwd: io.cwd });
       const started = await startRun({
         command: 'augment-preview',
         loaded,

@@ -48,7 +48,7 @@ export function compareCommand(io: CliIO): Command {
       const runDir = path.resolve(io.cwd, opts.out);
       const saved = path.join(runDir, RunFiles.config);
       if (!fs.existsSync(saved)) throw new UsageError(`${runDir} holds no run (no ${RunFiles.config})`, 'give --out the folder of a run');
-      const loaded = await runFolderConfig(runDir, opts, io.cwd);
+      const loaded = await runFolderConfig(runDir, opts, io);
       const figures = summaryFigures(loaded.kernel.workflow(loaded.config.problem.type));
       const variants = listPostprocessVariants(runDir);
       if (variants.length === 0) throw new UsageError(`${runDir} holds no post-processing result yet`, 'predict first (biaflow predict --out RUN_DIR)');

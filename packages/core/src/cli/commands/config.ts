@@ -10,8 +10,8 @@ import type { Kernel } from '../../kernel/kernel';
 import { FIRST_PARTY_EXTRAS, FIRST_PARTY_PLUGINS } from '../../kernel/first-party';
 import { loadPlugin, resolvePlugin } from '../../kernel/load-plugins';
 import { writeFileAtomic } from '../../fs/atomic-write';
-import { createKernel } from '../../run/create-kernel';
 import { withConfigOptions, type ConfigOptions } from '../common-options';
+import { kernelFor } from '../kernel-for';
 import type { CliIO } from '../output';
 
 export function configCommand(io: CliIO): Command {
@@ -19,7 +19,7 @@ export function configCommand(io: CliIO): Command {
 
   withConfigOptions(cmd.command('validate').description('validate a config and report every problem found without training (exit 2 when invalid): keys, the network against the patch size, the data folders and every image\'s header (dimensionality, channels), the workflow\'s own checks')).action(
     async (opts: ConfigOptions) => {
-      const { config, configPath, kernel } = await loadConfig({ configFile: opts.config, sets: opts.set, cliPlugins: opts.plugin, cwd: io.cwd });
+      const { config, configPath, kernel } = await loadConfig({ kernel: await kernelFor(io), configFile: opts.config, sets: opts.set, cliPlugins: opts.plugin, cwd: io.cwd });
       checkWorkflowConfig(config, kernel, config.train.enabled, configPath);
       // What a run would read, checked from the files' headers (no training, no pixel decoded).
       checkBeforeWork(config, kernel, planStages('run', { config, kernel }), configPath);
@@ -32,7 +32,7 @@ export function configCommand(io: CliIO): Command {
 
   withConfigOptions(cmd.command('print').description('print the resolved config (defaults filled in, paths absolute)')).action(
     async (opts: ConfigOptions) => {
-      const { config } = await loadConfig({ configFile: opts.config, sets: opts.set, cliPlugins: opts.plugin, cwd: io.cwd });
+      const { config } = await loadConfig({ kernel: await kernelFor(io), configFile: opts.config, sets: opts.set, cliPlugins: opts.plugin, cwd: io.cwd });
       io.stdout(YAML.stringify(config));
     },
   );
@@ -42,7 +42,7 @@ export function configCommand(io: CliIO): Command {
     .description('write the configuration reference (docs/config.md) for core and the installed first-party plugins')
     .option('-o, --out <file>', 'write to this file instead of stdout')
     .action(async (opts: { out?: string }) => {
-      const text = configReference(await kernelWithFirstPartyPlugins(io.cwd));
+      const text = configReference(await kernelWithFirstPartyPlugins(io));
       if (opts.out) await writeFileAtomic(path.resolve(io.cwd, opts.out), text);
       else io.stdout(text);
     });
@@ -50,8 +50,9 @@ export function configCommand(io: CliIO): Command {
 }
 
 /** A kernel with every installed first-party plugin applied (for docs and `biaflow plugins`). */
-export async function kernelWithFirstPartyPlugins(cwd: string): Promise<Kernel> {
-  const kernel = await createKernel();
+export async function kernelWithFirstPartyPlugins(io: Pick<CliIO, 'cwd' | 'createKernel'>): Promise<Kernel> {
+  const { cwd } = io;
+  const kernel = await kernelFor(io);
   for (const short of [...FIRST_PARTY_PLUGINS, ...FIRST_PARTY_EXTRAS]) {
     if (!resolvePlugin(short, cwd)) continue;
     const { plugin, source } = await loadPlugin({ specifier: short, baseDir: cwd });

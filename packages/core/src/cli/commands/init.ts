@@ -18,10 +18,10 @@ export function initCommand(io: CliIO): Command {
     .option('-p, --plugin <name>', 'load this plugin first (a package, or a path), for a workflow that is not first-party')
     .option('--force', 'replace an existing file')
     .action(async (name: string, opts: { out?: string; force?: boolean; plugin?: string }) => {
-      const kernel = await kernelWithFirstPartyPlugins(io.cwd);
+      const kernel = await kernelWithFirstPartyPlugins(io);
       if (opts.plugin) {
         const { plugin, source } = await loadPlugin({ specifier: opts.plugin, baseDir: io.cwd });
-        if (!kernel.plugins.some((p) => p.name === plugin.name)) await kernel.use(plugin, source);
+        if (!kernel.allPlugins.some((p) => p.name === plugin.name)) await kernel.use(plugin, source);
       }
       const workflow = kernel.workflows.get(name);
       if (!workflow) {

@@ -6,6 +6,7 @@ import { expandShortName, FIRST_PARTY_PLUGINS } from '../../kernel/first-party';
 import { installedPluginPackages, type PluginManifest } from '../../kernel/manifest';
 import { installedModels } from '../../kernel/model-names';
 import { CORE_NAME, CORE_VERSION } from '../../version';
+import { kernelFor } from '../kernel-for';
 import type { CliIO } from '../output';
 
 /** One line per kind of contribution a manifest declares. */
@@ -52,7 +53,7 @@ export function pluginsCommand(io: CliIO): Command {
       }
       const file = opts.config ? await readConfigFile(opts.config, io.cwd) : undefined;
       if (file) {
-        const { kernel } = await loadConfig({ configFile: file.filepath, cwd: io.cwd });
+        const { kernel } = await loadConfig({ kernel: await kernelFor(io), configFile: file.filepath, cwd: io.cwd });
         io.stdout(`loaded by ${file.filepath}:\n`);
         for (const p of kernel.plugins) io.stdout(`  ${p.name.padEnd(width)}  ${p.version.padEnd(8)}  core ${p.core.padEnd(8)}  from ${p.source}\n`);
       }

@@ -50,7 +50,7 @@ export function reportCommand(io: CliIO): Command {
       if (!fs.existsSync(runDir) || !holdsRun(runDir) || (!opts.config && !fs.existsSync(path.join(runDir, RunFiles.config)))) {
         throw new UsageError(`${runDir} holds no biaflow run (no ${RunFiles.config})`, 'pass the folder a run, train or predict command wrote with --out');
       }
-      const loaded = await runFolderConfig(runDir, opts, io.cwd);
+      const loaded = await runFolderConfig(runDir, opts, io);
       const metrics = readMetricsFile(runDir);
       const started = await startRun({ command: 'report', loaded, out: runDir, resume: true, logLevel: opts.logLevel, cwd: io.cwd });
       try {
@@ -61,7 +61,7 @@ export function reportCommand(io: CliIO): Command {
         for (const p of written.pictures) io.stdout(`picture: ${p}\n`);
         // Each post-processing variant's own report, with the variant's config and metrics (postprocess/<n>/).
         for (const variant of listPostprocessVariants(runDir).filter((v) => v.dir !== runDir)) {
-          const { config } = await runFolderConfig(variant.dir, { ...opts, config: undefined }, io.cwd);
+          const { config } = await runFolderConfig(variant.dir, { ...opts, config: undefined }, io);
           const own = await writeRunReport({ ...run, config, resultsDir: variant.dir }, readMetricsFile(variant.dir), facts);
           io.stdout(`report: ${own.html}\n`);
           for (const p of own.pictures) io.stdout(`picture: ${p}\n`);

@@ -6,7 +6,7 @@ import { loadConfig, type LoadedConfig } from '../../config/load-config';
 import { BUNDLE_META } from '../../engine/bundle/bundle-meta';
 import { readBundleMeta } from '../../engine/bundle/save-load';
 import { resolveModelRef } from '../../kernel/model-names';
-import { readModelForConfig } from '../../services/model-for-config';
+import { readModelForConfig } from '../../run/model-for-config';
 import { interruptionOf, InterruptedError, UsageError } from '../../errors';
 import type { RunContext } from '../../kernel/run-context';
 import { writeTerminal } from '../../logging/terminal';
@@ -18,9 +18,10 @@ import { checkWorkflowConfig } from '../../config/validate';
 import { logProgress, teeProgress } from '../../run/progress-log';
 import { resultsDirOf, RunFiles } from '../../run/run-folder';
 import { startRun, type StartedRun } from '../../run/start-run';
-import { configFromBundle, warnPluginVersions } from '../../services/workflow-model';
+import { configFromBundle, warnPluginVersions } from '../../run/bundle-config';
 import { runFolderConfig } from '../run-folder-config';
 import { withConfigOptions, withRunFolderOptions, type ConfigOptions, type RunFolderCliOptions } from '../common-options';
+import { kernelFor } from '../kernel-for';
 import type { CliIO } from '../output';
 import { terminalProgress, type TerminalProgress } from '../progress/terminal-progress';
 import { formatSummary, reportPath, summaryFigures } from '../results-summary';
@@ -87,11 +88,12 @@ function userArgs(cmd: Command): readonly string[] {
 const metricsSources = new WeakMap<LoadedConfig, string>();
 
 /** The `metrics:` settings and workflow of a model's or a run's config, for a standalone evaluation. */
-async function savedMetrics(opts: RunOptions, cwd: string): Promise<{ metrics?: unknown; problem?: string; from: string } | undefined> {
+async function savedMetrics(opts: RunOptions, io: CliIO): Promise<{ metrics?: unknown; problem?: string; from: string } | undefined> {
+  const { cwd } = io;
   if (opts.model) {
     const model = resolveModelRef(opts.model, cwd, '--model');
     // Only the saved settings are needed: a bundle's biaflow.json as it is, else what a model format reads.
-    const meta = fs.existsSync(path.join(model, BUNDLE_META)) ? await readBundleMeta(model) : (await readModelForConfig(model, { cwd, cliPlugins: opts.plugin })).meta;
+    const meta = fs.existsSync(path.join(model, BUNDLE_META)) ? await readBundleMeta(model) : (await readModelForConfig(model, { cwd, cliPlugins: opts.plugin, createKernel: () => kernelFor(io) })).meta;
     const saved = (meta.config ?? {}) as { metrics?: unknown; problem?: { type?: string } };
     return { metrics: saved.metrics, problem: saved.problem?.type ?? meta.problem ?? undefined, from: `the model's training config (${model})` };
   }
@@ -115,16 +117,16 @@ async function configFor(command: DataCommand, opts: RunOptions, io: CliIO): Pro
     const model = resolveModelRef(opts.model, cwd, '--model');
     const input = path.resolve(cwd, opts.input);
     if (opts.config) {
-      return loadConfig({ configFile: opts.config, cwd, cliPlugins, sets: [...sets, `model.load=${JSON.stringify(model)}`, `data.test.images=${JSON.stringify(input)}`] });
+      return loadConfig({ kernel: await kernelFor(io), configFile: opts.config, cwd, cliPlugins, sets: [...sets, `model.load=${JSON.stringify(model)}`, `data.test.images=${JSON.stringify(input)}`] });
     }
-    const { meta, formatPlugin } = await readModelForConfig(model, { cwd, cliPlugins });
+    const { meta, formatPlugin } = await readModelForConfig(model, { cwd, cliPlugins, createKernel: () => kernelFor(io) });
     const inline = configFromBundle(meta, model, { images: input }, formatPlugin);
-    const loaded = await loadConfig({ inline, cwd, sets, cliPlugins, trust: 'saved', describe: `${formatPlugin ? 'the model' : 'the model bundle'} in ${model}` });
+    const loaded = await loadConfig({ kernel: await kernelFor(io), inline, cwd, sets, cliPlugins, trust: 'saved', describe: `${formatPlugin ? 'the model' : 'the model bundle'} in ${model}` });
     warnPluginVersions(meta, loaded.kernel);
     return loaded;
   }
   if (command === 'evaluate' && (opts.workflow || opts.pred || opts.gt)) {
-    const saved = await savedMetrics(opts, cwd);
+    const saved = await savedMetrics(opts, io);
     const workflow = opts.workflow ?? saved?.problem;
     if (!workflow || !opts.pred || !opts.gt) {
       throw new UsageError('evaluate needs --pred DIR and --gt DIR with --workflow NAME (or a --model / run folder that says it), or a --config');
@@ -137,7 +139,7 @@ async function configFor(command: DataCommand, opts: RunOptions, io: CliIO): Pro
       data: { test: { labels: path.resolve(cwd, opts.gt) } },
       ...(saved?.metrics ? { metrics: saved.metrics } : {}),
     };
-    const loaded = await loadConfig({ inline, cwd, sets, cliPlugins });
+    const loaded = await loadConfig({ kernel: await kernelFor(io), inline, cwd, sets, cliPlugins });
     const overridden = sets.filter((s) => s.startsWith('metrics.') || s.startsWith('metrics='));
     metricsSources.set(
       loaded,
@@ -151,9 +153,9 @@ async function configFor(command: DataCommand, opts: RunOptions, io: CliIO): Pro
   const addsStage = (command === 'predict' || command === 'evaluate') && Boolean(savedIn && fs.existsSync(savedIn));
   const reuse = command === 'postprocess' || Boolean(opts.resume) || addsStage;
   if (reuse && !opts.out) throw new UsageError(`${command === 'postprocess' ? 'postprocess' : '--resume'} needs --out RUN_DIR`);
-  if (opts.config) return loadConfig({ configFile: opts.config, sets, cwd, cliPlugins });
-  if (reuse) return runFolderConfig(path.resolve(cwd, opts.out as string), opts, cwd);
-  return loadConfig({ sets, cwd, cliPlugins });
+  if (opts.config) return loadConfig({ kernel: await kernelFor(io), configFile: opts.config, sets, cwd, cliPlugins });
+  if (reuse) return runFolderConfig(path.resolve(cwd, opts.out as string), opts, io);
+  return loadConfig({ kernel: await kernelFor(io), sets, cwd, cliPlugins });
 }
 
 /**

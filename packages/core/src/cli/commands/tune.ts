@@ -58,7 +58,7 @@ export function tuneCommand(io: CliIO): Command {
     .action(async (opts: TuneOptions) => {
       if (!opts.out) throw new UsageError('tune needs --out RUN_DIR', 'the folder of a run that trained a model');
       const runDir = path.resolve(io.cwd, opts.out);
-      const loaded = await runFolderConfig(runDir, opts, io.cwd);
+      const loaded = await runFolderConfig(runDir, opts, io);
       const started = await startRun({ command: 'tune', loaded, out: runDir, resume: true, logLevel: opts.logLevel, cwd: io.cwd });
       let variantSteps: Record<string, unknown>[] | undefined;
       try {

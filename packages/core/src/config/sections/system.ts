@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_MAX_MEGAVOXELS } from '../../io/image-size-limit';
+import { DEFAULT_MAX_MEGAVOXELS } from '@biaflow/image';
 import { section } from '../schema-helpers';
 
 export const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;

@@ -5,7 +5,7 @@ import type { ModelHead } from '../../engine/models/model-options';
 import type { LossFn, LossType } from '../../engine/training/losses';
 import type { ValidationMetric } from '../../engine/training/metrics';
 import type { ConfigIssue } from '../../errors';
-import type { ImageHeader } from '../../io/image-header';
+import type { ImageHeader } from '@biaflow/image';
 import type { Tf } from '../../backend/load-tf';
 import type { RunContext } from '../run-context';
 import type { EvaluateEvent, InferEvent, MetricsReport, Prediction, Sample, SampleEvent, TableRow } from '../stages';

@@ -1,0 +1,15 @@
+import { createKernel as createCoreKernel, type DependencyContainer, type Kernel } from '@biaflow/core';
+import { ioPlugin } from '@biaflow/io';
+
+/**
+ * The plugins every biaflow run has, whatever its config lists: image and point files. Workflows,
+ * post-processing steps, engines and formats load from the config, by their manifests.
+ */
+export const DEFAULT_PLUGINS = [ioPlugin] as const;
+
+/** A kernel with core's own behaviour and biaflow's default plugins applied, ready for a config's plugins. */
+export async function createKernel(parent?: DependencyContainer): Promise<Kernel> {
+  const kernel = await createCoreKernel(parent);
+  for (const plugin of DEFAULT_PLUGINS) await kernel.useDefault(plugin, plugin.name);
+  return kernel;
+}

@@ -1,0 +1,1 @@
+export const IO_VERSION = '0.1.0';

@@ -20,12 +20,12 @@ export {
   type WorkflowDefinition,
   type RegisteredWorkflow,
   type NetworkSpec,
-  type CustomLoss,
   type ResultTable,
   type Figure,
   type TunableThreshold,
   type OutputKind,
   type DataImageHeader,
+  type WorkflowCheckContext,
 } from './kernel/contributions/workflow';
 export type { ImageHeader } from '@biaflow/image';
 export type {
@@ -57,14 +57,27 @@ export type { DataIO } from './data/data-io';
 export { predictNetwork } from './run/predict-network';
 export { RunFiles } from './run/run-folder';
 // Model bundles, for inference engines and model formats
-export { readBundleMeta, isBundle, loadModel, saveModel, type LoadedModel, type BundleInfo } from './engine/bundle/save-load';
-export { BUNDLE_FORMAT, BUNDLE_META, type BundleMeta, type NormalizationSettings } from './engine/bundle/bundle-meta';
-export { MODEL_JSON, WEIGHTS_BIN } from './engine/bundle/dir-handler';
-export { isClassifier, type ModelHead, type HeadActivation } from './engine/models/model-options';
-export type { LossType, LossFn } from './engine/training/losses';
-export type { ValidationMetric } from './engine/training/metrics';
+export { loadModel, saveModel, type LoadedModel } from './engine/bundle/save-load';
+export { readBundleMeta, isBundle, bundleNetworkOutput } from './run/bundle-files';
+export {
+  BUNDLE_FORMAT,
+  BUNDLE_FORMAT_VERSION,
+  BUNDLE_META,
+  MODEL_JSON,
+  WEIGHTS_BIN,
+  type BundleInfo,
+  type BundleMeta,
+  type ModelOptionsRecord,
+  type NormalizationSettings,
+  type TunedDecoding,
+} from './kernel/contributions/model-bundle';
+export { HEAD_ACTIVATIONS, type ModelHead, type HeadActivation, type NetworkDefinition, type NetworkLayout } from './kernel/contributions/network';
+export type { Batch, TrainingData, LossFn, CustomLoss, ValidationMetric, EpochRecord, TrainingRun, TrainingRequest, TrainingOutcome, TrainingEngine } from './kernel/contributions/training-engine';
+export type { ComputeBackend, ActiveBackend } from './kernel/contributions/compute-backend';
+export { LOSS_TYPES, OPTIMIZERS, LR_SCHEDULES, type LossType, type OptimizerType, type LrScheduleType } from './kernel/config/sections/train';
+export { ACTIVATIONS, NORMALIZATIONS, UPSAMPLINGS, type Activation } from './kernel/config/sections/model';
 export { ImageNormalizer, DEFAULT_NORMALIZATION, type NormalizationRecord } from '@biaflow/image';
-export { recordFromBundle } from './data/bundle-normalizers';
+export { recordFromBundle } from '@biaflow/image';
 export { writeFileAtomic } from './fs/atomic-write';
 export { toCsv, csvCell } from './run/metrics-files';
 export { csvCellText } from '@biaflow/image';
@@ -74,13 +87,14 @@ export { injectable, inject, type DependencyContainer } from 'tsyringe';
 
 // Config
 export { loadConfig, type ConfigRequest, type LoadedConfig } from './config/load-config';
-export type { ResolvedConfig } from './config/schema';
-export { pathString, probability, positiveInt, numberOrAuto, section } from './config/schema-helpers';
+export type { ResolvedConfig } from './kernel/config/schema';
+export { pathString, probability, positiveInt, numberOrAuto, section } from './kernel/config/schema-helpers';
 export { z } from 'zod';
 
 // The tfjs backend outside a run (contributed commands, scripts)
 export { prepareBackend } from './backend/prepare-backend';
-export { loadTf, type Tf } from './backend/load-tf';
+export { loadTf } from './backend/load-tf';
+export { type Tf } from './kernel/contributions/tf';
 export type { BackendChoice, SelectedBackend } from './backend/select-backend';
 
 // Errors and logging

@@ -9,7 +9,7 @@ export { loadPlugin, resolvePlugin } from './kernel/load-plugins';
 export { FIRST_PARTY_PLUGINS, FIRST_PARTY_WORKFLOWS, FIRST_PARTY_SECTIONS, expandShortName } from './kernel/first-party';
 
 // Config
-export { buildSchema, coreSchema, type CoreConfig } from './config/schema';
+export { buildSchema, coreSchema, type CoreConfig } from './kernel/config/schema';
 export { configReference } from './config/docs';
 export { DEFAULT_PATCH_SIZE } from './config/load-config';
 

@@ -12,7 +12,7 @@ export {
   ImageNormalizer,
   InputError,
   isBundle,
-  isClassifier,
+  bundleNetworkOutput,
   loadModel,
   MODEL_JSON,
   prepareBackend,

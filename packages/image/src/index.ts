@@ -92,7 +92,9 @@ export {
   type ChannelStats,
   type NormalizationRecord,
 } from './normalize/normalization';
+export { recordFromBundle } from './normalize/record-from-settings';
 export { planAxis, planTiles, predictTiled, type TileOptions, type PredictBatch, type AxisPlan } from './tiling/tiling';
+export { predictImage, type PredictImageOptions } from './tiling/predict-image';
 export { randomPatchOrigin, patchOriginAround, foregroundIndices, samplePatchOrigin } from './sampling/patches';
 export type { RandomGenerator, RandomSource } from './random/random-source';
 export { deriveSeed, SeededRandom } from './random/seeded-random';

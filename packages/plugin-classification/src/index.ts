@@ -6,12 +6,13 @@ import {
   definePlugin,
   InputError,
   isBundle,
-  isClassifier,
   readBundleMeta,
   RunFiles,
   toModelLayout,
   type BiaflowPlugin,
   type ConfigIssue,
+  type NetworkDefinition,
+  type WorkflowCheckContext,
   type Prediction,
   type ResolvedConfig,
   type RunContext,
@@ -55,11 +56,17 @@ function trainingClasses(run: RunContext): string[] {
 }
 
 /** A segmentation network cannot be trained to classify: said before any data is read. */
-function checkConfig(config: ResolvedConfig, { training }: { training: boolean }): ConfigIssue[] {
+function checkConfig(config: ResolvedConfig, { training, networks }: WorkflowCheckContext): ConfigIssue[] {
   const architecture = config.model.architecture;
-  return !training || isClassifier(architecture)
+  const network = networks.get(architecture);
+  return !training || !network || network.output === 'global'
     ? []
-    : [{ path: 'model.architecture', message: `is ${architecture}, a segmentation network; classification needs simple_cnn or resnet` }];
+    : [{ path: 'model.architecture', message: `is ${architecture}, a segmentation network; classification needs ${classifierNames(networks)}` }];
+}
+
+/** The registered networks that give one output per image, for messages (`simple_cnn or resnet`). */
+function classifierNames(networks: ReadonlyMap<string, NetworkDefinition>, separator = ' or '): string {
+  return [...networks.values()].filter((n) => n.output === 'global').map((n) => n.name).join(separator) || 'a network with one output per image';
 }
 
 /** Runs that have said test-time augmentation is on (once per run, not per image). */
@@ -126,8 +133,8 @@ export const classificationPlugin = definePlugin(
           return { head: { outputChannels: Math.max(classes.length, 2), outputActivation: 'softmax' }, channels: classes, defaultLoss: 'cce' };
         },
         async infer({ run, name, image, model }) {
-          if (!isClassifier(model.meta.architecture)) {
-            throw new InputError(`is a ${model.meta.architecture} model, not a classifier (simple_cnn, resnet)`, { file: run.config.model.load ?? 'the model' });
+          if (run.kernel.networks.get(model.meta.architecture)?.output === 'spatial') {
+            throw new InputError(`is a ${model.meta.architecture} model, not a classifier (${classifierNames(run.kernel.networks, ', ')})`, { file: run.config.model.load ?? 'the model' });
           }
           const x = toModelLayout(image, run.config.problem.ndim, name);
           const patch = model.meta.patch_size ?? run.config.data.patch_size ?? [];

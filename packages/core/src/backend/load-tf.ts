@@ -1,5 +1,6 @@
-/** The tfjs module's type: what every package computes with (one copy, hoisted). */
-export type Tf = typeof import('@tensorflow/tfjs');
+import type { Tf } from '../kernel/contributions/tf';
+
+export type { Tf };
 
 /** The one tfjs module every package uses (a peer dependency, hoisted once). */
 export function loadTf(): Tf {

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { UsageError } from '../errors';
-import type { Tf } from './load-tf';
+import type { Tf } from '../kernel/contributions/tf';
 import type { Logger } from '../logging/logger';
 import { prepareWasmBackend, wasmThreadCount } from './wasm';
 import { installMissingGradients } from './gradients';

@@ -1,4 +1,4 @@
-import type { Tf } from './load-tf';
+import type { Tf } from '../kernel/contributions/tf';
 import { installMissingGradients } from './gradients';
 import { installWasmKernels } from './wasm-kernels';
 import { resolveThreadCount, threadedLoaderInstalled, useThreadedWasm, type WasmPackage } from './wasm-threads/threaded-loader';

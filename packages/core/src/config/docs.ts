@@ -1,6 +1,6 @@
 import { z, type ZodType } from 'zod';
 import type { Kernel } from '../kernel/kernel';
-import { buildSchema } from './schema';
+import { buildSchema } from '../kernel/config/schema';
 
 type JsonSchema = {
   type?: string | string[];

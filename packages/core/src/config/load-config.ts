@@ -7,7 +7,7 @@ import type { BiaflowPlugin } from '../kernel/plugin';
 import { assertNoForbiddenKeys } from './forbidden-keys';
 import { parseOverride, setIn, type Override } from './overrides';
 import { readConfigFile, searchFolders } from './read-config-file';
-import { buildSchema, type ResolvedConfig } from './schema';
+import { buildSchema, type ResolvedConfig } from '../kernel/config/schema';
 import { formatKeyPath, isPlainObject, resolvePaths, schemaAt } from './schema-walk';
 import { didYouMean } from './suggest';
 import { validateConfig } from './validate';

@@ -20,7 +20,7 @@ export const CONFIG_SEARCH_PLACES = [
 ];
 
 /** Keys of a plugin manifest (package.json#biaflow of a plugin package), which is not a config. */
-const MANIFEST_KEYS = ['workflows', 'steps', 'sections', 'readers', 'writers', 'points', 'engines', 'formats', 'commands'];
+const MANIFEST_KEYS = ['workflows', 'steps', 'sections', 'readers', 'writers', 'points', 'engines', 'trainers', 'backends', 'networks', 'formats', 'commands'];
 
 /** YAML with line and column in its errors (cosmiconfig's default loader reports less). */
 const yamlLoader: Loader = (filepath, content) => {

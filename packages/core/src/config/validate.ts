@@ -2,7 +2,7 @@ import type { ZodType, core } from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors';
 import { FIRST_PARTY_SECTIONS, FIRST_PARTY_WORKFLOWS } from '../kernel/first-party';
 import type { Kernel } from '../kernel/kernel';
-import { buildSchema, type ResolvedConfig } from './schema';
+import { buildSchema, type ResolvedConfig } from '../kernel/config/schema';
 import { planPostprocess } from './postprocess-plan';
 import { formatKeyPath, objectKeys, schemaAt, type KeyPath } from './schema-walk';
 import { didYouMean } from './suggest';
@@ -23,6 +23,14 @@ export function validateConfig(raw: unknown, kernel: Kernel, source?: string): R
   if (typeof type === 'string' && type !== '' && !workflow) issues.push(unknownWorkflowIssue(type, kernel));
   const config = result.success ? (result.data as ResolvedConfig) : undefined;
   if (config) {
+    const networks = kernel.networks;
+    const architecture = config.model.architecture;
+    if (networks.size > 0 && !networks.has(architecture)) {
+      issues.push({
+        path: 'model.architecture',
+        message: `is not a registered network (got ${JSON.stringify(architecture)})${didYouMean(architecture, [...networks.keys()])}; registered: ${[...networks.keys()].join(', ')}`,
+      });
+    }
     const stepIssues = validatePostprocessSteps(config, kernel);
     issues.push(...stepIssues);
     if (stepIssues.length === 0) issues.push(...planPostprocess(config.postprocess, kernel, config.problem.type).issues);
@@ -122,7 +130,7 @@ function lowerFirst(s: string): string {
 
 /** The workflow's own checks of a valid config (those that need no data): thrown together as one ConfigError. */
 export function checkWorkflowConfig(config: ResolvedConfig, kernel: Kernel, training: boolean, source?: string): void {
-  const issues = kernel.workflows.get(config.problem.type)?.checkConfig?.(config, { training }) ?? [];
+  const issues = kernel.workflows.get(config.problem.type)?.checkConfig?.(config, { training, networks: kernel.networks }) ?? [];
   if (issues.length) throw new ConfigError(issues, source);
 }
 

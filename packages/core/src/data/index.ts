@@ -1,8 +1,6 @@
 // Datasets, normalization, tiled prediction, patch sampling and augmentation (issue 8).
 // Side effect: the engine's predict() learns this pipeline's normalization methods.
-import './bundle-normalizers';
 
-export { recordFromBundle } from './bundle-normalizers';
 // numpy-`reflect` index in both directions (the engine's `reflectIndex` handles the far end only).
 export { reflectIndex as numpyReflectIndex, extractBox } from '@biaflow/image';
 export { percentiles } from '@biaflow/image';
@@ -12,9 +10,9 @@ export { augmentSample, type AugmentableSample } from '@biaflow/image';
 export { flip, rot90, coordinateMap, elasticDisplacement, warpLinear, warpNearest, type CoordinateMap, type WarpParams } from '@biaflow/image';
 export { adjustGamma, adjustBrightness, adjustContrast, blur, gaussianNoise, poissonNoise, randomBoxes, fillBoxes, type Box } from '@biaflow/image';
 export { gaussianKernel, gaussianBlurYX } from '@biaflow/image';
-export { augmentSection, type AugmentSettings } from '../config/sections/augment';
-export { predictSection, type PredictSettings } from '../config/sections/predict';
-export { dataSection, type DataSettings } from '../config/sections/data';
+export { augmentSection, type AugmentSettings } from '../kernel/config/sections/augment';
+export { predictSection, type PredictSettings } from '../kernel/config/sections/predict';
+export { dataSection, type DataSettings } from '../kernel/config/sections/data';
 export { resolveLabelMapping, applyLabelMapping, binaryMaskMapping, mappingToJson, LabelValues, type LabelMapping } from '@biaflow/image';
 export { randomPatchOrigin, patchOriginAround, samplePatchOrigin, foregroundIndices } from '@biaflow/image';
 export { dataIOFrom, type DataIO } from './data-io';
@@ -25,6 +23,7 @@ export { checkData, loadLabel, DataCheckError, groupByFile, type CheckOptions, t
 export { ExampleStore, type LoadedExample } from './example-store';
 export { BatchBuilder, type NamedBatch, type TrainingBatches, type SampleHooks, type BatchBuilderOptions } from './training-data';
 export { prepareData, type PrepareDataOptions, type PreparedData, type DataConfig } from './prepare-data';
-export { predictImage, tfPredictor, type PredictImageOptions, type PredictingModel } from './predict-image';
+export { predictImage, type PredictImageOptions } from '@biaflow/image';
+export { tfPredictor, type PredictingModel } from '../engine/tf-predictor';
 export { writeAugmentPreview, type WritePng, type PreviewOptions } from './augment-preview';
 export { Rng, coreRandom } from '@biaflow/image';

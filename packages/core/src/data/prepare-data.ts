@@ -1,7 +1,7 @@
-import type { AugmentSettings } from '../config/sections/augment';
+import type { AugmentSettings } from '../kernel/config/sections/augment';
 import type { ProgressSink } from '../kernel/contributions/progress';
 import { stopIfAsked } from '../fs/interrupt';
-import type { DataSettings } from '../config/sections/data';
+import type { DataSettings } from '../kernel/config/sections/data';
 import { ConfigError, type ConfigIssue } from '../errors';
 import type { NdArray } from '@biaflow/image';
 import type { RandomSource } from '@biaflow/image';

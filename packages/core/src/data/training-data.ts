@@ -1,4 +1,4 @@
-import type { Batch, TrainingData } from '../engine/training/training-data';
+import type { Batch, TrainingData } from '../kernel/contributions/training-engine';
 import type { NdArray } from '@biaflow/image';
 import type { RandomSource } from '@biaflow/image';
 import type { KernelHooks } from '../kernel/hooks';

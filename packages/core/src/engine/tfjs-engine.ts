@@ -1,5 +1,5 @@
 import { toFloat32 } from '@biaflow/image';
-import { tfPredictor } from '../data/predict-image';
+import { tfPredictor } from './tf-predictor';
 import type { InferenceEngine, Network } from '../kernel/contributions/inference-engine';
 import { loadModel, type LoadedModel } from './bundle/save-load';
 

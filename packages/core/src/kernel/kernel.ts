@@ -8,6 +8,9 @@ import type { CommandContribution } from './contributions/command';
 import type { ImageReader, ImageWriter, PointsFormat } from './contributions/image-io';
 import type { InferenceEngine } from './contributions/inference-engine';
 import type { ModelFormat } from './contributions/model-format';
+import type { ComputeBackend } from './contributions/compute-backend';
+import type { NetworkDefinition } from './contributions/network';
+import type { TrainingEngine } from './contributions/training-engine';
 import type { RegisteredWorkflow, WorkflowDefinition } from './contributions/workflow';
 import { FIRST_PARTY_WORKFLOWS } from './first-party';
 import { createHooks, KEYED_HOOKS, type KernelHooks, type KeyedHookName } from './hooks';
@@ -27,8 +30,11 @@ export interface LoadedPlugin {
 }
 
 
+/** What plugins register in the run's container. */
+type Service = ImageReader | ImageWriter | PointsFormat | InferenceEngine | ModelFormat | TrainingEngine | ComputeBackend | NetworkDefinition;
+
 /** The kinds of services plugins register in the run's container. */
-type ServiceKind = 'readers' | 'writers' | 'points' | 'engines' | 'formats';
+type ServiceKind = 'readers' | 'writers' | 'points' | 'engines' | 'formats' | 'trainers' | 'backends' | 'networks';
 
 /** A command as registered, with its plugin. */
 export interface RegisteredCommand extends CommandContribution {
@@ -56,7 +62,7 @@ export class Kernel {
   private readonly methods = new Map<string, RegisteredPostprocessMethod>();
   private readonly workflowsByName = new Map<string, RegisteredWorkflow>();
   private readonly commandsByName = new Map<string, RegisteredCommand>();
-  private readonly services: { kind: ServiceKind; plugin: string; value: ImageReader | ImageWriter | PointsFormat | InferenceEngine | ModelFormat }[] = [];
+  private readonly services: { kind: ServiceKind; plugin: string; value: Service }[] = [];
   private workflowTapper: WorkflowTapper | undefined;
   /** The plugin whose `apply` is running: taps registered now belong to it. */
   private applying: string | undefined;
@@ -251,6 +257,35 @@ export class Kernel {
     this.container.register(Tokens.PointsFormat, { useValue: format });
   }
 
+  /** Add a training engine: the loop that trains networks (`TrainingEngine`); the last registered is used. */
+  registerTrainingEngine(engine: TrainingEngine): void {
+    this.services.push({ kind: 'trainers', plugin: this.owner('registerTrainingEngine'), value: engine });
+    this.container.register(Tokens.TrainingEngine, { useValue: engine });
+  }
+
+  /** Add what runs compute with (tfjs and its backend, `ComputeBackend`); the last registered is used. */
+  registerComputeBackend(backend: ComputeBackend): void {
+    this.services.push({ kind: 'backends', plugin: this.owner('registerComputeBackend'), value: backend });
+    this.container.register(Tokens.ComputeBackend, { useValue: backend });
+  }
+
+  /**
+   * Add a network architecture a config can name (`model.architecture`), for every workflow. Two
+   * plugins registering one name is an error naming both.
+   */
+  registerNetwork(network: NetworkDefinition): void {
+    const owner = this.owner('registerNetwork');
+    const twin = this.services.find((s) => s.kind === 'networks' && (s.value as NetworkDefinition).name === network.name);
+    if (twin) throw new BiaflowError(`network "${network.name}" is registered by both "${twin.plugin}" and "${owner}"`);
+    this.services.push({ kind: 'networks', plugin: owner, value: network });
+    this.container.register(Tokens.Network, { useValue: network });
+  }
+
+  /** The networks registered, by name. */
+  get networks(): ReadonlyMap<string, NetworkDefinition> {
+    return new Map(this.resolveAll<NetworkDefinition>(Tokens.Network).map((n) => [n.name, n]));
+  }
+
   /** Add an inference engine, chosen by `predict.engine` (a later one with the same name replaces it). */
   registerInferenceEngine(engine: InferenceEngine): void {
     this.services.push({ kind: 'engines', plugin: this.owner('registerInferenceEngine'), value: engine });
@@ -277,7 +312,10 @@ export class Kernel {
   contributionsOf(kind: 'points', plugin: string): PointsFormat[];
   contributionsOf(kind: 'engines', plugin: string): InferenceEngine[];
   contributionsOf(kind: 'formats', plugin: string): ModelFormat[];
-  contributionsOf(kind: ServiceKind, plugin: string): (ImageReader | ImageWriter | PointsFormat | InferenceEngine | ModelFormat)[] {
+  contributionsOf(kind: 'trainers', plugin: string): TrainingEngine[];
+  contributionsOf(kind: 'backends', plugin: string): ComputeBackend[];
+  contributionsOf(kind: 'networks', plugin: string): NetworkDefinition[];
+  contributionsOf(kind: ServiceKind, plugin: string): Service[] {
     return this.services.filter((s) => s.kind === kind && s.plugin === plugin).map((s) => s.value);
   }
 

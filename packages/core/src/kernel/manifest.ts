@@ -30,6 +30,11 @@ export interface PluginManifest {
   /** Point-list file formats (`kernel.registerPointsFormat`). */
   points?: { name: string; extensions: string[] }[];
   engines?: string[];
+  /** Training engines (`kernel.registerTrainingEngine`) and compute backends (`registerComputeBackend`), by name. */
+  trainers?: string[];
+  backends?: string[];
+  /** Network architectures (`kernel.registerNetwork`), by name. */
+  networks?: string[];
   /** Model formats (`kernel.registerModelFormat`). */
   formats?: { name: string; description: string }[];
   commands?: { name: string; description: string }[];
@@ -47,7 +52,7 @@ export interface PluginPackage {
   manifest: PluginManifest;
 }
 
-const LIST_KEYS = ['workflows', 'steps', 'sections', 'readers', 'writers', 'points', 'engines', 'formats', 'commands', 'models'] as const;
+const LIST_KEYS = ['workflows', 'steps', 'sections', 'readers', 'writers', 'points', 'engines', 'trainers', 'backends', 'networks', 'formats', 'commands', 'models'] as const;
 
 /**
  * The package in `dir` when its package.json declares a biaflow plugin (a `biaflow` manifest object);
@@ -160,6 +165,9 @@ export function registeredContributions(kernel: Kernel, plugin: string): Require
     writers: byName(kernel.contributionsOf('writers', plugin).map((w) => ({ name: w.name, extensions: [...w.extensions] }))),
     points: byName(kernel.contributionsOf('points', plugin).map((p) => ({ name: p.name, extensions: [...p.extensions] }))),
     engines: kernel.contributionsOf('engines', plugin).map((e) => e.name).sort(),
+    trainers: kernel.contributionsOf('trainers', plugin).map((e) => e.name).sort(),
+    backends: kernel.contributionsOf('backends', plugin).map((e) => e.name).sort(),
+    networks: kernel.contributionsOf('networks', plugin).map((e) => e.name).sort(),
     formats: byName(kernel.contributionsOf('formats', plugin).map((f) => ({ name: f.name, description: f.description }))),
     commands: byName([...kernel.commands.values()].filter((c) => c.plugin === plugin).map((c) => ({ name: c.name, description: c.description }))),
   };

@@ -1,9 +1,9 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { Logger } from '../logging/logger';
-import type { ResolvedConfig } from '../config/schema';
+import type { ResolvedConfig } from './config/schema';
 import type { Kernel } from './kernel';
 
-import type { Tf } from '../backend/load-tf';
+import type { Tf } from './contributions/tf';
 
 export type { Tf };
 
@@ -36,6 +36,8 @@ export interface RunContext {
   readonly backendReason?: string;
   /** CPU threads the run computes with (the wasm backend's, or the machine's cores). */
   readonly threads: number;
+  /** Versions of what computes (`@tensorflow/tfjs`), from the compute backend; for the log and the report. */
+  readonly computeVersions?: Record<string, string>;
   /** The run's child DI container: the services plugins provide or replace. */
   readonly container: DependencyContainer;
   /**

@@ -7,6 +7,8 @@
  * - `PointsFormat` (several; by file type): `kernel.registerPointsFormat`;
  * - `InferenceEngine` (several; by name, `predict.engine`): `kernel.registerInferenceEngine`;
  * - `ModelFormat` (several; the first that recognizes a model, latest registered first): `kernel.registerModelFormat`;
+ * - `TrainingEngine`, `ComputeBackend` (the last registered is used): `kernel.registerTrainingEngine` / `registerComputeBackend`;
+ * - `Network` (several; by name, `model.architecture`): `kernel.registerNetwork`;
  * - `Progress`, `Random`, `Logger` (one each: the last registered): `kernel.provide(token, value)`.
  *
  * Nothing else is registered: what no one replaces travels in the `RunContext` of each hook.
@@ -16,6 +18,9 @@ export const Tokens = Object.freeze({
   ImageWriter: Symbol.for('@biaflow/core/ImageWriter'),
   PointsFormat: Symbol.for('@biaflow/core/PointsFormat'),
   InferenceEngine: Symbol.for('@biaflow/core/InferenceEngine'),
+  TrainingEngine: Symbol.for('@biaflow/core/TrainingEngine'),
+  ComputeBackend: Symbol.for('@biaflow/core/ComputeBackend'),
+  Network: Symbol.for('@biaflow/core/Network'),
   ModelFormat: Symbol.for('@biaflow/core/ModelFormat'),
   Progress: Symbol.for('@biaflow/core/Progress'),
   Random: Symbol.for('@biaflow/core/Random'),

@@ -6,7 +6,9 @@ import { isSystemCallError, reasonOf } from '../fs/system-faults';
 import { openLogFile, type LogFile } from './log-file';
 import { writeTerminal } from './terminal';
 
-export type Logger = pino.Logger;
+import type { Logger } from '../kernel/contributions/logger';
+
+export type { Logger };
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 

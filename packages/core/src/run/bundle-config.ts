@@ -1,5 +1,5 @@
 import semver from 'semver';
-import type { BundleMeta } from '../engine/bundle/bundle-meta';
+import type { BundleMeta } from '../kernel/contributions/model-bundle';
 import { UsageError } from '../errors';
 import type { Logger } from '../logging/logger';
 

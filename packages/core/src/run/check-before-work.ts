@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ResolvedConfig } from '../config/schema';
+import type { ResolvedConfig } from '../kernel/config/schema';
 import type { DataImageHeader } from '../kernel/contributions/workflow';
 import type { ImageReader } from '../kernel/contributions/image-io';
 import type { Kernel } from '../kernel/kernel';
 import { Tokens } from '../kernel/tokens';
-import { isClassifier, poolingLevels, sizeDivisor, type Architecture } from '../engine/models/model-options';
+import type { NetworkDefinition } from '../kernel/contributions/network';
 import { ConfigError, type ConfigIssue } from '../errors';
 import { readerFor } from '../data/image-readers';
 import { dataIOFrom } from '../data/data-io';
@@ -22,13 +22,18 @@ const SHOWN = 5;
 
 const DEFAULT_PATCH: Record<2 | 3, number[]> = { 2: [256, 256], 3: [32, 128, 128] };
 
-/** The network's down-sampling checks: `model.z_down`'s length, and the patch size against the size divisor. */
-function modelIssues(config: ResolvedConfig): ConfigIssue[] {
+/**
+ * The network's down-sampling checks: `model.z_down`'s length, and the patch size against the size
+ * divisor, as the network `model.architecture` names declares them (an unknown name is the config
+ * validation's to report).
+ */
+function modelIssues(config: ResolvedConfig, network: NetworkDefinition | undefined): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const { model, problem, data } = config;
   const ndim = problem.ndim;
-  const o = { ndim, zDown: model.z_down, architecture: model.architecture as Architecture, featureMaps: model.feature_maps };
-  const levels = poolingLevels(o);
+  if (!network) return issues;
+  const o = { ndim, zDown: model.z_down, featureMaps: model.feature_maps };
+  const levels = network.levels(o);
   if (model.z_down.length > 0 && ndim === 2) issues.push({ path: 'model.z_down', message: 'applies to 3D networks only (problem.ndim is 2): leave it []' });
   else if (model.z_down.length > 0 && model.z_down.length !== levels) {
     issues.push({
@@ -41,8 +46,8 @@ function modelIssues(config: ResolvedConfig): ConfigIssue[] {
     issues.push({ path: 'data.patch_size', message: `has ${patch.length} value(s) but problem.ndim is ${ndim}: give [${ndim === 2 ? 'y, x' : 'z, y, x'}]` });
     return issues;
   }
-  if (isClassifier(o.architecture) || issues.length) return issues;
-  const divisor = sizeDivisor(o);
+  if (network.output === 'global' || issues.length) return issues;
+  const divisor = network.sizeDivisor(o);
   if (patch.some((p, i) => p % divisor[i] !== 0)) {
     issues.push({
       path: 'data.patch_size',
@@ -83,7 +88,7 @@ function listed(files: string[]): string {
  * against the headers (`checkImageHeaders`). Returns every issue found; `checkBeforeWork` throws them.
  */
 export function issuesBeforeWork(config: ResolvedConfig, kernel: Kernel, stages: CheckedStages): ConfigIssue[] {
-  const issues: ConfigIssue[] = stages.train ? modelIssues(config) : [];
+  const issues: ConfigIssue[] = stages.train ? modelIssues(config, kernel.networks.get(config.model.architecture)) : [];
   const workflow = kernel.workflows.get(config.problem.type);
   if (!workflow) return issues;
   const readers = kernel.resolveAll<ImageReader>(Tokens.ImageReader);

@@ -70,7 +70,7 @@ export const corePlugin: BiaflowPlugin = {
     const { hooks } = kernel;
 
     hooks.runStart.tap(CORE_TAPS.runLog, ({ run }) => {
-      const { kernel: k, logger, tf } = run;
+      const { logger } = run;
       logger.info(
         {
           event: 'run-start',
@@ -79,7 +79,7 @@ export const corePlugin: BiaflowPlugin = {
           resume: run.resume,
           // The command line, so a report rebuilt later (`biaflow report`) names what made the run.
           argv: process.argv.slice(2),
-          versions: runVersions({ kernel: k, tf }),
+          versions: runVersions(run),
         },
         `${run.command} in ${run.runDir}`,
       );

@@ -1,5 +1,5 @@
-import type { BundleMeta } from '../engine/bundle/bundle-meta';
-import { isBundle, readBundleMeta } from '../engine/bundle/save-load';
+import type { BundleMeta } from '../kernel/contributions/model-bundle';
+import { isBundle, readBundleMeta } from './bundle-files';
 import { useInstalledModelFormats } from '../kernel/installed-formats';
 import { isPathSpecifier, loadPlugin } from '../kernel/load-plugins';
 import type { Kernel } from '../kernel/kernel';

@@ -1,6 +1,6 @@
 import type { Image } from '@biaflow/image';
 import { dtypeMaximum, divisorFor } from '@biaflow/image';
-import type { BundleMeta } from '../engine/bundle/bundle-meta';
+import type { BundleMeta } from '../kernel/contributions/model-bundle';
 import { allocateTypedArray as allocate } from '@biaflow/image';
 import { InputError } from '../errors';
 

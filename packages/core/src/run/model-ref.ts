@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { isBundle } from '../engine/bundle/save-load';
+import { isBundle } from './bundle-files';
 import { ConfigError } from '../errors';
 import { resolveModelRef } from '../kernel/model-names';
 import type { RunContext } from '../kernel/run-context';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import type { ResolvedConfig } from '../config/schema';
+import type { ResolvedConfig } from '../kernel/config/schema';
 import { UsageError } from '../errors';
 import type { Kernel } from '../kernel/kernel';
 import { planPostprocess } from '../config/postprocess-plan';

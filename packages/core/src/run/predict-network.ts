@@ -1,8 +1,8 @@
 import type { Image, NdArray } from '@biaflow/image';
 import { ttaTransforms } from '@biaflow/image';
-import { recordFromBundle } from '../data/bundle-normalizers';
+import { recordFromBundle } from '@biaflow/image';
 import { DEFAULT_NORMALIZATION } from '@biaflow/image';
-import { predictImage } from '../data/predict-image';
+import { predictImage } from '@biaflow/image';
 import { toModelLayout } from '@biaflow/image';
 import type { Network } from '../kernel/contributions/inference-engine';
 import type { ProgressTask } from '../kernel/contributions/progress';

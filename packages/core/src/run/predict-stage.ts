@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { isBundle } from '../engine/bundle/save-load';
+import { isBundle } from './bundle-files';
 import { ConfigError, InputError, UsageError } from '../errors';
 import type { TestImage } from '../data/layouts/data-layout';
 import type { RunContext } from '../kernel/run-context';

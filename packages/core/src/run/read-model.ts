@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { isBundle, readBundleMeta } from '../engine/bundle/save-load';
+import { isBundle, readBundleMeta } from './bundle-files';
 import { InputError } from '../errors';
 import type { ModelFormat, ModelSource } from '../kernel/contributions/model-format';
 import type { Kernel } from '../kernel/kernel';

@@ -50,11 +50,11 @@ export interface RunFacts {
 }
 
 /** Package versions of a run: core, every plugin, tfjs and Node. */
-export function runVersions(run: Pick<RunContext, 'kernel' | 'tf'>): Record<string, string> {
+export function runVersions(run: Pick<RunContext, 'kernel' | 'computeVersions'>): Record<string, string> {
   return {
     [CORE_NAME]: CORE_VERSION,
     ...Object.fromEntries(run.kernel.allPlugins.map((p) => [p.name, p.version])),
-    '@tensorflow/tfjs': run.tf.version.tfjs,
+    ...run.computeVersions,
     node: process.version,
   };
 }

@@ -1,11 +1,8 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
-import { loadTf } from '../backend/load-tf';
-import { selectBackend } from '../backend/select-backend';
 import type { LoadedConfig } from '../config/load-config';
-import type { Tf } from '../backend/load-tf';
+import type { TrainingEngine } from '../kernel/contributions/training-engine';
 import type { RunCommand, RunContext } from '../kernel/run-context';
 import { Tokens } from '../kernel/tokens';
 import { createLogger, type Logger, type LogLevel } from '../logging/logger';
@@ -14,6 +11,7 @@ import { writeFileAtomicSync } from '../fs/atomic-write';
 import { defaultRunDir, prepareRunFolder, RunFiles, stageConfigFile } from './run-folder';
 import { choosePostprocessVariant } from './postprocess-variants';
 import { assertNoLinkInRunFolder } from '../fs/run-folder-links';
+import { activateCompute } from './activate-compute';
 import { tidyRunFolder } from './tidy-run-folder';
 
 export interface StartRunOptions {
@@ -63,7 +61,9 @@ export async function startRun(options: StartRunOptions): Promise<StartedRun> {
     // A re-used run folder may hold what a killed or failed run left (see run/tidy-run-folder.ts).
     const reusing = options.resume || command === 'postprocess';
     if (reusing || options.overwrite) {
-      for (const action of await tidyRunFolder(runDir, { restore: Boolean(reusing) })) logger.warn({ event: 'tidy' }, action);
+      const trainer = kernel.resolveAll<TrainingEngine>(Tokens.TrainingEngine).pop();
+      const restoreCheckpoints = trainer?.restoreCheckpoints?.bind(trainer);
+      for (const action of await tidyRunFolder(runDir, { restore: Boolean(reusing), restoreCheckpoints })) logger.warn({ event: 'tidy' }, action);
     }
     // A command adding its stage to an earlier run keeps the run's config.yaml and writes its own beside it.
     const addsStage = earlier && !options.resume && (command === 'predict' || command === 'evaluate' || command === 'postprocess');
@@ -75,8 +75,7 @@ export async function startRun(options: StartRunOptions): Promise<StartedRun> {
       if (variant.name !== 'top') resultsDir = variant.dir;
       if (variant.name !== 'top') logger.info({ event: 'postprocess-variant', variant: variant.name, dir: variant.dir }, `post-processing variant ${variant.name} in ${variant.dir}`);
     }
-    const tf = loadTf();
-    const backend = await selectBackend(tf, config.system.backend, logger, { threads: config.system.threads });
+    const backend = await activateCompute(kernel, config, logger);
     const configName =
       addsStage && !resultsDir && fs.existsSync(path.join(runDir, RunFiles.config)) ? stageConfigFile(command) : RunFiles.config;
     writeFileAtomicSync(
@@ -92,10 +91,11 @@ export async function startRun(options: StartRunOptions): Promise<StartedRun> {
       runDir,
       resultsDir,
       resume: Boolean(options.resume),
-      tf,
+      tf: backend.tf,
       backend: backend.name,
       backendReason: backend.reason,
-      threads: backend.threads ?? os.availableParallelism(),
+      threads: backend.threads,
+      computeVersions: backend.versions,
       container: kernel.container,
       signal: options.signal,
     };

@@ -1,6 +1,5 @@
 import path from 'node:path';
-import { BUNDLE_META } from '../engine/bundle/bundle-meta';
-import { restoreCheckpoints } from '../engine/training/checkpoint';
+import { BUNDLE_META } from '../kernel/contributions/model-bundle';
 import { isLeftover, removeLeftovers, restoreSwappedDir } from '../fs/leftovers';
 import { RunFiles } from './run-folder';
 
@@ -11,6 +10,8 @@ export interface TidyOptions {
    * (`--resume`, `postprocess`): after `--overwrite` a leftover copy is the replaced run's.
    */
   restore: boolean;
+  /** The training engine's restoring of its checkpoints (`TrainingEngine.restoreCheckpoints`), when it has one. */
+  restoreCheckpoints?: (checkpointsDir: string, isStale: (name: string) => boolean) => Promise<string[]>;
 }
 
 /**
@@ -19,10 +20,10 @@ export interface TidyOptions {
  * the temporary files and folders left by dead processes (and by this one). Returns one line per
  * thing done, for the log.
  */
-export async function tidyRunFolder(runDir: string, { restore }: TidyOptions): Promise<string[]> {
+export async function tidyRunFolder(runDir: string, { restore, restoreCheckpoints }: TidyOptions): Promise<string[]> {
   const actions: string[] = [];
   if (restore) {
-    actions.push(...(await restoreCheckpoints(path.join(runDir, RunFiles.checkpoints), isLeftover)));
+    if (restoreCheckpoints) actions.push(...(await restoreCheckpoints(path.join(runDir, RunFiles.checkpoints), isLeftover)));
     const model = await restoreSwappedDir(path.join(runDir, RunFiles.model), { complete: BUNDLE_META });
     if (model) actions.push(model);
   }

@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { prepareData } from '../data/prepare-data';
-import { trainModel, type TrainOutcome } from '../engine/training/trainer';
+import type { TrainingEngine, TrainingOutcome } from '../kernel/contributions/training-engine';
 import type { RegisteredWorkflow } from '../kernel/contributions/workflow';
+import { Tokens } from '../kernel/tokens';
+import { UsageError } from '../errors';
 import type { RunContext } from '../kernel/run-context';
 import { bundleToFineTune } from './model-ref';
 import { runProgress } from './progress-log';
@@ -14,7 +16,15 @@ import { tuneThresholds } from './tune-thresholds';
  * layout says (stopping with every problem listed before any training), write split.json, then
  * train the network it declares with checkpoints and resume.
  */
-export async function trainWorkflow(run: RunContext, workflow: RegisteredWorkflow): Promise<TrainOutcome> {
+/** The training engine of a run's kernel (the last registered). */
+export function trainingEngineOf(run: Pick<RunContext, 'kernel'>): TrainingEngine {
+  const engines = run.kernel.resolveAll<TrainingEngine>(Tokens.TrainingEngine);
+  const engine = engines[engines.length - 1];
+  if (!engine) throw new UsageError('no training engine is registered: nothing can train', 'install and load @biaflow/engine-tfjs (the `biaflow` package applies it to every run)');
+  return engine;
+}
+
+export async function trainWorkflow(run: RunContext, workflow: RegisteredWorkflow): Promise<TrainingOutcome> {
   const { config } = run;
   const spec = await workflow.network(run);
   const prepared = await prepareData({
@@ -32,9 +42,9 @@ export async function trainWorkflow(run: RunContext, workflow: RegisteredWorkflo
   });
   // model.load: a bundle, or the one a model format unpacks (a zoo package's biaflow weights).
   const start = await bundleToFineTune(run);
-  let outcome: TrainOutcome;
+  let outcome: TrainingOutcome;
   try {
-    outcome = await trainModel({
+    outcome = await trainingEngineOf(run).train({
       run,
       loadDir: start?.dir,
       data: prepared.training,
@@ -43,6 +53,12 @@ export async function trainWorkflow(run: RunContext, workflow: RegisteredWorkflo
       targetChannels: spec.targetChannels,
       metrics: spec.metrics,
       progress: runProgress(run),
+      networks: [...run.kernel.networks.values()],
+      files: {
+        checkpoints: path.join(run.runDir, RunFiles.checkpoints),
+        model: path.join(run.runDir, RunFiles.model),
+        metricsCsv: path.join(run.runDir, RunFiles.trainMetrics),
+      },
       bundle: {
         channels: spec.channels,
         inputChannelNames: [],

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { TunedDecoding } from '../engine/bundle/bundle-meta';
-import { BUNDLE_META } from '../engine/bundle/bundle-meta';
-import { readBundleMeta } from '../engine/bundle/save-load';
+import type { TunedDecoding } from '../kernel/contributions/model-bundle';
+import { BUNDLE_META } from '../kernel/contributions/model-bundle';
+import { readBundleMeta } from './bundle-files';
 import type { RegisteredWorkflow } from '../kernel/contributions/workflow';
 import type { RunContext } from '../kernel/run-context';
 import type { EvaluateEvent, Prediction } from '../kernel/stages';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { TunedDecoding } from '../engine/bundle/bundle-meta';
-import { isBundle, readBundleMeta } from '../engine/bundle/save-load';
+import type { TunedDecoding } from '../kernel/contributions/model-bundle';
+import { isBundle, readBundleMeta } from './bundle-files';
 import type { RunContext } from '../kernel/run-context';
 import type { PlannedStep } from '../config/postprocess-plan';
 import { modelLoadPath } from './model-ref';

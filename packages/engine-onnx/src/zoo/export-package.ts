@@ -5,7 +5,7 @@ import {
   BUNDLE_META,
   InputError,
   isBundle,
-  isClassifier,
+  bundleNetworkOutput,
   loadModel,
   MODEL_JSON,
   readBundleMeta,
@@ -139,7 +139,7 @@ export async function exportModelPackage(request: ExportRequest): Promise<Export
   if (fs.existsSync(target) && !request.overwrite) throw new UsageError(`--out ${target} already exists`, 'pass --overwrite to replace it, or choose another --out');
 
   const meta = await readBundleMeta(dir);
-  const classifier = isClassifier(meta.architecture);
+  const classifier = bundleNetworkOutput(dir, meta) === 'global';
   const override = request.config ? { section: readExportSection(path.resolve(cwd, request.config)), source: path.resolve(cwd, request.config) } : undefined;
   const settings = exportSettings(meta, override);
   const config = (meta.config ?? {}) as { predict?: { padding?: number }; data?: { train?: { images?: string; labels?: string } } };

@@ -1,4 +1,4 @@
-import type { Tf } from '../load-tf';
+import type { Tf } from '../../kernel/contributions/tf';
 
 /**
  * tfjs 4.22 has no gradient for Conv3DBackpropInputV2, the forward pass of conv3dTranspose, so

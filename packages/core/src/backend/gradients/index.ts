@@ -1,4 +1,4 @@
-import type { Tf } from '../load-tf';
+import type { Tf } from '../../kernel/contributions/tf';
 import { registerConv3DBackpropInputGrad } from './conv3d-backprop-input-grad';
 
 /** Register gradients tfjs lacks for ops biaflow's models use (backend-independent). */

@@ -1,4 +1,4 @@
-import type { Tf } from '../load-tf';
+import type { Tf } from '../../kernel/contributions/tf';
 import { simplifyTranspose } from './transpose-plan';
 
 /** A tensor handle as wasm kernels see it. */

@@ -1,4 +1,4 @@
-import type { Tf } from '../load-tf';
+import type { Tf } from '../../kernel/contributions/tf';
 import { withKernelCalls, type KernelCalls, type TensorInfo } from './call-kernel';
 import { provideKernel } from './replace-kernel';
 

@@ -1,4 +1,4 @@
-import type { Tf } from '../load-tf';
+import type { Tf } from '../../kernel/contributions/tf';
 import { installBatchMatMul } from './batch-mat-mul';
 import { installConv2DBackpropFilter } from './conv2d-backprop-filter';
 import { installConv2DBackpropInput } from './conv2d-backprop-input';

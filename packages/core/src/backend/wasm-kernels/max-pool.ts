@@ -1,4 +1,4 @@
-import type { Tf } from '../load-tf';
+import type { Tf } from '../../kernel/contributions/tf';
 import type { KernelBackend, TensorInfo } from './call-kernel';
 import { replaceKernel } from './replace-kernel';
 

@@ -1,4 +1,4 @@
-import type { Tf } from '../load-tf';
+import type { Tf } from '../../kernel/contributions/tf';
 import { withKernelCalls, type KernelBackend, type TensorInfo } from './call-kernel';
 import { replaceKernel, type KernelFunc } from './replace-kernel';
 import { simplifyTranspose } from './transpose-plan';

@@ -1,4 +1,4 @@
-import type { Tf } from '../load-tf';
+import type { Tf } from '../../kernel/contributions/tf';
 
 type KernelConfig = NonNullable<ReturnType<Tf['getKernel']>>;
 export type KernelFunc = KernelConfig['kernelFunc'];

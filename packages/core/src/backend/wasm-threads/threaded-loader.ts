@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Tf } from '../load-tf';
+import type { Tf } from '../../kernel/contributions/tf';
 
 /** tfjs-backend-wasm's threaded build preallocates 8 pthread workers; XNNPACK uses at most that many. */
 export const MAX_WASM_THREADS = 8;

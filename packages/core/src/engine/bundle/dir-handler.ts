@@ -5,9 +5,7 @@ import { InputError } from '../../errors';
 import { writeFileAtomic } from '../../fs/atomic-write';
 import { loadTf } from '../../backend/load-tf';
 
-/** File names of the tfjs part of a bundle (the layout `tf.loadLayersModel('file://…/model.json')` expects too). */
-export const MODEL_JSON = 'model.json';
-export const WEIGHTS_BIN = 'weights.bin';
+import { MODEL_JSON, WEIGHTS_BIN } from '../../kernel/contributions/model-bundle';
 
 const BYTES_PER_ELEMENT: Record<string, number | undefined> = { float32: 4, int32: 4, bool: 1, complex64: 8 };
 

@@ -1,11 +1,11 @@
 import { InputError } from '../../errors';
-import type { NdArray } from '@biaflow/image';
-import type { NormalizationSettings } from './bundle-meta';
+import { ImageNormalizer, NORMALIZATION_METHODS, recordFromBundle, type NdArray } from '@biaflow/image';
+import type { NormalizationSettings } from '../../kernel/contributions/model-bundle';
 
 /**
  * Turns a raw image (model layout, channels last) into what the network was trained on, given the
- * settings stored in the bundle. The data pipeline registers one per normalization method it
- * writes into `biaflow.json`, so `predict` applies the same normalization as training did.
+ * settings stored in the bundle. The data pipeline's methods (`@biaflow/image`'s `ImageNormalizer`)
+ * are registered here, so `predict` applies the same normalization as training did; a caller may add its own.
  */
 export type Normalizer = (image: NdArray, settings: NormalizationSettings) => NdArray<Float32Array>;
 
@@ -25,6 +25,10 @@ export function toFloat32(image: NdArray): NdArray<Float32Array> {
 }
 
 registerNormalizer('none', (image) => toFloat32(image));
+// The data pipeline's methods: what a bundle core trained records (see `recordFromBundle`).
+for (const method of NORMALIZATION_METHODS.filter((m) => m !== 'none')) {
+  registerNormalizer(method, (image, settings) => new ImageNormalizer(recordFromBundle(settings), image.shape.length - 1).apply(image));
+}
 
 /** Apply the bundle's normalization; null means none. Unknown methods are an error naming what is registered. */
 export function normalizeImage(image: NdArray, settings: NormalizationSettings | null | undefined): NdArray<Float32Array> {

@@ -2,8 +2,7 @@ import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { InputError } from '../../errors';
 import type { NdArray } from '@biaflow/image';
 import { loadTf } from '../../backend/load-tf';
-import { isClassifier } from '../models/model-options';
-import type { BundleMeta } from './bundle-meta';
+import type { BundleMeta } from '../../kernel/contributions/model-bundle';
 import { normalizeImage, toFloat32 } from './normalizers';
 import { cropSpatial, padSpatialEnd } from '@biaflow/image';
 
@@ -47,8 +46,8 @@ export async function predict(loaded: { model: LayersModel; meta: BundleMeta }, 
   const batch = batched ? image : { data: image.data, shape: [1, ...image.shape] };
   const normalized = options.normalize === false ? toFloat32(batch) : normalizeBatch(batch, meta);
   const spatial = batch.shape.slice(1, -1);
-  const classifier = isClassifierMeta(meta);
-  const padded = classifier ? spatial : spatial.map((n, i) => Math.ceil(n / meta.size_divisor[i]) * meta.size_divisor[i]);
+  // Per-image networks (classifiers) write a size divisor of 1s: padding leaves their input as it is.
+  const padded = spatial.map((n, i) => Math.ceil(n / meta.size_divisor[i]) * meta.size_divisor[i]);
   const input = padSpatialEnd(normalized, padded);
 
   const tf = loadTf();
@@ -77,12 +76,9 @@ export async function predict(loaded: { model: LayersModel; meta: BundleMeta }, 
     offset += c.length;
   }
   let result: NdArray<Float32Array> = { data, shape: [b, ...outShape] };
-  if (!classifier) result = cropSpatial(result, spatial);
+  // A per-voxel output ([b, ...spatial, c]) is cropped back to the input; a per-image one ([b, c]) has nothing to crop.
+  if (outShape.length === nd + 1) result = cropSpatial(result, spatial);
   return batched ? result : { data: result.data, shape: result.shape.slice(1) };
-}
-
-function isClassifierMeta(meta: BundleMeta): boolean {
-  return isClassifier(meta.architecture);
 }
 
 /** Normalize each image of a batch on its own (per-image statistics stay per image). */

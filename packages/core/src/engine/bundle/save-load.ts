@@ -6,37 +6,24 @@ import { replaceDirAtomic, writeFileAtomic } from '../../fs/atomic-write';
 import { loadTf } from '../../backend/load-tf';
 import { CORE_NAME, CORE_VERSION } from '../../version';
 import { customLayers } from '../models/layers/custom-layers';
-import { isClassifier, sizeDivisor, type ModelOptions } from '../models/model-options';
+import type { NetworkDefinition } from '../../kernel/contributions/network';
+import type { ModelOptions } from '../models/model-options';
+import { networkNamed, TFJS_NETWORKS } from '../models/networks';
 import { modelOptionsOf, rememberModelOptions } from '../models/model-registry';
-import {
-  BUNDLE_FORMAT,
-  BUNDLE_FORMAT_VERSION,
-  BUNDLE_META,
-  fromMeta,
-  toOptionsRecord,
-  type BundleMeta,
-  type NormalizationSettings,
-} from './bundle-meta';
-import { dirHandler, MODEL_JSON, WEIGHTS_BIN } from './dir-handler';
+import { fromMeta, toOptionsRecord } from './bundle-meta';
+import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, BUNDLE_META, type BundleInfo, type BundleMeta } from '../../kernel/contributions/model-bundle';
+import { readBundleMeta } from '../../run/bundle-files';
+import { dirHandler } from './dir-handler';
+import { MODEL_JSON, WEIGHTS_BIN } from '../../kernel/contributions/model-bundle';
 
 /** What a caller tells `saveModel` beyond the network itself; everything else is derived. */
-export interface BundleInfo {
+export interface SaveInfo extends BundleInfo {
   /** The options the model was built with; default: those `buildModel` / `loadModel` recorded for it. */
   options?: ModelOptions;
-  channels?: string[];
-  inputChannelNames?: string[];
-  /** The sample type of the training images, or null when they differed. */
-  inputDtype?: string | null;
-  patchSize?: number[] | null;
-  problem?: string | null;
-  normalization?: NormalizationSettings | null;
-  config?: unknown;
-  training?: Record<string, unknown> | null;
-  plugins?: { name: string; version: string }[];
 }
 
-/** The `biaflow.json` content for a model. */
-export function bundleMeta(model: LayersModel, info: BundleInfo = {}): BundleMeta {
+/** The `biaflow.json` content for a model (`networks`: those `model.architecture` may name; default this engine's). */
+export function bundleMeta(model: LayersModel, info: SaveInfo = {}, networks: readonly NetworkDefinition[] = TFJS_NETWORKS): BundleMeta {
   const options = info.options ?? modelOptionsOf(model);
   if (!options) throw new BiaflowError('saveModel: the model options are unknown (the model was not made by buildModel or loadModel); pass them as meta.options');
   const tf = loadTf();
@@ -51,9 +38,10 @@ export function bundleMeta(model: LayersModel, info: BundleInfo = {}): BundleMet
     ...(info.inputDtype !== undefined ? { input_dtype: info.inputDtype } : {}),
     output_channels: options.outputChannels,
     output_activation: options.outputActivation,
+    network_output: (networkNamed(options.architecture, networks) ?? networkNamed('unet'))!.output,
     channels: info.channels ?? [],
     input_channel_names: info.inputChannelNames ?? [],
-    size_divisor: isClassifier(options.architecture) ? Array<number>(options.ndim).fill(1) : sizeDivisor(options),
+    size_divisor: (networkNamed(options.architecture, networks) ?? networkNamed('unet'))!.sizeDivisor(options),
     patch_size: info.patchSize ?? null,
     problem: info.problem ?? null,
     normalization: info.normalization ?? null,
@@ -78,8 +66,8 @@ export async function writeBundle(dir: string, model: LayersModel, meta: BundleM
  * Save a model as a bundle folder (`model.json`, `weights.bin`, `biaflow.json`). The folder is
  * replaced atomically: a crash leaves the previous bundle or the new one, never a mix.
  */
-export async function saveModel(dir: string, model: LayersModel, info: BundleInfo = {}): Promise<BundleMeta> {
-  const meta = bundleMeta(model, info);
+export async function saveModel(dir: string, model: LayersModel, info: SaveInfo = {}, networks: readonly NetworkDefinition[] = TFJS_NETWORKS): Promise<BundleMeta> {
+  const meta = bundleMeta(model, info, networks);
   await replaceDirAtomic(path.resolve(dir), (tmp) => writeBundle(tmp, model, meta));
   return meta;
 }
@@ -92,35 +80,6 @@ export interface LoadedModel {
   dir: string;
   /** Free the model's weights. */
   dispose(): void;
-}
-
-/** True when `dir` holds a biaflow model bundle. */
-export function isBundle(dir: string): boolean {
-  return fs.existsSync(path.join(dir, BUNDLE_META)) && fs.existsSync(path.join(dir, MODEL_JSON));
-}
-
-/** Read and check `biaflow.json`. */
-export async function readBundleMeta(dir: string): Promise<BundleMeta> {
-  const file = path.join(path.resolve(dir), BUNDLE_META);
-  let meta: BundleMeta;
-  try {
-    meta = JSON.parse(await fs.promises.readFile(file, 'utf8')) as BundleMeta;
-  } catch (e) {
-    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new InputError(missing ? 'is missing: this folder is not a biaflow model bundle' : `cannot be read: ${(e as Error).message}`, {
-      file,
-      hint: missing ? 'point to the model/ folder of a run, or to checkpoints/best or checkpoints/last' : undefined,
-      cause: e,
-    });
-  }
-  if (meta.format !== BUNDLE_FORMAT) throw new InputError(`is not a biaflow model description (format ${JSON.stringify(meta.format)})`, { file });
-  if (!(meta.format_version <= BUNDLE_FORMAT_VERSION)) {
-    throw new InputError(`was written by a newer biaflow (bundle format ${meta.format_version}; this ${CORE_NAME} ${CORE_VERSION} reads up to ${BUNDLE_FORMAT_VERSION})`, {
-      file,
-      hint: `upgrade ${CORE_NAME}`,
-    });
-  }
-  return meta;
 }
 
 /** Load a bundle saved by `saveModel` (or a checkpoint folder): the graph, its weights and `biaflow.json`. */

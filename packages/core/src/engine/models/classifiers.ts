@@ -10,16 +10,19 @@ import { dropoutAt, poolFactors } from './model-options';
  * - `simple_cnn`: two convolutions per level;
  * - `resnet`: a stem convolution, then a residual block per level (ResNet-style).
  */
-export function buildClassifier(f: LayerFactory): LayersModel {
+/** The block of each classifier level: two convolutions, or a residual block after a stem convolution. */
+export type ClassifierVariant = 'plain' | 'residual';
+
+export function buildClassifier(f: LayerFactory, variant: ClassifierVariant): LayersModel {
   const o = f.options;
   const depth = o.featureMaps.length;
   const input = f.input();
-  let x = o.architecture === 'resnet' ? f.convNormAct(input, 'stem', o.featureMaps[0]) : input;
+  let x = variant === 'residual' ? f.convNormAct(input, 'stem', o.featureMaps[0]) : input;
   for (let level = 0; level < depth; level++) {
     if (level > 0) x = f.pool(x, `level${level}_pool`, poolFactors(o, level - 1));
     const filters = o.featureMaps[level];
     const rate = dropoutAt(o, level);
-    x = o.architecture === 'resnet' ? residualBlock(f, x, `level${level}`, filters, rate) : doubleConv(f, x, `level${level}`, filters, rate);
+    x = variant === 'residual' ? residualBlock(f, x, `level${level}`, filters, rate) : doubleConv(f, x, `level${level}`, filters, rate);
   }
   x = f.globalPool(x, 'global_pool');
   x = f.dropout(x, 'head_drop', dropoutAt(o, depth - 1));

@@ -1,8 +1,10 @@
 import type { SymbolicTensor } from '@tensorflow/tfjs';
-import type { Tf } from '../../backend/load-tf';
+import type { Tf } from '../../kernel/contributions/tf';
 import { deriveSeed } from '@biaflow/image';
 import { customLayers } from './layers/custom-layers';
-import type { Activation, HeadActivation, ModelOptions } from './model-options';
+import type { ModelOptions } from './model-options';
+import type { Activation } from '../../kernel/config/sections/model';
+import type { HeadActivation } from '../../kernel/contributions/network';
 
 export type Node = SymbolicTensor;
 

@@ -1,32 +1,14 @@
+import type { Activation, NORMALIZATIONS, UPSAMPLINGS } from '../../kernel/config/sections/model';
+import type { ModelHead, NetworkDefinition, NetworkLayout } from '../../kernel/contributions/network';
+
 /**
  * What a network is, as the builders take it. The user sets most of it in the `model:` config
  * section; the workflow sets the head (output channels and activation) from the problem type.
  */
 
-export const SEGMENTATION_ARCHITECTURES = ['unet', 'resunet', 'attention_unet', 'seunet'] as const;
-export const CLASSIFICATION_ARCHITECTURES = ['simple_cnn', 'resnet'] as const;
-export const ARCHITECTURES = [...SEGMENTATION_ARCHITECTURES, ...CLASSIFICATION_ARCHITECTURES] as const;
-export type Architecture = (typeof ARCHITECTURES)[number];
-
-/** Hidden-layer activations (each has gradients on every backend, wasm included). */
-export const ACTIVATIONS = ['elu', 'relu', 'leaky_relu', 'selu', 'swish', 'mish', 'gelu', 'tanh'] as const;
-export type Activation = (typeof ACTIVATIONS)[number];
-
-/** Activation of the output layer: per-channel probabilities, a distribution over channels, or raw values. */
-export const HEAD_ACTIVATIONS = ['sigmoid', 'softmax', 'linear'] as const;
-export type HeadActivation = (typeof HEAD_ACTIVATIONS)[number];
-
-export const NORMALIZATIONS = ['batch', 'none'] as const;
-export const UPSAMPLINGS = ['transpose', 'resize'] as const;
-
-/** The output layer, chosen by the workflow. */
-export interface ModelHead {
-  outputChannels: number;
-  outputActivation: HeadActivation;
-}
-
 export interface ModelOptions extends ModelHead {
-  architecture: Architecture;
+  /** A registered network's name (`model.architecture`). */
+  architecture: string;
   /** Spatial dimensions: 2 (`[y, x]`) or 3 (`[z, y, x]`). */
   ndim: 2 | 3;
   inputChannels: number;
@@ -58,17 +40,13 @@ export const DEFAULT_MODEL_OPTIONS: Omit<ModelOptions, 'inputChannels' | 'output
   seed: 0,
 };
 
-export function isClassifier(architecture: Architecture): boolean {
-  return (CLASSIFICATION_ARCHITECTURES as readonly string[]).includes(architecture);
-}
-
-/** Number of downsamplings: one between consecutive levels (U-Nets and classifiers alike). */
-export function poolingLevels(o: Pick<ModelOptions, 'featureMaps'>): number {
+/** Number of downsamplings of the built-in networks: one between consecutive levels (U-Nets and classifiers alike). */
+export function poolingLevels(o: Pick<NetworkLayout, 'featureMaps'>): number {
   return o.featureMaps.length - 1;
 }
 
 /** Pooling factor per spatial axis at downsampling `level` (0 = the first). */
-export function poolFactors(o: Pick<ModelOptions, 'ndim' | 'zDown'>, level: number): number[] {
+export function poolFactors(o: Pick<NetworkLayout, 'ndim' | 'zDown'>, level: number): number[] {
   return o.ndim === 2 ? [2, 2] : [o.zDown[level] ?? 2, 2, 2];
 }
 
@@ -76,7 +54,7 @@ export function poolFactors(o: Pick<ModelOptions, 'ndim' | 'zDown'>, level: numb
  * What each spatial input size must be a multiple of for the network to give an output of the
  * same size (the product of the pooling factors along each axis): `predict` pads up to it.
  */
-export function sizeDivisor(o: Pick<ModelOptions, 'ndim' | 'zDown' | 'architecture' | 'featureMaps'>): number[] {
+export function sizeDivisor(o: NetworkLayout): number[] {
   const div = Array<number>(o.ndim).fill(1);
   for (let l = 0; l < poolingLevels(o); l++) poolFactors(o, l).forEach((f, i) => (div[i] *= f));
   return div;
@@ -91,10 +69,10 @@ export function dropoutAt(o: Pick<ModelOptions, 'dropout'>, level: number): numb
  * Problems that make options unbuildable, located by the config key that sets them (`model.dropout`);
  * empty when the options are fine.
  */
-export function modelOptionProblems(o: ModelOptions): { path: string; message: string }[] {
+export function modelOptionProblems(o: ModelOptions, networks: readonly NetworkDefinition[]): { path: string; message: string }[] {
   const problems: { path: string; message: string }[] = [];
   const add = (path: string, message: string) => problems.push({ path, message });
-  if (!(ARCHITECTURES as readonly string[]).includes(o.architecture)) add('model.architecture', `"${o.architecture}" is not one of ${ARCHITECTURES.join(', ')}`);
+  if (!networks.some((n) => n.name === o.architecture)) add('model.architecture', `"${o.architecture}" is not one of ${networks.map((n) => n.name).join(', ')}`);
   if (o.featureMaps.length < 1 || o.featureMaps.some((f) => !Number.isInteger(f) || f < 1)) add('model.feature_maps', 'must be a non-empty list of positive integers');
   if (!Number.isInteger(o.kernelSize) || o.kernelSize < 1 || o.kernelSize % 2 === 0) add('model.kernel_size', `must be an odd positive integer (got ${o.kernelSize})`);
   if (Array.isArray(o.dropout) && o.dropout.length !== o.featureMaps.length) {
@@ -103,8 +81,10 @@ export function modelOptionProblems(o: ModelOptions): { path: string; message: s
   const rates = Array.isArray(o.dropout) ? o.dropout : [o.dropout];
   if (rates.some((r) => !(r >= 0 && r < 1))) add('model.dropout', 'rates must be in [0, 1)');
   if (o.zDown.some((z) => z !== 1 && z !== 2)) add('model.z_down', 'values must be 1 or 2');
-  if (o.zDown.length > 0 && o.zDown.length !== poolingLevels(o)) {
-    add('model.z_down', `has ${o.zDown.length} values but the network downsamples ${poolingLevels(o)} times (feature_maps length − 1)`);
+  const network = networks.find((n) => n.name === o.architecture);
+  const levels = network ? network.levels(o) : poolingLevels(o);
+  if (o.zDown.length > 0 && o.zDown.length !== levels) {
+    add('model.z_down', `has ${o.zDown.length} values but the network downsamples ${levels} times (feature_maps length − 1)`);
   }
   if (!Number.isInteger(o.inputChannels) || o.inputChannels < 1) add('input channels', `must be a positive integer (got ${o.inputChannels})`);
   if (!Number.isInteger(o.outputChannels) || o.outputChannels < 1) add('output channels', `must be a positive integer (got ${o.outputChannels})`);

@@ -3,6 +3,12 @@ import { attentionGate, doubleConv, residualBlock, squeezeExcite } from './block
 import type { LayerFactory, Node } from './layer-factory';
 import { dropoutAt, poolFactors } from './model-options';
 
+/** What sets the members of the U-Net family apart: the block of each level, attention gates on the skips. */
+export interface UNetVariant {
+  block: 'double_conv' | 'residual' | 'squeeze_excite';
+  attention?: boolean;
+}
+
 /**
  * The U-Net family (Ronneberger et al. 2015) in 2D and 3D: an encoder of `feature_maps.length`
  * levels joined by max pooling, a decoder that upsamples and concatenates the encoder's features
@@ -12,16 +18,16 @@ import { dropoutAt, poolFactors } from './model-options';
  * - `seunet`: two convolutions followed by squeeze-and-excitation;
  * - `attention_unet`: two convolutions, with attention gates on the skip connections.
  */
-export function buildUNet(f: LayerFactory): LayersModel {
+export function buildUNet(f: LayerFactory, variant: UNetVariant): LayersModel {
   const o = f.options;
   const depth = o.featureMaps.length;
   const block = (x: Node, name: string, level: number): Node => {
     const filters = o.featureMaps[level];
     const rate = dropoutAt(o, level);
-    switch (o.architecture) {
-      case 'resunet':
+    switch (variant.block) {
+      case 'residual':
         return residualBlock(f, x, name, filters, rate);
-      case 'seunet':
+      case 'squeeze_excite':
         return squeezeExcite(f, doubleConv(f, x, name, filters, rate), `${name}_se`);
       default:
         return doubleConv(f, x, name, filters, rate);
@@ -44,7 +50,7 @@ export function buildUNet(f: LayerFactory): LayersModel {
       o.upsampling === 'transpose'
         ? f.upConv(x, `dec${level}_up`, filters, factors)
         : f.convNormAct(f.upsample(x, `dec${level}_resize`, factors), `dec${level}_up`, filters);
-    const skip = o.architecture === 'attention_unet' ? attentionGate(f, skips[level], x, `dec${level}_att`) : skips[level];
+    const skip = variant.attention ? attentionGate(f, skips[level], x, `dec${level}_att`) : skips[level];
     x = block(f.concat([x, skip], `dec${level}_concat`), `dec${level}`, level);
   }
   const out = f.act(f.conv(x, 'head_conv', o.outputChannels, 1), 'head', o.outputActivation);

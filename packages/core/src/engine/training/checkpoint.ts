@@ -2,14 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs';
 import { BiaflowError, InputError } from '../../errors';
-import type { Tf } from '../../backend/load-tf';
+import type { Tf } from '../../kernel/contributions/tf';
 import { replaceDirAtomic, writeFileAtomic } from '../../fs/atomic-write';
 import { removeLeftovers, restoreSwappedDir } from '../../fs/leftovers';
-import type { BundleMeta } from '../bundle/bundle-meta';
+import type { BundleMeta } from '../../kernel/contributions/model-bundle';
 import { writeBundle } from '../bundle/save-load';
 import type { EarlyStoppingState } from './early-stopping';
 import type { LrScheduleState } from './lr-schedule';
 import type { Optimizer, OptimizerSpec } from './optimizers';
+import type { EpochRecord } from '../../kernel/contributions/training-engine';
 
 /**
  * Checkpoints: `checkpoints/last/` and `checkpoints/best/` in the run folder. Each is a complete
@@ -32,14 +33,6 @@ export const CHECKPOINT_FILES = Object.freeze({
 });
 
 export const TRAINING_STATE_VERSION = 1;
-
-/** One row of train_metrics.csv. */
-export interface EpochRecord {
-  epoch: number;
-  loss: number;
-  val_loss: number | null;
-  [metric: string]: number | null;
-}
 
 export interface TrainingState {
   format_version: number;

@@ -1,7 +1,7 @@
 import { InputError } from '../../errors';
 import type { NdArray } from '@biaflow/image';
 import { SeededRandom } from '@biaflow/image';
-import type { Batch, TrainingData } from './training-data';
+import type { Batch, TrainingData } from '../../kernel/contributions/training-engine';
 
 /** One example: image `[...spatial, Cin]`; target `[...spatial, Cout]`, or `[Cout]` for classifiers. */
 export interface TrainingSample {

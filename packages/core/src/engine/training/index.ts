@@ -1,17 +1,15 @@
-export type { Batch, TrainingData } from './training-data';
+export type { Batch, TrainingData } from '../../kernel/contributions/training-engine';
 export { InMemoryTrainingData, cropPatch, type TrainingSample, type InMemoryDataOptions, type SampleTransform } from './in-memory-data';
-export { makeLoss, defaultLossFor, LOSS_TYPES, type LossSpec, type LossType, type LossFn } from './losses';
-export { iouMetric, accuracyMetric, defaultMetrics, type ValidationMetric } from './metrics';
-export { Optimizer, OPTIMIZERS, type OptimizerSpec, type OptimizerType, type OptimizerSlot } from './optimizers';
-export { LrSchedule, LR_SCHEDULES, type LrScheduleSpec, type LrScheduleType, type LrScheduleState } from './lr-schedule';
+export { makeLoss, defaultLossFor, type LossSpec } from './losses';
+export { type LossFn } from '../../kernel/contributions/training-engine';
+export { LOSS_TYPES, type LossType } from '../../kernel/config/sections/train';
+export { iouMetric, accuracyMetric, defaultMetrics } from './metrics';
+export { type ValidationMetric } from '../../kernel/contributions/training-engine';
+export { Optimizer, type OptimizerSpec, type OptimizerSlot } from './optimizers';
+export { OPTIMIZERS, type OptimizerType } from '../../kernel/config/sections/train';
+export { LrSchedule, type LrScheduleSpec, type LrScheduleState } from './lr-schedule';
+export { LR_SCHEDULES, type LrScheduleType } from '../../kernel/config/sections/train';
 export { EarlyStopping, type EarlyStoppingState } from './early-stopping';
-export {
-  CHECKPOINT_FILES,
-  writeCheckpoint,
-  readTrainingState,
-  recoverCheckpoints,
-  isCompleteCheckpoint,
-  type EpochRecord,
-  type TrainingState,
-} from './checkpoint';
+export { CHECKPOINT_FILES, writeCheckpoint, readTrainingState, recoverCheckpoints, isCompleteCheckpoint, type TrainingState } from './checkpoint';
+export { type EpochRecord } from '../../kernel/contributions/training-engine';
 export { trainModel, modelOptionsFromConfig, type TrainRequest, type TrainOutcome, type TrainingRun } from './trainer';

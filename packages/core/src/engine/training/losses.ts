@@ -1,10 +1,9 @@
 import type { Scalar, Tensor } from '@tensorflow/tfjs';
 import { ConfigError } from '../../errors';
-import type { Tf } from '../../backend/load-tf';
-import type { HeadActivation } from '../models/model-options';
-
-export const LOSS_TYPES = ['bce', 'cce', 'dice', 'ce_dice', 'mse', 'mae'] as const;
-export type LossType = (typeof LOSS_TYPES)[number];
+import type { Tf } from '../../kernel/contributions/tf';
+import type { HeadActivation } from '../../kernel/contributions/network';
+import { LOSS_TYPES, type LossType } from '../../kernel/config/sections/train';
+import type { LossFn } from '../../kernel/contributions/training-engine';
 
 export interface LossSpec {
   type: LossType;
@@ -15,8 +14,6 @@ export interface LossSpec {
   /** `ce_dice`: weight of the Dice term (default 1). */
   diceWeight?: number;
 }
-
-export type LossFn = (yTrue: Tensor, yPred: Tensor) => Scalar;
 
 /** Probabilities are clipped to [ε, 1 − ε] before logarithms, as Keras does. */
 const EPSILON = 1e-7;

@@ -1,5 +1,4 @@
-export const LR_SCHEDULES = ['none', 'reduce_on_plateau', 'warmup_cosine'] as const;
-export type LrScheduleType = (typeof LR_SCHEDULES)[number];
+import type { LrScheduleType } from '../../kernel/config/sections/train';
 
 export interface LrScheduleSpec {
   type: LrScheduleType;

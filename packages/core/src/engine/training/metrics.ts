@@ -1,19 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs';
-import type { Tf } from '../../backend/load-tf';
-import type { HeadActivation } from '../models/model-options';
-
-/**
- * A validation metric pooled over all validation batches: each batch adds to a few sums, the
- * metric is computed from the totals (never an average of per-batch ratios).
- */
-export interface ValidationMetric {
-  /** Column name in train_metrics.csv (`val_` is prefixed). */
-  name: string;
-  /** Sums for one batch, computed inside a tidy. */
-  sums(tf: Tf, yTrue: Tensor, yPred: Tensor): Tensor[];
-  /** The metric from the totals; null when undefined (0/0). */
-  value(totals: number[]): number | null;
-}
+import type { Tf } from '../../kernel/contributions/tf';
+import type { HeadActivation } from '../../kernel/contributions/network';
+import type { ValidationMetric } from '../../kernel/contributions/training-engine';
 
 /** Boolean foreground of targets and predictions: threshold 0.5 per channel (sigmoid), or any class but channel 0 (softmax). */
 function foreground(tf: Tf, t: Tensor, head: HeadActivation): Tensor {

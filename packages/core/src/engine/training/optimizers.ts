@@ -1,8 +1,6 @@
 import type { Tensor, Variable } from '@tensorflow/tfjs';
-import type { Tf } from '../../backend/load-tf';
-
-export const OPTIMIZERS = ['adam', 'adamw', 'sgd'] as const;
-export type OptimizerType = (typeof OPTIMIZERS)[number];
+import type { Tf } from '../../kernel/contributions/tf';
+import type { OptimizerType } from '../../kernel/config/sections/train';
 
 export interface OptimizerSpec {
   type: OptimizerType;

@@ -1,73 +1,32 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { LayersModel, Scalar, Tensor, Variable } from '@tensorflow/tfjs';
+import { toCsv } from '@biaflow/image';
 import { BiaflowError, ConfigError, InputError } from '../../errors';
-import type { ProgressSink } from '../../kernel/contributions/progress';
-import type { RunContext } from '../../kernel/run-context';
-import type { TrainResult } from '../../kernel/stages';
 import { replaceDirAtomic, writeFileAtomic } from '../../fs/atomic-write';
 import { letSignalsIn, stopIfAsked } from '../../fs/interrupt';
 import { isLeftover } from '../../fs/leftovers';
-import { toCsv } from '../../run/metrics-files';
-import { RunFiles } from '../../run/run-folder';
-import { bundleMeta, loadModel, type BundleInfo } from '../bundle/save-load';
-import { BUNDLE_META, fromMeta } from '../bundle/bundle-meta';
-import { MODEL_JSON, WEIGHTS_BIN } from '../bundle/dir-handler';
+import type { LossType } from '../../kernel/config/sections/train';
+import { BUNDLE_META, MODEL_JSON, WEIGHTS_BIN } from '../../kernel/contributions/model-bundle';
+import type { ModelHead, NetworkDefinition } from '../../kernel/contributions/network';
+import type { Batch, EpochRecord, LossFn, TrainingOutcome, TrainingRequest, TrainingRun } from '../../kernel/contributions/training-engine';
+import { bundleMeta, loadModel } from '../bundle/save-load';
+import { fromMeta } from '../bundle/bundle-meta';
 import { buildModel, resolveModelOptions } from '../models/build-model';
 import { setDropoutStep } from '../models/layers/custom-layers';
-import { isClassifier, modelOptionProblems, sizeDivisor, type ModelHead, type ModelOptions } from '../models/model-options';
-import {
-  CHECKPOINT_FILES,
-  TRAINING_STATE_VERSION,
-  isCompleteCheckpoint,
-  readTrainingState,
-  recoverCheckpoints,
-  restoreOptimizer,
-  writeCheckpoint,
-  type EpochRecord,
-  type TrainingState,
-} from './checkpoint';
+import { modelOptionProblems, type ModelOptions } from '../models/model-options';
+import { networkNamed, TFJS_NETWORKS } from '../models/networks';
+import { CHECKPOINT_FILES, TRAINING_STATE_VERSION, isCompleteCheckpoint, readTrainingState, recoverCheckpoints, restoreOptimizer, writeCheckpoint, type TrainingState } from './checkpoint';
 import { EarlyStopping } from './early-stopping';
-import { makeLoss, defaultLossFor, type LossFn, type LossSpec, type LossType } from './losses';
+import { makeLoss, defaultLossFor, type LossSpec } from './losses';
 import { LrSchedule } from './lr-schedule';
-import { defaultMetrics, type ValidationMetric } from './metrics';
+import { defaultMetrics } from './metrics';
 import { Optimizer } from './optimizers';
-import type { Batch, TrainingData } from './training-data';
 
-/** What the trainer uses of a run (a `RunContext` has it all). */
-export type TrainingRun = Pick<RunContext, 'config' | 'runDir' | 'logger' | 'tf' | 'resume' | 'signal'>;
-
-export interface TrainRequest {
-  run: TrainingRun;
-  data: TrainingData;
-  /** Output layer, set by the workflow from the problem type. */
-  head: ModelHead;
-  /**
-   * Loss when `train.loss.type` is `auto`: one of core's (default: bce for sigmoid, cce for softmax,
-   * mse for linear heads), or the workflow's own.
-   */
-  defaultLoss?: LossType | { name: string; make(tf: TrainingRun['tf']): LossFn };
-  /** Channels of the targets when they differ from the output's (a masked loss's mask channel); default the output's. */
-  targetChannels?: number;
-  /** The bundle folder `model.load` resolved to (a path, an installed model, or what a model format unpacked); default `model.load` itself. */
-  loadDir?: string;
-  /** What goes into the bundle besides the network (channel meaning, normalization...). */
-  bundle?: Omit<BundleInfo, 'options' | 'config' | 'training'>;
-  /** Validation metrics (default: IoU for segmentation, accuracy for classifiers). */
-  metrics?: ValidationMetric[];
-  /** Where each epoch's steps are reported as they go (the run's progress sink). */
-  progress?: ProgressSink;
-  /** Called after each epoch's checkpoint and CSV are written. */
-  onEpochEnd?: (record: EpochRecord, state: TrainingState) => void | Promise<void>;
-}
-
-export interface TrainOutcome extends TrainResult {
-  history: EpochRecord[];
-  /** Why training ended: `epochs`, `early_stopping`. */
-  stopReason: string;
-  /** Path of checkpoints/last and checkpoints/best. */
-  checkpoints: { last: string; best: string };
-}
+export type { TrainingRun };
+/** The trainer's request and outcome are the training-engine contract's (`TrainingEngine.train`). */
+export type TrainRequest = TrainingRequest;
+export type TrainOutcome = TrainingOutcome;
 
 const fmt = (v: number | null | undefined, digits = 4) => (v === null || v === undefined ? '-' : Number(v).toPrecision(digits));
 
@@ -80,7 +39,7 @@ function duration(seconds: number): string {
 }
 
 /** The model options from the `model:` config section, the head and the data's channel count. */
-export function modelOptionsFromConfig(config: TrainingRun['config'], head: ModelHead, inputChannels: number): ModelOptions {
+export function modelOptionsFromConfig(config: TrainingRun['config'], head: ModelHead, inputChannels: number, networks: readonly NetworkDefinition[] = TFJS_NETWORKS): ModelOptions {
   const m = config.model;
   const options = resolveModelOptions({
     architecture: m.architecture,
@@ -97,15 +56,15 @@ export function modelOptionsFromConfig(config: TrainingRun['config'], head: Mode
     zDown: m.z_down,
     seed: config.system.seed,
   });
-  const problems = modelOptionProblems(options);
+  const problems = modelOptionProblems(options, networks);
   if (problems.length) throw new ConfigError(problems);
   return options;
 }
 
-function lossSpec(config: TrainingRun['config'], head: ModelHead, fallback?: LossType): LossSpec {
+function lossSpec(config: TrainingRun['config'], head: ModelHead, fallback?: string): LossSpec {
   const l = config.train.loss;
   return {
-    type: l.type === 'auto' ? (fallback ?? defaultLossFor(head.outputActivation)) : l.type,
+    type: l.type === 'auto' ? ((fallback as LossType | undefined) ?? defaultLossFor(head.outputActivation)) : l.type,
     channelWeights: l.channel_weights,
     ceWeight: l.ce_weight,
     diceWeight: l.dice_weight,
@@ -120,7 +79,7 @@ function lossFunction(run: TrainingRun, head: ModelHead, options: ModelOptions, 
 }
 
 /** Fail early, with the key to change, when batches do not fit the network. */
-function checkBatch(batch: Batch, options: ModelOptions, where: string, targetChannels = options.outputChannels): void {
+function checkBatch(batch: Batch, options: ModelOptions, network: NetworkDefinition, where: string, targetChannels = options.outputChannels): void {
   const nd = options.ndim;
   if (batch.x.shape.length !== nd + 2) {
     throw new InputError(`${where}: images have shape [${batch.x.shape}], expected [batch, ${nd === 2 ? 'y, x' : 'z, y, x'}, channels] for problem.ndim ${nd}`);
@@ -134,8 +93,8 @@ function checkBatch(batch: Batch, options: ModelOptions, where: string, targetCh
       `${where}: targets have ${yChannels} channel(s) but ${targetChannels === options.outputChannels ? `the model outputs ${options.outputChannels}` : `the workflow's loss takes ${targetChannels}`}`,
     );
   }
-  if (!isClassifier(options.architecture)) {
-    const div = sizeDivisor(options);
+  if (network.output === 'spatial') {
+    const div = network.sizeDivisor(options);
     const spatial = batch.x.shape.slice(1, -1);
     if (spatial.some((n, i) => n % div[i] !== 0)) {
       throw new ConfigError([
@@ -149,12 +108,12 @@ function checkBatch(batch: Batch, options: ModelOptions, where: string, targetCh
 }
 
 /**
- * Train a network on `data` in `run.runDir`: the loop every workflow uses.
+ * Train a network on `data`: the loop every workflow uses, writing where `request.files` says.
  *
  * Per epoch: `stepsPerEpoch` optimizer steps on `data.batch(epoch, step)`, validation on
  * `data.validation()`, learning-rate schedule and early stopping on the validation loss (the
  * training loss without validation data), `checkpoints/best` when it improved, `checkpoints/last`
- * (every `train.checkpoint_every` epochs and at the end), `train_metrics.csv` rewritten, and one
+ * (every `train.checkpoint_every` epochs and at the end), the metrics CSV rewritten, and one
  * log line. With `run.resume`, training continues from `checkpoints/last`: same weights,
  * optimizer state, schedule, early-stopping state and position in the data, so the losses equal
  * those of an uninterrupted run with the same seed on the same backend. At the end `model/` holds
@@ -164,11 +123,17 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
   const { run, data, head } = request;
   const { tf, logger, config } = run;
   const cfg = config.train;
-  const checkpointsDir = path.join(run.runDir, RunFiles.checkpoints);
+  const checkpointsDir = request.files.checkpoints;
   const lastDir = path.join(checkpointsDir, CHECKPOINT_FILES.last);
   const bestDir = path.join(checkpointsDir, CHECKPOINT_FILES.best);
-  const modelDir = path.join(run.runDir, RunFiles.model);
-  const csvPath = path.join(run.runDir, RunFiles.trainMetrics);
+  const modelDir = request.files.model;
+  const csvPath = request.files.metricsCsv;
+  const networks = request.networks ?? TFJS_NETWORKS;
+  const networkOf = (o: ModelOptions): NetworkDefinition => {
+    const found = networkNamed(o.architecture, networks);
+    if (!found) throw new ConfigError([{ path: 'model.architecture', message: `"${o.architecture}" is not one of ${networks.map((n) => n.name).join(', ')}` }]);
+    return found;
+  };
   const stepsPerEpoch = cfg.steps_per_epoch === 'auto' ? data.stepsPerEpoch : cfg.steps_per_epoch;
   if (!(stepsPerEpoch >= 1)) throw new InputError(`the training data gives ${stepsPerEpoch} steps per epoch: there is nothing to train on`);
   const seed = config.system.seed;
@@ -208,10 +173,10 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
       }
       logger.info({ event: 'model-load', dir: loaded.dir }, `fine-tuning ${loaded.dir}`);
     } else {
-      options = modelOptionsFromConfig(config, head, inputChannels);
-      model = buildModel(options, tf);
+      options = modelOptionsFromConfig(config, head, inputChannels, networks);
+      model = buildModel(options, tf, networks);
     }
-    checkBatch(first, options, 'training data', request.targetChannels);
+    checkBatch(first, options, networkOf(options), 'training data', request.targetChannels);
   }
   // The model and the optimizer hold tensors: free them however training ends.
   let optimizer: Optimizer | undefined;
@@ -220,7 +185,8 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
   let state: TrainingState;
   let early: EarlyStopping;
   try {
-    const classifier = isClassifier(options.architecture);
+    const network = networkOf(options);
+    const classifier = network.output === 'global';
     const weights = model.trainableWeights.map((w) => ({ name: w.originalName, variable: w.read() as Variable }));
     const variables = weights.map((w) => w.variable);
     logger.info(
@@ -266,7 +232,7 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
         patchSize: request.bundle?.patchSize ?? config.data.patch_size ?? null,
         config,
         training,
-      });
+      }, networks);
 
     // How many sums each metric adds per batch (asked once, on a one-pixel input).
     const metricWidths = tf.tidy(() => {
@@ -283,7 +249,7 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
       for await (const batch of data.validation()) {
         await letSignalsIn();
         stopPoint();
-        if (count === 0) checkBatch(batch, options, 'validation data', request.targetChannels);
+        if (count === 0) checkBatch(batch, options, network, 'validation data', request.targetChannels);
         const b = batch.x.shape[0];
         const outs = tf.tidy(() => {
           const x = tf.tensor(batch.x.data, batch.x.shape, 'float32');
@@ -330,7 +296,7 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
           return { at: step === 0 ? `before epoch ${epoch + 1}/${cfg.epochs}` : `during epoch ${epoch + 1}/${cfg.epochs}, after step ${step} of ${stepsPerEpoch}`, resumeFrom: resumeFrom() };
         });
         const batch = await data.batch(epoch, step);
-        if (epoch === firstEpoch && step === 0) checkBatch(batch, options, 'training data', request.targetChannels);
+        if (epoch === firstEpoch && step === 0) checkBatch(batch, options, network, 'training data', request.targetChannels);
         lr = schedule.lrAt(epoch, step);
         setDropoutStep(model, state.global_step);
         const value = tf.tidy(() => {
@@ -384,7 +350,7 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
         await writeCheckpoint(lastDir, { model, meta: meta(training), optimizer: opt, state });
         checkpointed = state.epoch;
       }
-      await writeFileAtomic(csvPath, toCsv(state.history));
+      if (csvPath) await writeFileAtomic(csvPath, toCsv(state.history));
       const mean = epochTimes.reduce((a, v) => a + v, 0) / epochTimes.length;
       const eta = lastEpoch ? 0 : mean * (cfg.epochs - state.epoch);
       const extras = Object.entries(val?.metrics ?? {}).map(([k, v]) => ` ${k} ${fmt(v)}`).join('');
@@ -392,7 +358,7 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
         { event: 'epoch', ...record, eta_s: Math.round(eta), improved },
         `epoch ${state.epoch}/${cfg.epochs} loss ${fmt(trainLoss)} val_loss ${fmt(val?.loss)}${extras} lr ${lr.toExponential(2)} ${seconds.toFixed(1)}s ETA ${duration(eta)}${improved ? ' *' : ''}`,
       );
-      await request.onEpochEnd?.(record, state);
+      await request.onEpochEnd?.(record, state.history);
       if (stop) logger.info({ event: 'early-stopping', epoch: state.epoch, best_epoch: early.bestEpoch }, `early stopping: no improvement for ${cfg.patience} epochs (best epoch ${early.bestEpoch})`);
     }
   } finally {
@@ -401,7 +367,7 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
   }
 
   // A run resumed after its last checkpoint but killed before the CSV was rewritten gets it now.
-  if (state.history.length) await writeFileAtomic(csvPath, toCsv(state.history));
+  if (csvPath && state.history.length) await writeFileAtomic(csvPath, toCsv(state.history));
 
   // --- The model bundle of the run: the best checkpoint's network (the last one's when none is better).
   const source = isCompleteCheckpoint(bestDir) ? bestDir : lastDir;

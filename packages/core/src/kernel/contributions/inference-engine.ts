@@ -1,7 +1,7 @@
 import type { NdArray } from '@biaflow/image';
-import type { BundleMeta } from '../../engine/bundle/bundle-meta';
+import type { BundleMeta } from './model-bundle';
 import type { Logger } from '../../logging/logger';
-import type { Tf } from '../../backend/load-tf';
+import type { Tf } from './tf';
 
 /**
  * A trained network ready to predict, as an inference engine opened it. Core's tiling,

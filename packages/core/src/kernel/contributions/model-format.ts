@@ -1,4 +1,4 @@
-import type { BundleMeta } from '../../engine/bundle/bundle-meta';
+import type { BundleMeta } from './model-bundle';
 import type { EngineContext, Network } from './inference-engine';
 
 /**

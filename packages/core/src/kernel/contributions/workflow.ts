@@ -1,12 +1,11 @@
 import type { ZodType } from 'zod';
-import type { ResolvedConfig } from '../../config/schema';
+import type { ResolvedConfig } from '../config/schema';
 import type { DataLayout } from '../../data/layouts/data-layout';
-import type { ModelHead } from '../../engine/models/model-options';
-import type { LossFn, LossType } from '../../engine/training/losses';
-import type { ValidationMetric } from '../../engine/training/metrics';
+import type { ModelHead, NetworkDefinition } from './network';
+import type { CustomLoss, ValidationMetric } from './training-engine';
+import type { LossType } from '../config/sections/train';
 import type { ConfigIssue } from '../../errors';
 import type { ImageHeader } from '@biaflow/image';
-import type { Tf } from '../../backend/load-tf';
 import type { RunContext } from '../run-context';
 import type { EvaluateEvent, InferEvent, MetricsReport, Prediction, Sample, SampleEvent, TableRow } from '../stages';
 import type { ReportCurve, ReportCurvesEvent, ReportLayers, ReportPictureEvent } from './report-pictures';
@@ -14,12 +13,6 @@ import type { ReportCurve, ReportCurvesEvent, ReportLayers, ReportPictureEvent }
 /** What a workflow's result is: a label image, points, a class per image, or an image (float). */
 export const OUTPUT_KINDS = ['labels', 'points', 'classes', 'image'] as const;
 export type OutputKind = (typeof OUTPUT_KINDS)[number];
-
-/** A loss a workflow brings itself (e.g. a masked loss whose target carries the mask as an extra channel). */
-export interface CustomLoss {
-  name: string;
-  make(tf: Tf): LossFn;
-}
 
 /** The network a workflow trains: its head, what each output channel means, the loss. */
 export interface NetworkSpec {
@@ -34,6 +27,14 @@ export interface NetworkSpec {
   metrics?: ValidationMetric[];
   /** Check of each training or validation label's distinct values (after mapping); a message is a data problem of that file. */
   checkLabelValues?: (values: readonly number[]) => string | undefined;
+}
+
+/** What `checkConfig` is told beside the config. */
+export interface WorkflowCheckContext {
+  /** Whether the run trains (some settings only matter then). */
+  training: boolean;
+  /** The networks a config may name (`model.architecture`), registered by the loaded plugins. */
+  networks: ReadonlyMap<string, NetworkDefinition>;
 }
 
 /** The header of one data image (`checkImageHeaders`). */
@@ -91,7 +92,7 @@ export interface WorkflowDefinition {
    * cannot classify); every issue names its key. Run before a run does any work, and by
    * `biaflow config validate`; `training` says whether the run trains (some settings only matter then).
    */
-  checkConfig?(config: ResolvedConfig, context: { training: boolean }): ConfigIssue[];
+  checkConfig?(config: ResolvedConfig, context: WorkflowCheckContext): ConfigIssue[];
   /**
    * Checks of the config against the data's file headers (no pixel decoded), made by `config validate`
    * and before a run creates its folder: e.g. a tolerance smaller than the test images' voxel size.

@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs';
-import type { Tf } from '../../../backend/load-tf';
+import type { Tf } from '../../../kernel/contributions/tf';
 import { addChannels } from './channel-ops';
 
 /**

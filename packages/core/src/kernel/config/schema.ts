@@ -9,7 +9,7 @@ import { predictSection } from './sections/predict';
 import { problemSection } from './sections/problem';
 import { systemSection } from './sections/system';
 import { trainSection } from './sections/train';
-import type { ConfigSection, SectionExtension } from '../kernel/config-sections';
+import type { ConfigSection, SectionExtension } from '../config-sections';
 
 /** Sections of core. Each lives in its own file under sections/; plugins add theirs at load time. */
 export const coreSections = {

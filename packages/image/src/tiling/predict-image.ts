@@ -1,8 +1,8 @@
-import type { NdArray } from '@biaflow/image';
-import type { Tf } from '../backend/load-tf';
-import { averageTta, sizeOf } from '@biaflow/image';
-import { ImageNormalizer, type ChannelStats, type NormalizationRecord } from '@biaflow/image';
-import { predictTiled, type PredictBatch, type TileOptions } from '@biaflow/image';
+import type { NdArray } from '../types';
+import { averageTta } from '../tta';
+import { sizeOf } from '../ndarray';
+import { ImageNormalizer, type ChannelStats, type NormalizationRecord } from '../normalize/normalization';
+import { predictTiled, type PredictBatch, type TileOptions } from './tiling';
 
 export interface PredictImageOptions extends TileOptions {
   /** The normalization the model was trained with (from its bundle). */
@@ -41,29 +41,4 @@ export async function predictImage(image: NdArray, predictBatch: PredictBatch, o
     return predict(batch);
   };
   return predictTiled(image, normalizing, options);
-}
-
-/** A model tfjs can run: a LayersModel or GraphModel (single output). */
-export interface PredictingModel {
-  predict(x: import('@tensorflow/tfjs').Tensor): import('@tensorflow/tfjs').Tensor | import('@tensorflow/tfjs').Tensor[];
-}
-
-/**
- * `predictBatch` for a tfjs model: one tensor in, the (first) output read back, every tensor
- * disposed before returning, so tiled prediction's memory does not grow with the number of tiles.
- */
-export function tfPredictor(tf: Tf, model: PredictingModel): PredictBatch {
-  return async (batch) => {
-    const output = tf.tidy(() => {
-      const x = tf.tensor(batch.data, batch.shape, 'float32');
-      const y = model.predict(x);
-      return Array.isArray(y) ? y[0] : y;
-    });
-    try {
-      const data = (await output.data()) as Float32Array;
-      return { data: data instanceof Float32Array ? data : Float32Array.from(data), shape: [...output.shape] };
-    } finally {
-      output.dispose();
-    }
-  };
 }

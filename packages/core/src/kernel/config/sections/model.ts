@@ -1,16 +1,22 @@
 import { z } from 'zod';
-import { ACTIVATIONS, ARCHITECTURES, NORMALIZATIONS, UPSAMPLINGS } from '../../engine/models/model-options';
 import { modelRef, positiveInt, section } from '../schema-helpers';
+
+/** Hidden-layer activations (each has gradients on every backend, wasm included). */
+export const ACTIVATIONS = ['elu', 'relu', 'leaky_relu', 'selu', 'swish', 'mish', 'gelu', 'tanh'] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
+export const NORMALIZATIONS = ['batch', 'none'] as const;
+export const UPSAMPLINGS = ['transpose', 'resize'] as const;
 
 const rate = () => z.number().min(0).lt(1);
 
 export const modelSection = section(
   {
     architecture: z
-      .enum(ARCHITECTURES)
+      .string()
+      .min(1)
       .default('unet')
       .describe(
-        'Network: unet, resunet (residual blocks), attention_unet (attention gates on the skips), seunet (squeeze-and-excitation) for pixel outputs; simple_cnn or resnet for classifiers (one label per image).',
+        'Network, one of those the loaded plugins register (`biaflow plugins`): unet, resunet (residual blocks), attention_unet (attention gates on the skips), seunet (squeeze-and-excitation) for pixel outputs; simple_cnn or resnet for classifiers (one label per image).',
       ),
     feature_maps: z
       .array(positiveInt())

@@ -1,0 +1,51 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { InputError } from '../errors';
+import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, BUNDLE_META, MODEL_JSON, type BundleMeta } from '../kernel/contributions/model-bundle';
+import { CORE_NAME, CORE_VERSION } from '../version';
+
+/** True when `dir` holds a biaflow model bundle. */
+export function isBundle(dir: string): boolean {
+  return fs.existsSync(path.join(dir, BUNDLE_META)) && fs.existsSync(path.join(dir, MODEL_JSON));
+}
+
+/** Read and check `biaflow.json`. */
+export async function readBundleMeta(dir: string): Promise<BundleMeta> {
+  const file = path.join(path.resolve(dir), BUNDLE_META);
+  let meta: BundleMeta;
+  try {
+    meta = JSON.parse(await fs.promises.readFile(file, 'utf8')) as BundleMeta;
+  } catch (e) {
+    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new InputError(missing ? 'is missing: this folder is not a biaflow model bundle' : `cannot be read: ${(e as Error).message}`, {
+      file,
+      hint: missing ? 'point to the model/ folder of a run, or to checkpoints/best or checkpoints/last' : undefined,
+      cause: e,
+    });
+  }
+  if (meta.format !== BUNDLE_FORMAT) throw new InputError(`is not a biaflow model description (format ${JSON.stringify(meta.format)})`, { file });
+  if (!(meta.format_version <= BUNDLE_FORMAT_VERSION)) {
+    throw new InputError(`was written by a newer biaflow (bundle format ${meta.format_version}; this ${CORE_NAME} ${CORE_VERSION} reads up to ${BUNDLE_FORMAT_VERSION})`, {
+      file,
+      hint: `upgrade ${CORE_NAME}`,
+    });
+  }
+  return meta;
+}
+
+/**
+ * Whether a bundle's network outputs per voxel or per image: `network_output` in `biaflow.json`, or,
+ * for bundles written before it existed, the class of the network's output layer (every per-image
+ * network biaflow wrote ends in a Dense layer; per-voxel ones in a convolution or activation).
+ */
+export function bundleNetworkOutput(dir: string, meta: BundleMeta): 'spatial' | 'global' {
+  if (meta.network_output) return meta.network_output;
+  try {
+    const json = JSON.parse(fs.readFileSync(path.join(dir, MODEL_JSON), 'utf8')) as { modelTopology?: { config?: { layers?: { name: string; class_name: string }[]; output_layers?: [string, number, number][] } } };
+    const config = json.modelTopology?.config;
+    const out = config?.output_layers?.[0]?.[0];
+    return config?.layers?.find((l) => l.name === out)?.class_name === 'Dense' ? 'global' : 'spatial';
+  } catch {
+    return 'spatial';
+  }
+}

@@ -2,7 +2,8 @@ import path from 'node:path';
 import { ConfigError, UsageError, type ConfigIssue } from '../errors';
 import { expandShortName, FIRST_PARTY_SECTIONS, FIRST_PARTY_WORKFLOWS, POSTPROC_PLUGIN } from '../kernel/first-party';
 import type { Kernel } from '../kernel/kernel';
-import { isPathSpecifier, loadPlugin, resolvePlugin, type PluginOrigin, type PluginRequest } from '../kernel/load-plugins';
+import { loadPlugin } from '../kernel/load-plugins';
+import { isPathSpecifier, resolvePlugin, resolvePluginPath, type PluginOrigin, type PluginRequest } from '../kernel/resolve-plugin';
 import type { BiaflowPlugin } from '../kernel/plugin';
 import { createKernel } from '../run/create-kernel';
 import { assertNoForbiddenKeys } from './forbidden-keys';
@@ -126,7 +127,7 @@ export async function loadConfig(request: ConfigRequest): Promise<LoadedConfig> 
 
 /** True when a saved entry names a plugin the person already loaded: the same package, or the same file given with --plugin. */
 function alreadyLoaded(kernel: Kernel, req: PluginRequest): boolean {
-  const file = isPathSpecifier(req.specifier) ? resolvePlugin(req.specifier, req.baseDir) : undefined;
+  const file = isPathSpecifier(req.specifier) ? resolvePluginPath(req.specifier, req.baseDir) : undefined;
   return kernel.plugins.some((p) => p.name === expandShortName(req.specifier) || (file !== undefined && p.source === file));
 }
 
@@ -199,9 +200,10 @@ async function loadImplicitPlugins(kernel: Kernel, type: string | undefined, cwd
   const wanted = [POSTPROC_PLUGIN, ...(workflowPackage ? [workflowPackage] : [])];
   for (const name of wanted) {
     if (kernel.plugins.some((p) => p.name === name || expandShortName(p.source) === name)) continue;
-    const baseDir = resolvePlugin(name, configDir) ? configDir : cwd;
-    if (!resolvePlugin(name, baseDir)) continue;
-    const { plugin, source } = await loadPlugin({ specifier: name, baseDir });
+    const where = 'biaflow itself (it loads this package with every config when installed)';
+    const baseDir = resolvePlugin({ specifier: name, baseDir: configDir, where }) ? configDir : cwd;
+    if (!resolvePlugin({ specifier: name, baseDir, where })) continue;
+    const { plugin, source } = await loadPlugin({ specifier: name, baseDir, where });
     if (kernel.plugins.some((p) => p.name === plugin.name)) continue;
     await kernel.use(plugin, source);
   }

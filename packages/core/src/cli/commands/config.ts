@@ -53,7 +53,7 @@ export function configCommand(io: CliIO): Command {
 export async function kernelWithFirstPartyPlugins(cwd: string): Promise<Kernel> {
   const kernel = await createKernel();
   for (const short of [...FIRST_PARTY_PLUGINS, ...FIRST_PARTY_EXTRAS]) {
-    if (!resolvePlugin(short, cwd)) continue;
+    if (!resolvePlugin({ specifier: short, baseDir: cwd })) continue;
     const { plugin, source } = await loadPlugin({ specifier: short, baseDir: cwd });
     await kernel.use(plugin, source);
   }

@@ -229,7 +229,7 @@ describe('the name rule', () => {
       }
       expect({ name, exitCode: error?.exitCode }).toEqual({ name, exitCode: 2 });
       // A name starting with "." or "/" is a path: refused as one (a saved config names packages only).
-      const said = name.startsWith('.') || name.startsWith('/') ? `plugin "${name}" is a path, and it comes from the model bundle in /m` : `plugin ${JSON.stringify(name)} (from the model bundle in /m) is not an npm package name`;
+      const said = name.startsWith('.') || name.startsWith('/') ? `plugin ${JSON.stringify(name)} is a path, and it comes from the model bundle in /m` : `plugin ${JSON.stringify(name)} (from the model bundle in /m) is not an npm package name`;
       expect(error?.message).toContain(said);
     }
   });

@@ -87,7 +87,8 @@ function pathRefused(request: PluginRequest): UsageError {
     request.origin === 'saved'
       ? `it comes from ${where}, which was saved with a model or a run: biaflow never runs a file a model or a run folder names`
       : `it comes from ${where}, which was found by searching, not passed with --config`;
-  return new UsageError(`plugin "${request.specifier}" is a path, and ${why}`, `if you trust that file, pass it yourself: --plugin ${request.specifier} (or pass the config with --config)`);
+  const shown = /^[\x21-\x7e]+$/.test(request.specifier) ? request.specifier : JSON.stringify(request.specifier);
+  return new UsageError(`plugin ${JSON.stringify(request.specifier)} is a path, and ${why}`, `if you trust that file, pass it yourself: --plugin ${shown} (or pass the config with --config)`);
 }
 
 function nameRefused(request: PluginRequest, problem: string): UsageError {

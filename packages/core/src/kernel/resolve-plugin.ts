@@ -93,12 +93,12 @@ function pathRefused(request: PluginRequest): UsageError {
 
 function nameRefused(request: PluginRequest, problem: string): UsageError {
   const origin = request.origin ?? 'chosen';
-  return new UsageError(
-    `plugin ${JSON.stringify(request.specifier)} (from ${whereOf(request)}) is not an npm package name: ${problem}; nothing it names was loaded`,
-    origin === 'chosen'
-      ? 'give a package by its npm name (name or @scope/name, installed in your project), or a file by its path (./plugin.js)'
-      : `${whereOf(request)} may name plugin packages only, by their npm name (name or @scope/name); if you trust a file, pass it yourself: --plugin PATH`,
-  );
+  const hints: Record<PluginOrigin, string> = {
+    chosen: 'give a package by its npm name (name or @scope/name, installed in your project), or a file by its path (./plugin.js)',
+    found: 'a config found by searching may name plugin packages only, by their npm name (name or @scope/name); if you trust a file, pass it yourself: --plugin PATH, or write it as a path (./plugin.js) in a config you pass with --config',
+    saved: `${whereOf(request)} may name plugin packages only, by their npm name (name or @scope/name); if you trust a file, pass it yourself: --plugin PATH`,
+  };
+  return new UsageError(`plugin ${JSON.stringify(request.specifier)} (from ${whereOf(request)}) is not an npm package name: ${problem}; nothing it names was loaded`, hints[origin]);
 }
 
 function packageRefused(request: PluginRequest, name: string, folder: string, why: string, hint: string): UsageError {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { UsageError } from '../errors';
 import type { RunContext } from '../kernel/run-context';
 import { removeOutputSync } from './remove-output';
-import { foreignEntries, holdsRun, isRunEntry, RunFiles, STAGE_CONFIGS, stageConfigFile } from './run-files';
+import { foreignEntries, holdsRun, isRunConfig, isRunEntry, RunFiles, STAGE_CONFIGS, stageConfigFile } from './run-files';
 import { assertNoLinksInRunFolder, guardRunFolder } from './run-folder-links';
 import { acquireRunLock, type RunLock } from './run-lock';
 import { asSystemFault } from './system-faults';
@@ -99,7 +99,7 @@ function assertOnlyRunFiles(abs: string, run: boolean, extra: readonly string[])
   const foreign = foreignEntries(abs, { run, extra });
   if (foreign.length === 0) return;
   const config = path.join(abs, RunFiles.config);
-  const named = foreign.map((f) => (f === RunFiles.config && fs.lstatSync(config, { throwIfNoEntry: false })?.isFile() ? `${f} (not written by biaflow)` : f));
+  const named = foreign.map((f) => (f === RunFiles.config && fs.lstatSync(config)?.isFile() && !isRunConfig(config) ? `${f} (not written by biaflow)` : f));
   throw new UsageError(
     run
       ? `--out ${abs} holds a biaflow run and files that are not the run's: ${someOf(named)}`

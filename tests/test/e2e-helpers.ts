@@ -10,8 +10,9 @@ export const repo = path.resolve(__dirname, '../..');
 export const fixtures = path.join(repo, 'tests/fixtures/real');
 const bin = path.join(repo, 'packages/core/dist/cli/bin.js');
 
+/** A new temporary folder, as its real path (macOS's /var is a link): the path biaflow names a run folder by. */
 export function tmpdir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'biaflow-e2e-'));
+  return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'biaflow-e2e-')));
 }
 
 /** Run the real CLI in a child process; fail with its output when it does not exit 0. */

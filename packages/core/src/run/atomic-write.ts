@@ -47,7 +47,7 @@ async function createExclusive(tmp: string): Promise<fs.promises.FileHandle> {
   }
 }
 
-function createExclusiveSync(tmp: string): number {
+export function createExclusiveSync(tmp: string): number {
   try {
     return fs.openSync(tmp, 'wx');
   } catch (e) {

@@ -7,7 +7,7 @@ import { assertNoLinkInGuardedFolder } from './run-folder-links';
  * fine). Inside a run folder, a link on the way to it is refused (`assertNoLinkInGuardedFolder`): the
  * removal would happen wherever the link points. The entry itself may be a link: Node's `rm` removes
  * a link, never what it points to, and does not follow the links a removed folder holds (checked by
- * tests/test/run-folder-links.test.ts).
+ * packages/core/test/run/run-folder-links.test.ts).
  */
 export function removeOutputSync(target: string): void {
   assertNoLinkInGuardedFolder(path.dirname(target));

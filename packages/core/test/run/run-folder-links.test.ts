@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import {
+  ensureWritableFolder,
   guardRunFolder,
   holdsRun,
   InputError,
@@ -167,6 +168,15 @@ test('a link planted under the temporary name a write will use is not written th
     expect(fs.existsSync(next)).toBe(false);
     expect(snapshot(outside)).toEqual(PERSON);
   }
+});
+
+test("a link planted under the name of --out's write probe is not written through", () => {
+  const { run, outside } = fresh();
+  const next = temporaryPath(path.join(run, 'biaflow-probe')).replace(/-(\d+)$/, (_, k: string) => `-${Number(k) + 1}`);
+  fs.symlinkSync(path.join(outside, 'notes.txt'), next);
+  ensureWritableFolder(run, '--out');
+  expect(fs.readdirSync(run)).toEqual([]);
+  expect(snapshot(outside)).toEqual(PERSON);
 });
 
 describe('prepareRunFolder', () => {

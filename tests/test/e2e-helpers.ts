@@ -15,6 +15,17 @@ export function tmpdir(): string {
   return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'biaflow-e2e-')));
 }
 
+/**
+ * A run folder made by hand (a test's shortcut past training): `config.yaml` with the first line
+ * biaflow writes into every config it saves, and a run's `log.jsonl` — what makes a folder a run's
+ * (docs/outputs.md). A config.yaml without that line is a person's own, and the folder no run.
+ */
+export function handMadeRun(dir: string, config: string): void {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'config.yaml'), `# resolved by @biaflow/core (made by hand in a test)\n${config}`);
+  fs.writeFileSync(path.join(dir, 'log.jsonl'), `${JSON.stringify({ level: 30, time: Date.now(), event: 'run-start', msg: 'made by hand in a test' })}\n`);
+}
+
 /** Run the real CLI in a child process; fail with its output when it does not exit 0. */
 export function biaflow(args: string[], cwd: string, expectCode = 0): { stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, BIAFLOW_DEBUG: '' } });

@@ -99,7 +99,7 @@ function assertOnlyRunFiles(abs: string, run: boolean, extra: readonly string[])
   const foreign = foreignEntries(abs, { run, extra });
   if (foreign.length === 0) return;
   const config = path.join(abs, RunFiles.config);
-  const named = foreign.map((f) => (f === RunFiles.config && fs.lstatSync(config)?.isFile() && !isRunConfig(config) ? `${f} (not written by biaflow)` : f));
+  const named = foreign.map((f) => (f === RunFiles.config && fs.lstatSync(config).isFile() && !isRunConfig(config) ? `${f} (not written by biaflow)` : f));
   throw new UsageError(
     run
       ? `--out ${abs} holds a biaflow run and files that are not the run's: ${someOf(named)}`

@@ -5,7 +5,8 @@ import type { ResolvedConfig } from '../config/schema';
 import { UsageError } from '../errors';
 import type { Kernel } from '../kernel/kernel';
 import { planPostprocess } from './postprocess-plan';
-import { RunFiles, stageConfigFile } from './run-folder';
+import { removeOutputSync } from './remove-output';
+import { RunFiles, stageConfigFile } from './run-files';
 import { assertNoLinkInRunFolder } from './run-folder-links';
 import { asSystemFault } from './system-faults';
 
@@ -42,7 +43,7 @@ export function listPostprocessVariants(runDir: string): PostprocessVariant[] {
   if (!fs.existsSync(root)) return out;
   const numbers = fs
     .readdirSync(root)
-    .filter((n) => /^[1-9]\d*$/.test(n) && fs.statSync(path.join(root, n)).isDirectory())
+    .filter((n) => /^[1-9]\d*$/.test(n) && fs.lstatSync(path.join(root, n)).isDirectory())
     .map(Number)
     .sort((a, b) => a - b);
   for (const n of numbers) out.push({ name: String(n), dir: path.join(root, String(n)), steps: stepsIn(path.join(root, String(n))) });
@@ -89,7 +90,7 @@ export function choosePostprocessVariant(runDir: string, config: ResolvedConfig,
     for (const name of resume ? [] : RESULT_OUTPUTS) {
       const entry = path.join(same.dir, name);
       try {
-        fs.rmSync(entry, { recursive: true, force: true });
+        removeOutputSync(entry);
       } catch (e) {
         throw asSystemFault(e, { file: entry, exitCode: 2 });
       }

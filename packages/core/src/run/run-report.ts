@@ -25,6 +25,7 @@ import { writeFileAtomic } from './atomic-write';
 import { listResultFiles, pairByStem, testImagesCarryLabels } from './evaluate-stage';
 import { stemOf } from './prediction-files';
 import { inputInWindow, labelsInWindow, pointsInWindow, reportWindow } from './report-view';
+import { removeOutputSync } from './remove-output';
 import { resultsDirOf, RunFiles } from './run-folder';
 import { assertNoLinkInRunFolder } from './run-folder-links';
 import { runDataIO } from './run-services';
@@ -341,7 +342,7 @@ export async function writeRunReport(run: RunContext, metrics: MetricsReport | u
   if (fs.existsSync(picturesDir)) {
     for (const f of fs.readdirSync(picturesDir)) {
       const file = path.join(picturesDir, f);
-      if (f.endsWith(OVERLAY_SUFFIX) && !pictures.includes(file)) fs.rmSync(file, { force: true });
+      if (f.endsWith(OVERLAY_SUFFIX) && !pictures.includes(file)) removeOutputSync(file);
     }
   }
   assertNoLinkInRunFolder(runDir, htmlFile);

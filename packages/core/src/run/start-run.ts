@@ -41,6 +41,11 @@ export function runLogger(kernel: RunContext['kernel'], fallback: Logger): Logge
   return kernel.container.isRegistered(Tokens.Logger) ? kernel.container.resolve<Logger>(Tokens.Logger) : fallback;
 }
 
+/** The top-level run-folder entries of the workflow's declared tables (`objects.csv`; `predictions` for `predictions/predictions.csv`). */
+function tableEntries(kernel: RunContext['kernel'], workflow: string): string[] {
+  return (kernel.workflows.get(workflow)?.tables ?? []).map((t) => path.normalize(t.file).split(path.sep)[0]).filter((name) => name && name !== '..');
+}
+
 /**
  * Create the run folder, its logger and DI container, activate the backend, and write the
  * resolved config. Every run logs the config, the versions of core, plugins and tfjs, and the backend.
@@ -53,6 +58,7 @@ export async function startRun(options: StartRunOptions): Promise<StartedRun> {
     resume: options.resume,
     overwrite: options.overwrite,
     command,
+    extraEntries: tableEntries(kernel, config.problem.type),
   });
   let log: ReturnType<typeof createLogger> | undefined;
   try {

@@ -11,7 +11,8 @@ import { figureAt } from './figure-at';
 import { openNetwork } from './open-network';
 import { planPostprocess, type PlannedStep } from './postprocess-plan';
 import { outputPaths, writeResult } from './prediction-files';
-import { RunFiles } from './run-folder';
+import { removeOutputSync } from './remove-output';
+import { RunFiles, TUNING_SCRATCH_PREFIX } from './run-files';
 import { runDataIO } from './run-services';
 
 /**
@@ -76,11 +77,11 @@ export async function tuneThresholds(run: RunContext, workflow: RegisteredWorkfl
     await network.dispose();
   }
 
-  const scratch = fs.mkdtempSync(path.join(run.runDir, '.tuning-'));
+  const scratch = fs.mkdtempSync(path.join(run.runDir, TUNING_SCRATCH_PREFIX));
   const scratchRun = { ...run, runDir: scratch };
   const score = async (candidate: Record<string, unknown>): Promise<number> => {
     const plan: PlannedStep[] = base.map((s) => (s === target ? { ...s, options: { ...s.options, ...candidate } } : s));
-    fs.rmSync(path.join(scratch, RunFiles.predictions), { recursive: true, force: true });
+    removeOutputSync(path.join(scratch, RunFiles.predictions));
     const pairs: EvaluateEvent['pairs'] = [];
     for (const { item, raw } of raws) {
       let result = raw;
@@ -141,6 +142,6 @@ export async function tuneThresholds(run: RunContext, workflow: RegisteredWorkfl
     );
     return tuned;
   } finally {
-    fs.rmSync(scratch, { recursive: true, force: true });
+    removeOutputSync(scratch);
   }
 }

@@ -17,6 +17,7 @@ import { checkBeforeWork } from '../../run/check-before-work';
 import { checkWorkflowConfig } from '../../config/validate';
 import { logProgress, teeProgress } from '../../run/progress-log';
 import { resultsDirOf, RunFiles } from '../../run/run-folder';
+import { isRunConfig } from '../../run/run-files';
 import { startRun, type StartedRun } from '../../run/start-run';
 import { configFromBundle, warnPluginVersions } from '../../services/workflow-model';
 import { runFolderConfig } from '../run-folder-config';
@@ -96,7 +97,8 @@ async function savedMetrics(opts: RunOptions, cwd: string): Promise<{ metrics?: 
     return { metrics: saved.metrics, problem: saved.problem?.type ?? meta.problem ?? undefined, from: `the model's training config (${model})` };
   }
   const file = opts.out ? path.join(path.resolve(cwd, opts.out), RunFiles.config) : undefined;
-  if (!file || !fs.existsSync(file)) return undefined;
+  // A config.yaml biaflow did not write is a person's own, not a run's: --out then holds no run.
+  if (!file || !isRunConfig(file)) return undefined;
   let saved: { metrics?: unknown; problem?: { type?: string } } | null;
   try {
     saved = YAML.parse(fs.readFileSync(file, 'utf8'));
@@ -148,7 +150,7 @@ async function configFor(command: DataCommand, opts: RunOptions, io: CliIO): Pro
   // Re-using a run folder: post-processing always works in an existing run; a resumed run, and
   // predict / evaluate adding their stage to a run, without --config go on with the run's own config.
   const savedIn = opts.out ? path.join(path.resolve(cwd, opts.out), RunFiles.config) : undefined;
-  const addsStage = (command === 'predict' || command === 'evaluate') && Boolean(savedIn && fs.existsSync(savedIn));
+  const addsStage = (command === 'predict' || command === 'evaluate') && Boolean(savedIn && isRunConfig(savedIn));
   const reuse = command === 'postprocess' || Boolean(opts.resume) || addsStage;
   if (reuse && !opts.out) throw new UsageError(`${command === 'postprocess' ? 'postprocess' : '--resume'} needs --out RUN_DIR`);
   if (opts.config) return loadConfig({ configFile: opts.config, sets, cwd, cliPlugins });

@@ -95,6 +95,8 @@ export interface PreparedRunFolder {
   lock: RunLock;
   /** True when the folder held an earlier run that this command adds to (or continues). */
   earlier: boolean;
+  /** Why the lock found in the folder was stale, when this process took it over (for the run log). */
+  tookOver?: string;
 }
 
 function remove(abs: string, names: readonly string[]): void {
@@ -125,7 +127,8 @@ export function prepareRunFolder(dir: string, { resume = false, overwrite = fals
     throw new UsageError(`--out ${abs} is a file, not a folder`);
   }
   ensureWritableFolder(abs, '--out');
-  const lock = acquireRunLock(abs, command);
+  let tookOver: string | undefined;
+  const lock = acquireRunLock(abs, command, (reason) => (tookOver = reason));
   try {
     const earlier = holdsRun(abs);
     if (resume || NEEDS_RUN.has(command)) {
@@ -135,7 +138,7 @@ export function prepareRunFolder(dir: string, { resume = false, overwrite = fals
           resume ? 'drop --resume to start a new run there' : 'give --out the folder of a run that predicted (biaflow run / predict --out RUN)',
         );
       }
-      return { dir: abs, lock, earlier };
+      return { dir: abs, lock, earlier, tookOver };
     }
     const stage = stageOutputs(command);
     if (earlier && stage) {
@@ -154,7 +157,7 @@ export function prepareRunFolder(dir: string, { resume = false, overwrite = fals
     } else if (!earlier && fs.readdirSync(abs).some((f) => f !== LOCK_FILE) && !overwrite) {
       throw new UsageError(`--out ${abs} is not empty and holds no biaflow run`, 'choose a new or empty folder');
     }
-    return { dir: abs, lock, earlier };
+    return { dir: abs, lock, earlier, tookOver };
   } catch (e) {
     lock.release();
     throw e;

@@ -213,11 +213,21 @@ test('a stopped process (SIGSTOP) keeps its lock past the stale time: --overwrit
   expect(fs.existsSync(path.join(runDir, LOCK))).toBe(false);
 });
 
-test('a process whose lock was taken by another stops at its next safe point with exit 1 naming the new holder, and leaves that lock alone', async () => {
+test('a lock file removed under a live run is made again; a process whose lock another took stops at its next safe point with exit 1 naming the new holder, and leaves that lock alone', async () => {
   const { dir, runDir } = setup();
   // Heartbeats every 100 ms (tests only), so the loss is found within a training step or two.
   const first = start(['train', '--config', 'c.yaml', '--out', 'run'], dir, { BIAFLOW_TEST_LOCK_STALE_MS: '600' });
   await until(() => fs.existsSync(path.join(runDir, 'split.json')), 'the first run to hold the lock and write split.json');
+  // A lock file removed by hand while its holder lives is made again by the holder's next heartbeat.
+  fs.rmSync(path.join(runDir, LOCK));
+  const lockPid = () => {
+    try {
+      return JSON.parse(fs.readFileSync(path.join(runDir, LOCK), 'utf8')).pid;
+    } catch {
+      return undefined; // absent, or caught between its creation and its write
+    }
+  };
+  await until(() => lockPid() === first.pid, 'the lock to be made again', 10_000);
   // What another machine sharing the folder does once it finds the lock silent: it takes it.
   const now = new Date().toISOString();
   const theirs = JSON.stringify({ pid: 4242, host: 'another-host', command: 'train', started: now, heartbeat: now });

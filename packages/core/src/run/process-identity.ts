@@ -35,11 +35,16 @@ export function thisProcessTable(): ProcessTable {
 }
 
 /**
- * Whether ids recorded in `table` can be checked here: the same host name, and the same boot and
- * PID namespace when both sides know them. When in doubt, not (a process elsewhere is judged by its
- * heartbeat, which never takes a live lock from a process it cannot see).
+ * Whether ids recorded in `table` can be checked here. Where both sides know their boot and PID
+ * namespace (Linux), these decide (a host renamed mid-run, as a laptop changing networks does, is
+ * still this one; a container with a PID namespace of its own is not); else the same host name is
+ * needed, and the same boot or namespace when both know it. When in doubt, not: a process elsewhere is
+ * judged by its heartbeat.
  */
 export function sameProcessTable(table: ProcessTable, here: ProcessTable = thisProcessTable()): boolean {
+  if (table.bootId && here.bootId && table.pidNamespace && here.pidNamespace) {
+    return table.bootId === here.bootId && table.pidNamespace === here.pidNamespace;
+  }
   if (table.host !== here.host) return false;
   if (table.bootId && here.bootId && table.bootId !== here.bootId) return false;
   if (table.pidNamespace && here.pidNamespace && table.pidNamespace !== here.pidNamespace) return false;

@@ -4,8 +4,6 @@ import { BiaflowError, UsageError } from '../errors';
 import { temporaryPath } from './atomic-write';
 import { describeBusy, lockStat, lockTiming, parseHolder, readHolder, readLockText, sameHolding, staleReason, thisHolder, type LockHolder } from './lock-holder';
 
-export { HEARTBEAT_MS, STALE_MS, staleReason, type LockHolder } from './lock-holder';
-
 /** The lock file of a run folder: held by the one process that writes to it. */
 export const LOCK_FILE = '.biaflow.lock';
 

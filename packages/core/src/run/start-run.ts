@@ -43,7 +43,7 @@ export function runLogger(kernel: RunContext['kernel'], fallback: Logger): Logge
 }
 
 /**
- * When another process takes the run folder's lock (only possible from another machine, docs/security.md),
+ * When another process takes the run folder's lock (from another machine, or a person replacing the file: docs/security.md),
  * say so at once, and stop the run at its next safe point rather than let it write on.
  */
 function stopWhenLost(lock: RunLock, stop: AbortController, logger: Logger): void {

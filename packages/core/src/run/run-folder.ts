@@ -72,6 +72,8 @@ export interface PreparedRunFolder {
   lock: RunLock;
   /** True when the folder held an earlier run that this command adds to (or continues). */
   earlier: boolean;
+  /** Why the lock found in the folder was stale, when this process took it over (for the run log). */
+  tookOver?: string;
 }
 
 function remove(abs: string, names: readonly string[]): void {
@@ -133,7 +135,8 @@ export function prepareRunFolder(dir: string, { resume = false, overwrite = fals
   }
   ensureWritableFolder(given, '--out');
   const abs = fs.realpathSync(given);
-  const lock = acquireRunLock(abs, command);
+  let tookOver: string | undefined;
+  const lock = acquireRunLock(abs, command, (reason) => (tookOver = reason));
   let unguard: (() => void) | undefined;
   try {
     const earlier = holdsRun(abs);
@@ -158,7 +161,7 @@ export function prepareRunFolder(dir: string, { resume = false, overwrite = fals
         lock.release();
       },
     };
-    if (resume || NEEDS_RUN.has(command)) return { dir: abs, lock: held, earlier };
+    if (resume || NEEDS_RUN.has(command)) return { dir: abs, lock: held, earlier, tookOver };
     const stage = stageOutputs(command);
     if (earlier && stage) {
       const present = stage.outputs.filter((name) => fs.existsSync(path.join(abs, name)));
@@ -174,7 +177,7 @@ export function prepareRunFolder(dir: string, { resume = false, overwrite = fals
       if (!overwrite) throw new UsageError(`run folder ${abs} already holds a run`, 'pass --overwrite to replace it, or choose another --out');
       remove(abs, [...Object.values(RunFiles), ...STAGE_CONFIGS]);
     }
-    return { dir: abs, lock: held, earlier };
+    return { dir: abs, lock: held, earlier, tookOver };
   } catch (e) {
     unguard?.();
     lock.release();

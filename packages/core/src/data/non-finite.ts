@@ -108,7 +108,7 @@ export function screenInputImage<T extends NdArray>(image: T, file: string, poli
 export function logReplacement(logger: Logger | undefined, file: string, replaced: NonFiniteReplacement): void {
   const by = replaced.values.map((v) => Number(v.toPrecision(6)));
   logger?.warn(
-    { event: 'nan-replaced', file, nan: replaced.nan, infinite: replaced.infinite, value: by },
+    { event: 'nan-replaced', file, nan: replaced.nan, infinite: replaced.infinite, value: replaced.values },
     `${file}: replaced ${describeNonFinite(replaced)} by ${by.length === 1 ? by[0] : `[${by.join(', ')}] (per channel)`}, the median of its finite values (data.nan: replace)`,
   );
 }

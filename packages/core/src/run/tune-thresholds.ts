@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { screenInputImage } from '../data/non-finite';
 import type { TunedDecoding } from '../engine/bundle/bundle-meta';
 import { BUNDLE_META } from '../engine/bundle/bundle-meta';
 import { readBundleMeta } from '../engine/bundle/save-load';
@@ -70,7 +71,9 @@ export async function tuneThresholds(run: RunContext, workflow: RegisteredWorkfl
   const raws: { item: ValidationItem; raw: Prediction }[] = [];
   try {
     for (const item of items) {
-      const raw = await infer.promise({ run, name: path.basename(item.image), image: await io.readImage(item.image), model: network });
+      // Validation images passed the data check: refused NaN never gets here; a replacement was told then.
+      const image = screenInputImage(await io.readImage(item.image), item.image, run.config.data.nan, logger, true);
+      const raw = await infer.promise({ run, name: path.basename(item.image), image, model: network });
       if (raw) raws.push({ item, raw });
     }
   } finally {

@@ -9,6 +9,7 @@ import { resolveModelRef } from '../kernel/model-names';
 import { readModelForConfig } from './model-for-config';
 import { InputError, UsageError } from '../errors';
 import { dtypeOf } from '../io/dtype';
+import { screenInputImage } from '../data/non-finite';
 import type { Image, NdArray } from '@biaflow/image';
 import type { Network } from '../kernel/contributions/inference-engine';
 import type { BiaflowPlugin } from '../kernel/plugin';
@@ -151,7 +152,8 @@ function asImage(input: ImageInput, ndim: 2 | 3): Image {
  */
 export async function predictWithWorkflow(model: WorkflowModel, input: ImageInput, name = 'image'): Promise<Prediction> {
   const { run } = model;
-  const image = asImage(input, run.config.problem.ndim);
+  // NaN or infinite pixels: an InputError naming the image, or replaced and logged, as data.nan says (`sets`).
+  const image = screenInputImage(asImage(input, run.config.problem.ndim), name, run.config.data.nan, run.logger);
   const raw = await run.kernel.hooks.infer.for(run.config.problem.type).promise({ run, name, image, model: model.network });
   if (!raw) throw new UsageError(`no loaded plugin predicts ${run.config.problem.type} images (loaded: ${run.kernel.plugins.map((p) => p.name).join(', ')})`);
   return run.kernel.hooks.postprocess.promise(raw, { run });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BiaflowError, UsageError } from '../errors';
-import { temporaryPath } from './atomic-write';
+import { createExclusiveSync, temporaryPath } from './atomic-write';
 import { describeBusy, lockStat, lockTiming, parseHolder, readHolder, readLockText, sameHolding, staleReason, thisHolder, type LockHolder } from './lock-holder';
 
 /** The lock file of a run folder: held by the one process that writes to it. */
@@ -43,8 +43,14 @@ function writeHolder(file: string, holder: LockHolder, exclusive: boolean): void
     }
     return;
   }
+  // Created exclusively: a link planted under the temporary name is replaced, never written through.
   const tmp = temporaryPath(file);
-  fs.writeFileSync(tmp, JSON.stringify(holder));
+  const fd = createExclusiveSync(tmp);
+  try {
+    fs.writeSync(fd, JSON.stringify(holder));
+  } finally {
+    fs.closeSync(fd);
+  }
   fs.renameSync(tmp, file);
 }
 

@@ -27,7 +27,7 @@ export function engineFor(run: Pick<RunContext, 'container' | 'config'>): Infere
  * run's inference engine; a network a model format runs itself as that format opens it.
  */
 export async function openNetwork(run: RunContext, dir: string): Promise<Network> {
-  const { source } = await readModel(dir, run.kernel, run.logger);
+  const { source } = await readModel(dir, run.kernel, { logger: run.logger, maxMegavoxels: run.config.system.max_image_megavoxels });
   const context = { tf: run.tf, logger: run.logger, threads: run.threads };
   let network: Network;
   try {

@@ -1,9 +1,12 @@
+import path from 'node:path';
+import { BUNDLE_META } from '../engine/bundle/bundle-meta';
 import { ConfigError } from '../errors';
 import type { InferenceEngine, Network } from '../kernel/contributions/inference-engine';
 import { FIRST_PARTY_ENGINES } from '../kernel/first-party';
 import type { RunContext } from '../kernel/run-context';
 import { Tokens } from '../kernel/tokens';
 import { readModel } from './read-model';
+import { checkBundleTileSize } from './tile-size-limit';
 
 /** The engine `predict.engine` names, from the run's container (the last registered under that name). */
 export function engineFor(run: Pick<RunContext, 'container' | 'config'>): InferenceEngine {
@@ -31,6 +34,7 @@ export async function openNetwork(run: RunContext, dir: string): Promise<Network
   const context = { tf: run.tf, logger: run.logger, threads: run.threads };
   let network: Network;
   try {
+    if (source.kind === 'bundle') checkBundleTileSize(source.meta, run.config, path.join(source.dir, BUNDLE_META));
     network = source.kind === 'bundle' ? await engineFor(run).open(source.dir, source.meta, context) : await source.open(context);
   } catch (e) {
     await source.dispose?.();

@@ -128,6 +128,45 @@ describe('a zoo package', () => {
   }, 300_000);
 });
 
+describe('a model bundle', () => {
+  const pretrained = path.join(repo, 'packages/model-nuclei2d/model');
+  /** A copy of the pretrained bundle with its biaflow.json changed by `edit`. */
+  function editedBundle(name: string, edit: (meta: Record<string, any>) => void): string {
+    const copy = path.join(dir, name);
+    fs.cpSync(pretrained, copy, { recursive: true });
+    const file = path.join(copy, 'biaflow.json');
+    const meta = JSON.parse(fs.readFileSync(file, 'utf8'));
+    edit(meta);
+    fs.writeFileSync(file, JSON.stringify(meta));
+    return copy;
+  }
+
+  test("its tile size (patch_size) and its saved config's data.patch_size are checked like a config's, before the model is opened", () => {
+    const tiles = editedBundle('huge-tiles', (meta) => {
+      meta.patch_size = [1000000000, 1000000000];
+    });
+    expect(refused(predictArgs(tiles, 'run-huge-tiles'))).toContain(
+      `${path.join(tiles, 'biaflow.json')}: patch_size: tiles of [1000000000, 1000000000] × 1 channel(s) in batches of 4 (predict.batch_size) are 4000000000000 megavoxels per batch, more than the limit of 2048 (system.max_image_megavoxels); refused before the model is opened`,
+    );
+    const saved = editedBundle('huge-saved-patch', (meta) => {
+      meta.config.data.patch_size = [1000000000, 1000000000];
+    });
+    const stderr = refused(predictArgs(saved, 'run-huge-saved-patch'));
+    expect(stderr).toContain(`invalid configuration in the model bundle in ${saved}:`);
+    expect(stderr).toContain('- data.patch_size: [1000000000, 1000000000] in batches of 4 (predict.batch_size) is 4000000000000 megavoxels per batch');
+  });
+
+  test('a biaflow.json just over 1 MiB is refused naming the file, before it is parsed', () => {
+    const big = editedBundle('big-meta', (meta) => {
+      meta.padding = 'x'.repeat(2 ** 20);
+    });
+    const file = path.join(big, 'biaflow.json');
+    expect(refused(predictArgs(big, 'run-big-meta'))).toContain(
+      `${file}: is 1.0 MiB (${fs.statSync(file).size} bytes), more than the 1 MiB (1048576 bytes) biaflow reads of a model bundle's biaflow.json; refused before parsing it`,
+    );
+  });
+});
+
 describe('a config', () => {
   const config = `
 problem: { type: instance, ndim: 2 }

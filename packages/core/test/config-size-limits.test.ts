@@ -56,6 +56,12 @@ describe('patch and tile sizes against system.max_image_megavoxels', () => {
     );
   });
 
+  test('predict.overlap is at most 0.9: the tiles per image grow as 1/(1 − overlap) per axis', async () => {
+    const issues = await issuesOf('problem: {type: semantic}\n', ['predict.overlap=0.99']);
+    expect(issues['predict.overlap']).toMatch(/^is more than 0\.9, biaflow's cap .*: use a smaller overlap \(got 0\.99\)$/);
+    await expect(loadConfig({ configFile: write('c.yaml', 'problem: {type: semantic}\npredict: {overlap: 0.9}\n') })).resolves.toBeDefined();
+  });
+
   test('maxMegavoxelsFromSets reads the cap the run will have from --set, for what is read before the config exists', () => {
     expect(maxMegavoxelsFromSets([])).toBeUndefined();
     expect(maxMegavoxelsFromSets(['system.max_image_megavoxels=10', 'train.epochs=3'])).toBe(10);

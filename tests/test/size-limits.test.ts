@@ -120,10 +120,11 @@ describe('a zoo package', () => {
       .readFileSync(path.join(dir, 'run-median-3', 'log.jsonl'), 'utf8')
       .split('\n')
       .filter(Boolean)
-      .map((l) => JSON.parse(l) as { event?: string; settings?: unknown; msg: string });
+      .map((l) => JSON.parse(l) as { event?: string; from?: string; settings?: unknown; msg: string });
     const taken = log.filter((l) => l.event === 'model-settings');
     expect(taken).toHaveLength(1);
-    expect(taken[0].settings).toEqual({ problem: { type: 'semantic', ndim: 2 }, postprocess: [{ method: 'median_filter', size: 3 }, { method: 'threshold', value: 0.5 }] });
+    expect(taken[0].from).toBe(`config.biaflow of ${path.join(good, 'bioimageio.yaml')}`);
+    expect(taken[0].settings).toEqual({ postprocess: [{ method: 'median_filter', size: 3 }, { method: 'threshold', value: 0.5 }] });
     expect(taken[0].msg).toContain(`settings taken from config.biaflow of ${path.join(good, 'bioimageio.yaml')}`);
   }, 300_000);
 });

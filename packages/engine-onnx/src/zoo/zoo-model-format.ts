@@ -150,12 +150,18 @@ function checkDeclaredSizes(d: ModelDescription, file: string, maxMegavoxels: nu
   });
 }
 
-/** The settings a package's `config.biaflow` gave (workflow, post-processing, prediction), said in the run's log. */
-function logTakenSettings(meta: BundleMeta, file: string, logger: ModelReadOptions['logger']): void {
-  const taken = Object.entries(meta.config ?? {}).filter(([key]) => key !== 'problem');
-  if (!logger || taken.length === 0) return;
-  const listed = taken.map(([key, value]) => `${key}: ${JSON.stringify(value)}`).join('; ');
-  logger.info({ event: 'model-settings', file, settings: meta.config }, `settings taken from config.biaflow of ${file} (validated as a config's): problem.type ${meta.problem}; ${listed}`);
+/**
+ * The settings a package gives the run (its workflow's section, post-processing, prediction), said in
+ * the run's log: `config.biaflow`, or the training config of the biaflow bundle in its weights.
+ */
+function logTakenSettings(meta: BundleMeta, from: string, logger: ModelReadOptions['logger']): void {
+  if (!logger) return;
+  const config = (meta.config ?? {}) as Record<string, unknown>;
+  const keys = [meta.problem, 'postprocess', 'predict'].filter((k): k is string => typeof k === 'string' && config[k] !== undefined);
+  if (keys.length === 0) return;
+  const settings = Object.fromEntries(keys.map((k) => [k, config[k]]));
+  const listed = keys.map((k) => `${k}: ${JSON.stringify(config[k])}`).join('; ');
+  logger.info({ event: 'model-settings', from, problem: meta.problem, settings }, `settings taken from ${from} (validated as a config's): problem.type ${meta.problem}; ${listed}`);
 }
 
 /** Read a zoo package as a model biaflow predicts with (and, for biaflow's own tensorflow_js weights, fine-tunes). */
@@ -180,6 +186,7 @@ async function readZooModel(target: string, options: ModelReadOptions): Promise<
     const { path: rel, bytes } = await checkedWeights(pkg, 'tensorflow_js', file);
     if (isBiaflowTfjsZip(bytes, rel)) {
       const bundle = await unpackBundle(bytes, `${pkg.source.location}/${rel}`);
+      logTakenSettings(bundle.meta, `the biaflow bundle in ${pkg.source.location}/${rel}`, options.logger);
       return { kind: 'bundle', dir: bundle.dir, meta: bundle.meta, dispose: bundle.dispose };
     }
   }
@@ -194,7 +201,7 @@ async function readZooModel(target: string, options: ModelReadOptions): Promise<
     throw new BioimageioError('ONNX weights with external data are not supported by biaflow', { file, field: 'weights.onnx.external_data' });
   }
   const meta = networkMeta(d, file);
-  logTakenSettings(meta, file, options.logger);
+  logTakenSettings(meta, `config.biaflow of ${file}`, options.logger);
   const onnx = await checkedWeights(pkg, 'onnx', file);
   const where = `${pkg.source.location}/${onnx.path}`;
   return {

@@ -1,6 +1,8 @@
 import { BioimageioError } from './errors';
 import { parseModelDescription, parseYaml } from './description/read';
+import { DESCRIPTION_LIMIT, type ReadLimit } from './read-limit';
 import type { ModelDescription } from './description/types';
+
 
 /**
  * Access to the files of a zoo package (a folder, a zip, or anything else holding them), by
@@ -11,7 +13,8 @@ export interface PackageSource {
   /** Names the package in messages: its folder, YAML or zip path. */
   readonly location: string;
   exists(path: string): Promise<boolean>;
-  read(path: string): Promise<Uint8Array>;
+  /** The file's bytes; with `limit`, a file larger than `limit.maxBytes` is refused before it is read (or inflated). */
+  read(path: string, limit?: ReadLimit): Promise<Uint8Array>;
   /** Lower-case hex SHA-256 of a file (the Node layer streams it from disk). */
   sha256(path: string): Promise<string>;
 }
@@ -44,7 +47,7 @@ export async function findDescriptionFile(source: PackageSource): Promise<string
 /** The raw (YAML-parsed) description of a package. */
 export async function readRawDescription(source: PackageSource, descriptionFile?: string): Promise<{ descriptionFile: string; raw: unknown }> {
   const name = descriptionFile ?? (await findDescriptionFile(source));
-  const text = new TextDecoder('utf-8').decode(await source.read(name));
+  const text = new TextDecoder('utf-8').decode(await source.read(name, DESCRIPTION_LIMIT));
   return { descriptionFile: name, raw: parseYaml(text, descriptionLocation(source, name)) };
 }
 

@@ -41,7 +41,8 @@ export type {
 } from './kernel/contributions/report-pictures';
 export type { ImageReader, ImageWriter } from './kernel/contributions/image-io';
 export type { InferenceEngine, Network, EngineContext } from './kernel/contributions/inference-engine';
-export type { ModelFormat, ModelSource } from './kernel/contributions/model-format';
+export type { ModelFormat, ModelReadOptions, ModelSource } from './kernel/contributions/model-format';
+export { DEFAULT_MAX_MEGAVOXELS } from './io/image-size-limit';
 export { installedModels, resolveModelRef, isModelName, type NamedModel } from './kernel/model-names';
 export type { ProgressSink, ProgressTask } from './kernel/contributions/progress';
 export type { RandomSource, RandomGenerator } from './kernel/contributions/random-source';

@@ -14,6 +14,9 @@ export { FIRST_PARTY_PLUGINS, FIRST_PARTY_WORKFLOWS, FIRST_PARTY_SECTIONS, expan
 export { buildSchema, coreSchema, type CoreConfig } from './config/schema';
 export { configReference } from './config/docs';
 export { DEFAULT_PATCH_SIZE } from './config/load-config';
+export { sizeLimitIssues } from './config/size-limits';
+export { maxMegavoxelsFromSets } from './config/cap-from-sets';
+export { MAX_CONFIG_ALIAS_COUNT } from './config/read-config-file';
 
 // Backend
 export { selectBackend, type BackendChoice, type SelectBackendOptions, type SelectedBackend } from './backend/select-backend';
@@ -61,6 +64,7 @@ export { CORE_IMAGE_READERS, CORE_IMAGE_WRITERS, readerFor, readImageWith, write
 // Image I/O beyond the plugin API
 export { readImageSync, decodeImage, sniffFormat, type ImageFormat } from './io/read-image';
 export { DEFAULT_MAX_MEGAVOXELS, checkImageSize } from './io/image-size-limit';
+export { MAX_SETTINGS_FILE_BYTES, MAX_MODEL_JSON_BYTES, checkSettingsFileSize } from './io/settings-file-limit';
 export { isHiddenName, hiddenFiles } from './io/list-image-files';
 export { writeImageSync, encodeImage } from './io/write-image';
 export { transpose } from './io/transpose';

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BioimageioError } from '../errors';
 import type { PackageSource } from '../package-source';
+import { bytesText } from '../bytes-text';
 import { sha256File } from './sha256';
 
 /** A package unpacked in a folder. */
@@ -17,11 +18,21 @@ export function folderSource(root: string): PackageSource {
         return false;
       }
     },
-    async read(p) {
+    async read(p, limit) {
+      let handle: fs.promises.FileHandle | undefined;
       try {
-        return new Uint8Array(await fs.promises.readFile(at(p)));
+        handle = await fs.promises.open(at(p), 'r');
+        // The size of the file opened (not of a path that could change before reading), checked before any byte is read.
+        const size = (await handle.stat()).size;
+        if (limit && size > limit.maxBytes) {
+          throw new BioimageioError(`is ${bytesText(size)}, more than ${bytesText(limit.maxBytes)} (${limit.limit}); refused before reading it`, { file: path.join(root, p), hint: limit.hint });
+        }
+        return new Uint8Array(await handle.readFile());
       } catch (e) {
+        if (e instanceof BioimageioError) throw e;
         throw new BioimageioError(`cannot read ${p} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: path.join(root, p), cause: e });
+      } finally {
+        await handle?.close();
       }
     },
     sha256: (p) => sha256File(at(p))

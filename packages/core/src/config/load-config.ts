@@ -12,6 +12,7 @@ import { readConfigFile, searchFolders } from './read-config-file';
 import { buildSchema, type ResolvedConfig } from './schema';
 import { formatKeyPath, isPlainObject, resolvePaths, schemaAt } from './schema-walk';
 import { didYouMean } from './suggest';
+import { sizeLimitIssues } from './size-limits';
 import { validateConfig } from './validate';
 
 export interface ConfigRequest {
@@ -72,7 +73,8 @@ export async function loadConfig(request: ConfigRequest): Promise<LoadedConfig> 
     configPath = file.filepath;
     configDir = path.dirname(file.filepath);
   }
-  const source = configPath ?? 'the config';
+  // An inline config is a model's (a bundle's or a package's settings) or code's: messages say whose.
+  const source = configPath ?? request.describe ?? 'the config';
   assertNoForbiddenKeys(raw, source);
   const overrides = (request.sets ?? []).map(parseOverride);
 
@@ -122,6 +124,8 @@ export async function loadConfig(request: ConfigRequest): Promise<LoadedConfig> 
       source,
     );
   }
+  const sizeIssues = sizeLimitIssues(config);
+  if (sizeIssues.length) throw new ConfigError(sizeIssues, source);
   return { config, configPath, kernel };
 }
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import type { ResolvedConfig } from '../config/schema';
+import { checkSettingsFileSize } from '../io/settings-file-limit';
 import { UsageError } from '../errors';
 import type { Kernel } from '../kernel/kernel';
 import { planPostprocess } from './postprocess-plan';
@@ -28,6 +29,7 @@ function stepsIn(dir: string, top = false): PostprocessVariant['steps'] {
   const file = names.map((n) => path.join(dir, n)).find((f) => fs.existsSync(f));
   if (!file) return undefined;
   try {
+    checkSettingsFileSize(file, "a run's config");
     const parsed = YAML.parse(fs.readFileSync(file, 'utf8')) as { postprocess?: PostprocessVariant['steps'] } | null;
     return parsed?.postprocess ?? [];
   } catch {

@@ -6,6 +6,7 @@ import os from 'node:os';
 import semver from 'semver';
 import type { BundleMeta } from '../engine/bundle/bundle-meta';
 import { resolveModelRef } from '../kernel/model-names';
+import { maxMegavoxelsFromSets } from '../config/cap-from-sets';
 import { readModelForConfig } from './model-for-config';
 import { InputError, UsageError } from '../errors';
 import { dtypeOf } from '../io/dtype';
@@ -93,9 +94,16 @@ export function isWorkflowModel(value: unknown): value is WorkflowModel {
 export async function loadWorkflowModel(dir: string, options: WorkflowModelOptions = {}): Promise<WorkflowModel> {
   const cwd = options.cwd ?? process.cwd();
   const abs = resolveModelRef(dir, cwd);
-  const { meta, formatPlugin } = await readModelForConfig(abs, { cwd, plugins: options.plugins });
+  const { meta, formatPlugin, settingsFrom } = await readModelForConfig(abs, { cwd, plugins: options.plugins, maxMegavoxels: maxMegavoxelsFromSets(options.sets) });
   const inline = configFromBundle(meta, abs, {}, formatPlugin);
-  const { config, kernel } = await loadConfig({ inline, cwd, sets: options.sets, plugins: options.plugins, trust: 'saved', describe: `${formatPlugin ? 'the model' : 'the model bundle'} in ${abs}` });
+  const { config, kernel } = await loadConfig({
+    inline,
+    cwd,
+    sets: options.sets,
+    plugins: options.plugins,
+    trust: 'saved',
+    describe: settingsFrom ?? `${formatPlugin ? 'the model' : 'the model bundle'} in ${abs}`,
+  });
   warnPluginVersions(meta, kernel, options.logger);
   kernel.assertHandled(config.problem.type, ['infer']);
   const logger = runLogger(kernel, options.logger ?? silentLogger());

@@ -7,6 +7,8 @@ import { BUNDLE_META } from '../../engine/bundle/bundle-meta';
 import { readBundleMeta } from '../../engine/bundle/save-load';
 import { resolveModelRef } from '../../kernel/model-names';
 import { readModelForConfig } from '../../services/model-for-config';
+import { maxMegavoxelsFromSets } from '../../config/cap-from-sets';
+import { checkSettingsFileSize } from '../../io/settings-file-limit';
 import { interruptionOf, InterruptedError, UsageError } from '../../errors';
 import type { RunContext } from '../../kernel/run-context';
 import { writeTerminal } from '../../logging/terminal';
@@ -92,7 +94,7 @@ async function savedMetrics(opts: RunOptions, cwd: string): Promise<{ metrics?: 
   if (opts.model) {
     const model = resolveModelRef(opts.model, cwd, '--model');
     // Only the saved settings are needed: a bundle's biaflow.json as it is, else what a model format reads.
-    const meta = fs.existsSync(path.join(model, BUNDLE_META)) ? await readBundleMeta(model) : (await readModelForConfig(model, { cwd, cliPlugins: opts.plugin })).meta;
+    const meta = fs.existsSync(path.join(model, BUNDLE_META)) ? await readBundleMeta(model) : (await readModelForConfig(model, { cwd, cliPlugins: opts.plugin, maxMegavoxels: maxMegavoxelsFromSets(opts.set) })).meta;
     const saved = (meta.config ?? {}) as { metrics?: unknown; problem?: { type?: string } };
     return { metrics: saved.metrics, problem: saved.problem?.type ?? meta.problem ?? undefined, from: `the model's training config (${model})` };
   }
@@ -100,6 +102,7 @@ async function savedMetrics(opts: RunOptions, cwd: string): Promise<{ metrics?: 
   // A config.yaml biaflow did not write is a person's own, not a run's: --out then holds no run.
   if (!file || !isRunConfig(file)) return undefined;
   let saved: { metrics?: unknown; problem?: { type?: string } } | null;
+  checkSettingsFileSize(file, "a run's config");
   try {
     saved = YAML.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
@@ -119,9 +122,9 @@ async function configFor(command: DataCommand, opts: RunOptions, io: CliIO): Pro
     if (opts.config) {
       return loadConfig({ configFile: opts.config, cwd, cliPlugins, sets: [...sets, `model.load=${JSON.stringify(model)}`, `data.test.images=${JSON.stringify(input)}`] });
     }
-    const { meta, formatPlugin } = await readModelForConfig(model, { cwd, cliPlugins });
+    const { meta, formatPlugin, settingsFrom } = await readModelForConfig(model, { cwd, cliPlugins, maxMegavoxels: maxMegavoxelsFromSets(sets) });
     const inline = configFromBundle(meta, model, { images: input }, formatPlugin);
-    const loaded = await loadConfig({ inline, cwd, sets, cliPlugins, trust: 'saved', describe: `${formatPlugin ? 'the model' : 'the model bundle'} in ${model}` });
+    const loaded = await loadConfig({ inline, cwd, sets, cliPlugins, trust: 'saved', describe: settingsFrom ?? `${formatPlugin ? 'the model' : 'the model bundle'} in ${model}` });
     warnPluginVersions(meta, loaded.kernel);
     return loaded;
   }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { io } from '@tensorflow/tfjs';
 import { InputError } from '../../errors';
+import { checkSettingsFileSize, MAX_MODEL_JSON_BYTES } from '../../io/settings-file-limit';
 import { writeFileAtomic } from '../../run/atomic-write';
 import { loadTf } from '../../backend/load-tf';
 
@@ -41,6 +42,7 @@ export function dirHandler(dir: string): io.IOHandler {
     async load(): Promise<io.ModelArtifacts> {
       const jsonPath = path.join(dir, MODEL_JSON);
       let modelJson: io.ModelJSON;
+      checkSettingsFileSize(jsonPath, "a model bundle's model.json", MAX_MODEL_JSON_BYTES);
       try {
         modelJson = JSON.parse(await fs.promises.readFile(jsonPath, 'utf8')) as io.ModelJSON;
       } catch (e) {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs';
 import { BiaflowError, InputError } from '../../errors';
+import { checkSettingsFileSize } from '../../io/settings-file-limit';
 import { replaceDirAtomic, writeFileAtomic } from '../../run/atomic-write';
 import { loadTf } from '../../backend/load-tf';
 import { CORE_NAME, CORE_VERSION } from '../../version';
@@ -103,6 +104,7 @@ export function isBundle(dir: string): boolean {
 export async function readBundleMeta(dir: string): Promise<BundleMeta> {
   const file = path.join(path.resolve(dir), BUNDLE_META);
   let meta: BundleMeta;
+  checkSettingsFileSize(file, "a model bundle's biaflow.json");
   try {
     meta = JSON.parse(await fs.promises.readFile(file, 'utf8')) as BundleMeta;
   } catch (e) {

@@ -1,4 +1,5 @@
 import { BioimageioError } from './errors';
+import { excerptText } from './printable';
 import { parseModelDescription, parseYaml } from './description/read';
 import type { ModelDescription } from './description/types';
 
@@ -44,8 +45,16 @@ export async function findDescriptionFile(source: PackageSource): Promise<string
 /** The raw (YAML-parsed) description of a package. */
 export async function readRawDescription(source: PackageSource, descriptionFile?: string): Promise<{ descriptionFile: string; raw: unknown }> {
   const name = descriptionFile ?? (await findDescriptionFile(source));
-  const text = new TextDecoder('utf-8').decode(await source.read(name));
-  return { descriptionFile: name, raw: parseYaml(text, descriptionLocation(source, name)) };
+  const file = descriptionLocation(source, name);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8').decode(await source.read(name));
+  } catch (e) {
+    if (e instanceof BioimageioError) throw e;
+    // Text longer than a JavaScript string holds, or bytes that cannot be decoded: said of this file, not as an internal error.
+    throw new BioimageioError(`cannot be read as text: ${excerptText((e as Error).message, 200)}`, { file, cause: e });
+  }
+  return { descriptionFile: name, raw: parseYaml(text, file) };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { unzipSync, zipSync, type Zippable } from 'fflate';
 import { BioimageioError } from './errors';
 import { packagePath } from './description/file-references';
+import { quote } from './printable';
 
 /**
  * Zip archives of packages, in memory (fflate, pure JS). Entry names are checked when an
@@ -26,7 +27,7 @@ export function indexZip(bytes: Uint8Array, file: string): ZipIndex {
           try {
             name = packagePath(entry.name);
           } catch (e) {
-            throw new BioimageioError(`refusing the archive: entry '${entry.name}' ${(e as Error).message.replace(/^'[^']*' /, '')}`, { file });
+            throw new BioimageioError(`refusing the archive: entry ${quote(entry.name)} ${(e as Error).message.replace(/^'[^']*' /, '')}`, { file });
           }
           names.add(name);
           stored.set(name, entry.name);
@@ -44,10 +45,10 @@ export function indexZip(bytes: Uint8Array, file: string): ZipIndex {
 /** One entry's bytes (decompressing only that entry). */
 export function readZipEntry(bytes: Uint8Array, index: ZipIndex, name: string, file: string): Uint8Array {
   const stored = index.stored.get(name);
-  if (stored === undefined) throw new BioimageioError(`no entry '${name}' in the archive`, { file });
+  if (stored === undefined) throw new BioimageioError(`no entry ${quote(name)} in the archive`, { file });
   const out = unzipSync(bytes, { filter: (entry) => entry.name === stored });
   const data = out[stored];
-  if (!data) throw new BioimageioError(`entry '${name}' could not be read from the archive`, { file });
+  if (!data) throw new BioimageioError(`entry ${quote(name)} could not be read from the archive`, { file });
   return data;
 }
 

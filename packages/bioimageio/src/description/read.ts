@@ -1,5 +1,6 @@
 import { parseDocument } from 'yaml';
 import { BioimageioError, issuesError } from '../errors';
+import { excerptText } from '../printable';
 import { checkModelDescription } from './check';
 import { convertV04ToV05 } from './convert-v0-4';
 import { describe } from './fields';
@@ -23,13 +24,25 @@ export function formatMinorVersion(raw: Record<string, unknown>, file?: string):
 
 /** Parse YAML text into plain data; syntax errors name the file, line and column. */
 export function parseYaml(text: string, file?: string): unknown {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  // Parsing and building the data can throw on their own (nesting too deep for the stack, aliases
+  // that expand beyond the limit): still a problem of this file, said as one (exit 2), never an internal error.
+  const invalid = (e: unknown) => new BioimageioError(`invalid YAML: ${excerptText((e as Error).message, 200)}`, { file, cause: e });
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  } catch (e) {
+    throw invalid(e);
+  }
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const at = e.linePos ? ` (line ${e.linePos[0].line}, column ${e.linePos[0].col})` : '';
-    throw new BioimageioError(`invalid YAML${at}: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`, { file });
+    throw new BioimageioError(`invalid YAML${at}: ${excerptText(e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''), 200)}`, { file });
   }
-  return doc.toJS({ maxAliasCount: 1000 });
+  try {
+    return doc.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    throw invalid(e);
+  }
 }
 
 /**

@@ -31,7 +31,12 @@ const yamlLoader: Loader = (filepath, content) => {
       filepath,
     );
   }
-  return doc.toJS();
+  try {
+    return doc.toJS();
+  } catch (e) {
+    // Building the data can fail too (aliases that expand beyond the limit): still a problem of this file.
+    throw new ConfigError([{ path: '', message: `YAML: ${(e as Error).message}` }], filepath);
+  }
 };
 
 const explorer = () =>
@@ -61,13 +66,23 @@ async function searchConfig(cwd: string): Promise<{ config: unknown; filepath: s
     for (const place of CONFIG_SEARCH_PLACES) {
       const file = path.join(dir, place);
       if (!fs.existsSync(file) || !fs.statSync(file).isFile()) continue;
-      const found = await explorer().load(file);
+      const found = await loadNaming(file);
       if (!found || found.isEmpty || found.config === undefined) continue;
       if (place === 'package.json' && isManifest(found.config)) continue;
       return found;
     }
   }
   return null;
+}
+
+/** Load one config file; a failure to read or parse it (of any kind) is a ConfigError naming it. */
+async function loadNaming(file: string): Promise<{ config: unknown; filepath: string; isEmpty?: boolean } | null> {
+  try {
+    return await explorer().load(file);
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError([{ path: '', message: (e as Error).message }], file);
+  }
 }
 
 function isManifest(value: unknown): boolean {
@@ -90,7 +105,7 @@ export async function readConfigFile(file: string | undefined, cwd: string): Pro
       if (!fs.existsSync(filepath)) {
         throw new UsageError(`config file ${filepath} does not exist`, 'check the --config path (it is relative to the working directory)');
       }
-      result = await explorer().load(filepath);
+      result = await loadNaming(filepath);
     } else {
       result = await searchConfig(cwd);
     }

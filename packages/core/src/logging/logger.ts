@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { prettyFactory } from 'pino-pretty';
+import { printableText } from '../printable';
 import { isSystemCallError, reasonOf } from '../run/system-faults';
 import { openLogFile, type LogFile } from './log-file';
 import { writeTerminal } from './terminal';
@@ -51,8 +52,10 @@ export function createLogger(options: LoggerOptions = {}): LoggerHandle {
       translateTime: 'HH:MM:ss',
       // The terminal gets the sentence; the structured fields are in log.jsonl.
       hideObject: true,
+      // Escaped before the colours go on: a name from a file cannot act on the terminal (log.jsonl keeps JSON's escaping).
+      messageFormat: (log, key) => printableText(String(log[key] ?? '')),
     });
-    const terminal = options.pretty === false ? { write: writeTerminal } : { write: (line: string) => writeTerminal(pretty(line)) };
+    const terminal = options.pretty === false ? { write: (line: string) => writeTerminal(printableText(line)) } : { write: (line: string) => writeTerminal(pretty(line)) };
     streams.push({ level, stream: terminal });
   }
   const lowest = streams.length ? (streams.some((s) => s.level === 'debug') && level !== 'trace' ? 'debug' : level) : 'silent';

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { io } from '@tensorflow/tfjs';
 import { InputError } from '../../errors';
+import { packageFile } from '../../io/package-file';
+import { clip } from '../../printable';
 import { writeFileAtomic } from '../../run/atomic-write';
 import { loadTf } from '../../backend/load-tf';
 
@@ -42,9 +44,10 @@ export function dirHandler(dir: string): io.IOHandler {
       const jsonPath = path.join(dir, MODEL_JSON);
       let modelJson: io.ModelJSON;
       try {
-        modelJson = JSON.parse(await fs.promises.readFile(jsonPath, 'utf8')) as io.ModelJSON;
+        modelJson = JSON.parse(await fs.promises.readFile(packageFile(dir, MODEL_JSON) ?? jsonPath, 'utf8')) as io.ModelJSON;
       } catch (e) {
-        throw new InputError(`cannot read the model graph: ${(e as Error).message}`, { file: jsonPath, cause: e });
+        if (e instanceof InputError) throw e;
+        throw new InputError(`cannot read the model graph: ${clip((e as Error).message)}`, { file: jsonPath, cause: e });
       }
       return tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
         const specs: io.WeightsManifestEntry[] = [];
@@ -55,9 +58,11 @@ export function dirHandler(dir: string): io.IOHandler {
             const file = path.join(dir, p);
             let bytes: Buffer;
             try {
-              bytes = await fs.promises.readFile(file);
+              // model.json is data: the weights it names must be files of the bundle.
+              bytes = await fs.promises.readFile(packageFile(dir, p) ?? file);
             } catch (e) {
-              throw new InputError(`cannot read the model weights: ${(e as Error).message}`, { file, cause: e });
+              if (e instanceof InputError) throw e;
+              throw new InputError(`cannot read the model weights: ${clip((e as Error).message)}`, { file, cause: e });
             }
             buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
           }

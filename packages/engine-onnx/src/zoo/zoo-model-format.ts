@@ -173,7 +173,7 @@ async function readZooModel(target: string): Promise<ModelSource> {
     untrainable: `its only weights biaflow reads are ONNX (${where}), which biaflow runs but cannot train; fine-tuning needs the package's tensorflow_js weights exported by biaflow (a zip holding model.json, weights.bin and biaflow.json)`,
     async open(context) {
       return asInputError(async () => {
-        const session = await openOnnxSession(onnx.bytes, { threads: context.threads });
+        const session = await openOnnxSession(onnx.bytes, { threads: context.threads, file: where });
         context.logger.info({ event: 'zoo-model', package: pkg.source.location, weights: 'onnx', threads: context.threads }, `ONNX Runtime opened the zoo package ${pkg.source.location} (${d.name})`);
         return zooNetwork({ description: d, file, meta, dir: path.resolve(target), session });
       });

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import {
   BioimageioError,
@@ -22,6 +21,7 @@ import { BUNDLE_FORMAT, readBundleMeta, type BundleMeta, type ModelFormat, type 
 import { openOnnxSession } from '../runtime/onnx-session-runner';
 import { ENGINE_ONNX_VERSION } from '../version';
 import { BUNDLE_FILES, isBiaflowTfjsZip } from './runners';
+import { makeScratchFolder } from './scratch-folder';
 import { asInputError } from './zoo-errors';
 import { zooNetwork } from './zoo-network';
 
@@ -54,7 +54,7 @@ async function checkedWeights(pkg: ModelPackage, format: WeightsFormat, file: st
 /** `tensorflow_js` weights that are a biaflow bundle: unpacked into a temporary folder, read as one. */
 async function unpackBundle(bytes: Uint8Array, where: string): Promise<{ dir: string; meta: BundleMeta; dispose(): Promise<void> }> {
   const index = indexZip(bytes, where);
-  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'biaflow-zoo-bundle-'));
+  const dir = await makeScratchFolder('zoo-bundle');
   const dispose = () => fs.promises.rm(dir, { recursive: true, force: true });
   try {
     for (const f of BUNDLE_FILES) await fs.promises.writeFile(path.join(dir, f), readZipEntry(bytes, index, f, where));

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { io } from '@tensorflow/tfjs';
 import { InputError } from '../../errors';
 import { packageFile } from '../../io/package-file';
-import { clip } from '../../printable';
+import { clip, excerpt } from '../../printable';
 import { writeFileAtomic } from '../../run/atomic-write';
 import { loadTf } from '../../backend/load-tf';
 
@@ -56,6 +56,10 @@ export function dirHandler(dir: string): io.IOHandler {
           specs.push(...group.weights);
           for (const p of group.paths) {
             const file = path.join(dir, p);
+            const rel = path.relative(path.resolve(dir), path.resolve(file));
+            if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
+              throw new InputError(`names the weights file ${excerpt(p)}, which is not inside the model folder; a model's files are read only from inside it`, { file: jsonPath });
+            }
             let bytes: Buffer;
             try {
               // model.json is data: the weights it names must be files of the bundle.

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { prettyFactory } from 'pino-pretty';
-import { printableText } from '../printable';
+import { printable, printableText } from '../printable';
 import { isSystemCallError, reasonOf } from '../run/system-faults';
 import { openLogFile, type LogFile } from './log-file';
 import { writeTerminal } from './terminal';
@@ -52,8 +52,9 @@ export function createLogger(options: LoggerOptions = {}): LoggerHandle {
       translateTime: 'HH:MM:ss',
       // The terminal gets the sentence; the structured fields are in log.jsonl.
       hideObject: true,
-      // Escaped before the colours go on: a name from a file cannot act on the terminal (log.jsonl keeps JSON's escaping).
-      messageFormat: (log, key) => printableText(String(log[key] ?? '')),
+      // Escaped before the colours go on, line breaks too (one record, one line): a name from a file
+      // can neither act on the terminal nor forge a line (log.jsonl keeps JSON's escaping).
+      messageFormat: (log, key) => printable(String(log[key] ?? '')),
     });
     const terminal = options.pretty === false ? { write: (line: string) => writeTerminal(printableText(line)) } : { write: (line: string) => writeTerminal(pretty(line)) };
     streams.push({ level, stream: terminal });

@@ -35,8 +35,9 @@ export function printableText(s: string): string {
  * A short excerpt of a value read from a file, for a message: a string quoted and cut to `max`
  * characters (its length said when cut), other values as JSON, cut likewise; escaped either way.
  * Messages quote file contents only through this (never a whole file, or a secret it may hold).
+ * `mark` is the quote around a string (`"` unless told).
  */
-export function excerpt(value: unknown, max = 40): string {
+export function excerpt(value: unknown, max = 40, mark = '"'): string {
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean' || value === undefined) return String(value);
   let text: string;
   try {
@@ -45,7 +46,7 @@ export function excerpt(value: unknown, max = 40): string {
     text = String(value);
   }
   const head = printable(text.slice(0, max));
-  const quoted = typeof value === 'string' ? `"${head}"` : head;
+  const quoted = typeof value === 'string' ? `${mark}${head}${mark}` : head;
   return text.length > max ? `${quoted}… (${text.length} characters)` : quoted;
 }
 

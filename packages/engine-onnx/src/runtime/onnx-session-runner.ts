@@ -82,7 +82,7 @@ export async function openOnnxSession(onnx: Uint8Array, options: OnnxSessionOpti
   return {
     async run(inputs) {
       if (session.inputNames.length !== inputs.length) {
-        throw new InputError(`the ONNX model has ${session.inputNames.length} input(s) (${session.inputNames.join(', ')}), the description ${inputs.length}`);
+        throw new InputError(`the ONNX model has ${session.inputNames.length} input(s) (${clip(session.inputNames.join(', '), 120)}), the description ${inputs.length}`);
       }
       const feeds: Record<string, Ort.Tensor> = {};
       session.inputNames.forEach((name, i) => {

@@ -5,6 +5,7 @@ import {
   fromModelLayout,
   indexZip,
   parseModelDescription,
+  quote,
   readRawDescription,
   readZipEntry,
   toModelLayout,
@@ -24,7 +25,7 @@ export const BUNDLE_FILES = [MODEL_JSON, WEIGHTS_BIN, BUNDLE_META] as const;
 export function onnxRunner(options: { threads?: number } = {}): ModelRunner {
   return async (weights, inputs) => {
     if (weights.entry.external_data) {
-      throw new Error(`${weights.path} keeps its weights in ${weights.entry.external_data.source} (ONNX external data), which biaflow's runner does not load`);
+      throw new Error(`${weights.path} keeps its weights in ${quote(weights.entry.external_data.source)} (ONNX external data), which biaflow's runner does not load`);
     }
     return runOnnxModel(weights.bytes, inputs, options);
   };

@@ -8,6 +8,7 @@ import {
   isParameterizedSize,
   isUrl,
   packagePath,
+  quote,
   readModelPackage,
   readZipEntry,
   spatialAxes,
@@ -34,14 +35,14 @@ export const ZOO_FORMAT_DESCRIPTION =
 async function checkedWeights(pkg: ModelPackage, format: WeightsFormat, file: string): Promise<{ path: string; bytes: Uint8Array }> {
   const entry = pkg.description.weights[format]!;
   const field = `weights.${format}.source`;
-  if (isUrl(entry.source)) throw new BioimageioError(`${entry.source} is a URL: biaflow does not download weights`, { file, field, hint: 'use a package with its weights inside' });
+  if (isUrl(entry.source)) throw new BioimageioError(`${quote(entry.source, { max: 120 })} is a URL: biaflow does not download weights`, { file, field, hint: 'use a package with its weights inside' });
   const rel = packagePath(entry.source, field, file);
   const where = `${pkg.source.location}/${rel}`;
   if (!(await pkg.source.exists(rel))) throw new BioimageioError(`the weights file ${rel} is missing from the package`, { file: where, field, hint: 'the package is incomplete: download it again' });
   if (entry.sha256) {
     const actual = await pkg.source.sha256(rel);
     if (actual !== entry.sha256) {
-      throw new BioimageioError(`sha256 mismatch: ${rel} hashes to ${actual}, weights.${format}.sha256 says ${entry.sha256} (the file was changed or replaced)`, {
+      throw new BioimageioError(`sha256 mismatch: ${rel} hashes to ${actual}, weights.${format}.sha256 says ${quote(entry.sha256, { max: 64 })} (the file was changed or replaced)`, {
         file: where,
         field: `weights.${format}.sha256`,
         hint: 'the package is damaged or was tampered with: get it again from its source',

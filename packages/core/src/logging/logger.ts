@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { prettyFactory } from 'pino-pretty';
-import { printable, printableText } from '../printable';
+import { printable } from '../printable';
 import { isSystemCallError, reasonOf } from '../run/system-faults';
 import { openLogFile, type LogFile } from './log-file';
-import { writeTerminal } from './terminal';
+import { writeTerminal, writeTerminalFormatted } from './terminal';
 
 export type Logger = pino.Logger;
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -56,7 +56,7 @@ export function createLogger(options: LoggerOptions = {}): LoggerHandle {
       // can neither act on the terminal nor forge a line (log.jsonl keeps JSON's escaping).
       messageFormat: (log, key) => printable(String(log[key] ?? '')),
     });
-    const terminal = options.pretty === false ? { write: (line: string) => writeTerminal(printableText(line)) } : { write: (line: string) => writeTerminal(pretty(line)) };
+    const terminal = options.pretty === false ? { write: writeTerminal } : { write: (line: string) => writeTerminalFormatted(pretty(line)) };
     streams.push({ level, stream: terminal });
   }
   const lowest = streams.length ? (streams.some((s) => s.level === 'debug') && level !== 'trace' ? 'debug' : level) : 'silent';

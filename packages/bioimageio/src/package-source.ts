@@ -1,8 +1,8 @@
 import { BioimageioError } from './errors';
+import { excerptText } from './printable';
 import { parseModelDescription, parseYaml } from './description/read';
 import { DESCRIPTION_LIMIT, type ReadLimit } from './read-limit';
 import type { ModelDescription } from './description/types';
-
 
 /**
  * Access to the files of a zoo package (a folder, a zip, or anything else holding them), by
@@ -47,8 +47,16 @@ export async function findDescriptionFile(source: PackageSource): Promise<string
 /** The raw (YAML-parsed) description of a package. */
 export async function readRawDescription(source: PackageSource, descriptionFile?: string): Promise<{ descriptionFile: string; raw: unknown }> {
   const name = descriptionFile ?? (await findDescriptionFile(source));
-  const text = new TextDecoder('utf-8').decode(await source.read(name, DESCRIPTION_LIMIT));
-  return { descriptionFile: name, raw: parseYaml(text, descriptionLocation(source, name)) };
+  const file = descriptionLocation(source, name);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8').decode(await source.read(name, DESCRIPTION_LIMIT));
+  } catch (e) {
+    if (e instanceof BioimageioError) throw e;
+    // Text longer than a JavaScript string holds, or bytes that cannot be decoded: said of this file, not as an internal error.
+    throw new BioimageioError(`cannot be read as text: ${excerptText((e as Error).message, 200)}`, { file, cause: e });
+  }
+  return { descriptionFile: name, raw: parseYaml(text, file) };
 }
 
 /**

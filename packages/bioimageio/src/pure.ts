@@ -4,6 +4,7 @@
  */
 export * from './ndarray';
 export * from './errors';
+export { printable, quote, excerptText } from './printable';
 export * from './npy';
 export * from './layout';
 export * from './tiling';

@@ -2,6 +2,7 @@ import { Inflate, zipSync, type Zippable } from 'fflate';
 import { bytesText } from './bytes-text';
 import { BioimageioError } from './errors';
 import { packagePath } from './description/file-references';
+import { quote } from './printable';
 import { entryData, readZipDirectory, type ZipEntryRecord } from './zip-directory';
 
 /**
@@ -43,10 +44,10 @@ export function indexZip(bytes: Uint8Array, file: string): ZipIndex {
     try {
       name = packagePath(entry.name);
     } catch (e) {
-      throw new BioimageioError(`refusing the archive: entry '${entry.name}' ${(e as Error).message.replace(/^'[^']*' /, '')}`, { file });
+      throw new BioimageioError(`refusing the archive: entry ${quote(entry.name)} ${(e as Error).message.replace(/^'[^']*' /, '')}`, { file });
     }
     // Two entries for one file: which one is "the" file would depend on the reader.
-    if (names.has(name)) throw new BioimageioError(`refusing the archive: it holds '${name}' twice (as '${stored.get(name)}' and '${entry.name}')`, { file });
+    if (names.has(name)) throw new BioimageioError(`refusing the archive: it holds ${quote(name)} twice (as ${quote(stored.get(name))} and ${quote(entry.name)})`, { file });
     names.add(name);
     stored.set(name, entry.name);
     entries.set(name, entry);
@@ -66,8 +67,8 @@ export interface ZipReadOptions {
 /** One entry's bytes (decompressing only that entry, and never past its declared size or the cap). */
 export function readZipEntry(bytes: Uint8Array, index: ZipIndex, name: string, file: string, options: ZipReadOptions = {}): Uint8Array {
   const entry = index.entries.get(name);
-  if (entry === undefined) throw new BioimageioError(`no entry '${name}' in the archive`, { file });
-  const where = `entry '${entry.name}'`;
+  if (entry === undefined) throw new BioimageioError(`no entry ${quote(name)} in the archive`, { file });
+  const where = `entry ${quote(entry.name)}`;
   const max = options.maxBytes ?? MAX_ZIP_ENTRY_BYTES;
   const limit = options.limit ?? "biaflow's cap on a file taken out of a zip archive";
   const hint = options.hint ?? 'a package holding a file this large can be unpacked into a folder and given as the folder';

@@ -69,6 +69,8 @@ export { recordFromBundle } from './data/bundle-normalizers';
 export { writeFileAtomic } from './run/atomic-write';
 export { toCsv, csvCell } from './run/metrics-files';
 export { csvCellText } from './io/csv-cell';
+// Text from files in messages: escaped control characters, short excerpts.
+export { printable, printableText, excerpt, clip } from './printable';
 
 // Dependency injection: plugins use these re-exports, never tsyringe directly (one container tree).
 export { injectable, inject, type DependencyContainer } from 'tsyringe';

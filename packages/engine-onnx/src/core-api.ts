@@ -6,6 +6,7 @@ export {
   BiaflowError,
   BUNDLE_FORMAT,
   BUNDLE_META,
+  clip,
   ConfigError,
   DEFAULT_MAX_MEGAVOXELS,
   definePlugin,

@@ -1,6 +1,7 @@
 import { parseDocument } from 'yaml';
 import { bytesText } from '../bytes-text';
 import { BioimageioError, issuesError } from '../errors';
+import { excerptText } from '../printable';
 import { DESCRIPTION_LIMIT, MAX_DESCRIPTION_BYTES } from '../read-limit';
 import { checkModelDescription } from './check';
 import { convertV04ToV05 } from './convert-v0-4';
@@ -38,19 +39,28 @@ export function parseYaml(text: string, file?: string): unknown {
   if (text.length > MAX_DESCRIPTION_BYTES) {
     throw new BioimageioError(`is ${text.length} characters, more than ${bytesText(MAX_DESCRIPTION_BYTES)} (${DESCRIPTION_LIMIT.limit}); refused before parsing it`, { file, hint: DESCRIPTION_LIMIT.hint });
   }
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  // Parsing and building the data can throw on their own (nesting too deep for the stack, aliases
+  // that expand beyond the limit): still a problem of this file, said as one (exit 2), never an internal error.
+  const invalid = (e: unknown) => new BioimageioError(`invalid YAML: ${excerptText((e as Error).message, 200)}`, { file, cause: e });
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  } catch (e) {
+    throw invalid(e);
+  }
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const at = e.linePos ? ` (line ${e.linePos[0].line}, column ${e.linePos[0].col})` : '';
-    throw new BioimageioError(`invalid YAML${at}: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`, { file });
+    throw new BioimageioError(`invalid YAML${at}: ${excerptText(e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''), 200)}`, { file });
   }
   try {
     return doc.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT });
   } catch (e) {
     // The yaml library's ReferenceError for too many aliases ("Excessive alias count…"), or an alias to nothing.
-    throw new BioimageioError(`YAML aliases cannot be expanded: ${(e as Error).message} (biaflow expands at most ${MAX_YAML_ALIAS_COUNT}, weighted by their size)`, {
+    throw new BioimageioError(`YAML aliases cannot be expanded: ${excerptText((e as Error).message, 200)} (biaflow expands at most ${MAX_YAML_ALIAS_COUNT}, weighted by their size)`, {
       file,
       hint: 'a description repeats a few objects by alias at most: this one expands like a "billion laughs" attack, or is damaged',
+      cause: e,
     });
   }
 }

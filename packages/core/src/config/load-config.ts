@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ConfigError, UsageError, type ConfigIssue } from '../errors';
+import { excerpt } from '../printable';
 import { expandShortName, FIRST_PARTY_SECTIONS, FIRST_PARTY_WORKFLOWS, POSTPROC_PLUGIN } from '../kernel/first-party';
 import type { Kernel } from '../kernel/kernel';
 import { loadPlugin } from '../kernel/load-plugins';
@@ -174,7 +175,7 @@ function pluginRequests(
         requests.push({ specifier: entry[0], options: entry[1] as Record<string, unknown> | undefined, baseDir, origin, where: described });
       } else {
         throw new ConfigError(
-          [{ path: `${where}[${i}]`, message: `expected a plugin name or [name, options] (got ${JSON.stringify(entry)})` }],
+          [{ path: `${where}[${i}]`, message: `expected a plugin name or [name, options] (got ${excerpt(entry)})` }],
           source,
         );
       }

@@ -74,13 +74,23 @@ async function searchConfig(cwd: string): Promise<{ config: unknown; filepath: s
       const file = path.join(dir, place);
       if (!fs.existsSync(file) || !fs.statSync(file).isFile()) continue;
       checkSettingsFileSize(file, 'a config');
-      const found = await explorer().load(file);
+      const found = await loadNaming(file);
       if (!found || found.isEmpty || found.config === undefined) continue;
       if (place === 'package.json' && isManifest(found.config)) continue;
       return found;
     }
   }
   return null;
+}
+
+/** Load one config file; a failure to read or parse it (of any kind) is a ConfigError naming it. */
+async function loadNaming(file: string): Promise<{ config: unknown; filepath: string; isEmpty?: boolean } | null> {
+  try {
+    return await explorer().load(file);
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError([{ path: '', message: (e as Error).message }], file);
+  }
 }
 
 function isManifest(value: unknown): boolean {
@@ -104,7 +114,7 @@ export async function readConfigFile(file: string | undefined, cwd: string): Pro
         throw new UsageError(`config file ${filepath} does not exist`, 'check the --config path (it is relative to the working directory)');
       }
       checkSettingsFileSize(filepath, 'a config');
-      result = await explorer().load(filepath);
+      result = await loadNaming(filepath);
     } else {
       result = await searchConfig(cwd);
     }

@@ -1,4 +1,5 @@
 import { InputError } from '../errors';
+import { printable } from '../printable';
 import type { Image, NdArray, PointList } from '@biaflow/image';
 import type { DataLayout } from './layouts/data-layout';
 import type { DataIO } from './data-io';
@@ -54,7 +55,7 @@ export class DataCheckError extends InputError {
   readonly problems: DataProblem[];
 
   constructor(problems: DataProblem[]) {
-    const lines = groupByFile(problems).map(({ file, messages }) => `  ${file}: ${messages.join('; ')}`);
+    const lines = groupByFile(problems).map(({ file, messages }) => `  ${printable(file)}: ${messages.join('; ')}`);
     const files = lines.length;
     super(`the data has ${files} file${files === 1 ? '' : 's'} with problems (checked before training):\n${lines.join('\n')}`, {
       hint: 'fix or remove these files, then run again; nothing was trained',

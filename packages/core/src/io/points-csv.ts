@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { InputError } from '../errors';
+import { clip, excerpt } from '../printable';
 import { writeFileAtomic } from '../run/atomic-write';
 import { csvCell } from './csv-cell';
 import { splitCsvLine } from './csv-line';
@@ -59,7 +60,7 @@ export function parsePointsCsv(file: string, text: string): PointsFile {
       const raw = (f[col] ?? '').trim();
       const v = raw === '' ? NaN : Number(raw);
       if (!Number.isFinite(v)) {
-        throw new InputError(`line ${lineNo}: column ${columns[col]} is '${raw}', not a number`, { file });
+        throw new InputError(`line ${lineNo}: column ${clip(columns[col], 40)} is ${excerpt(raw, 40, "'")}, not a number`, { file });
       }
       return v;
     };
@@ -68,7 +69,7 @@ export function parsePointsCsv(file: string, text: string): PointsFile {
     });
     if (classes) {
       const v = num(classCol);
-      if (!Number.isInteger(v)) throw new InputError(`line ${lineNo}: class '${f[classCol]}' is not an integer`, { file });
+      if (!Number.isInteger(v)) throw new InputError(`line ${lineNo}: class ${excerpt(f[classCol], 40, "'")} is not an integer`, { file });
       classes[p] = v;
     }
     if (scores) scores[p] = num(scoreCol);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors';
+import { excerpt } from '../printable';
 import type { Kernel } from './kernel';
 import { isPackageName } from './package-name';
 
@@ -75,7 +76,7 @@ export function checkPluginPackage(dir: string): { plugin: PluginPackage; proble
   for (const key of LIST_KEYS) {
     const value = (manifest as Record<string, unknown>)[key];
     if (value !== undefined && !Array.isArray(value)) {
-      throw new InputError(`"biaflow.${key}" must be a list (got ${JSON.stringify(value)})`, { file, hint: 'see docs/plugins.md for the manifest format' });
+      throw new InputError(`"biaflow.${key}" must be a list (got ${excerpt(value)})`, { file, hint: 'see docs/plugins.md for the manifest format' });
     }
   }
   const contributes = CONTRIBUTION_KEYS.some((k) => ((manifest as Record<string, unknown[] | undefined>)[k]?.length ?? 0) > 0);

@@ -7,7 +7,7 @@ import { readBundleMeta } from '../engine/bundle/save-load';
 import type { RegisteredWorkflow } from '../kernel/contributions/workflow';
 import type { RunContext } from '../kernel/run-context';
 import type { EvaluateEvent, Prediction } from '../kernel/stages';
-import { writeFileAtomic } from './atomic-write';
+import { temporaryPath, writeFileAtomic } from './atomic-write';
 import { figureAt } from './figure-at';
 import { openNetwork } from './open-network';
 import { planPostprocess, type PlannedStep } from './postprocess-plan';
@@ -80,7 +80,9 @@ export async function tuneThresholds(run: RunContext, workflow: RegisteredWorkfl
     await network.dispose();
   }
 
-  const scratch = fs.mkdtempSync(path.join(run.runDir, TUNING_SCRATCH_PREFIX));
+  // A temporary name of the run folder's scheme: what a killed tuning leaves is removed at the next start (tidyRunFolder).
+  const scratch = temporaryPath(path.join(run.runDir, 'tuning'));
+  fs.mkdirSync(scratch);
   const scratchRun = { ...run, runDir: scratch };
   const score = async (candidate: Record<string, unknown>): Promise<number> => {
     const plan: PlannedStep[] = base.map((s) => (s === target ? { ...s, options: { ...s.options, ...candidate } } : s));

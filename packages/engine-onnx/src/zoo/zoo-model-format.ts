@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import {
   BioimageioError,
@@ -10,6 +9,7 @@ import {
   isParameterizedSize,
   isUrl,
   packagePath,
+  quote,
   readModelPackage,
   readZipEntry,
   spatialAxes,
@@ -23,6 +23,7 @@ import { BUNDLE_FORMAT, DEFAULT_MAX_MEGAVOXELS, readBundleMeta, type BundleMeta,
 import { openOnnxSession } from '../runtime/onnx-session-runner';
 import { ENGINE_ONNX_VERSION } from '../version';
 import { BUNDLE_FILES, isBiaflowTfjsZip } from './runners';
+import { makeScratchFolder } from './scratch-folder';
 import { asInputError } from './zoo-errors';
 import { MAX_TILE, zooNetwork } from './zoo-network';
 
@@ -35,14 +36,14 @@ export const ZOO_FORMAT_DESCRIPTION =
 async function checkedWeights(pkg: ModelPackage, format: WeightsFormat, file: string): Promise<{ path: string; bytes: Uint8Array }> {
   const entry = pkg.description.weights[format]!;
   const field = `weights.${format}.source`;
-  if (isUrl(entry.source)) throw new BioimageioError(`${entry.source} is a URL: biaflow does not download weights`, { file, field, hint: 'use a package with its weights inside' });
+  if (isUrl(entry.source)) throw new BioimageioError(`${quote(entry.source, { max: 120 })} is a URL: biaflow does not download weights`, { file, field, hint: 'use a package with its weights inside' });
   const rel = packagePath(entry.source, field, file);
   const where = `${pkg.source.location}/${rel}`;
   if (!(await pkg.source.exists(rel))) throw new BioimageioError(`the weights file ${rel} is missing from the package`, { file: where, field, hint: 'the package is incomplete: download it again' });
   if (entry.sha256) {
     const actual = await pkg.source.sha256(rel);
     if (actual !== entry.sha256) {
-      throw new BioimageioError(`sha256 mismatch: ${rel} hashes to ${actual}, weights.${format}.sha256 says ${entry.sha256} (the file was changed or replaced)`, {
+      throw new BioimageioError(`sha256 mismatch: ${rel} hashes to ${actual}, weights.${format}.sha256 says ${quote(entry.sha256, { max: 64 })} (the file was changed or replaced)`, {
         file: where,
         field: `weights.${format}.sha256`,
         hint: 'the package is damaged or was tampered with: get it again from its source',
@@ -55,7 +56,7 @@ async function checkedWeights(pkg: ModelPackage, format: WeightsFormat, file: st
 /** `tensorflow_js` weights that are a biaflow bundle: unpacked into a temporary folder, read as one. */
 async function unpackBundle(bytes: Uint8Array, where: string): Promise<{ dir: string; meta: BundleMeta; dispose(): Promise<void> }> {
   const index = indexZip(bytes, where);
-  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'biaflow-zoo-bundle-'));
+  const dir = await makeScratchFolder('zoo-bundle');
   const dispose = () => fs.promises.rm(dir, { recursive: true, force: true });
   try {
     for (const f of BUNDLE_FILES) await fs.promises.writeFile(path.join(dir, f), readZipEntry(bytes, index, f, where));
@@ -211,7 +212,7 @@ async function readZooModel(target: string, options: ModelReadOptions): Promise<
     untrainable: `its only weights biaflow reads are ONNX (${where}), which biaflow runs but cannot train; fine-tuning needs the package's tensorflow_js weights exported by biaflow (a zip holding model.json, weights.bin and biaflow.json)`,
     async open(context) {
       return asInputError(async () => {
-        const session = await openOnnxSession(onnx.bytes, { threads: context.threads });
+        const session = await openOnnxSession(onnx.bytes, { threads: context.threads, file: where });
         context.logger.info({ event: 'zoo-model', package: pkg.source.location, weights: 'onnx', threads: context.threads }, `ONNX Runtime opened the zoo package ${pkg.source.location} (${d.name})`);
         return zooNetwork({ description: d, file, meta, dir: path.resolve(target), session, maxMegavoxels });
       });

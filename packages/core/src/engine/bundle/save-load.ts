@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs';
 import { BiaflowError, InputError } from '../../errors';
+import { packageFile } from '../../io/package-file';
 import { checkSettingsFileSize } from '../../io/settings-file-limit';
+import { clip, excerpt } from '../../printable';
 import { replaceDirAtomic, writeFileAtomic } from '../../run/atomic-write';
 import { loadTf } from '../../backend/load-tf';
 import { CORE_NAME, CORE_VERSION } from '../../version';
@@ -106,18 +108,22 @@ export async function readBundleMeta(dir: string): Promise<BundleMeta> {
   let meta: BundleMeta;
   checkSettingsFileSize(file, "a model bundle's biaflow.json");
   try {
-    meta = JSON.parse(await fs.promises.readFile(file, 'utf8')) as BundleMeta;
+    const real = packageFile(dir, BUNDLE_META);
+    if (real === undefined) throw Object.assign(new Error('missing'), { code: 'ENOENT' });
+    meta = JSON.parse(await fs.promises.readFile(real, 'utf8')) as BundleMeta;
   } catch (e) {
+    if (e instanceof InputError) throw e;
     const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new InputError(missing ? 'is missing: this folder is not a biaflow model bundle' : `cannot be read: ${(e as Error).message}`, {
+    throw new InputError(missing ? 'is missing: this folder is not a biaflow model bundle' : `cannot be read: ${clip((e as Error).message)}`, {
       file,
       hint: missing ? 'point to the model/ folder of a run, or to checkpoints/best or checkpoints/last' : undefined,
       cause: e,
     });
   }
-  if (meta.format !== BUNDLE_FORMAT) throw new InputError(`is not a biaflow model description (format ${JSON.stringify(meta.format)})`, { file });
+  if (meta === null || typeof meta !== 'object' || Array.isArray(meta)) throw new InputError(`is not a biaflow model description (it holds ${excerpt(meta)}, not a JSON object)`, { file });
+  if (meta.format !== BUNDLE_FORMAT) throw new InputError(`is not a biaflow model description (format ${excerpt(meta.format)})`, { file });
   if (!(meta.format_version <= BUNDLE_FORMAT_VERSION)) {
-    throw new InputError(`was written by a newer biaflow (bundle format ${meta.format_version}; this ${CORE_NAME} ${CORE_VERSION} reads up to ${BUNDLE_FORMAT_VERSION})`, {
+    throw new InputError(`was written by a newer biaflow (bundle format ${excerpt(meta.format_version)}; this ${CORE_NAME} ${CORE_VERSION} reads up to ${BUNDLE_FORMAT_VERSION})`, {
       file,
       hint: `upgrade ${CORE_NAME}`,
     });
@@ -130,7 +136,7 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   const abs = path.resolve(dir);
   const meta = await readBundleMeta(abs);
   for (const f of [MODEL_JSON, WEIGHTS_BIN]) {
-    if (!fs.existsSync(path.join(abs, f))) throw new InputError('is missing from the model bundle', { file: path.join(abs, f) });
+    if (packageFile(abs, f) === undefined) throw new InputError('is missing from the model bundle', { file: path.join(abs, f) });
   }
   customLayers();
   let model: LayersModel;
@@ -138,7 +144,7 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
     model = await loadTf().loadLayersModel(dirHandler(abs));
   } catch (e) {
     if (e instanceof BiaflowError) throw e;
-    throw new InputError(`cannot load the model: ${(e as Error).message}`, { file: path.join(abs, MODEL_JSON), cause: e });
+    throw new InputError(`cannot load the model: ${clip((e as Error).message)}`, { file: path.join(abs, MODEL_JSON), cause: e });
   }
   rememberModelOptions(model, fromMeta(meta));
   return { model, meta, dir: abs, dispose: () => model.dispose() };

@@ -18,6 +18,7 @@ function project(): { dir: string; marker: string } {
       name: 'biaflow-plugin-hello',
       version: '1.0.0',
       main: 'index.js',
+      keywords: ['biaflow-plugin'],
       peerDependencies: { '@biaflow/core': '^0.1.0' },
       biaflow: { commands: [{ name: 'hello', description: 'greet someone' }] },
     }),

@@ -11,8 +11,20 @@ export const repo = path.resolve(__dirname, '../..');
 export const fixtures = path.join(repo, 'tests/fixtures/real');
 const bin = path.join(repo, 'packages/biaflow/dist/bin.js');
 
+/** A new temporary folder, as its real path (macOS's /var is a link): the path biaflow names a run folder by. */
 export function tmpdir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'biaflow-e2e-'));
+  return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'biaflow-e2e-')));
+}
+
+/**
+ * A run folder made by hand (a test's shortcut past training): `config.yaml` with the first line
+ * biaflow writes into every config it saves, and a run's `log.jsonl` — what makes a folder a run's
+ * (docs/outputs.md). A config.yaml without that line is a person's own, and the folder no run.
+ */
+export function handMadeRun(dir: string, config: string): void {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'config.yaml'), `# resolved by @biaflow/core (made by hand in a test)\n${config}`);
+  fs.writeFileSync(path.join(dir, 'log.jsonl'), `${JSON.stringify({ level: 30, time: Date.now(), event: 'run-start', msg: 'made by hand in a test' })}\n`);
 }
 
 /** Run the real CLI in a child process; fail with its output when it does not exit 0. */

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fixtures, repo, tmpdir } from './e2e-helpers';
+import { fixtures, handMadeRun, repo, tmpdir } from './e2e-helpers';
 
 /**
  * A standalone `evaluate` (--pred / --gt) says which metrics settings scored it, and takes them from a
@@ -41,8 +41,7 @@ test('with --workflow only, the defaults are used and named', () => {
 
 test("into a run folder, the run's own settings are used, and said", () => {
   const run = path.join(dir, 'run');
-  fs.mkdirSync(run);
-  fs.writeFileSync(path.join(run, 'config.yaml'), 'problem: { type: detection, ndim: 2 }\nmetrics: { detection_tolerance: 1 }\n');
+  handMadeRun(run, 'problem: { type: detection, ndim: 2 }\nmetrics: { detection_tolerance: 1 }\n');
   const r = evaluate(['--out', 'run'], dir);
   expect(r.status).toBe(0);
   expect(r.stdout).toContain(`scored with metrics.detection_tolerance=1, metrics.detection_ap_tolerances=null (from the run's config (${path.join(run, 'config.yaml')}))`);

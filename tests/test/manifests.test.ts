@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createKernel } from '@biaflow/core';
+import { createKernel } from 'biaflow';
 import { readPluginPackage, registeredContributions, type BiaflowPlugin, type PluginManifest } from '@biaflow/core/internals';
 import { biaflow, repo, tmpdir } from './e2e-helpers';
 
@@ -42,7 +42,7 @@ test('biaflow plugins lists contributions from the manifests without running plu
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(
     path.join(dir, 'package.json'),
-    JSON.stringify({ name: 'biaflow-plugin-spy', version: '2.3.4', main: 'index.js', description: 'a spy', peerDependencies: { '@biaflow/core': '^0.1.0' }, biaflow: { steps: ['spy_step'], readers: [{ name: 'spy', extensions: ['.spy'] }] } }),
+    JSON.stringify({ name: 'biaflow-plugin-spy', version: '2.3.4', main: 'index.js', description: 'a spy', keywords: ['biaflow-plugin'], peerDependencies: { '@biaflow/core': '^0.1.0' }, biaflow: { steps: ['spy_step'], readers: [{ name: 'spy', extensions: ['.spy'] }] } }),
   );
   fs.writeFileSync(path.join(dir, 'index.js'), `require('fs').writeFileSync(${JSON.stringify(path.join(project, 'LOADED'))}, 'yes');\nmodule.exports = { name: 'biaflow-plugin-spy', version: '2.3.4', core: '^0.1.0', apply() {} };\n`);
   const { stdout } = biaflow(['plugins'], project);

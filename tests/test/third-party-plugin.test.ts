@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readImage, writeImage } from 'biaflow';
+import { handMadeRun } from './e2e-helpers';
 
 const repo = path.resolve(__dirname, '../..');
 const bin = path.join(repo, 'packages/biaflow/dist/bin.js');
@@ -27,7 +28,7 @@ async function runWith(steps: string): Promise<Set<number>> {
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'biaflow-thirdparty-'));
   // The plugin is named only in the run's config file, by its package name: a run folder's saved
   // config loads packages installed in the person's project (here the repository's workspace).
-  fs.writeFileSync(path.join(runDir, 'config.yaml'), `problem: {type: instance}\nplugins: [biaflow-plugin-drop-border]\npostprocess: ${steps}\n`);
+  handMadeRun(runDir, `problem: {type: instance}\nplugins: [biaflow-plugin-drop-border]\npostprocess: ${steps}\n`);
   await writeImage(path.join(runDir, 'probabilities/cells.tif'), { data: probabilityMap(), shape: [48, 48] });
   const r = spawnSync(process.execPath, [bin, 'postprocess', '--out', runDir, '--log-level', 'warn'], { cwd: repo, encoding: 'utf8' });
   expect(r.stderr).toBe('');

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { InputError, resolveModelRef, silentLogger, UsageError, type BiaflowPlugin, type BundleMeta, type Logger, type Network, type Prediction, type ResolvedConfig, type RunContext } from '@biaflow/core';
-import { configFromBundle, loadConfig, loadTf, openNetwork, readModelForConfig, runLogger, selectBackend, warnPluginVersions } from '@biaflow/core/internals';
+import { configFromBundle, loadConfig, loadTf, maxMegavoxelsFromSets, openNetwork, readModelForConfig, runLogger, screenInputImage, selectBackend, warnPluginVersions } from '@biaflow/core/internals';
 import { dtypeOf, type Image, type NdArray } from '@biaflow/image';
 import { createKernel } from './default-kernel';
 
@@ -46,9 +46,17 @@ export function isWorkflowModel(value: unknown): value is WorkflowModel {
 export async function loadWorkflowModel(dir: string, options: WorkflowModelOptions = {}): Promise<WorkflowModel> {
   const cwd = options.cwd ?? process.cwd();
   const abs = resolveModelRef(dir, cwd);
-  const { meta, formatPlugin } = await readModelForConfig(abs, { cwd, plugins: options.plugins, createKernel });
+  const { meta, formatPlugin, settingsFrom } = await readModelForConfig(abs, { cwd, plugins: options.plugins, createKernel, maxMegavoxels: maxMegavoxelsFromSets(options.sets) });
   const inline = configFromBundle(meta, abs, {}, formatPlugin);
-  const { config, kernel } = await loadConfig({ kernel: await createKernel(), inline, cwd, sets: options.sets, plugins: options.plugins, trust: 'saved', describe: `${formatPlugin ? 'the model' : 'the model bundle'} in ${abs}` });
+  const { config, kernel } = await loadConfig({
+    kernel: await createKernel(),
+    inline,
+    cwd,
+    sets: options.sets,
+    plugins: options.plugins,
+    trust: 'saved',
+    describe: settingsFrom ?? `${formatPlugin ? 'the model' : 'the model bundle'} in ${abs}`,
+  });
   warnPluginVersions(meta, kernel, options.logger);
   kernel.assertHandled(config.problem.type, ['infer']);
   const logger = runLogger(kernel, options.logger ?? silentLogger());
@@ -105,7 +113,8 @@ function asImage(input: ImageInput, ndim: 2 | 3): Image {
  */
 export async function predictWithWorkflow(model: WorkflowModel, input: ImageInput, name = 'image'): Promise<Prediction> {
   const { run } = model;
-  const image = asImage(input, run.config.problem.ndim);
+  // NaN or infinite pixels: an InputError naming the image, or replaced and logged, as data.nan says (`sets`).
+  const image = screenInputImage(asImage(input, run.config.problem.ndim), name, run.config.data.nan, run.logger);
   const raw = await run.kernel.hooks.infer.for(run.config.problem.type).promise({ run, name, image, model: model.network });
   if (!raw) throw new UsageError(`no loaded plugin predicts ${run.config.problem.type} images (loaded: ${run.kernel.plugins.map((p) => p.name).join(', ')})`);
   return run.kernel.hooks.postprocess.promise(raw, { run });

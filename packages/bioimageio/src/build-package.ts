@@ -5,6 +5,7 @@ import { parseModelDescription } from './description/read';
 import type { ModelDescription } from './description/types';
 import { DESCRIPTION_FILE_NAMES } from './package-source';
 import type { SchemaValidator } from './schema-validation';
+import { quote } from './printable';
 
 /** The format version packages are written with: the newest model version the bundled schema pins. */
 export const WRITE_FORMAT_VERSION = '0.5.7';
@@ -40,7 +41,7 @@ export async function buildPackage(
   const given = new Map<string, Uint8Array>();
   for (const [name, bytes] of files instanceof Map ? files : Object.entries(files)) {
     const path = packagePath(name, `files['${name}']`);
-    if (DESCRIPTION_FILE_NAMES.includes(path)) throw new BioimageioError(`'${name}' is the description file the builder writes; leave it out of the files`);
+    if (DESCRIPTION_FILE_NAMES.includes(path)) throw new BioimageioError(`${quote(name)} is the description file the builder writes; leave it out of the files`);
     given.set(path, bytes);
   }
   const raw = structuredClone(description) as Record<string, unknown>;
@@ -69,7 +70,7 @@ export async function buildPackage(
       return;
     }
     if (!given.has(path)) {
-      issues.push({ field, message: `'${source}' is not among the files given (${[...given.keys()].join(', ') || 'none'})` });
+      issues.push({ field, message: `${quote(source)} is not among the files given (${[...given.keys()].join(', ') || 'none'})` });
       return;
     }
     holder[key] = path;

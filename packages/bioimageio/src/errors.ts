@@ -1,3 +1,5 @@
+import { printable } from './printable';
+
 /**
  * A problem with a zoo package or a tensor given to this package, located by the file and the
  * description field (`inputs[0].axes[2].size`) where possible. It carries `exitCode: 2`, like core's
@@ -37,7 +39,7 @@ export function issuesError(header: string, issues: DescriptionIssue[], file?: s
   return new BioimageioError(`${header}:\n${lines.join('\n')}`, { file, issues });
 }
 
-/** `file: field: message`, leaving out what is not known. */
+/** `file: field: message`, leaving out what is not known; the file's name and the field escaped (`printable`). */
 export function locate(message: string, file?: string, field?: string): string {
-  return `${file ? `${file}: ` : ''}${field ? `${field}: ` : ''}${message}`;
+  return `${file ? `${printable(file)}: ` : ''}${field ? `${printable(field)}: ` : ''}${message}`;
 }

@@ -11,4 +11,4 @@ export { openPackageSource, readModelPackage } from './node/open-package';
 export { bundledSchemaValidator, SCHEMA_PATH } from './node/schema';
 export { sha256Bytes, sha256File } from './node/sha256';
 export { testModelPackage } from './node/test-package';
-export { writeModelPackage, type WriteOptions } from './node/write-package';
+export { writeModelPackage, removeStaleTemporaries, type WriteOptions } from './node/write-package';

@@ -1,6 +1,7 @@
 import { BioimageioError } from './errors';
 import type { Axis } from './description/types';
 import { allocate, dtypeOf, elementCount, stridesOf, type NdArray } from './ndarray';
+import { quote } from './printable';
 
 /**
  * biaflow's model layout is batch first, channels last: `[b, y, x, c]` in 2D, `[b, z, y, x, c]` in
@@ -31,14 +32,14 @@ export function axisRoles(axes: AxesSpec, options: { field?: string; file?: stri
     if (a.type === 'batch' || a.type === 'channel') return { kind: a.type, id: a.id };
     if (a.type === 'space') {
       if (!SPATIAL_ORDER.includes(a.id)) {
-        throw new BioimageioError(`space axis '${a.id}' is not supported by biaflow: space axes must be called x, y or z`, { file: options.file, field: field && `${field}.id` });
+        throw new BioimageioError(`space axis ${quote(a.id)} is not supported by biaflow: space axes must be called x, y or z`, { file: options.file, field: field && `${field}.id` });
       }
       return { kind: 'space', id: a.id };
     }
     if (a.type === 'time' || a.type === 'index') {
-      throw new BioimageioError(`axis type '${a.type}' is not supported by biaflow (batch, channel and space axes x, y, z are)`, { file: options.file, field: field && `${field}.type` });
+      throw new BioimageioError(`axis type ${quote(a.type)} is not supported by biaflow (batch, channel and space axes x, y, z are)`, { file: options.file, field: field && `${field}.type` });
     }
-    throw new BioimageioError(`unknown axis '${String((a as { type: unknown }).type)}'${typeof axes === 'string' ? ` in '${axes}' (letters b, c, z, y, x)` : ''}`, { file: options.file, field });
+    throw new BioimageioError(`unknown axis ${quote(String((a as { type: unknown }).type))}${typeof axes === 'string' ? ` in ${quote(axes)} (letters b, c, z, y, x)` : ''}`, { file: options.file, field });
   });
   for (const kind of ['batch', 'channel'] as const) {
     if (roles.filter((r) => r.kind === kind).length > 1) throw new BioimageioError(`more than one ${kind} axis`, { file: options.file, field: options.field });

@@ -1,5 +1,6 @@
 import { BioimageioError } from './errors';
 import { allocate, bytesPerElement, dtypeOf, elementCount, type DType, type NdArray } from './ndarray';
+import { excerptText, quote } from './printable';
 
 /**
  * numpy's `.npy` format (https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html):
@@ -70,7 +71,7 @@ export function readNpyHeader(bytes: Uint8Array, file = '.npy data'): NpyHeader 
 
   const descrMatch = /'descr'\s*:\s*('([^']*)'|\[)/.exec(header);
   if (!descrMatch || descrMatch[1] === '[') {
-    throw new BioimageioError(`structured or missing 'descr' in the .npy header (${header.trim()}); only plain numeric arrays are read`, { file });
+    throw new BioimageioError(`structured or missing 'descr' in the .npy header (${excerptText(header.trim())}); only plain numeric arrays are read`, { file });
   }
   const descr = descrMatch[2];
   const order = descr[0];
@@ -81,24 +82,24 @@ export function readNpyHeader(bytes: Uint8Array, file = '.npy data'): NpyHeader 
   const dtype = CODE_TO_DTYPE[code];
   if (!dtype || !'<>|='.includes(order)) {
     throw new BioimageioError(
-      `unsupported .npy dtype '${descr}' (supported: float32, float64, uint8/16/32/64, int8/16/32/64, bool)`,
+      `unsupported .npy dtype ${quote(descr)} (supported: float32, float64, uint8/16/32/64, int8/16/32/64, bool)`,
       { file }
     );
   }
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header);
-  if (!fortran) throw new BioimageioError(`missing 'fortran_order' in the .npy header (${header.trim()})`, { file });
+  if (!fortran) throw new BioimageioError(`missing 'fortran_order' in the .npy header (${excerptText(header.trim())})`, { file });
   if (fortran[1] === 'True') {
     throw new BioimageioError('Fortran-order arrays are not read: save a C-order copy, e.g. np.save(path, np.ascontiguousarray(a))', { file });
   }
   const shapeMatch = /'shape'\s*:\s*\(([^)]*)\)/.exec(header);
-  if (!shapeMatch) throw new BioimageioError(`missing 'shape' in the .npy header (${header.trim()})`, { file });
+  if (!shapeMatch) throw new BioimageioError(`missing 'shape' in the .npy header (${excerptText(header.trim())})`, { file });
   const shape = shapeMatch[1]
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s.length > 0)
     .map((s) => {
       const n = Number(s.replace(/L$/, ''));
-      if (!Number.isInteger(n) || n < 0) throw new BioimageioError(`invalid shape entry '${s}' in the .npy header`, { file });
+      if (!Number.isInteger(n) || n < 0) throw new BioimageioError(`invalid shape entry ${quote(s)} in the .npy header`, { file });
       return n;
     });
   return { dtype, shape, littleEndian: order !== '>', dataOffset: headerStart + headerLength };

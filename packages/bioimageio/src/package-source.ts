@@ -1,5 +1,7 @@
 import { BioimageioError } from './errors';
+import { excerptText } from './printable';
 import { parseModelDescription, parseYaml } from './description/read';
+import { DESCRIPTION_LIMIT, type ReadLimit } from './read-limit';
 import type { ModelDescription } from './description/types';
 
 /**
@@ -11,7 +13,8 @@ export interface PackageSource {
   /** Names the package in messages: its folder, YAML or zip path. */
   readonly location: string;
   exists(path: string): Promise<boolean>;
-  read(path: string): Promise<Uint8Array>;
+  /** The file's bytes; with `limit`, a file larger than `limit.maxBytes` is refused before it is read (or inflated). */
+  read(path: string, limit?: ReadLimit): Promise<Uint8Array>;
   /** Lower-case hex SHA-256 of a file (the Node layer streams it from disk). */
   sha256(path: string): Promise<string>;
 }
@@ -44,8 +47,16 @@ export async function findDescriptionFile(source: PackageSource): Promise<string
 /** The raw (YAML-parsed) description of a package. */
 export async function readRawDescription(source: PackageSource, descriptionFile?: string): Promise<{ descriptionFile: string; raw: unknown }> {
   const name = descriptionFile ?? (await findDescriptionFile(source));
-  const text = new TextDecoder('utf-8').decode(await source.read(name));
-  return { descriptionFile: name, raw: parseYaml(text, descriptionLocation(source, name)) };
+  const file = descriptionLocation(source, name);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8').decode(await source.read(name, DESCRIPTION_LIMIT));
+  } catch (e) {
+    if (e instanceof BioimageioError) throw e;
+    // Text longer than a JavaScript string holds, or bytes that cannot be decoded: said of this file, not as an internal error.
+    throw new BioimageioError(`cannot be read as text: ${excerptText((e as Error).message, 200)}`, { file, cause: e });
+  }
+  return { descriptionFile: name, raw: parseYaml(text, file) };
 }
 
 /**

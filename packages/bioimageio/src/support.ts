@@ -3,6 +3,7 @@ import { BioimageioError } from './errors';
 import type { ModelDescription } from './description/types';
 import { axisRoles } from './layout';
 import { PROCESSING_OPS, isSupportedProcessingOp } from './processing/registry';
+import { quote } from './printable';
 
 /**
  * What biaflow cannot run in a valid description: axes it has no place for (time, index, space
@@ -25,7 +26,7 @@ export function unsupportedFeatures(d: ModelDescription): DescriptionIssue[] {
       if (!isSupportedProcessingOp(s.id)) {
         issues.push({
           field: `${field}.${list}[${k}].id`,
-          message: `${list} operation '${s.id}' is not supported by biaflow (supported: ${Object.keys(PROCESSING_OPS).join(', ')})`
+          message: `${list} operation ${quote(s.id)} is not supported by biaflow (supported: ${Object.keys(PROCESSING_OPS).join(', ')})`
         });
       }
     });

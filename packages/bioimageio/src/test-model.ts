@@ -12,6 +12,7 @@ import type { AxesTensor } from './processing/step-context';
 import type { SchemaValidator } from './schema-validation';
 import { unsupportedFeatures } from './support';
 import { compareWithTolerance, toleranceFor } from './tolerance';
+import { quote } from './printable';
 
 /** What a runner gets to load the network: its weights entry, the weights bytes, and the package (for external data). */
 export interface WeightsFile {
@@ -129,7 +130,8 @@ export async function testModel(pkg: PackageSource | ModelPackage, runners: Runn
   const tested = new Set((Object.keys(d.weights) as WeightsFormat[]).filter((f) => runners[f]));
   const fileOk = new Map<string, boolean>();
   for (const ref of fileReferences(d)) {
-    const check = await checkFile(source, ref, tested, file);
+    // A file the source refuses (a link out of a folder package, a device) fails its check, naming it.
+    const check = await checkFile(source, ref, tested, file).catch((e: unknown) => failure(`file ${ref.source}`, e, file));
     fileOk.set(ref.field, check.status !== 'failed');
     checks.push(check);
   }
@@ -139,7 +141,7 @@ export async function testModel(pkg: PackageSource | ModelPackage, runners: Runn
     const runner = runners[format];
     const entry = d.weights[format]!;
     if (!runner) {
-      checks.push({ name, status: 'skipped', message: `no runner for weights format '${format}'`, file, field: `weights.${format}` });
+      checks.push({ name, status: 'skipped', message: `no runner for weights format ${quote(format)}`, file, field: `weights.${format}` });
       continue;
     }
     if (relationIssues.length > 0 || unsupported.length > 0) {
@@ -175,10 +177,10 @@ async function checkFile(source: PackageSource, ref: FileReference, tested: Set<
   if (!(await source.exists(path))) {
     const needed = ref.role === 'test_tensor' || (ref.weightsFormat !== undefined && tested.has(ref.weightsFormat));
     if (needed) {
-      const why = ref.role === 'test_tensor' ? 'the test needs it' : `weights format '${ref.weightsFormat}' is tested`;
+      const why = ref.role === 'test_tensor' ? 'the test needs it' : `weights format ${quote(ref.weightsFormat)} is tested`;
       return { name, status: 'failed', message: `missing file ${path} (referenced by ${ref.field}; ${why})`, file: where, field: ref.field };
     }
-    const why = ref.weightsFormat ? `weights format '${ref.weightsFormat}' is not tested` : `a ${ref.role.replace('_', ' ')} is not needed to test the model`;
+    const why = ref.weightsFormat ? `weights format ${quote(ref.weightsFormat)} is not tested` : `a ${ref.role.replace('_', ' ')} is not needed to test the model`;
     return { name, status: 'skipped', message: `not checked: ${path} is not in the package (${why})`, ...at };
   }
   if (!ref.sha256) return { name, status: 'passed', message: `${path} is present (the description gives no sha256 for it)`, file: where, field: ref.field };
@@ -205,7 +207,7 @@ async function reproduce(source: PackageSource, d: ModelDescription, file: strin
   const fail = (message: string, where?: { file?: string; field?: string }): TestCheck[] => [{ name, status: 'failed', message, file: where?.file ?? file, field: where?.field }];
   try {
     const load = async (t: { test_tensor: { source: string } | null; id: string }, field: string): Promise<NdArray> => {
-      if (!t.test_tensor) throw new BioimageioError(`tensor '${t.id}' has no test_tensor`, { file, field });
+      if (!t.test_tensor) throw new BioimageioError(`tensor ${quote(t.id)} has no test_tensor`, { file, field });
       const path = packagePath(t.test_tensor.source, `${field}.source`, file);
       return readNpy(await source.read(path), `${source.location}/${path}`);
     };
@@ -235,7 +237,7 @@ async function reproduce(source: PackageSource, d: ModelDescription, file: strin
       const testFile = `${source.location}/${t.test_tensor!.source}`;
       const actual = postprocess(t, raw[i], { field: `outputs[${i}]`, file, references });
       if (!sameShape(actual.shape, expected[i].shape)) {
-        checks.push({ name, status: 'failed', message: `output '${t.id}' has shape [${actual.shape.join(', ')}], the test output [${expected[i].shape.join(', ')}]`, file: testFile, field });
+        checks.push({ name, status: 'failed', message: `output ${quote(t.id)} has shape [${actual.shape.join(', ')}], the test output [${expected[i].shape.join(', ')}]`, file: testFile, field });
         return;
       }
       const tol = toleranceFor(d, format, t.id);
@@ -249,8 +251,8 @@ async function reproduce(source: PackageSource, d: ModelDescription, file: strin
         name,
         status: c.passed ? 'passed' : 'failed',
         message: c.passed
-          ? `output '${t.id}' (${dtypeOf(actual)}) reproduces ${t.test_tensor!.source}: ${counts}, largest difference ${c.maxDifference.toPrecision(3)}; tolerance: ${tolText}`
-          : `output '${t.id}' does not reproduce ${t.test_tensor!.source}: ${counts}${worst}; tolerance: ${tolText}`,
+          ? `output ${quote(t.id)} (${dtypeOf(actual)}) reproduces ${t.test_tensor!.source}: ${counts}, largest difference ${c.maxDifference.toPrecision(3)}; tolerance: ${tolText}`
+          : `output ${quote(t.id)} does not reproduce ${t.test_tensor!.source}: ${counts}${worst}; tolerance: ${tolText}`,
         file: testFile,
         field
       });

@@ -1,4 +1,5 @@
 import { isImageError } from '@biaflow/image';
+import { printable } from '@biaflow/image';
 
 /** 1 a run failed, 2 bad usage, config or input, 130 stopped by Ctrl-C (SIGINT) or SIGTERM. */
 export type ExitCode = 1 | 2 | 130;
@@ -39,8 +40,8 @@ export class ConfigError extends BiaflowError {
   readonly source?: string;
 
   constructor(issues: ConfigIssue[], source?: string) {
-    const where = source ? ` in ${source}` : '';
-    const lines = issues.map((i) => `  - ${i.path ? `${i.path}: ` : ''}${i.message}`);
+    const where = source ? ` in ${printable(source)}` : '';
+    const lines = issues.map((i) => `  - ${i.path ? `${printable(i.path)}: ` : ''}${i.message}`);
     super(`invalid configuration${where}:\n${lines.join('\n')}`, { exitCode: 2 });
     this.issues = issues;
     this.source = source;
@@ -52,7 +53,8 @@ export class InputError extends BiaflowError {
   readonly file?: string;
 
   constructor(message: string, options: { file?: string; hint?: string; cause?: unknown } = {}) {
-    super(options.file ? `${options.file}: ${message}` : message, { exitCode: 2, hint: options.hint, cause: options.cause });
+    // The file's name escaped: a line break or an escape sequence in a name cannot forge or hide lines.
+    super(options.file ? `${printable(options.file)}: ${message}` : message, { exitCode: 2, hint: options.hint, cause: options.cause });
     this.file = options.file;
   }
 }

@@ -41,7 +41,8 @@ export type {
 } from './kernel/contributions/report-pictures';
 export type { ImageReader, ImageWriter, PointsFormat, ReadImageOptions, WriteImageInput, WriteImageOptions } from './kernel/contributions/image-io';
 export type { InferenceEngine, Network, EngineContext } from './kernel/contributions/inference-engine';
-export type { ModelFormat, ModelSource } from './kernel/contributions/model-format';
+export type { ModelFormat, ModelReadOptions, ModelSource } from './kernel/contributions/model-format';
+export { DEFAULT_MAX_MEGAVOXELS } from '@biaflow/image';
 export { installedModels, resolveModelRef, isModelName, type NamedModel } from './kernel/model-names';
 export type { ProgressSink, ProgressTask } from './kernel/contributions/progress';
 export type { RandomSource, RandomGenerator } from '@biaflow/image';
@@ -81,6 +82,8 @@ export { recordFromBundle } from '@biaflow/image';
 export { writeFileAtomic } from './fs/atomic-write';
 export { toCsv, csvCell } from './run/metrics-files';
 export { csvCellText } from '@biaflow/image';
+// Text from files in messages: escaped control characters, short excerpts.
+export { printable, printableText, excerpt, clip } from '@biaflow/image';
 
 // Dependency injection: plugins use these re-exports, never tsyringe directly (one container tree).
 export { injectable, inject, type DependencyContainer } from 'tsyringe';

@@ -6,12 +6,17 @@ export * from './index';
 
 export { createHooks, type HookName, type KeyedHookName } from './kernel/hooks';
 export { loadPlugin, resolvePlugin } from './kernel/load-plugins';
+export { packageNameProblem, isPackageName } from './kernel/package-name';
+export { checkPluginPackage, PLUGIN_KEYWORD } from './kernel/manifest';
 export { FIRST_PARTY_PLUGINS, FIRST_PARTY_WORKFLOWS, FIRST_PARTY_SECTIONS, expandShortName } from './kernel/first-party';
 
 // Config
 export { buildSchema, coreSchema, type CoreConfig } from './kernel/config/schema';
 export { configReference } from './config/docs';
 export { DEFAULT_PATCH_SIZE } from './config/load-config';
+export { sizeLimitIssues } from './config/size-limits';
+export { maxMegavoxelsFromSets } from './config/cap-from-sets';
+export { MAX_CONFIG_ALIAS_COUNT } from './config/read-config-file';
 
 // Backend
 export { selectBackend, type BackendChoice, type SelectBackendOptions, type SelectedBackend } from './backend/select-backend';
@@ -45,7 +50,9 @@ export { clock, describeInfo } from './cli/progress/progress-format';
 export { resumeCommand, invocation, shellWord } from './cli/resume-command';
 export { formatSummary, summaryFigures } from './cli/results-summary';
 export { stopIfAsked } from './fs/interrupt';
-export { assertNoLinkInRunFolder } from './fs/run-folder-links';
+export { assertNoLinkInRunFolder, assertNoLinksInRunFolder, assertNoLinkInGuardedFolder, guardRunFolder } from './fs/run-folder-links';
+export { removeOutput, removeOutputSync } from './fs/remove-output';
+export { isRunConfig, isRunEntry, foreignEntries } from './run/run-files';
 export { outputNameProblem, outputNameProblems, MAX_STEM_BYTES } from './run/output-names';
 export { checkInputsBeforeWork } from './run/check-inputs';
 export { writeRunReport, chooseImages, factsFromLog, factsOfRun, readTrainingLog, overlayPictureName, ReportFiles, type RunFacts, type WrittenReport } from './run/run-report';
@@ -54,8 +61,9 @@ export { forbiddenKeyPaths, FORBIDDEN_KEYS } from './config/forbidden-keys';
 export { tfjsEngine, type TfjsNetwork } from './engine/tfjs-engine';
 export { readerFor, readImageWith, writerFor, readerExtensions, pointsFormatFor } from './data/image-readers';
 
-// Listing image files
+// Listing image files; settings files' size caps
 export { isHiddenName, hiddenFiles } from './data/list-image-files';
+export { MAX_SETTINGS_FILE_BYTES, MAX_MODEL_JSON_BYTES, checkSettingsFileSize } from './fs/settings-file-limit';
 
 // Training engine: models, bundles, training loop
 export * from './engine';

@@ -53,7 +53,9 @@ describe('biaflow CLI', () => {
     fs.writeFileSync(path.join(dir, 'ok.yaml'), 'problem:\n  type: instance\n');
     const runDir = path.join(dir, 'run1');
     fs.mkdirSync(runDir);
-    fs.writeFileSync(path.join(runDir, 'config.yaml'), 'problem: {type: instance}\n');
+    // A run's saved config (biaflow's first line) and its log: what makes a folder a run's.
+    fs.writeFileSync(path.join(runDir, 'config.yaml'), '# resolved by @biaflow/core 0.1.0\nproblem: {type: instance}\n');
+    fs.writeFileSync(path.join(runDir, 'log.jsonl'), '{"level":30,"time":1796662950695,"event":"run-start","msg":"train in run1"}\n');
     // An output of training: training again would replace it.
     fs.writeFileSync(path.join(runDir, 'train_metrics.csv'), 'epoch\n');
     const r = biaflow(['train', '--config', 'ok.yaml', '--out', 'run1'], dir);

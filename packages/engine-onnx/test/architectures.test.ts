@@ -1,5 +1,5 @@
 /** @jest-environment ./packages/engine-onnx/test/onnx-environment.js */
-import { buildModel, isClassifier, type ModelSpec } from '@biaflow/core/internals';
+import { buildModel, predictsPerImage, type ModelSpec } from '@biaflow/core/internals';
 import { exportOnnx } from '@biaflow/engine-onnx';
 import { compareWithOnnx, randomBatch, randomizeNonKernelWeights, spread, useCpu } from './helpers';
 
@@ -79,7 +79,7 @@ describe.each(Object.entries(CASES))('%s', (_name, { spec, shapes }) => {
       const results = await compareWithOnnx(model, exportOnnx(model), batches);
       for (const [i, { expected, actual, diff }] of results.entries()) {
         const spatial = shapes[i].slice(1, -1);
-        const outShape = isClassifier(spec.architecture ?? 'unet') ? [shapes[i][0], spec.outputChannels] : [shapes[i][0], ...spatial, spec.outputChannels];
+        const outShape = predictsPerImage(spec.architecture ?? 'unet') ? [shapes[i][0], spec.outputChannels] : [shapes[i][0], ...spatial, spec.outputChannels];
         expect(expected.shape).toEqual(outShape);
         expect(actual.shape).toEqual(outShape);
         expect(spread(expected.data)).toBeGreaterThan(1e-3);

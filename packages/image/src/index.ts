@@ -112,4 +112,7 @@ export { splitCsvLine } from './csv/csv-line';
 export { toCsv } from './csv/to-csv';
 
 // Limits.
-export { DEFAULT_MAX_MEGAVOXELS } from './limits';
+export { DEFAULT_MAX_MEGAVOXELS, formatMegavoxels } from './limits';
+
+// Text from files, for messages: control characters escaped, excerpts cut.
+export { printable, printableText, excerpt, clip } from './text/printable';

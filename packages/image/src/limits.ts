@@ -5,3 +5,9 @@
  * dimensions, never from the file size.
  */
 export const DEFAULT_MAX_MEGAVOXELS = 2048;
+
+/** A count of samples in megavoxels, for messages: whole when it is, one decimal above 1, two significant digits below. */
+export function formatMegavoxels(voxels: number): string {
+  const m = voxels / 1e6;
+  return Number.isInteger(m) ? String(m) : m >= 1 ? m.toFixed(1) : String(Number(m.toPrecision(2)));
+}

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { csvCellText, InputError } from '@biaflow/core';
+import { csvCellText, excerpt, InputError } from '@biaflow/core';
 
 /** One row of `predictions.csv`: the image (as the run named it) and its predicted class. */
 export interface PredictedClass {
@@ -54,7 +54,7 @@ export function readPredictionTable(file: string): PredictedClass[] {
   const col = (name: string) => header.indexOf(name);
   const [imageCol, classCol, indexCol] = [col('image'), col('class'), col('class_index')];
   if (imageCol < 0 || (classCol < 0 && indexCol < 0)) {
-    throw new InputError(`has columns ${header.join(', ')}; a predictions table needs image and class (or class_index)`, { file });
+    throw new InputError(`has columns ${excerpt(header.join(', '), 120)}; a predictions table needs image and class (or class_index)`, { file });
   }
   const scoreCols = header.map((h, i) => [h, i] as const).filter(([h]) => h.startsWith('score_'));
   return lines.slice(1).map((line, k) => {

@@ -3,6 +3,12 @@ import { decodePoints } from './decode-points';
 
 export const DETECT_POINTS_STEP = 'detect_points';
 
+/**
+ * The largest \`min_distance\`: every pixel is compared with a (2·min_distance+1) box along each
+ * axis, so the cost grows with it (up to the image's side); spots are a few pixels apart.
+ */
+export const MAX_MIN_DISTANCE = 100;
+
 export const detectPointsOptions = z.strictObject({
   threshold: numberOrAuto()
     .default(0.3)
@@ -11,8 +17,11 @@ export const detectPointsOptions = z.strictObject({
     .number()
     .int()
     .min(0)
+    .max(MAX_MIN_DISTANCE, { message: `is more than ${MAX_MIN_DISTANCE}, biaflow's cap on min_distance (the cost grows with the (2·min_distance+1) box): use a smaller distance` })
     .default(3)
-    .describe('Local maxima are at least this many pixels apart (Chebyshev) and maxima of a (2·min_distance+1) box, as peak_local_max.'),
+    .describe(
+      `Local maxima are at least this many pixels apart (Chebyshev) and maxima of a (2·min_distance+1) box, as peak_local_max; at most ${MAX_MIN_DISTANCE} (the cost grows with the box).`,
+    ),
   close_radius: z
     .number()
     .min(0)

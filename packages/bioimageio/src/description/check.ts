@@ -1,6 +1,7 @@
 import type { DescriptionIssue } from '../errors';
 import { isDataDependentSize, isParameterizedSize, isSizeReference, referencedSize } from './sizes';
 import type { Axis, ModelDescription, TensorDescr } from './types';
+import { quote } from '../printable';
 
 interface LocatedAxis {
   tensor: TensorDescr;
@@ -24,7 +25,7 @@ export function checkModelDescription(d: ModelDescription): DescriptionIssue[] {
   const seen = new Map<string, string>();
   for (const { t, field } of tensors) {
     const first = seen.get(t.id);
-    if (first) issues.push({ field: `${field}.id`, message: `duplicate tensor id '${t.id}' (also ${first}.id)` });
+    if (first) issues.push({ field: `${field}.id`, message: `duplicate tensor id ${quote(t.id)} (also ${first}.id)` });
     else seen.set(t.id, field);
   }
 
@@ -45,8 +46,8 @@ export function checkModelDescription(d: ModelDescription): DescriptionIssue[] {
         issues.push({
           field: `${path}.size`,
           message: tensorExists
-            ? `refers to axis '${size.axis_id}' of tensor '${size.tensor_id}', which has no such axis (axes: ${tensors.find((x) => x.t.id === size.tensor_id)!.t.axes.map((x) => x.id).join(', ')})`
-            : `refers to tensor '${size.tensor_id}', which is not described (tensors: ${tensors.map((x) => x.t.id).join(', ')})`
+            ? `refers to axis ${quote(size.axis_id)} of tensor ${quote(size.tensor_id)}, which has no such axis (axes: ${tensors.find((x) => x.t.id === size.tensor_id)!.t.axes.map((x) => x.id).join(', ')})`
+            : `refers to tensor ${quote(size.tensor_id)}, which is not described (tensors: ${tensors.map((x) => x.t.id).join(', ')})`
         });
         return;
       }
@@ -82,7 +83,7 @@ export function checkModelDescription(d: ModelDescription): DescriptionIssue[] {
         if (minSize - 2 * axis.halo < 1) {
           issues.push({
             field: `${path}.halo`,
-            message: `halo ${axis.halo} on each side leaves no valid pixel: the smallest size of axis '${axis.id}' is ${minSize} (from ${ref.field}), and ${minSize} - 2*${axis.halo} < 1`
+            message: `halo ${axis.halo} on each side leaves no valid pixel: the smallest size of axis ${quote(axis.id)} is ${minSize} (from ${ref.field}), and ${minSize} - 2*${axis.halo} < 1`
           });
         }
         const inputHalo = (axis.halo * axis.scale) / refScale;
@@ -103,14 +104,14 @@ export function checkModelDescription(d: ModelDescription): DescriptionIssue[] {
       const kwField = `${stepsField}[${s}].kwargs`;
       if (Array.isArray(kw.axes)) {
         for (const a of kw.axes) {
-          if (!axisIds.includes(String(a))) issues.push({ field: `${kwField}.axes`, message: `axis '${String(a)}' is not an axis of tensor '${t.id}' (${axisIds.join(', ')})` });
+          if (!axisIds.includes(String(a))) issues.push({ field: `${kwField}.axes`, message: `axis ${quote(String(a))} is not an axis of tensor ${quote(t.id)} (${axisIds.join(', ')})` });
         }
       }
       if (typeof kw.axis === 'string' && !axisIds.includes(kw.axis)) {
-        issues.push({ field: `${kwField}.axis`, message: `axis '${kw.axis}' is not an axis of tensor '${t.id}' (${axisIds.join(', ')})` });
+        issues.push({ field: `${kwField}.axis`, message: `axis ${quote(kw.axis)} is not an axis of tensor ${quote(t.id)} (${axisIds.join(', ')})` });
       }
       if (typeof kw.reference_tensor === 'string' && !inputIds.has(kw.reference_tensor)) {
-        issues.push({ field: `${kwField}.reference_tensor`, message: `'${kw.reference_tensor}' is not an input tensor (inputs: ${[...inputIds].join(', ')})` });
+        issues.push({ field: `${kwField}.reference_tensor`, message: `${quote(kw.reference_tensor)} is not an input tensor (inputs: ${[...inputIds].join(', ')})` });
       }
     });
   }
@@ -118,7 +119,7 @@ export function checkModelDescription(d: ModelDescription): DescriptionIssue[] {
   for (const [format, w] of Object.entries(d.weights)) {
     if (!w?.parent) continue;
     if (w.parent === format) issues.push({ field: `weights.${format}.parent`, message: 'a weights entry cannot be its own parent' });
-    else if (!d.weights[w.parent]) issues.push({ field: `weights.${format}.parent`, message: `'${w.parent}' is not one of the weights entries (${Object.keys(d.weights).join(', ')})` });
+    else if (!d.weights[w.parent]) issues.push({ field: `weights.${format}.parent`, message: `${quote(w.parent)} is not one of the weights entries (${Object.keys(d.weights).join(', ')})` });
   }
   return issues;
 }

@@ -1,4 +1,5 @@
 import { FieldReader, describe } from './fields';
+import { quote } from '../printable';
 
 /**
  * Convert a spec 0.4 model description (axes as letters, `shape`, `halo` lists, `test_inputs`,
@@ -47,7 +48,7 @@ export function convertV04ToV05(raw: Record<string, unknown>, file?: string): Re
     const path = `outputs[${i}]`;
     const axes = r.string(t.axes, `${path}.axes`);
     const halo = t.halo === undefined || t.halo === null ? null : r.array(t.halo, `${path}.halo`).map((h, k) => r.integer(h, `${path}.halo[${k}]`, 0));
-    if (halo && halo.length !== axes.length) r.fail(`${path}.halo`, `lists ${halo.length} values for the ${axes.length} axes '${axes}'`);
+    if (halo && halo.length !== axes.length) r.fail(`${path}.halo`, `lists ${halo.length} values for the ${axes.length} axes ${quote(axes)}`);
     return {
       id: r.string(t.name, `${path}.name`),
       axes: convertAxes(r, axes, t.shape, path, 'output', halo, fixedSizes),
@@ -85,18 +86,18 @@ function convertAxes(
   halo: number[] | null,
   fixedSizes: Map<string, number>
 ): Record<string, unknown>[] {
-  for (const a of axes) if (!(a in AXIS_IDS)) r.fail(`${path}.axes`, `unknown axis letter '${a}' in '${axes}' (b, c, t, i, z, y, x)`);
+  for (const a of axes) if (!(a in AXIS_IDS)) r.fail(`${path}.axes`, `unknown axis letter ${quote(a)} in ${quote(axes)} (b, c, t, i, z, y, x)`);
   const shapePath = `${path}.shape`;
   let sizeOf: (k: number) => unknown;
   if (Array.isArray(shapeValue)) {
-    if (shapeValue.length !== axes.length) r.fail(shapePath, `lists ${shapeValue.length} sizes for the ${axes.length} axes '${axes}'`);
+    if (shapeValue.length !== axes.length) r.fail(shapePath, `lists ${shapeValue.length} sizes for the ${axes.length} axes ${quote(axes)}`);
     sizeOf = (k) => r.integer(shapeValue[k], `${shapePath}[${k}]`, 1);
   } else {
     const s = r.object(shapeValue, shapePath);
     if (io === 'input') {
       const min = r.array(s.min, `${shapePath}.min`);
       const step = r.array(s.step, `${shapePath}.step`);
-      if (min.length !== axes.length || step.length !== axes.length) r.fail(shapePath, `min and step must list one value per axis of '${axes}'`);
+      if (min.length !== axes.length || step.length !== axes.length) r.fail(shapePath, `min and step must list one value per axis of ${quote(axes)}`);
       sizeOf = (k) => {
         const m = r.integer(min[k], `${shapePath}.min[${k}]`, 1);
         const st = r.integer(step[k], `${shapePath}.step[${k}]`, 0);
@@ -106,7 +107,7 @@ function convertAxes(
       const ref = r.string(s.reference_tensor, `${shapePath}.reference_tensor`);
       const scale = r.array(s.scale, `${shapePath}.scale`);
       const offset = r.array(s.offset, `${shapePath}.offset`);
-      if (scale.length !== axes.length || offset.length !== axes.length) r.fail(shapePath, `scale and offset must list one value per axis of '${axes}'`);
+      if (scale.length !== axes.length || offset.length !== axes.length) r.fail(shapePath, `scale and offset must list one value per axis of ${quote(axes)}`);
       sizeOf = (k) => {
         const off = r.number(offset[k], `${shapePath}.offset[${k}]`);
         const sc = scale[k] === null ? 0 : r.number(scale[k], `${shapePath}.scale[${k}]`);
@@ -115,7 +116,7 @@ function convertAxes(
         const a = axes[k];
         if (a === 'c') {
           const refSize = fixedSizes.get(`${ref}.${a}`);
-          if (refSize === undefined) r.fail(`${shapePath}`, `the channel count cannot be derived: tensor '${ref}' has no fixed 'c' axis`);
+          if (refSize === undefined) r.fail(`${shapePath}`, `the channel count cannot be derived: tensor ${quote(ref)} has no fixed 'c' axis`);
           return Math.round(refSize * sc + 2 * off);
         }
         return { __scale: sc, size: { tensor_id: ref, axis_id: AXIS_IDS[a], offset: Math.round(2 * off) } };
@@ -127,7 +128,7 @@ function convertAxes(
     if (a === 'b') return { type: 'batch' };
     const size = sizeOf(k);
     if (a === 'c') {
-      if (typeof size !== 'number') r.fail(shapePath, `channel axis '${a}' needs a fixed size, got ${describe(size)}`);
+      if (typeof size !== 'number') r.fail(shapePath, `channel axis ${quote(a)} needs a fixed size, got ${describe(size)}`);
       return { type: 'channel', channel_names: Array.from({ length: size }, (_, n) => `channel${n}`) };
     }
     const type = a === 't' ? 'time' : a === 'i' ? 'index' : 'space';
@@ -152,7 +153,7 @@ function complementAxis(r: FieldReader, tensorAxes: string, axes: unknown, path:
   if (axes === undefined || axes === null) return null;
   const given = r.string(axes, path);
   const rest = [...tensorAxes].filter((a) => a !== 'b' && !given.includes(a));
-  if (rest.length > 1) r.fail(path, `'${given}' leaves ${rest.length} axes of '${tensorAxes}' (${rest.join(', ')}); per-axis values need exactly one`);
+  if (rest.length > 1) r.fail(path, `${quote(given)} leaves ${rest.length} axes of ${quote(tensorAxes)} (${rest.join(', ')}); per-axis values need exactly one`);
   return rest.length === 1 ? AXIS_IDS[rest[0]] : null;
 }
 
@@ -222,7 +223,7 @@ function convertSteps(r: FieldReader, value: unknown, tensorAxes: string, path: 
           }
         };
       default:
-        return r.fail(`${p}.name`, `unknown 0.4 processing step '${name}'`);
+        return r.fail(`${p}.name`, `unknown 0.4 processing step ${quote(name)}`);
     }
   });
 }

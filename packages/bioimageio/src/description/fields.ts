@@ -1,4 +1,5 @@
 import { BioimageioError } from '../errors';
+import { quote } from '../printable';
 
 /**
  * Typed access to the fields of a parsed YAML document: each reader checks one value and, when it
@@ -68,6 +69,6 @@ export function describe(value: unknown): string {
   if (value === undefined || value === null) return 'nothing';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'string') return quote(value, { mark: '"' });
   return String(value);
 }

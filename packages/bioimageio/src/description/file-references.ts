@@ -1,5 +1,6 @@
 import { BioimageioError } from '../errors';
 import type { ModelDescription, WeightsFormat } from './types';
+import { quote } from '../printable';
 
 /** What a referenced file is for: which ones `testModel` needs depends on it. */
 export type FileRole = 'weights' | 'test_tensor' | 'sample_tensor' | 'documentation' | 'cover' | 'attachment';
@@ -39,17 +40,22 @@ export function isUrl(source: string): boolean {
   return /^https?:\/\//i.test(source);
 }
 
+/** The longest package-relative path read. */
+export const MAX_PATH_LENGTH = 1024;
+
 /**
  * A package-relative path in normal form (`a/b.npy`), or an error naming the field for a path
  * that could leave the package: absolute, with a drive letter, or with `..` segments.
  */
 export function packagePath(source: string, field?: string, file?: string): string {
+  // No file system holds a longer path; the limit keeps messages that name the file short.
+  if (source.length > MAX_PATH_LENGTH) throw new BioimageioError(`${quote(source)} is no file path (longer than ${MAX_PATH_LENGTH} characters)`, { field, file });
   const s = source.replace(/\\/g, '/');
   if (s.startsWith('/') || /^[a-zA-Z]:/.test(s) || /^[a-z][a-z0-9+.-]*:\/\//i.test(s)) {
-    throw new BioimageioError(`'${source}' is not a path inside the package (absolute paths and other URL schemes are refused)`, { field, file });
+    throw new BioimageioError(`${quote(source)} is not a path inside the package (absolute paths and other URL schemes are refused)`, { field, file });
   }
   const parts = s.split('/').filter((p) => p !== '' && p !== '.');
-  if (parts.includes('..')) throw new BioimageioError(`'${source}' leaves the package ('..' segments are refused)`, { field, file });
-  if (parts.length === 0) throw new BioimageioError(`'${source}' names no file`, { field, file });
+  if (parts.includes('..')) throw new BioimageioError(`${quote(source)} leaves the package ('..' segments are refused)`, { field, file });
+  if (parts.length === 0) throw new BioimageioError(`${quote(source)} names no file`, { field, file });
   return parts.join('/');
 }

@@ -14,9 +14,12 @@ import {
   type WeightsEntry,
   type WeightsFormat
 } from './types';
+import { quote } from '../printable';
 
 /** The spec normalizes one-letter ids of non-space axes to their type's name. */
 const AXIS_ID_ALIASES: Record<string, string> = { b: 'batch', t: 'time', i: 'index', c: 'channel' };
+/** The axis id an id from the file stands for (own entries only: an id `constructor` is itself). */
+const axisId = (id: string): string => (Object.hasOwn(AXIS_ID_ALIASES, id) ? AXIS_ID_ALIASES[id] : id);
 const DEFAULT_AXIS_ID: Record<Axis['type'], string> = { batch: 'batch', channel: 'channel', space: 'x', time: 'time', index: 'index' };
 const AXIS_TYPES = Object.keys(DEFAULT_AXIS_ID) as Axis['type'][];
 
@@ -63,7 +66,7 @@ function parseTensorBase(r: FieldReader, value: unknown, path: string, io: 'inpu
   if (axes.length === 0) r.fail(`${path}.axes`, 'must list at least one axis');
   const seen = new Set<string>();
   axes.forEach((a, i) => {
-    if (seen.has(a.id)) r.fail(`${path}.axes[${i}].id`, `duplicate axis id '${a.id}' (every axis of a tensor needs its own id; a space axis without an id is 'x')`);
+    if (seen.has(a.id)) r.fail(`${path}.axes[${i}].id`, `duplicate axis id ${quote(a.id)} (every axis of a tensor needs its own id; a space axis without an id is 'x')`);
     seen.add(a.id);
   });
   return {
@@ -116,7 +119,7 @@ function parseAxis(r: FieldReader, value: unknown, path: string, io: 'input' | '
   }
   const axisType = type as Axis['type'];
   const rawId = o.id === undefined ? DEFAULT_AXIS_ID[axisType] : r.string(o.id, `${path}.id`);
-  const id = AXIS_ID_ALIASES[rawId] ?? rawId;
+  const id = axisId(rawId);
   switch (axisType) {
     case 'batch': {
       if (o.size !== undefined && o.size !== null && o.size !== 1) r.fail(`${path}.size`, `a batch axis size is 1 or left out (any batch size), got ${describe(o.size)}`);
@@ -161,7 +164,7 @@ function parseSize(r: FieldReader, value: unknown, path: string, io: 'input' | '
       tensor_id: r.string(o.tensor_id, `${path}.tensor_id`),
       axis_id: (() => {
         const a = r.string(o.axis_id, `${path}.axis_id`);
-        return AXIS_ID_ALIASES[a] ?? a;
+        return axisId(a);
       })(),
       offset: o.offset === undefined ? 0 : r.integer(o.offset, `${path}.offset`)
     };
@@ -183,14 +186,14 @@ function parseWeights(r: FieldReader, value: unknown): Partial<Record<WeightsFor
   for (const [key, entry] of Object.entries(o)) {
     const path = `weights.${key}`;
     if (!(WEIGHTS_FORMATS as readonly string[]).includes(key)) {
-      r.fail(path, `unknown weights format '${key}' (${WEIGHTS_FORMATS.join(', ')})`);
+      r.fail(path, `unknown weights format ${quote(key)} (${WEIGHTS_FORMATS.join(', ')})`);
     }
     if (entry === null || entry === undefined) continue;
     const format = key as WeightsFormat;
     const e = r.object(entry, path);
     const file = parseFile(r, e, path);
     const parent = r.optionalString(e.parent, `${path}.parent`);
-    if (parent !== null && !(WEIGHTS_FORMATS as readonly string[]).includes(parent)) r.fail(`${path}.parent`, `unknown weights format '${parent}'`);
+    if (parent !== null && !(WEIGHTS_FORMATS as readonly string[]).includes(parent)) r.fail(`${path}.parent`, `unknown weights format ${quote(parent)}`);
     const w: WeightsEntry = { format, source: file.source, sha256: file.sha256, parent: parent as WeightsFormat | null };
     if (format === 'onnx') {
       if (e.opset_version !== undefined) w.opset_version = r.integer(e.opset_version, `${path}.opset_version`, 7);

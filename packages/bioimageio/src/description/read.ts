@@ -1,5 +1,8 @@
 import { parseDocument } from 'yaml';
+import { bytesText } from '../bytes-text';
 import { BioimageioError, issuesError } from '../errors';
+import { excerptText } from '../printable';
+import { DESCRIPTION_LIMIT, MAX_DESCRIPTION_BYTES } from '../read-limit';
 import { checkModelDescription } from './check';
 import { convertV04ToV05 } from './convert-v0-4';
 import { describe } from './fields';
@@ -21,15 +24,45 @@ export function formatMinorVersion(raw: Record<string, unknown>, file?: string):
   });
 }
 
-/** Parse YAML text into plain data; syntax errors name the file, line and column. */
+/**
+ * How many times YAML aliases (`*name`) may be expanded, weighted by what each one holds (the
+ * `yaml` library's `maxAliasCount`): descriptions written by Python repeat a few objects by alias,
+ * while a "billion laughs" document of a few hundred bytes expands to gigabytes.
+ */
+export const MAX_YAML_ALIAS_COUNT = 1000;
+
+/**
+ * Parse YAML text into plain data; syntax errors name the file, line and column. Text longer than
+ * `MAX_DESCRIPTION_BYTES` is refused unparsed, and aliases expand at most `MAX_YAML_ALIAS_COUNT` times.
+ */
 export function parseYaml(text: string, file?: string): unknown {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (text.length > MAX_DESCRIPTION_BYTES) {
+    throw new BioimageioError(`is ${text.length} characters, more than ${bytesText(MAX_DESCRIPTION_BYTES)} (${DESCRIPTION_LIMIT.limit}); refused before parsing it`, { file, hint: DESCRIPTION_LIMIT.hint });
+  }
+  // Parsing and building the data can throw on their own (nesting too deep for the stack, aliases
+  // that expand beyond the limit): still a problem of this file, said as one (exit 2), never an internal error.
+  const invalid = (e: unknown) => new BioimageioError(`invalid YAML: ${excerptText((e as Error).message, 200)}`, { file, cause: e });
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  } catch (e) {
+    throw invalid(e);
+  }
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const at = e.linePos ? ` (line ${e.linePos[0].line}, column ${e.linePos[0].col})` : '';
-    throw new BioimageioError(`invalid YAML${at}: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`, { file });
+    throw new BioimageioError(`invalid YAML${at}: ${excerptText(e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''), 200)}`, { file });
   }
-  return doc.toJS({ maxAliasCount: 1000 });
+  try {
+    return doc.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT });
+  } catch (e) {
+    // The yaml library's ReferenceError for too many aliases ("Excessive alias count…"), or an alias to nothing.
+    throw new BioimageioError(`YAML aliases cannot be expanded: ${excerptText((e as Error).message, 200)} (biaflow expands at most ${MAX_YAML_ALIAS_COUNT}, weighted by their size)`, {
+      file,
+      hint: 'a description repeats a few objects by alias at most: this one expands like a "billion laughs" attack, or is damaged',
+      cause: e,
+    });
+  }
 }
 
 /**

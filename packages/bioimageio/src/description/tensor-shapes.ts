@@ -1,6 +1,7 @@
 import type { DescriptionIssue } from '../errors';
 import { isDataDependentSize, isParameterizedSize, isSizeReference, referencedSize } from './sizes';
 import type { ModelDescription, TensorDescr } from './types';
+import { quote } from '../printable';
 
 /**
  * Check actual tensor shapes (test tensors, or arrays about to be run) against the axes their
@@ -30,7 +31,7 @@ export function checkTensorShapes(d: ModelDescription, shapes: ReadonlyMap<strin
     t.axes.forEach((axis, a) => {
       const actual = shape[a];
       const where = `${field}.${origin}`;
-      const what = `axis '${axis.id}' (${field}.axes[${a}])`;
+      const what = `axis ${quote(axis.id)} (${field}.axes[${a}])`;
       if (axis.type === 'batch') {
         if (axis.size === 1 && actual !== 1) issues.push({ field: where, message: `${what} has size ${actual}, the batch size is fixed to 1` });
         return;

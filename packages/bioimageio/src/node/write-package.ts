@@ -7,9 +7,48 @@ import { bundledSchemaValidator } from './schema';
 import { sha256Bytes } from './sha256';
 
 let counter = 0;
-/** A temporary name beside `target`, unique to this process and call. */
+/** A temporary name beside `target`, unique to this process and call: `.<name>.tmp-<pid>-<n>` (core's scheme too). */
 function temporaryPath(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.tmp-${process.pid}-${counter++}`);
+}
+
+const TEMPORARY_NAME = /^\.(.+)\.tmp-(\d+)-\d+$/;
+
+/** Whether process `pid` runs on this host (EPERM: it runs, as another user). */
+function isLiveProcess(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Remove what a killed write of `target` left beside it (`.<name>.tmp-<pid>-<n>`, a whole package
+ * folder or zip): only entries whose writing process is gone, that belong to this user, looked at
+ * with `lstat` (a link left under such a name is removed itself, never followed). A write in
+ * progress (its process alive, this one included) is left alone. Returns the names removed.
+ */
+export async function removeStaleTemporaries(target: string): Promise<string[]> {
+  const dir = path.dirname(path.resolve(target));
+  const name = path.basename(target);
+  const removed: string[] = [];
+  for (const entry of await fs.promises.readdir(dir).catch(() => [] as string[])) {
+    const m = TEMPORARY_NAME.exec(entry);
+    if (!m || m[1] !== name) continue;
+    const pid = Number(m[2]);
+    if (pid === process.pid || isLiveProcess(pid)) continue;
+    const p = path.join(dir, entry);
+    const stat = await fs.promises.lstat(p).catch(() => undefined);
+    if (!stat || (typeof process.getuid === 'function' && stat.uid !== process.getuid())) continue;
+    // rm removes a link itself and does not follow links inside a folder it removes.
+    await fs.promises.rm(p, { recursive: stat.isDirectory(), force: true }).then(
+      () => removed.push(entry),
+      () => undefined,
+    );
+  }
+  return removed;
 }
 
 export interface WriteOptions {
@@ -30,6 +69,7 @@ export async function writeModelPackage(
   options: WriteOptions = {}
 ): Promise<BuiltPackage> {
   const built = await buildPackage(description, files, { sha256: sha256Bytes, validator: bundledSchemaValidator() });
+  await removeStaleTemporaries(target);
   const exists = fs.existsSync(target);
   if (exists && !options.overwrite) throw new BioimageioError('already exists; pass overwrite: true to replace it', { file: target });
   await fs.promises.mkdir(path.dirname(path.resolve(target)), { recursive: true });

@@ -6,8 +6,9 @@ import { sha256Bytes } from './sha256';
 
 /**
  * A package in a `.zip` archive. The archive is read into memory once (zoo packages are tens of
- * MB); each file is decompressed when asked for. Archives with entries outside the package root
- * (`..`, absolute paths) are refused when opened.
+ * MB); each file is decompressed when asked for, never past its declared size nor a cap
+ * (`readZipEntry`). Archives with entries outside the package root (`..`, absolute paths) are
+ * refused when opened.
  */
 export async function zipSource(zipPath: string): Promise<PackageSource> {
   let bytes: Uint8Array;
@@ -20,7 +21,7 @@ export async function zipSource(zipPath: string): Promise<PackageSource> {
   return {
     location: zipPath,
     exists: async (p) => index.names.has(p),
-    read: async (p) => readZipEntry(bytes, index, p, zipPath),
+    read: async (p, limit) => readZipEntry(bytes, index, p, zipPath, limit),
     sha256: async (p) => sha256Bytes(readZipEntry(bytes, index, p, zipPath))
   };
 }

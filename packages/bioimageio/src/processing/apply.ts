@@ -4,6 +4,7 @@ import { elementCount, type NdArray } from '../ndarray';
 import { castTo } from './ops/ensure-dtype';
 import { PROCESSING_OPS, isSupportedProcessingOp } from './registry';
 import type { AxesTensor, StepContext } from './step-context';
+import { quote } from '../printable';
 
 export interface ProcessingOptions {
   /** Field path of the step list (`inputs[0].preprocessing`); step i is `${field}[i]`. */
@@ -31,7 +32,7 @@ export function applyProcessing(tensor: NdArray, axes: readonly string[], steps:
   steps.forEach((step, i) => {
     const field = `${options.field}[${i}]`;
     if (!isSupportedProcessingOp(step.id)) {
-      throw new BioimageioError(`processing operation '${step.id}' is not supported by biaflow (supported: ${Object.keys(PROCESSING_OPS).join(', ')})`, {
+      throw new BioimageioError(`processing operation ${quote(step.id)} is not supported by biaflow (supported: ${Object.keys(PROCESSING_OPS).join(', ')})`, {
         file: options.file,
         field: `${field}.id`
       });

@@ -1,5 +1,6 @@
 import { BioimageioError } from '../errors';
 import { elementCount, stridesOf } from '../ndarray';
+import { quote } from '../printable';
 
 /**
  * Reductions "over axes" as the spec defines them for normalization: the axes listed are reduced
@@ -16,7 +17,7 @@ export interface Groups {
 export function groupsOf(shape: readonly number[], axes: readonly string[], reduce: readonly string[] | null, field?: string): Groups {
   if (reduce) {
     for (const a of reduce) {
-      if (!axes.includes(a)) throw new BioimageioError(`axis '${a}' is not an axis of this tensor (${axes.join(', ')})`, { field });
+      if (!axes.includes(a)) throw new BioimageioError(`axis ${quote(a)} is not an axis of this tensor (${axes.join(', ')})`, { field });
     }
   }
   const keptIds: string[] = [];
@@ -43,12 +44,12 @@ export function groupIndex(shape: readonly number[], axes: readonly string[], gr
   groups.keptIds.forEach((id, k) => {
     const a = axes.indexOf(id);
     if (a < 0) {
-      if (groups.keptSizes[k] !== 1) throw new BioimageioError(`statistics per '${id}' cannot apply to a tensor without axis '${id}' (${axes.join(', ')})`, { field });
+      if (groups.keptSizes[k] !== 1) throw new BioimageioError(`statistics per ${quote(id)} cannot apply to a tensor without axis ${quote(id)} (${axes.join(', ')})`, { field });
       return;
     }
     if (shape[a] !== groups.keptSizes[k]) {
       if (groups.keptSizes[k] === 1) return;
-      throw new BioimageioError(`statistics per '${id}' (${groups.keptSizes[k]}) do not match this tensor's '${id}' size ${shape[a]}`, { field });
+      throw new BioimageioError(`statistics per ${quote(id)} (${groups.keptSizes[k]}) do not match this tensor's ${quote(id)} size ${shape[a]}`, { field });
     }
     step[a] = groupStrides[k];
   });

@@ -1,5 +1,6 @@
 import { FieldReader } from '../description/fields';
 import { allocate, dtypeOf, stridesOf, type NdArray } from '../ndarray';
+import { quote } from '../printable';
 
 /** A tensor with the ids of its axes, in its own axis order. */
 export interface AxesTensor {
@@ -77,7 +78,7 @@ export class KwargsReader {
   /** The position of axis `id` in `axes`, or an error naming the kwarg. */
   axisIndex(name: string, id: string, axes: readonly string[]): number {
     const a = axes.indexOf(id);
-    if (a < 0) this.fail(name, `axis '${id}' is not an axis of this tensor (${axes.join(', ')})`);
+    if (a < 0) this.fail(name, `axis ${quote(id)} is not an axis of this tensor (${axes.join(', ')})`);
     return a;
   }
 
@@ -88,7 +89,7 @@ export class KwargsReader {
     const ref = this.ctx.references?.[id];
     if (!ref) {
       const known = Object.keys(this.ctx.references ?? {});
-      this.fail(name, `tensor '${id}' is not available here (inputs: ${known.join(', ') || 'none given'})`);
+      this.fail(name, `tensor ${quote(id)} is not available here (inputs: ${known.join(', ') || 'none given'})`);
     }
     return ref;
   }
@@ -106,7 +107,7 @@ export function floatOutput(x: NdArray): Float32Array | Float64Array {
 export function alongAxis(values: readonly number[], x: NdArray, a: number, name: string, k: KwargsReader): (i: number) => number {
   const size = x.shape[a];
   if (values.length !== size && values.length !== 1) {
-    k.fail(name, `lists ${values.length} values, axis '${k.kwargs.axis as string}' has size ${size}`);
+    k.fail(name, `lists ${values.length} values, axis ${quote(k.kwargs.axis as string)} has size ${size}`);
   }
   if (values.length === 1) return () => values[0];
   const stride = stridesOf(x.shape)[a];

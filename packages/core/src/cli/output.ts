@@ -1,4 +1,5 @@
 import type { Kernel } from '../kernel/kernel';
+import { printableText } from '@biaflow/image';
 
 /** Where the CLI writes; replaceable so tests can run commands in-process. */
 export interface CliIO {
@@ -53,11 +54,16 @@ function write(name: StreamName, text: string): void {
   }
 }
 
+/**
+ * The CLI's own stdout and stderr. Everything it prints there (messages, the results table, JSON
+ * and YAML it shows) passes through `printableText`: a control character from a file name or a
+ * file's content is shown escaped, never acted on by the terminal; the output's own line breaks stay.
+ */
 export const processIO = (): CliIO => {
   watchStandardStreams();
   return {
-    stdout: (t) => write('stdout', t),
-    stderr: (t) => write('stderr', t),
+    stdout: (t) => write('stdout', printableText(t)),
+    stderr: (t) => write('stderr', printableText(t)),
     cwd: process.cwd(),
   };
 };

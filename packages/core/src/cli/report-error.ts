@@ -1,6 +1,7 @@
 import { exitCodeOf, hintOf, interruptionOf, isBiaflowError } from '../errors';
 import { isImageError } from '@biaflow/image';
 import { PluginError } from '../kernel/plugin-error';
+import { RunFolderTakenError } from '../run/run-lock';
 import { systemFaultOf } from '../fs/system-faults';
 import type { CliIO } from './output';
 
@@ -26,7 +27,10 @@ export function reportError(error: unknown, io: CliIO): number {
     if (interrupted.hint) io.stderr(`${interrupted.hint}\n`);
     return interrupted.exitCode;
   }
-  const fault = systemFaultOf(unwrapped(error));
+  // A run folder taken over is no plugin's failure either, wherever the run stopped.
+  const inner = unwrapped(error);
+  if (inner instanceof RunFolderTakenError) error = inner;
+  const fault = systemFaultOf(inner);
   if (fault) {
     io.stderr(`error: ${fault.message}\n`);
     if (fault.hint) io.stderr(`hint: ${fault.hint}\n`);

@@ -1,8 +1,10 @@
 import path from 'node:path';
 import { ConfigError, UsageError, type ConfigIssue } from '../errors';
+import { excerpt } from '@biaflow/image';
 import { expandShortName, FIRST_PARTY_SECTIONS, FIRST_PARTY_WORKFLOWS, POSTPROC_PLUGIN } from '../kernel/first-party';
 import type { Kernel } from '../kernel/kernel';
-import { isPathSpecifier, loadPlugin, resolvePlugin, type PluginOrigin, type PluginRequest } from '../kernel/load-plugins';
+import { loadPlugin } from '../kernel/load-plugins';
+import { isPathSpecifier, resolvePlugin, resolvePluginPath, type PluginOrigin, type PluginRequest } from '../kernel/resolve-plugin';
 import type { BiaflowPlugin } from '../kernel/plugin';
 import { assertNoForbiddenKeys } from './forbidden-keys';
 import { parseOverride, setIn, type Override } from './overrides';
@@ -10,6 +12,7 @@ import { readConfigFile, searchFolders } from './read-config-file';
 import { buildSchema, type ResolvedConfig } from '../kernel/config/schema';
 import { formatKeyPath, isPlainObject, resolvePaths, schemaAt } from './schema-walk';
 import { didYouMean } from './suggest';
+import { sizeLimitIssues } from './size-limits';
 import { validateConfig } from './validate';
 
 export interface ConfigRequest {
@@ -72,7 +75,8 @@ export async function loadConfig(request: ConfigRequest): Promise<LoadedConfig> 
     configPath = file.filepath;
     configDir = path.dirname(file.filepath);
   }
-  const source = configPath ?? 'the config';
+  // An inline config is a model's (a bundle's or a package's settings) or code's: messages say whose.
+  const source = configPath ?? request.describe ?? 'the config';
   assertNoForbiddenKeys(raw, source);
   const overrides = (request.sets ?? []).map(parseOverride);
 
@@ -122,12 +126,14 @@ export async function loadConfig(request: ConfigRequest): Promise<LoadedConfig> 
       source,
     );
   }
+  const sizeIssues = sizeLimitIssues(config);
+  if (sizeIssues.length) throw new ConfigError(sizeIssues, source);
   return { config, configPath, kernel };
 }
 
 /** True when a saved entry names a plugin the person already loaded: the same package, or the same file given with --plugin. */
 function alreadyLoaded(kernel: Kernel, req: PluginRequest): boolean {
-  const file = isPathSpecifier(req.specifier) ? resolvePlugin(req.specifier, req.baseDir) : undefined;
+  const file = isPathSpecifier(req.specifier) ? resolvePluginPath(req.specifier, req.baseDir) : undefined;
   return kernel.allPlugins.some((p) => p.name === expandShortName(req.specifier) || (file !== undefined && p.source === file));
 }
 
@@ -170,7 +176,7 @@ function pluginRequests(
         requests.push({ specifier: entry[0], options: entry[1] as Record<string, unknown> | undefined, baseDir, origin, where: described });
       } else {
         throw new ConfigError(
-          [{ path: `${where}[${i}]`, message: `expected a plugin name or [name, options] (got ${JSON.stringify(entry)})` }],
+          [{ path: `${where}[${i}]`, message: `expected a plugin name or [name, options] (got ${excerpt(entry)})` }],
           source,
         );
       }
@@ -200,9 +206,10 @@ async function loadImplicitPlugins(kernel: Kernel, type: string | undefined, cwd
   const wanted = [POSTPROC_PLUGIN, ...(workflowPackage ? [workflowPackage] : [])];
   for (const name of wanted) {
     if (kernel.allPlugins.some((p) => p.name === name || expandShortName(p.source) === name)) continue;
-    const baseDir = resolvePlugin(name, configDir) ? configDir : cwd;
-    if (!resolvePlugin(name, baseDir)) continue;
-    const { plugin, source } = await loadPlugin({ specifier: name, baseDir });
+    const where = 'biaflow itself (it loads this package with every config when installed)';
+    const baseDir = resolvePlugin({ specifier: name, baseDir: configDir, where }) ? configDir : cwd;
+    if (!resolvePlugin({ specifier: name, baseDir, where })) continue;
+    const { plugin, source } = await loadPlugin({ specifier: name, baseDir, where });
     if (kernel.allPlugins.some((p) => p.name === plugin.name)) continue;
     await kernel.use(plugin, source);
   }

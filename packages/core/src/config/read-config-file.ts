@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { cosmiconfig, type Loader } from 'cosmiconfig';
 import YAML from 'yaml';
-import { ConfigError, UsageError } from '../errors';
+import { ConfigError, InputError, UsageError } from '../errors';
+import { checkSettingsFileSize } from '../fs/settings-file-limit';
 
 /**
  * Where a config is searched for when none is passed: data configs only. A `.js` / `.cjs` / `.ts`
@@ -22,6 +23,13 @@ export const CONFIG_SEARCH_PLACES = [
 /** Keys of a plugin manifest (package.json#biaflow of a plugin package), which is not a config. */
 const MANIFEST_KEYS = ['workflows', 'steps', 'sections', 'readers', 'writers', 'points', 'engines', 'trainers', 'backends', 'networks', 'formats', 'commands'];
 
+/**
+ * How many times a config's YAML aliases (`*name`) may be expanded, weighted by what they hold (the
+ * `yaml` library's `maxAliasCount`, at its default): a config needs a few at most, a "billion laughs"
+ * document of a few hundred bytes would expand to gigabytes.
+ */
+export const MAX_CONFIG_ALIAS_COUNT = 100;
+
 /** YAML with line and column in its errors (cosmiconfig's default loader reports less). */
 const yamlLoader: Loader = (filepath, content) => {
   const doc = YAML.parseDocument(content, { prettyErrors: true, uniqueKeys: true });
@@ -31,7 +39,11 @@ const yamlLoader: Loader = (filepath, content) => {
       filepath,
     );
   }
-  return doc.toJS();
+  try {
+    return doc.toJS({ maxAliasCount: MAX_CONFIG_ALIAS_COUNT });
+  } catch (e) {
+    throw new ConfigError([{ path: '', message: `YAML aliases cannot be expanded: ${(e as Error).message} (biaflow expands at most ${MAX_CONFIG_ALIAS_COUNT}, weighted by their size)` }], filepath);
+  }
 };
 
 const explorer = () =>
@@ -61,13 +73,24 @@ async function searchConfig(cwd: string): Promise<{ config: unknown; filepath: s
     for (const place of CONFIG_SEARCH_PLACES) {
       const file = path.join(dir, place);
       if (!fs.existsSync(file) || !fs.statSync(file).isFile()) continue;
-      const found = await explorer().load(file);
+      checkSettingsFileSize(file, 'a config');
+      const found = await loadNaming(file);
       if (!found || found.isEmpty || found.config === undefined) continue;
       if (place === 'package.json' && isManifest(found.config)) continue;
       return found;
     }
   }
   return null;
+}
+
+/** Load one config file; a failure to read or parse it (of any kind) is a ConfigError naming it. */
+async function loadNaming(file: string): Promise<{ config: unknown; filepath: string; isEmpty?: boolean } | null> {
+  try {
+    return await explorer().load(file);
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError([{ path: '', message: (e as Error).message }], file);
+  }
 }
 
 function isManifest(value: unknown): boolean {
@@ -90,12 +113,13 @@ export async function readConfigFile(file: string | undefined, cwd: string): Pro
       if (!fs.existsSync(filepath)) {
         throw new UsageError(`config file ${filepath} does not exist`, 'check the --config path (it is relative to the working directory)');
       }
-      result = await explorer().load(filepath);
+      checkSettingsFileSize(filepath, 'a config');
+      result = await loadNaming(filepath);
     } else {
       result = await searchConfig(cwd);
     }
   } catch (e) {
-    if (e instanceof ConfigError || e instanceof UsageError) throw e;
+    if (e instanceof ConfigError || e instanceof UsageError || e instanceof InputError) throw e;
     throw new ConfigError([{ path: '', message: (e as Error).message }], file ? path.resolve(cwd, file) : undefined);
   }
   if (!result) return undefined;

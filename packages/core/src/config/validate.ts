@@ -1,5 +1,6 @@
 import type { ZodType, core } from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors';
+import { excerpt } from '@biaflow/image';
 import { FIRST_PARTY_SECTIONS, FIRST_PARTY_WORKFLOWS } from '../kernel/first-party';
 import type { Kernel } from '../kernel/kernel';
 import { buildSchema, type ResolvedConfig } from '../kernel/config/schema';
@@ -43,6 +44,10 @@ export function validateConfig(raw: unknown, kernel: Kernel, source?: string): R
 function describeIssue(issue: core.$ZodIssue, schema: ZodType, prefix: KeyPath = []): ConfigIssue[] {
   const keyPath = [...prefix, ...(issue.path as KeyPath)];
   const got = 'input' in issue && issue.input !== undefined ? ` (got ${show(issue.input)})` : '';
+  // YAML's .nan and .inf are numbers to YAML, but no setting takes them (JSON would even show them as null).
+  if ('input' in issue && typeof issue.input === 'number' && !Number.isFinite(issue.input)) {
+    return [{ path: formatKeyPath(keyPath), message: `is not a finite number (got ${yamlNumber(issue.input)}): give a number` }];
+  }
   switch (issue.code) {
     case 'unrecognized_keys': {
       const here = schemaAt(schema, issue.path as KeyPath);
@@ -119,9 +124,14 @@ function validatePostprocessSteps(config: ResolvedConfig, kernel: Kernel): Confi
   return issues;
 }
 
+/** How YAML writes a number that is not finite. */
+function yamlNumber(n: number): string {
+  return Number.isNaN(n) ? '.nan' : n > 0 ? '.inf' : '-.inf';
+}
+
+/** A value of the config, short and printable (a value from a file is never echoed whole). */
 function show(v: unknown): string {
-  const s = JSON.stringify(v);
-  return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
+  return excerpt(v, 60);
 }
 
 function lowerFirst(s: string): string {
@@ -141,7 +151,7 @@ function unknownWorkflowIssue(type: string, kernel: Kernel): ConfigIssue {
   const pkg = FIRST_PARTY_WORKFLOWS[type];
   return {
     path: 'problem.type',
-    message: `is not a registered workflow (got ${JSON.stringify(type)})${didYouMean(type, known)}; installed workflows: ${installed.join(', ') || 'none'}${
+    message: `is not a registered workflow (got ${excerpt(type)})${didYouMean(type, known)}; installed workflows: ${installed.join(', ') || 'none'}${
       pkg ? `; "${type}" is in ${pkg}: install it with \`npm i ${pkg}\`` : ''
     }`,
   };

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { NdArray } from '@biaflow/image';
 import type { Sample } from '../kernel/stages';
 import { writeFileAtomic } from '../fs/atomic-write';
+import { AUGMENT_PREVIEW_LOG } from '../run/run-files';
 import { percentiles } from '@biaflow/image';
 import { stemOf } from './dataset';
 import type { BatchBuilder } from './training-data';
@@ -42,7 +43,7 @@ export async function writeAugmentPreview(batches: BatchBuilder, outDir: string,
     }
     log.push({ sample: before.name, ...files, augmentations: applied });
   }
-  const json = path.join(outDir, 'augment-preview.json');
+  const json = path.join(outDir, AUGMENT_PREVIEW_LOG);
   await writeFileAtomic(json, `${JSON.stringify(log, null, 2)}\n`);
   written.push(json);
   return written;

@@ -1,10 +1,12 @@
 import { InputError } from '../errors';
+import { printable } from '@biaflow/image';
 import type { Image, NdArray, PointList } from '@biaflow/image';
 import type { DataLayout } from './layouts/data-layout';
 import type { DataIO } from './data-io';
 import { messageOf, type DataItem, type DataProblem } from './dataset';
 import { LabelValues } from '@biaflow/image';
 import { isIntegerArray, sizeOf } from '@biaflow/image';
+import { countNonFinite, describeNonFinite, screenNonFinite, type NonFinitePolicy, type NonFiniteReplacement } from './non-finite';
 import type { DataSplit } from './split';
 
 /**
@@ -28,6 +30,10 @@ export interface CheckOptions {
   onLoaded?: (set: SetName, item: DataItem, image: NdArray, label: NdArray | undefined) => void;
   /** Told after each example is read and checked, with how many of all there are (progress; a place to stop). */
   onChecked?: (done: number, total: number) => void;
+  /** NaN or infinite pixels in an image: a problem of its file (`refuse`, the default), or replaced (`data.nan`). */
+  nan?: NonFinitePolicy;
+  /** Told of each image whose NaN or infinite pixels were replaced (`nan: 'replace'`). */
+  onReplaced?: (set: SetName, item: DataItem, replaced: NonFiniteReplacement) => void;
 }
 
 export type SetName = 'train' | 'val' | 'test';
@@ -49,7 +55,7 @@ export class DataCheckError extends InputError {
   readonly problems: DataProblem[];
 
   constructor(problems: DataProblem[]) {
-    const lines = groupByFile(problems).map(({ file, messages }) => `  ${file}: ${messages.join('; ')}`);
+    const lines = groupByFile(problems).map(({ file, messages }) => `  ${printable(file)}: ${messages.join('; ')}`);
     const files = lines.length;
     super(`the data has ${files} file${files === 1 ? '' : 's'} with problems (checked before training):\n${lines.join('\n')}`, {
       hint: 'fix or remove these files, then run again; nothing was trained',
@@ -94,9 +100,10 @@ async function checkItem(set: SetName, item: DataItem, options: CheckOptions, io
   let image: NdArray;
   let spacing: number[];
   try {
-    const raw = await io.readImage(item.image);
-    image = io.toModelLayout(raw, options.ndim, item.image);
-    spacing = spatialSpacing(raw, options.ndim);
+    const read = await readExampleImage(item.image, options.ndim, io, options.nan);
+    image = read.image;
+    spacing = read.spacing;
+    if (read.replaced) options.onReplaced?.(set, item, read.replaced);
   } catch (e) {
     problem(item.image, messageOf(e, item.image));
     return;
@@ -131,6 +138,23 @@ async function checkItem(set: SetName, item: DataItem, options: CheckOptions, io
   report.spacings.set(item.image, spacing);
   if (label && set !== 'test' && options.labels === 'images') report.labelValues.add(label.data);
   options.onLoaded?.(set, item, image, label);
+}
+
+/**
+ * An example's image as training uses it: read, in model layout (`[...spatial, c]`), its NaN and
+ * infinite pixels refused (an InputError naming the file) or replaced as `nan` says. The one place
+ * training reads an image's pixels: the check before training, and an example read again from
+ * disk (`data.in_memory: false`) — the replacement is a function of the image, so both get the same.
+ */
+export async function readExampleImage(
+  file: string,
+  ndim: 2 | 3,
+  io: DataIO,
+  nan: NonFinitePolicy | undefined,
+): Promise<{ image: NdArray; spacing: number[]; replaced?: NonFiniteReplacement }> {
+  const raw = await io.readImage(file);
+  const { image, replaced } = screenNonFinite(io.toModelLayout(raw, ndim, file), file, nan ?? 'refuse', [ndim]);
+  return { image, spacing: spatialSpacing(raw, ndim), replaced };
 }
 
 /** Voxel size along the spatial axes (`YX` / `ZYX`) of an image as read; 1 where unknown. */
@@ -174,9 +198,12 @@ async function checkLabel(
   let ok = true;
   if (!isIntegerArray(label.data)) {
     ok = false;
+    // Never replaced, whatever data.nan says: a made-up class or object id would be trained on as truth.
+    const nonFinite = countNonFinite(label.data);
+    const holds = nonFinite.nan + nonFinite.infinite ? ` holding ${describeNonFinite(nonFinite)}` : '';
     problem(
       file,
-      `label is ${raw.dtype}; labels must be integers (0/1 or 0/255 masks, class indices, object ids): save it as uint8, uint16 or uint32`,
+      `label is ${raw.dtype}${holds}; labels must be integers (0/1 or 0/255 masks, class indices, object ids): save it as uint8, uint16 or uint32`,
     );
   }
   const lspatial = label.shape.slice(0, options.ndim);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isHiddenName } from './list-image-files';
+import { printable } from '@biaflow/image';
 import type { DataIO } from './data-io';
 
 /** One example: an image file, and its label file or class. */
@@ -181,5 +182,7 @@ export function isProblem(v: unknown): v is DataProblem {
 /** The message of an error, without the file name when the error already starts with it. */
 export function messageOf(e: unknown, file: string): string {
   const msg = e instanceof Error ? e.message : String(e);
-  return msg.startsWith(`${file}: `) ? msg.slice(file.length + 2) : msg;
+  // Errors name their file escaped (InputError): either form is the file's own prefix.
+  for (const name of [file, printable(file)]) if (msg.startsWith(`${name}: `)) return msg.slice(name.length + 2);
+  return msg;
 }

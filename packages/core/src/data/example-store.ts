@@ -1,5 +1,4 @@
 import type { NdArray } from '@biaflow/image';
-import type { DataIO } from './data-io';
 import type { DataItem } from './dataset';
 import { applyLabelMapping, type LabelMapping } from '@biaflow/image';
 import type { ChannelStats, ImageNormalizer } from '@biaflow/image';
@@ -34,13 +33,14 @@ export class ExampleStore {
     private readonly options: {
       inMemory: boolean;
       ndim: 2 | 3;
-      io: DataIO;
       mapping?: LabelMapping;
       normalizer: ImageNormalizer;
       /** Spatial shape of each image (by path), known from the pre-training check. */
       shapes: ReadonlyMap<string, number[]>;
       /** Voxel size along the spatial axes of each image (by path), known from the pre-training check. */
       spacings?: ReadonlyMap<string, number[]>;
+      /** Reads an image file in model layout, its NaN pixels treated as the check treated them (`readExampleImage`). */
+      readImage: (file: string) => Promise<NdArray>;
       /** Reads a label file (image or points) as `[...spatial]`. */
       readLabel: (item: DataItem, spatial: number[]) => Promise<NdArray | undefined>;
       /** What the pre-training check read, by index (in-memory mode keeps it instead of reading again). */
@@ -67,9 +67,8 @@ export class ExampleStore {
     const item = this.items[index];
     let source = this.raw.get(index);
     if (!source) {
-      const { io, ndim } = this.options;
-      const image = io.toModelLayout(await io.readImage(item.image), ndim, item.image);
-      const label = item.label ? await this.options.readLabel(item, image.shape.slice(0, ndim)) : undefined;
+      const image = await this.options.readImage(item.image);
+      const label = item.label ? await this.options.readLabel(item, image.shape.slice(0, this.options.ndim)) : undefined;
       source = { image, label };
     }
     this.raw.delete(index);

@@ -6,7 +6,7 @@ import { ConfigError, type ConfigIssue } from '../errors';
 import type { NdArray } from '@biaflow/image';
 import type { RandomSource } from '@biaflow/image';
 import type { Logger } from '../logging/logger';
-import { checkData, DataCheckError, loadLabel } from './check';
+import { checkData, DataCheckError, loadLabel, readExampleImage } from './check';
 import type { DataIO } from './data-io';
 import type { DataProblem } from './dataset';
 import type { DataLayout } from './layouts/data-layout';
@@ -14,6 +14,7 @@ import { coreRandom } from '@biaflow/image';
 import { ExampleStore } from './example-store';
 import { LabelValues, mappingToJson, resolveLabelMapping, type LabelMapping } from '@biaflow/image';
 import { dtypeOf } from '@biaflow/image';
+import { logReplacement } from './non-finite';
 import { NormalizationFitter, ImageNormalizer, type NormalizationRecord } from '@biaflow/image';
 import { splitItems, writeSplit, type DataSplit } from './split';
 import { BatchBuilder, type SampleHooks } from './training-data';
@@ -130,6 +131,11 @@ export async function prepareData(options: PrepareDataOptions): Promise<Prepared
       ndim,
       channels: data.channels,
       requireLabels: { val: true, test: Boolean(data.test.labels) },
+      nan: data.nan,
+      // A test image's replacement is told when it is predicted (prediction replaces it again).
+      onReplaced: (set, item, replaced) => {
+        if (set !== 'test') logReplacement(logger, item.image, replaced);
+      },
       onLoaded: (set, item, image, label) => {
         if (set === 'test') return;
         if (options.checkLabelValues && label && item.label) {
@@ -173,11 +179,11 @@ export async function prepareData(options: PrepareDataOptions): Promise<Prepared
   const storeOptions = (set: 'train' | 'val') => ({
     inMemory: data.in_memory,
     ndim,
-    io,
     mapping,
     normalizer,
     shapes: report.shapes,
     spacings: report.spacings,
+    readImage: async (file: string) => (await readExampleImage(file, ndim, io, data.nan)).image,
     readLabel: (item: Parameters<typeof loadLabel>[0], spatial: number[]) => loadLabel(item, spatial, { labels: layout.labels, ndim }, io),
     preloaded: preloaded[set],
   });

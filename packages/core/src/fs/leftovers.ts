@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseTemporaryName } from './atomic-write';
+import { removeOutput } from './remove-output';
+import { assertNoLinkInGuardedFolder } from './run-folder-links';
 import { reasonOf, isSystemCallError } from './system-faults';
 
 /**
@@ -39,10 +41,13 @@ export interface SwappedDir {
  * Put back a folder that a kill during `replaceDirAtomic` left only under temporary names (between
  * its two renames the target does not exist): when `target` is missing, the most advanced complete
  * copy among its leftovers is renamed into place — the replacement when it was complete, else the
- * previous version. Returns what was done, or undefined when there was nothing to do.
+ * previous version. Returns what was done, or undefined when there was nothing to do. Only real
+ * folders are candidates (a link under a temporary name is never taken), and nothing is renamed
+ * through a link inside a run folder.
  */
 export async function restoreSwappedDir(target: string, { complete, rank, isStale = isLeftover }: SwappedDir): Promise<string | undefined> {
-  if (fs.existsSync(target)) return undefined;
+  if (fs.lstatSync(target, { throwIfNoEntry: false })) return undefined;
+  assertNoLinkInGuardedFolder(target);
   const parent = path.dirname(target);
   const name = path.basename(target);
   const entries = await fs.promises.readdir(parent).catch(() => [] as string[]);
@@ -50,7 +55,8 @@ export async function restoreSwappedDir(target: string, { complete, rank, isStal
   for (const entry of entries) {
     if (parseTemporaryName(entry)?.target !== name || !isStale(entry)) continue;
     const dir = path.join(parent, entry);
-    const marker = fs.statSync(path.join(dir, complete), { throwIfNoEntry: false });
+    if (!fs.lstatSync(dir, { throwIfNoEntry: false })?.isDirectory()) continue;
+    const marker = fs.lstatSync(path.join(dir, complete), { throwIfNoEntry: false });
     if (!marker?.isFile()) continue;
     const candidate = { dir, rank: rank ? await rank.of(dir) : 0, time: marker.mtimeMs };
     if (!best || candidate.rank > best.rank || (candidate.rank === best.rank && candidate.time > best.time)) best = candidate;
@@ -63,19 +69,21 @@ export async function restoreSwappedDir(target: string, { complete, rank, isStal
 
 /**
  * Remove every leftover temporary file or folder under `root` (its whole tree, without following
- * symbolic links or entering the temporary folders themselves). Returns one line per entry; an
- * entry that cannot be removed is reported, not thrown: tidying never fails a run.
+ * symbolic links or entering the temporary folders themselves; at the top level only the entries
+ * `within` accepts: a run folder's own, never a person's files beside them). Returns one line per
+ * entry; an entry that cannot be removed is reported, not thrown: tidying never fails a run.
  */
-export async function removeLeftovers(root: string, isStale: (name: string) => boolean = isLeftover): Promise<string[]> {
+export async function removeLeftovers(root: string, isStale: (name: string) => boolean = isLeftover, within: (name: string) => boolean = () => true): Promise<string[]> {
   const actions: string[] = [];
   const walk = async (dir: string): Promise<void> => {
     const entries = await fs.promises.readdir(dir, { withFileTypes: true }).catch(() => []);
     for (const entry of entries) {
+      if (dir === root && !within(entry.name)) continue;
       const p = path.join(dir, entry.name);
       if (parseTemporaryName(entry.name)) {
         if (!isStale(entry.name)) continue;
         try {
-          await fs.promises.rm(p, { recursive: true, force: true });
+          await removeOutput(p);
           actions.push(`removed the leftover ${path.relative(root, p)}`);
         } catch (e) {
           actions.push(`could not remove the leftover ${p}: ${isSystemCallError(e) ? reasonOf(e) : String(e)}`);

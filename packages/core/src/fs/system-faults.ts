@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { FileSystemError } from '../errors';
+import { printable } from '@biaflow/image';
 
 /**
  * Operating-system faults (a full disk, a read-only mount, a missing permission) turned into
@@ -100,7 +101,7 @@ export function systemFault(e: SystemCallError, options: FaultOptions = {}): Fil
   // copyfile and rename carry both ends: the destination is the output, unless the source is what is missing.
   const file = options.file ?? (e.code === 'ENOENT' ? e.path : (e.dest ?? e.path));
   const action = options.action ?? ACTIONS[e.syscall] ?? e.syscall;
-  const message = file ? `${reasonOf(e)} while ${action} ${file}` : `${reasonOf(e)} (${e.syscall})`;
+  const message = file ? `${reasonOf(e)} while ${action} ${printable(file)}` : `${reasonOf(e)} (${e.syscall})`;
   return new FileSystemError(message, { file: file ?? '', code: e.code, exitCode: options.exitCode, hint: file ? hintFor(e.code, file) : undefined, cause: e });
 }
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { FileSystemError } from '../errors';
-import { temporaryPath } from './atomic-write';
+import { createExclusiveSync, temporaryPath } from './atomic-write';
 import { nearestExisting } from './make-dirs';
 import { hintFor, isSystemCallError, reasonOf } from './system-faults';
 
@@ -81,7 +81,8 @@ export function ensureWritableFolder(dir: string, label = 'folder'): void {
   try {
     const probe = temporaryPath(path.join(abs, 'biaflow-probe'));
     try {
-      const fd = fs.openSync(probe, 'w');
+      // Created exclusively: a link planted under the probe's name is removed, never written through.
+      const fd = createExclusiveSync(probe);
       try {
         fs.writeSync(fd, 'biaflow probe\n');
         fs.fsyncSync(fd);

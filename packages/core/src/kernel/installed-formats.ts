@@ -12,8 +12,9 @@ export async function useInstalledModelFormats(kernel: Kernel, cwd: string): Pro
   let applied = 0;
   for (const pkg of installedPluginPackages(cwd)) {
     if (!pkg.manifest.formats?.length || kernel.allPlugins.some((p) => p.name === pkg.name)) continue;
-    if (!resolvePlugin(pkg.name, cwd, 'saved')) continue;
-    const { plugin, source } = await loadPlugin({ specifier: pkg.name, baseDir: cwd, origin: 'saved', where: 'the installed model formats' });
+    const request = { specifier: pkg.name, baseDir: cwd, origin: 'saved', where: 'the installed model formats' } as const;
+    if (!resolvePlugin(request)) continue;
+    const { plugin, source } = await loadPlugin(request);
     if (kernel.allPlugins.some((p) => p.name === plugin.name)) continue;
     await kernel.use(plugin, source);
     applied++;

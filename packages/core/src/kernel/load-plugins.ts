@@ -1,51 +1,11 @@
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../errors';
 import { didYouMean } from '../config/suggest';
 import { expandShortName, FIRST_PARTY_PLUGINS } from './first-party';
-import { packageDirOf, readPluginPackage } from './manifest';
 import { isPlugin, type BiaflowPlugin } from './plugin';
+import { isPathSpecifier, resolvePlugin, type PluginRequest } from './resolve-plugin';
 
-/**
- * Who chose a plugin entry, which decides what may load (docs/security.md):
- * - `chosen`: the person — a config passed with `--config`, `--set`, `--plugin`, or code. Paths and
- *   packages load; packages resolve from the config's folder, then beside core.
- * - `found`: a data config found by searching the project. Packages only; a path must be passed
- *   with `--config` or `--plugin` to run.
- * - `saved`: a config a model bundle, a zoo package or a run folder carries. Packages only, and
- *   only when they resolve from the person's project (the working folder's node_modules chain) or
- *   are first-party packages installed beside core: a downloaded model cannot run a file it ships.
- */
-export type PluginOrigin = 'chosen' | 'found' | 'saved';
-
-export interface PluginRequest {
-  /** As written: a package name, a short name or a path. */
-  specifier: string;
-  options?: Record<string, unknown>;
-  /** Folder the specifier resolves from: the config file's folder, or the working directory. */
-  baseDir: string;
-  /** Who chose it (default `chosen`). */
-  origin?: PluginOrigin;
-  /** Where the entry was written, for messages (`the model bundle in runs/x/model`). */
-  where?: string;
-}
-
-/** A path (`./x.js`, `../plugins/x`, `/abs/x.js`), as opposed to a package name (`name`, `@scope/name`). */
-export function isPathSpecifier(s: string): boolean {
-  return s.startsWith('.') || path.isAbsolute(s);
-}
-
-function resolveFrom(target: string, origins: string[]): string | undefined {
-  for (const origin of origins) {
-    try {
-      return createRequire(origin).resolve(target);
-    } catch {
-      /* try the next origin */
-    }
-  }
-  return undefined;
-}
+export { isPathSpecifier, resolvePlugin, type PluginOrigin, type PluginRequest, type ResolvedPlugin } from './resolve-plugin';
 
 /** First-party packages, and names following the plugin naming convention (`biaflow-plugin-*`, `@scope/biaflow-plugin-*`). */
 export function looksLikeBiaflowPlugin(name: string): boolean {
@@ -53,40 +13,17 @@ export function looksLikeBiaflowPlugin(name: string): boolean {
 }
 
 /**
- * Resolve a plugin the way Babel does: from the config file's folder first. Packages the person
- * chose are also looked up from core's own location (plugins installed beside a global CLI); for a
- * saved config, only first-party packages are. Returns undefined when nothing is found.
- */
-export function resolvePlugin(specifier: string, baseDir: string, origin: PluginOrigin = 'chosen'): string | undefined {
-  if (isPathSpecifier(specifier)) return resolveFrom(path.resolve(baseDir, specifier), [path.join(baseDir, '__biaflow_resolve__.js')]);
-  const name = expandShortName(specifier);
-  const origins = [path.join(baseDir, '__biaflow_resolve__.js')];
-  if (origin !== 'saved' || name.startsWith('@biaflow/')) origins.push(__filename);
-  return resolveFrom(name, origins);
-}
-
-/** Why a path entry may not load, with what to do instead. */
-function pathRefused(request: PluginRequest): UsageError {
-  const where = request.where ?? 'the config';
-  const why =
-    request.origin === 'saved'
-      ? `it comes from ${where}, which was saved with a model or a run: biaflow never runs a file a model or a run folder names`
-      : `it comes from ${where}, which was found by searching, not passed with --config`;
-  return new UsageError(`plugin "${request.specifier}" is a path, and ${why}`, `if you trust that file, pass it yourself: --plugin ${request.specifier} (or pass the config with --config)`);
-}
-
-/**
  * Load one plugin module and turn its export into a plugin object (calling a factory with its
- * options). A package is checked to declare a biaflow plugin (a `biaflow` manifest in its
- * package.json) before any of its code runs; a single file is the person's own choice by path.
+ * options). `resolvePlugin` decides first whether it may run at all (a package must declare a
+ * biaflow plugin, docs/security.md); a single file is the person's own choice by path.
  */
 export async function loadPlugin(request: PluginRequest): Promise<{ plugin: BiaflowPlugin; source: string }> {
   const { specifier, options, baseDir } = request;
   const origin = request.origin ?? 'chosen';
   const byPath = isPathSpecifier(specifier);
-  if (byPath && origin !== 'chosen') throw pathRefused(request);
-  const resolved = resolvePlugin(specifier, baseDir, origin);
-  if (!resolved) {
+  // Every check (path or package name, where it may come from, the package's declaration, its entry) is made here, before any import.
+  const found = resolvePlugin(request);
+  if (!found) {
     const pkg = expandShortName(specifier);
     const looked = origin === 'saved' && !pkg.startsWith('@biaflow/') ? `${baseDir} (your project)` : baseDir;
     const needed = request.where && origin === 'saved' ? ` (${request.where} needs it)` : '';
@@ -101,15 +38,7 @@ export async function loadPlugin(request: PluginRequest): Promise<{ plugin: Biaf
       `check the name${didYouMean(specifier, FIRST_PARTY_PLUGINS)} (biaflow plugins are named @biaflow/plugin-*, biaflow-plugin-* or @scope/biaflow-plugin-*), or install the package you mean in that project`,
     );
   }
-  if (!byPath) {
-    const dir = packageDirOf(resolved);
-    if (!dir || !readPluginPackage(dir)) {
-      throw new UsageError(
-        `package "${expandShortName(specifier)}" (${dir ?? resolved}) is not a biaflow plugin: its package.json declares no "biaflow" manifest; none of its code was run`,
-        'a plugin package lists its contributions under "biaflow" in package.json (docs/plugins.md)',
-      );
-    }
-  }
+  const resolved = found.file;
   const exported = await importModule(resolved, specifier);
   const candidate = (exported as { default?: unknown })?.default ?? exported;
   let plugin: unknown;

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors';
+import { excerpt } from '@biaflow/image';
 import type { Kernel } from './kernel';
+import { isPackageName } from './package-name';
 
 /**
  * What a plugin package contributes, declared as data in its `package.json` under `biaflow` (as
@@ -54,38 +56,63 @@ export interface PluginPackage {
 
 const LIST_KEYS = ['workflows', 'steps', 'sections', 'readers', 'writers', 'points', 'engines', 'trainers', 'backends', 'networks', 'formats', 'commands', 'models'] as const;
 
+/** The keyword a plugin package carries in its package.json (npm search finds plugins by it). */
+export const PLUGIN_KEYWORD = 'biaflow-plugin';
+
+/** The manifest lists that are contributions of code (`models` is data: a package of models only is no plugin). */
+const CONTRIBUTION_KEYS = LIST_KEYS.filter((k) => k !== 'models');
+
 /**
- * The package in `dir` when its package.json declares a biaflow plugin (a `biaflow` manifest object);
- * undefined otherwise, and for a package whose manifest lists only `models` (a model package: data).
+ * The package in `dir` when its package.json declares a biaflow plugin, else why it does not. A
+ * plugin declares itself twice: the keyword `biaflow-plugin`, and a `biaflow` manifest listing at
+ * least one contribution — a bare `"biaflow": {}` (or a project's own config under that key) and a
+ * package that only ships models are not plugins. Read as data: nothing of the package runs.
  */
-export function readPluginPackage(dir: string): PluginPackage | undefined {
+export function checkPluginPackage(dir: string): { plugin: PluginPackage; problem?: undefined } | { plugin?: undefined; problem: string } {
   const file = path.join(dir, 'package.json');
   let pkg: Record<string, unknown>;
   try {
     pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-  } catch {
-    return undefined;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { problem: code === 'ENOENT' || code === 'ENOTDIR' ? 'it has no package.json' : 'its package.json cannot be read as JSON' };
   }
+  if (!pkg || typeof pkg !== 'object' || Array.isArray(pkg)) return { problem: 'its package.json is not a JSON object' };
   const manifest = pkg.biaflow;
-  if (!manifest || typeof manifest !== 'object' || Array.isArray(manifest)) return undefined;
-  // A package that only ships models (`biaflow.models`, data) is no plugin: it has no code to load.
-  const keys = Object.keys(manifest);
-  if (keys.length > 0 && keys.every((k) => k === 'models')) return undefined;
+  if (!manifest || typeof manifest !== 'object' || Array.isArray(manifest)) return { problem: 'its package.json declares no "biaflow" manifest' };
   for (const key of LIST_KEYS) {
     const value = (manifest as Record<string, unknown>)[key];
     if (value !== undefined && !Array.isArray(value)) {
-      throw new InputError(`"biaflow.${key}" must be a list (got ${JSON.stringify(value)})`, { file, hint: 'see docs/plugins.md for the manifest format' });
+      throw new InputError(`"biaflow.${key}" must be a list (got ${excerpt(value)})`, { file, hint: 'see docs/plugins.md for the manifest format' });
     }
   }
+  const contributes = CONTRIBUTION_KEYS.some((k) => ((manifest as Record<string, unknown[] | undefined>)[k]?.length ?? 0) > 0);
+  if (!contributes) {
+    const modelsOnly = ((manifest as { models?: unknown[] }).models?.length ?? 0) > 0;
+    return {
+      problem: modelsOnly
+        ? 'its "biaflow" manifest lists models only (a package of models is data, not a plugin)'
+        : `its "biaflow" manifest lists no contribution (${CONTRIBUTION_KEYS.join(', ')})`,
+    };
+  }
+  const keywords = pkg.keywords;
+  if (!Array.isArray(keywords) || !keywords.includes(PLUGIN_KEYWORD)) return { problem: `its package.json lacks the keyword "${PLUGIN_KEYWORD}"` };
   const peers = (pkg.peerDependencies ?? {}) as Record<string, string>;
   return {
-    name: String(pkg.name),
-    version: String(pkg.version),
-    description: String(pkg.description ?? ''),
-    dir,
-    core: peers['@biaflow/core'],
-    manifest: manifest as PluginManifest,
+    plugin: {
+      name: String(pkg.name),
+      version: String(pkg.version),
+      description: String(pkg.description ?? ''),
+      dir,
+      core: peers['@biaflow/core'],
+      manifest: manifest as PluginManifest,
+    },
   };
+}
+
+/** The package in `dir` when its package.json declares a biaflow plugin (`checkPluginPackage`); undefined otherwise. */
+export function readPluginPackage(dir: string): PluginPackage | undefined {
+  return checkPluginPackage(dir).plugin;
 }
 
 /** The folder of the package file `resolved` (a module inside it) belongs to: the nearest folder up with a package.json. */
@@ -145,7 +172,8 @@ export function installedPluginPackages(from: string): PluginPackage[] {
       } catch {
         continue;
       }
-      if (pkg && !found.has(pkg.name)) found.set(pkg.name, pkg);
+      // A package is loaded by its name: one that is no npm name could never load (nor be listed as loadable).
+      if (pkg && isPackageName(pkg.name) && !found.has(pkg.name)) found.set(pkg.name, pkg);
     }
   }
   return [...found.values()].sort((a, b) => (a.name < b.name ? -1 : 1));

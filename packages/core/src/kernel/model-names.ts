@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError, UsageError } from '../errors';
+import { excerpt } from '@biaflow/image';
 import { packageDirOf, packagesIn } from './manifest';
 
 /**
@@ -39,14 +40,14 @@ function modelsOf(dir: string): NamedModel[] {
   }
   const list = pkg.biaflow?.models;
   if (list === undefined) return [];
-  if (!Array.isArray(list)) throw new InputError(`"biaflow.models" must be a list (got ${JSON.stringify(list)})`, { file, hint: 'see docs/plugins.md for the manifest format' });
+  if (!Array.isArray(list)) throw new InputError(`"biaflow.models" must be a list (got ${excerpt(list)})`, { file, hint: 'see docs/plugins.md for the manifest format' });
   return list.map((entry: unknown, i) => {
     const e = (entry ?? {}) as { name?: unknown; path?: unknown; description?: unknown };
     const where = `biaflow.models[${i}]`;
-    if (typeof e.name !== 'string' || !isModelName(e.name)) throw new InputError(`${where}.name must be a model name (letters, digits, - _ .), got ${JSON.stringify(e.name)}`, { file });
+    if (typeof e.name !== 'string' || !isModelName(e.name)) throw new InputError(`${where}.name must be a model name (letters, digits, - _ .), got ${excerpt(e.name)}`, { file });
     const rel = typeof e.path === 'string' ? e.path.replace(/\\/g, '/') : '';
     if (!rel || path.isAbsolute(rel) || rel.split('/').includes('..')) {
-      throw new InputError(`${where}.path must be a folder or file inside the package, got ${JSON.stringify(e.path)}`, { file });
+      throw new InputError(`${where}.path must be a folder or file inside the package, got ${excerpt(e.path)}`, { file });
     }
     return { name: e.name, description: typeof e.description === 'string' ? e.description : '', dir: path.join(dir, rel), package: String(pkg.name), version: String(pkg.version ?? '') };
   });

@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { prettyFactory } from 'pino-pretty';
+import { printable } from '@biaflow/image';
 import { isSystemCallError, reasonOf } from '../fs/system-faults';
 import { openLogFile, type LogFile } from './log-file';
-import { writeTerminal } from './terminal';
+import { writeTerminal, writeTerminalFormatted } from './terminal';
 
 import type { Logger } from '../kernel/contributions/logger';
 
@@ -53,8 +54,11 @@ export function createLogger(options: LoggerOptions = {}): LoggerHandle {
       translateTime: 'HH:MM:ss',
       // The terminal gets the sentence; the structured fields are in log.jsonl.
       hideObject: true,
+      // Escaped before the colours go on, line breaks too (one record, one line): a name from a file
+      // can neither act on the terminal nor forge a line (log.jsonl keeps JSON's escaping).
+      messageFormat: (log, key) => printable(String(log[key] ?? '')),
     });
-    const terminal = options.pretty === false ? { write: writeTerminal } : { write: (line: string) => writeTerminal(pretty(line)) };
+    const terminal = options.pretty === false ? { write: writeTerminal } : { write: (line: string) => writeTerminalFormatted(pretty(line)) };
     streams.push({ level, stream: terminal });
   }
   const lowest = streams.length ? (streams.some((s) => s.level === 'debug') && level !== 'trace' ? 'debug' : level) : 'silent';

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { printableText } from '@biaflow/image';
 
 /**
  * Something drawn at the bottom of the terminal that redraws itself (progress bars). While one is
@@ -17,9 +18,18 @@ export function setTerminalOverlay(next: TerminalOverlay | undefined): void {
 
 /**
  * Write text for the person at the terminal: stderr, synchronously (a crash loses no line), above
- * the progress bars when they are up. A closed stderr is no reason to fail.
+ * the progress bars when they are up. A closed stderr is no reason to fail. Control characters in
+ * it are escaped (`printableText`): a name from a file cannot act on the terminal.
  */
 export function writeTerminal(text: string): void {
+  writeTerminalFormatted(printableText(text));
+}
+
+/**
+ * `writeTerminal` for text whose escapes are biaflow's own (the log's coloured lines, their
+ * message escaped before the colours went on).
+ */
+export function writeTerminalFormatted(text: string): void {
   if (overlay) {
     overlay.print(text);
     return;

@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors';
+import { packageFile } from '../fs/package-file';
+import { checkSettingsFileSize } from '../fs/settings-file-limit';
+import { clip, excerpt } from '@biaflow/image';
 import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, BUNDLE_META, MODEL_JSON, type BundleMeta } from '../kernel/contributions/model-bundle';
 import { CORE_NAME, CORE_VERSION } from '../version';
 
@@ -13,19 +16,24 @@ export function isBundle(dir: string): boolean {
 export async function readBundleMeta(dir: string): Promise<BundleMeta> {
   const file = path.join(path.resolve(dir), BUNDLE_META);
   let meta: BundleMeta;
+  checkSettingsFileSize(file, "a model bundle's biaflow.json");
   try {
-    meta = JSON.parse(await fs.promises.readFile(file, 'utf8')) as BundleMeta;
+    const real = packageFile(dir, BUNDLE_META);
+    if (real === undefined) throw Object.assign(new Error('missing'), { code: 'ENOENT' });
+    meta = JSON.parse(await fs.promises.readFile(real, 'utf8')) as BundleMeta;
   } catch (e) {
+    if (e instanceof InputError) throw e;
     const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new InputError(missing ? 'is missing: this folder is not a biaflow model bundle' : `cannot be read: ${(e as Error).message}`, {
+    throw new InputError(missing ? 'is missing: this folder is not a biaflow model bundle' : `cannot be read: ${clip((e as Error).message)}`, {
       file,
       hint: missing ? 'point to the model/ folder of a run, or to checkpoints/best or checkpoints/last' : undefined,
       cause: e,
     });
   }
-  if (meta.format !== BUNDLE_FORMAT) throw new InputError(`is not a biaflow model description (format ${JSON.stringify(meta.format)})`, { file });
+  if (meta === null || typeof meta !== 'object' || Array.isArray(meta)) throw new InputError(`is not a biaflow model description (it holds ${excerpt(meta)}, not a JSON object)`, { file });
+  if (meta.format !== BUNDLE_FORMAT) throw new InputError(`is not a biaflow model description (format ${excerpt(meta.format)})`, { file });
   if (!(meta.format_version <= BUNDLE_FORMAT_VERSION)) {
-    throw new InputError(`was written by a newer biaflow (bundle format ${meta.format_version}; this ${CORE_NAME} ${CORE_VERSION} reads up to ${BUNDLE_FORMAT_VERSION})`, {
+    throw new InputError(`was written by a newer biaflow (bundle format ${excerpt(meta.format_version)}; this ${CORE_NAME} ${CORE_VERSION} reads up to ${BUNDLE_FORMAT_VERSION})`, {
       file,
       hint: `upgrade ${CORE_NAME}`,
     });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { groupByFile } from '../data/check';
 import type { TestImage } from '../data/layouts/data-layout';
 import { InputError } from '../errors';
+import { printable } from '@biaflow/image';
 import { hiddenFiles, isHiddenName } from '../data/list-image-files';
 import type { RunContext } from '../kernel/run-context';
 import { outputNameProblems } from './output-names';
@@ -38,7 +39,7 @@ function checkTestImageNames(run: RunContext): void {
   }
   const problems = outputNameProblems(images, kernel.workflow(config.problem.type).output);
   if (!problems.length) return;
-  const lines = groupByFile(problems).map(({ file, messages }) => `  ${file}: ${messages.join('; ')}`);
+  const lines = groupByFile(problems).map(({ file, messages }) => `  ${printable(file)}: ${messages.join('; ')}`);
   throw new InputError(`${lines.length} test image${lines.length === 1 ? '' : 's'} cannot file their results under their names (checked before any work):\n${lines.join('\n')}`, {
     hint: 'rename these files, then run again; nothing was trained or written',
   });

@@ -11,6 +11,8 @@ export interface ModelForConfig {
   meta: BundleMeta;
   /** The package whose model format read it (for the run's plugins), when it is not a biaflow bundle. */
   formatPlugin?: string;
+  /** Where the format says the model's settings come from, for messages (`config.biaflow of pkg/bioimageio.yaml`). */
+  settingsFrom?: string;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface ModelForConfig {
  */
 export async function readModelForConfig(
   target: string,
-  options: { cwd: string; cliPlugins?: readonly string[]; plugins?: readonly BiaflowPlugin[]; createKernel: () => Promise<Kernel> },
+  options: { cwd: string; cliPlugins?: readonly string[]; plugins?: readonly BiaflowPlugin[]; createKernel: () => Promise<Kernel>; maxMegavoxels?: number },
 ): Promise<ModelForConfig> {
   if (isBundle(target)) return { meta: await readBundleMeta(target) };
   const kernel = await options.createKernel();
@@ -34,11 +36,11 @@ export async function readModelForConfig(
       if (!kernel.allPlugins.some((p) => p.name === plugin.name)) await kernel.use(plugin, source);
     }
     await useInstalledModelFormats(kernel, options.cwd);
-    const read = await readModel(target, kernel, undefined, options.cwd);
+    const read = await readModel(target, kernel, { cwd: options.cwd, maxMegavoxels: options.maxMegavoxels });
     await read.source.dispose?.();
     const loaded = kernel.allPlugins.find((p) => p.name === read.format?.plugin);
     const formatPlugin = loaded && loaded.source !== 'inline' && !isPathSpecifier(loaded.source) ? loaded.source : undefined;
-    return { meta: read.source.meta, formatPlugin };
+    return { meta: read.source.meta, formatPlugin, settingsFrom: read.source.kind === 'network' ? read.source.settingsFrom : undefined };
   } finally {
     await kernel.container.dispose();
   }

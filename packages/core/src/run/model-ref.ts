@@ -26,7 +26,7 @@ export async function checkModelToFineTune(run: RunContext): Promise<void> {
 export async function bundleToFineTune(run: RunContext): Promise<{ dir: string; dispose(): Promise<void> } | undefined> {
   const ref = modelLoadPath(run);
   if (!ref || isBundle(ref)) return ref ? { dir: ref, dispose: async () => {} } : undefined;
-  const { source } = await readModel(ref, run.kernel, run.logger);
+  const { source } = await readModel(ref, run.kernel, { logger: run.logger, maxMegavoxels: run.config.system.max_image_megavoxels });
   if (source.kind === 'network') {
     await source.dispose?.();
     throw new ConfigError([{ path: 'model.load', message: `${ref} cannot be fine-tuned: ${source.untrainable}` }]);

@@ -1,9 +1,12 @@
+import path from 'node:path';
+import { BUNDLE_META } from '../kernel/contributions/model-bundle';
 import { ConfigError } from '../errors';
 import type { InferenceEngine, Network } from '../kernel/contributions/inference-engine';
 import { FIRST_PARTY_ENGINES } from '../kernel/first-party';
 import type { RunContext } from '../kernel/run-context';
 import { Tokens } from '../kernel/tokens';
 import { readModel } from './read-model';
+import { checkBundleTileSize } from './tile-size-limit';
 
 /** The engine `predict.engine` names, from the run's container (the last registered under that name). */
 export function engineFor(run: Pick<RunContext, 'container' | 'config'>): InferenceEngine {
@@ -27,10 +30,11 @@ export function engineFor(run: Pick<RunContext, 'container' | 'config'>): Infere
  * run's inference engine; a network a model format runs itself as that format opens it.
  */
 export async function openNetwork(run: RunContext, dir: string): Promise<Network> {
-  const { source } = await readModel(dir, run.kernel, run.logger);
+  const { source } = await readModel(dir, run.kernel, { logger: run.logger, maxMegavoxels: run.config.system.max_image_megavoxels });
   const context = { tf: run.tf, logger: run.logger, threads: run.threads };
   let network: Network;
   try {
+    if (source.kind === 'bundle') checkBundleTileSize(source.meta, run.config, path.join(source.dir, BUNDLE_META));
     network = source.kind === 'bundle' ? await engineFor(run).open(source.dir, source.meta, context) : await source.open(context);
   } catch (e) {
     await source.dispose?.();

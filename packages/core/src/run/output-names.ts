@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { DataProblem } from '../data/dataset';
 import type { TestImage } from '../data/layouts/data-layout';
 import type { OutputKind } from '../kernel/contributions/workflow';
+import { printable } from '@biaflow/image';
 import { stemOf } from './prediction-files';
 
 /**
@@ -50,10 +51,10 @@ export function outputNameProblems(images: readonly TestImage[], output: OutputK
   for (const [stem, twins] of byStem) {
     if (twins.length < 2) continue;
     for (const image of twins) {
-      const others = twins.filter((t) => t !== image).map((t) => path.basename(t.file));
+      const others = twins.filter((t) => t !== image).map((t) => printable(path.basename(t.file)));
       problems.push({
         file: image.file,
-        message: `has the same stem "${stem}" as ${others.join(', ')}: both would write predictions/${stem}.* and the later would replace the other; rename one (stems pair images with labels and name the outputs)`,
+        message: `has the same stem "${printable(stem)}" as ${others.join(', ')}: both would write predictions/${printable(stem)}.* and the later would replace the other; rename one (stems pair images with labels and name the outputs)`,
       });
     }
   }

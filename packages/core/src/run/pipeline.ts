@@ -5,7 +5,7 @@ import type { MetricsReport, TrainResult } from '../kernel/stages';
 import { checkInputsBeforeWork } from './check-inputs';
 import { evaluateStage, testImagesCarryLabels } from './evaluate-stage';
 import { checkModelToFineTune } from './model-ref';
-import { stopIfAsked } from '../fs/interrupt';
+import { stopIfAsked, stopOnFault } from '../fs/interrupt';
 import { engineFor } from './open-network';
 import { postprocessStage, predictStage } from './predict-stage';
 import { tidyRunFolder } from './tidy-run-folder';
@@ -96,6 +96,8 @@ export async function runPipeline(run: RunContext, command: RunCommand, stages: 
     if (plan.evaluate) stopIfAsked(run.signal, () => ({ at: 'before evaluation', resumeFrom: 'the evaluation (every result is written)' }));
     const report = plan.evaluate ? await stages.evaluate(run) : undefined;
     outcome.metrics = await kernel.hooks.runEnd.promise(report, { run, train: outcome.train });
+    // A run whose folder was taken over while it worked does not end as a success (nor tidy that folder).
+    stopOnFault(run.signal);
     // A successful run leaves no temporary file behind, its own or an earlier run's.
     for (const action of await tidyRunFolder(run.runDir, { restore: false })) logger.info({ event: 'tidy' }, action);
     return outcome;

@@ -2,10 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import type { ResolvedConfig } from '../kernel/config/schema';
+import { checkSettingsFileSize } from '../fs/settings-file-limit';
 import { UsageError } from '../errors';
 import type { Kernel } from '../kernel/kernel';
 import { planPostprocess } from '../config/postprocess-plan';
-import { RunFiles, stageConfigFile } from './run-folder';
+import { removeOutputSync } from '../fs/remove-output';
+import { RunFiles, stageConfigFile } from './run-files';
 import { assertNoLinkInRunFolder } from '../fs/run-folder-links';
 import { asSystemFault } from '../fs/system-faults';
 
@@ -27,6 +29,7 @@ function stepsIn(dir: string, top = false): PostprocessVariant['steps'] {
   const file = names.map((n) => path.join(dir, n)).find((f) => fs.existsSync(f));
   if (!file) return undefined;
   try {
+    checkSettingsFileSize(file, "a run's config");
     const parsed = YAML.parse(fs.readFileSync(file, 'utf8')) as { postprocess?: PostprocessVariant['steps'] } | null;
     return parsed?.postprocess ?? [];
   } catch {
@@ -42,7 +45,7 @@ export function listPostprocessVariants(runDir: string): PostprocessVariant[] {
   if (!fs.existsSync(root)) return out;
   const numbers = fs
     .readdirSync(root)
-    .filter((n) => /^[1-9]\d*$/.test(n) && fs.statSync(path.join(root, n)).isDirectory())
+    .filter((n) => /^[1-9]\d*$/.test(n) && fs.lstatSync(path.join(root, n)).isDirectory())
     .map(Number)
     .sort((a, b) => a - b);
   for (const n of numbers) out.push({ name: String(n), dir: path.join(root, String(n)), steps: stepsIn(path.join(root, String(n))) });
@@ -89,7 +92,7 @@ export function choosePostprocessVariant(runDir: string, config: ResolvedConfig,
     for (const name of resume ? [] : RESULT_OUTPUTS) {
       const entry = path.join(same.dir, name);
       try {
-        fs.rmSync(entry, { recursive: true, force: true });
+        removeOutputSync(entry);
       } catch (e) {
         throw asSystemFault(e, { file: entry, exitCode: 2 });
       }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { isBundle } from './bundle-files';
 import { ConfigError, InputError, UsageError } from '../errors';
 import type { TestImage } from '../data/layouts/data-layout';
+import { screenInputImage } from '../data/non-finite';
 import type { RunContext } from '../kernel/run-context';
 import type { Prediction } from '../kernel/stages';
 import { modelLoadPath } from './model-ref';
@@ -91,8 +92,10 @@ export async function predictStage(run: RunContext): Promise<void> {
         continue;
       }
       const started = Date.now();
-      // What the model was not trained for stops here, naming the file (exit 2), before any inference.
-      const image = fitImageToModel(await io.readImage(file), network.meta, file, config.predict.rescale_input);
+      // What the model was not trained for stops here, naming the file (exit 2), before any inference;
+      // so do NaN or infinite pixels (or they are replaced, data.nan). The images before it are kept.
+      const read = screenInputImage(await io.readImage(file), file, config.data.nan, logger);
+      const image = fitImageToModel(read, network.meta, file, config.predict.rescale_input);
       const raw = await infer.promise({ run, name, image, model: network });
       if (!raw) throw new Error(`no plugin returned a prediction for ${name}`);
       const written = await finish(run, raw);

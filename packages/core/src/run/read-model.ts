@@ -18,9 +18,11 @@ export interface ReadModel {
 /**
  * Read the model at `target`: a biaflow bundle as it is, anything else through the first model format
  * of the kernel (latest registered first) that recognizes it. A model no format reads is an
- * `InputError` naming the formats the kernel has.
+ * `InputError` naming the formats the kernel has. `maxMegavoxels` (the run's
+ * `system.max_image_megavoxels`) caps the tensors a format's model declares.
  */
-export async function readModel(target: string, kernel: Kernel, logger?: Logger, cwd = process.cwd()): Promise<ReadModel> {
+export async function readModel(target: string, kernel: Kernel, options: { logger?: Logger; maxMegavoxels?: number; cwd?: string } = {}): Promise<ReadModel> {
+  const { logger, maxMegavoxels, cwd = process.cwd() } = options;
   if (isBundle(target)) return { source: { kind: 'bundle', dir: target, meta: await readBundleMeta(target) } };
   if (!fs.existsSync(target)) {
     throw new InputError('does not exist', { file: target, hint: "give a model bundle (a run's model/ folder), a model package of a format a plugin reads, or an installed model's name" });
@@ -34,7 +36,7 @@ export async function readModel(target: string, kernel: Kernel, logger?: Logger,
   let format = await recognizing();
   if (!format && (await useInstalledModelFormats(kernel, cwd)) > 0) format = await recognizing();
   if (format) {
-    const source = await format.read(target, { logger });
+    const source = await format.read(target, { logger, maxMegavoxels });
     return { source, format: { name: format.name, plugin: kernel.pluginOfFormat(format) } };
   }
   const formats = kernel.resolveAll<ModelFormat>(Tokens.ModelFormat);

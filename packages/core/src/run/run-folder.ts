@@ -2,39 +2,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors';
 import type { RunContext } from '../kernel/run-context';
-import { acquireRunLock, LOCK_FILE, type RunLock } from './run-lock';
+import { removeOutputSync } from '../fs/remove-output';
+import { foreignEntries, holdsRun, isRunConfig, isRunEntry, RunFiles, STAGE_CONFIGS, stageConfigFile } from './run-files';
+import { assertNoLinksInRunFolder, guardRunFolder } from '../fs/run-folder-links';
+import { acquireRunLock, type RunLock } from './run-lock';
 import { asSystemFault } from '../fs/system-faults';
 import { ensureWritableFolder } from '../fs/writable-folder';
 
-/** Names of the run-folder layout (docs/outputs.md). Later features add entries; none is renamed. */
-export const RunFiles = Object.freeze({
-  config: 'config.yaml',
-  log: 'log.jsonl',
-  model: 'model',
-  checkpoints: 'checkpoints',
-  predictions: 'predictions',
-  probabilities: 'probabilities',
-  metrics: 'metrics.json',
-  metricsCsv: 'metrics.csv',
-  trainMetrics: 'train_metrics.csv',
-  split: 'split.json',
-  objects: 'objects.csv',
-  report: 'report.html',
-  reportPictures: 'report',
-  /** Post-processing variants: `postprocess/<n>/`, each with its own config, predictions, tables and metrics. */
-  variants: 'postprocess',
-});
+export { RunFiles, stageConfigFile, holdsRun } from './run-files';
 
 /** Where a run's results go: its post-processing variant's folder, else the run folder. */
 export function resultsDirOf(run: Pick<RunContext, 'runDir' | 'resultsDir'>): string {
   return run.resultsDir ?? run.runDir;
-}
-
-/** Entries whose presence means a folder holds a biaflow run. */
-const RUN_MARKERS = [RunFiles.config, RunFiles.log];
-
-export function holdsRun(dir: string): boolean {
-  return RUN_MARKERS.some((f) => fs.existsSync(path.join(dir, f)));
 }
 
 /**
@@ -46,15 +25,6 @@ const TRAIN_OUTPUTS = [RunFiles.model, RunFiles.checkpoints, RunFiles.trainMetri
 const METRICS_OUTPUTS = [RunFiles.metrics, RunFiles.metricsCsv];
 const PREDICT_OUTPUTS = [RunFiles.probabilities, RunFiles.predictions, RunFiles.objects, ...METRICS_OUTPUTS, RunFiles.variants];
 const ALL_OUTPUTS = [...TRAIN_OUTPUTS, ...PREDICT_OUTPUTS];
-
-/**
- * The resolved config of a command that added its stage to an earlier run (`config.predict.yaml`):
- * `config.yaml` stays the config the run started with, which `--resume` and later commands read.
- */
-export function stageConfigFile(command: string): string {
-  return `config.${command}.yaml`;
-}
-const STAGE_CONFIGS = ['predict', 'postprocess', 'evaluate'].map(stageConfigFile);
 
 export interface StageOutputs {
   /** The entries whose presence means the command would replace earlier outputs. */
@@ -87,45 +57,87 @@ export interface RunFolderOptions {
   overwrite?: boolean;
   /** The command taking the folder (named to a second process that finds it busy). */
   command?: string;
+  /**
+   * Top-level entries the run's workflow writes besides the layout (the first path component of its
+   * declared tables, e.g. a plugin workflow's `tracks.csv`): a run's files, not foreign ones.
+   */
+  extraEntries?: readonly string[];
 }
 
 /** The run folder, held by this process until `lock.release()`. */
 export interface PreparedRunFolder {
+  /** The run folder's real path, resolved once: every path of the run is built from it. */
   dir: string;
+  /** The lock; releasing it also ends the guard against links (`guardRunFolder`). */
   lock: RunLock;
   /** True when the folder held an earlier run that this command adds to (or continues). */
   earlier: boolean;
+  /** Why the lock found in the folder was stale, when this process took it over (for the run log). */
+  tookOver?: string;
 }
 
 function remove(abs: string, names: readonly string[]): void {
   for (const name of names) {
     const entry = path.join(abs, name);
     try {
-      fs.rmSync(entry, { recursive: true, force: true });
+      removeOutputSync(entry);
     } catch (e) {
       throw asSystemFault(e, { file: entry, exitCode: 2 });
     }
   }
 }
 
+/** At most `n` names, then how many more. */
+function someOf(names: readonly string[], n = 5): string {
+  return names.length <= n ? names.join(', ') : `${names.slice(0, n).join(', ')} and ${names.length - n} more`;
+}
+
+/**
+ * Refuse a folder holding files that are not a run's (`foreignEntries`), whatever the flags:
+ * `--overwrite` replaces a biaflow run, never a person's folder (`run --out .` in a project,
+ * `train --out data/train`).
+ */
+function assertOnlyRunFiles(abs: string, run: boolean, extra: readonly string[]): void {
+  const foreign = foreignEntries(abs, { run, extra });
+  if (foreign.length === 0) return;
+  const config = path.join(abs, RunFiles.config);
+  const named = foreign.map((f) => (f === RunFiles.config && fs.lstatSync(config).isFile() && !isRunConfig(config) ? `${f} (not written by biaflow)` : f));
+  throw new UsageError(
+    run
+      ? `--out ${abs} holds a biaflow run and files that are not the run's: ${someOf(named)}`
+      : `--out ${abs} is not empty and holds no biaflow run: ${someOf(named)}`,
+    run
+      ? 'nothing was changed; move those files out of the run folder, or choose a new or empty folder for --out'
+      : 'nothing was changed; choose a new or empty folder for --out (biaflow writes, replaces and with --overwrite removes files in its run folder, so it takes only a folder of its own)',
+  );
+}
+
 /**
  * Make `dir` ready to be the run folder, and take its lock (one writer per folder: a second process
- * stops with exit 2 naming this one). A folder holding an earlier run takes a command whose outputs it
- * does not hold yet (train, then predict, then evaluate: each adds its stage; a run that stopped before
- * any output is started again); a command that would replace outputs needs `--overwrite`, which removes
- * exactly those outputs (training: all of them, the later ones being stale), never anything else, and
- * only once the lock is held — never under another process. `--resume` continues the run. Before
- * anything is changed, the folder is proven able to hold files (`ensureWritableFolder`): a pseudo file
- * system, a read-only mount or a full disk is an exit-2 error naming the folder.
+ * stops with exit 2 naming this one). `dir` is resolved once, to its real path: links on the way to
+ * it (`runs → /scratch/runs`) are the person's choice; links inside it are refused (below). A folder
+ * holding an earlier run takes a command whose outputs it does not hold yet (train, then predict, then
+ * evaluate: each adds its stage; a run that stopped before any output is started again); a command that
+ * would replace outputs needs `--overwrite`, which removes exactly those outputs (training: all of them,
+ * the later ones being stale), never anything else, and only once the lock is held — never under
+ * another process. `--resume` continues the run. Before anything is changed: the folder is proven
+ * able to hold files (`ensureWritableFolder`: a pseudo file system, a read-only mount or a full disk is
+ * an exit-2 error naming the folder); a folder holding files that are not a run's is refused, with or
+ * without `--overwrite`; and a symbolic link among the run's entries, at any depth, is refused
+ * (`assertNoLinksInRunFolder`). From then on the folder is guarded: no write, rename or removal of
+ * biaflow's helpers goes through a link inside it (`guardRunFolder`), until the lock is released.
  */
-export function prepareRunFolder(dir: string, { resume = false, overwrite = false, command = 'run' }: RunFolderOptions): PreparedRunFolder {
-  const abs = path.resolve(dir);
+export function prepareRunFolder(dir: string, { resume = false, overwrite = false, command = 'run', extraEntries = [] }: RunFolderOptions): PreparedRunFolder {
   if (resume && overwrite) throw new UsageError('--resume and --overwrite cannot be used together');
-  if (fs.existsSync(abs) && !fs.statSync(abs).isDirectory()) {
-    throw new UsageError(`--out ${abs} is a file, not a folder`);
+  const given = path.resolve(dir);
+  if (fs.existsSync(given) && !fs.statSync(given).isDirectory()) {
+    throw new UsageError(`--out ${given} is a file, not a folder`);
   }
-  ensureWritableFolder(abs, '--out');
-  const lock = acquireRunLock(abs, command);
+  ensureWritableFolder(given, '--out');
+  const abs = fs.realpathSync(given);
+  let tookOver: string | undefined;
+  const lock = acquireRunLock(abs, command, (reason) => (tookOver = reason));
+  let unguard: (() => void) | undefined;
   try {
     const earlier = holdsRun(abs);
     if (resume || NEEDS_RUN.has(command)) {
@@ -135,8 +147,21 @@ export function prepareRunFolder(dir: string, { resume = false, overwrite = fals
           resume ? 'drop --resume to start a new run there' : 'give --out the folder of a run that predicted (biaflow run / predict --out RUN)',
         );
       }
-      return { dir: abs, lock, earlier };
     }
+    assertOnlyRunFiles(abs, earlier, extraEntries);
+    assertNoLinksInRunFolder(
+      abs,
+      fs.readdirSync(abs).filter((name) => isRunEntry(name, extraEntries)),
+    );
+    unguard = guardRunFolder(abs);
+    const held: RunLock = {
+      ...lock,
+      release: () => {
+        unguard?.();
+        lock.release();
+      },
+    };
+    if (resume || NEEDS_RUN.has(command)) return { dir: abs, lock: held, earlier, tookOver };
     const stage = stageOutputs(command);
     if (earlier && stage) {
       const present = stage.outputs.filter((name) => fs.existsSync(path.join(abs, name)));
@@ -151,11 +176,10 @@ export function prepareRunFolder(dir: string, { resume = false, overwrite = fals
       // Other commands (augment-preview, contributed ones) do not add a stage to a run.
       if (!overwrite) throw new UsageError(`run folder ${abs} already holds a run`, 'pass --overwrite to replace it, or choose another --out');
       remove(abs, [...Object.values(RunFiles), ...STAGE_CONFIGS]);
-    } else if (!earlier && fs.readdirSync(abs).some((f) => f !== LOCK_FILE) && !overwrite) {
-      throw new UsageError(`--out ${abs} is not empty and holds no biaflow run`, 'choose a new or empty folder');
     }
-    return { dir: abs, lock, earlier };
+    return { dir: abs, lock: held, earlier, tookOver };
   } catch (e) {
+    unguard?.();
     lock.release();
     throw e;
   }

@@ -24,6 +24,7 @@ import { writeFileAtomic } from '../fs/atomic-write';
 import { listResultFiles, pairByStem, testImagesCarryLabels } from './evaluate-stage';
 import { stemOf, writeRunImage } from './prediction-files';
 import { inputInWindow, labelsInWindow, pointsInWindow, reportWindow } from './report-view';
+import { removeOutputSync } from '../fs/remove-output';
 import { resultsDirOf, RunFiles } from './run-folder';
 import { assertNoLinkInRunFolder } from '../fs/run-folder-links';
 import { runDataIO } from './run-services';
@@ -340,7 +341,7 @@ export async function writeRunReport(run: RunContext, metrics: MetricsReport | u
   if (fs.existsSync(picturesDir)) {
     for (const f of fs.readdirSync(picturesDir)) {
       const file = path.join(picturesDir, f);
-      if (f.endsWith(OVERLAY_SUFFIX) && !pictures.includes(file)) fs.rmSync(file, { force: true });
+      if (f.endsWith(OVERLAY_SUFFIX) && !pictures.includes(file)) removeOutputSync(file);
     }
   }
   assertNoLinkInRunFolder(runDir, htmlFile);

@@ -9,6 +9,7 @@ import { createLogger, type Logger, type LogLevel } from '../logging/logger';
 import { CORE_NAME, CORE_VERSION } from '../version';
 import { writeFileAtomicSync } from '../fs/atomic-write';
 import { defaultRunDir, prepareRunFolder, RunFiles, stageConfigFile } from './run-folder';
+import type { RunLock } from './run-lock';
 import { choosePostprocessVariant } from './postprocess-variants';
 import { assertNoLinkInRunFolder } from '../fs/run-folder-links';
 import { activateCompute } from './activate-compute';
@@ -39,6 +40,25 @@ export function runLogger(kernel: RunContext['kernel'], fallback: Logger): Logge
   return kernel.container.isRegistered(Tokens.Logger) ? kernel.container.resolve<Logger>(Tokens.Logger) : fallback;
 }
 
+/** The top-level run-folder entries of the workflow's declared tables (`objects.csv`; `predictions` for `predictions/predictions.csv`). */
+function tableEntries(kernel: RunContext['kernel'], workflow: string): string[] {
+  return (kernel.workflows.get(workflow)?.tables ?? []).map((t) => path.normalize(t.file).split(path.sep)[0]).filter((name) => name && name !== '..');
+}
+
+/**
+ * When another process takes the run folder's lock (from another machine, or a person replacing the file: docs/security.md),
+ * say so at once, and stop the run at its next safe point rather than let it write on.
+ */
+function stopWhenLost(lock: RunLock, stop: AbortController, logger: Logger): void {
+  const onLost = () => {
+    const reason = lock.lost.reason as Error;
+    logger.error({ event: 'lock-lost', lock: lock.file }, `${reason.message}: stopping at the next safe point`);
+    stop.abort(reason);
+  };
+  if (lock.lost.aborted) onLost();
+  else lock.lost.addEventListener('abort', onLost, { once: true });
+}
+
 /**
  * Create the run folder, its logger and DI container, activate the backend, and write the
  * resolved config. Every run logs the config, the versions of core, plugins and tfjs, and the backend.
@@ -47,17 +67,25 @@ export async function startRun(options: StartRunOptions): Promise<StartedRun> {
   const { loaded, command } = options;
   const { config, kernel } = loaded;
   const cwd = options.cwd ?? process.cwd();
-  const { dir: runDir, lock, earlier } = prepareRunFolder(options.out ? path.resolve(cwd, options.out) : defaultRunDir(config.problem.type, cwd), {
+  const { dir: runDir, lock, earlier, tookOver } = prepareRunFolder(options.out ? path.resolve(cwd, options.out) : defaultRunDir(config.problem.type, cwd), {
     resume: options.resume,
     overwrite: options.overwrite,
     command,
+    extraEntries: tableEntries(kernel, config.problem.type),
   });
+  // The run's signal: the person's stop (options.signal), or the lock taken by another process.
+  const stop = new AbortController();
+  const forward = () => stop.abort(options.signal?.reason);
+  if (options.signal?.aborted) forward();
+  else options.signal?.addEventListener('abort', forward, { once: true });
   let log: ReturnType<typeof createLogger> | undefined;
   try {
     // The log is appended to: never through a link planted in a shared run folder.
     assertNoLinkInRunFolder(runDir, path.join(runDir, RunFiles.log));
     log = createLogger({ level: options.logLevel ?? 'info', file: path.join(runDir, RunFiles.log) });
     const logger = runLogger(kernel, log.logger);
+    if (tookOver) logger.warn({ event: 'lock-taken-over', reason: tookOver, lock: lock.file }, `took over the run folder's lock: ${tookOver}`);
+    stopWhenLost(lock, stop, logger);
     // A re-used run folder may hold what a killed or failed run left (see run/tidy-run-folder.ts).
     const reusing = options.resume || command === 'postprocess';
     if (reusing || options.overwrite) {
@@ -97,7 +125,7 @@ export async function startRun(options: StartRunOptions): Promise<StartedRun> {
       threads: backend.threads,
       computeVersions: backend.versions,
       container: kernel.container,
-      signal: options.signal,
+      signal: stop.signal,
     };
     const handle = log;
     return {
@@ -107,11 +135,13 @@ export async function startRun(options: StartRunOptions): Promise<StartedRun> {
           await kernel.container.dispose();
           handle.close();
         } finally {
+          options.signal?.removeEventListener('abort', forward);
           lock.release();
         }
       },
     };
   } catch (e) {
+    options.signal?.removeEventListener('abort', forward);
     log?.close();
     lock.release();
     throw e;

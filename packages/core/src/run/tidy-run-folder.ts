@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { BUNDLE_META } from '../kernel/contributions/model-bundle';
 import { isLeftover, removeLeftovers, restoreSwappedDir } from '../fs/leftovers';
-import { RunFiles } from './run-folder';
+import { isRunEntry, RunFiles } from './run-files';
 
 export interface TidyOptions {
   /**
@@ -17,8 +17,8 @@ export interface TidyOptions {
 /**
  * The one place a run folder is tidied, called when a command starts on an existing run folder
  * and at the end of every successful run: restore interrupted folder swaps (see above), then remove
- * the temporary files and folders left by dead processes (and by this one). Returns one line per
- * thing done, for the log.
+ * the temporary files and folders left by dead processes (and by this one), among the run's own
+ * entries only. Returns one line per thing done, for the log.
  */
 export async function tidyRunFolder(runDir: string, { restore, restoreCheckpoints }: TidyOptions): Promise<string[]> {
   const actions: string[] = [];
@@ -27,6 +27,6 @@ export async function tidyRunFolder(runDir: string, { restore, restoreCheckpoint
     const model = await restoreSwappedDir(path.join(runDir, RunFiles.model), { complete: BUNDLE_META });
     if (model) actions.push(model);
   }
-  actions.push(...(await removeLeftovers(runDir)));
+  actions.push(...(await removeLeftovers(runDir, isLeftover, (name) => isRunEntry(name))));
   return actions;
 }

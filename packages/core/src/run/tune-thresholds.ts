@@ -1,17 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { screenInputImage } from '../data/non-finite';
 import type { TunedDecoding } from '../kernel/contributions/model-bundle';
 import { BUNDLE_META } from '../kernel/contributions/model-bundle';
 import { readBundleMeta } from './bundle-files';
 import type { RegisteredWorkflow } from '../kernel/contributions/workflow';
 import type { RunContext } from '../kernel/run-context';
 import type { EvaluateEvent, Prediction } from '../kernel/stages';
-import { writeFileAtomic } from '../fs/atomic-write';
+import { temporaryPath, writeFileAtomic } from '../fs/atomic-write';
 import { figureAt } from './figure-at';
 import { openNetwork } from './open-network';
 import { planPostprocess, type PlannedStep } from '../config/postprocess-plan';
 import { outputPaths, writeResult } from './prediction-files';
-import { RunFiles } from './run-folder';
+import { removeOutputSync } from '../fs/remove-output';
+import { RunFiles, TUNING_SCRATCH_PREFIX } from './run-files';
 import { runDataIO } from './run-services';
 
 /**
@@ -69,18 +71,22 @@ export async function tuneThresholds(run: RunContext, workflow: RegisteredWorkfl
   const raws: { item: ValidationItem; raw: Prediction }[] = [];
   try {
     for (const item of items) {
-      const raw = await infer.promise({ run, name: path.basename(item.image), image: await io.readImage(item.image), model: network });
+      // Validation images passed the data check: refused NaN never gets here; a replacement was told then.
+      const image = screenInputImage(await io.readImage(item.image), item.image, run.config.data.nan, logger, true);
+      const raw = await infer.promise({ run, name: path.basename(item.image), image, model: network });
       if (raw) raws.push({ item, raw });
     }
   } finally {
     await network.dispose();
   }
 
-  const scratch = fs.mkdtempSync(path.join(run.runDir, '.tuning-'));
+  // A temporary name of the run folder's scheme: what a killed tuning leaves is removed at the next start (tidyRunFolder).
+  const scratch = temporaryPath(path.join(run.runDir, 'tuning'));
+  fs.mkdirSync(scratch);
   const scratchRun = { ...run, runDir: scratch };
   const score = async (candidate: Record<string, unknown>): Promise<number> => {
     const plan: PlannedStep[] = base.map((s) => (s === target ? { ...s, options: { ...s.options, ...candidate } } : s));
-    fs.rmSync(path.join(scratch, RunFiles.predictions), { recursive: true, force: true });
+    removeOutputSync(path.join(scratch, RunFiles.predictions));
     const pairs: EvaluateEvent['pairs'] = [];
     for (const { item, raw } of raws) {
       let result = raw;
@@ -141,6 +147,6 @@ export async function tuneThresholds(run: RunContext, workflow: RegisteredWorkfl
     );
     return tuned;
   } finally {
-    fs.rmSync(scratch, { recursive: true, force: true });
+    removeOutputSync(scratch);
   }
 }

@@ -19,7 +19,7 @@ export async function modelTuning(run: RunContext): Promise<TunedDecoding | unde
     if (isBundle(trained)) return (await readBundleMeta(trained)).tuned;
     const load = modelLoadPath(run);
     if (!load || !fs.existsSync(load)) return undefined;
-    const { source } = await readModel(load, run.kernel);
+    const { source } = await readModel(load, run.kernel, { maxMegavoxels: run.config.system.max_image_megavoxels });
     await source.dispose?.();
     return source.meta.tuned;
   } catch {

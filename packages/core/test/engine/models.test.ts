@@ -1,4 +1,9 @@
-import { ACTIVATIONS, ARCHITECTURES, buildModel, isClassifier, setDropoutStep, sizeDivisor, customLayers, type Architecture } from '@biaflow/core/internals';
+import { ACTIVATIONS, buildModel, predictsPerImage, setDropoutStep, sizeDivisor, customLayers, TFJS_NETWORKS } from '@biaflow/core/internals';
+
+/** Every network the engine registers. */
+const ARCHITECTURES = TFJS_NETWORKS.map((n) => n.name);
+type Architecture = string;
+const isClassifier = (architecture: string) => predictsPerImage(architecture);
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { maxRelDiff, tf, useWasm } from './helpers';
 

@@ -1,4 +1,6 @@
-import { InMemoryTrainingData, trainModel } from '@biaflow/core/internals';
+import fs from 'node:fs';
+import path from 'node:path';
+import { InMemoryTrainingData, trainModel, type TrainingData } from '@biaflow/core/internals';
 import { blobs, testConfig, testRun, tf, useWasm } from './helpers';
 
 beforeAll(useWasm);
@@ -80,8 +82,32 @@ describe('the training loop', () => {
     const config = tiny(9, { optimizer: 'sgd', lr: 1e6, momentum: 0, loss: { type: 'mse' } });
     config.model.normalization = 'none';
     const run = trainModel({ run: testRun(config), data: data(9), head: { outputChannels: 1, outputActivation: 'linear' } });
-    await expect(run).rejects.toThrow(/training diverged: the loss is (NaN|Infinity) at epoch 1/);
+    await expect(run).rejects.toThrow(/training diverged at epoch 1, step \d+ of \d+: the loss is (NaN|Infinity|-?[\d.e+]+ but the weights are no longer finite)/);
     await expect(run).rejects.toMatchObject({ hint: expect.stringContaining('train.lr') });
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  test('a NaN validation loss stops training after epoch 2 (exit 1), before that epoch\'s checkpoint: last and best stay at epoch 1', async () => {
+    // Validation targets turn NaN from the second validation on (a preprocess tap gone wrong, say).
+    const good = data(10);
+    let validations = 0;
+    const spoilt: TrainingData = {
+      stepsPerEpoch: good.stepsPerEpoch,
+      batch: (epoch, step) => good.batch(epoch, step),
+      async *validation() {
+        validations++;
+        for await (const b of good.validation!()) {
+          yield validations === 1 ? b : { ...b, y: { data: new Float32Array(b.y.data.length).fill(NaN), shape: b.y.shape } };
+        }
+      },
+    };
+    const run = testRun(tiny(10, { epochs: 4 }));
+    const error = await trainModel({ run, data: spoilt, head }).catch((e) => e);
+    expect(error.message).toContain('training diverged at epoch 2, while validating: the validation loss is NaN');
+    expect(error.message).toContain('checkpoints/last (epoch 1) is kept');
+    expect(error.exitCode).toBe(1);
+    for (const name of ['last', 'best']) {
+      expect(JSON.parse(fs.readFileSync(path.join(run.runDir, 'checkpoints', name, 'training_state.json'), 'utf8')).epoch).toBe(1);
+    }
   });
 });

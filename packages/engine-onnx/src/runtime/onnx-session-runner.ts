@@ -1,6 +1,6 @@
 import type * as Ort from 'onnxruntime-node';
 import type { NdArray } from '@biaflow/bioimageio';
-import { InputError } from '../core-api';
+import { clip, InputError } from '../core-api';
 
 /** onnxruntime-node, loaded on first use. */
 function ort(): typeof Ort {
@@ -53,8 +53,14 @@ export interface OnnxSession {
   release(): Promise<void>;
 }
 
-/** Open an ONNX model in ONNX Runtime (CPU); a model it cannot load is an `InputError`. */
-export async function openOnnxSession(onnx: Uint8Array, options: { threads?: number } = {}): Promise<OnnxSession> {
+/** Where the ONNX bytes come from (`file`, named by a model ONNX Runtime cannot load), and its threads. */
+export interface OnnxSessionOptions {
+  threads?: number;
+  file?: string;
+}
+
+/** Open an ONNX model in ONNX Runtime (CPU); a model it cannot load is an `InputError` naming `options.file`. */
+export async function openOnnxSession(onnx: Uint8Array, options: OnnxSessionOptions = {}): Promise<OnnxSession> {
   const { InferenceSession, Tensor } = ort();
   let session: Ort.InferenceSession;
   try {
@@ -67,12 +73,16 @@ export async function openOnnxSession(onnx: Uint8Array, options: { threads?: num
       ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
     });
   } catch (e) {
-    throw new InputError(`cannot load the ONNX model: ${(e as Error).message}`, { cause: e });
+    throw new InputError(`cannot load the ONNX model: ${clip((e as Error).message)}`, {
+      file: options.file,
+      hint: 'the file is not a valid ONNX model (damaged, truncated, or another format), or it uses operators ONNX Runtime lacks',
+      cause: e,
+    });
   }
   return {
     async run(inputs) {
       if (session.inputNames.length !== inputs.length) {
-        throw new InputError(`the ONNX model has ${session.inputNames.length} input(s) (${session.inputNames.join(', ')}), the description ${inputs.length}`);
+        throw new InputError(`the ONNX model has ${session.inputNames.length} input(s) (${clip(session.inputNames.join(', '), 120)}), the description ${inputs.length}`);
       }
       const feeds: Record<string, Ort.Tensor> = {};
       session.inputNames.forEach((name, i) => {
@@ -100,7 +110,7 @@ export async function openOnnxSession(onnx: Uint8Array, options: { threads?: num
  * inputs, outputs in the session's order. What a zoo package's `onnx` weights are tested with
  * (bioimageio.core maps tensors by position too).
  */
-export async function runOnnxModel(onnx: Uint8Array, inputs: readonly NdArray[], options: { threads?: number } = {}): Promise<NdArray[]> {
+export async function runOnnxModel(onnx: Uint8Array, inputs: readonly NdArray[], options: OnnxSessionOptions = {}): Promise<NdArray[]> {
   const session = await openOnnxSession(onnx, options);
   try {
     return await session.run(inputs);

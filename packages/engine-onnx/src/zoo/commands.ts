@@ -60,6 +60,7 @@ export const exportCommand: CommandContribution = {
       halo: options.halo === undefined ? undefined : haloOption(options.halo as string),
       cwd: io.cwd,
     });
+    for (const name of result.removed) io.stderr(`removed ${name}, left by an interrupted export\n`);
     io.stdout(`wrote ${result.target}\n`);
     for (const [name, size] of result.files) io.stdout(`  ${name.padEnd(28)} ${kib(size)}\n`);
     for (const w of result.warnings) io.stderr(`warning: ${w}\n`);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createZip, writeModelPackage, writeNpy } from '@biaflow/bioimageio';
+import { createZip, removeStaleTemporaries, writeModelPackage, writeNpy } from '@biaflow/bioimageio';
 import {
   BUNDLE_META,
   InputError,
@@ -55,6 +55,8 @@ export interface ExportResult {
   description: Record<string, unknown>;
   /** What the zoo will ask for that the package lacks, and where it differs from biaflow. */
   warnings: string[];
+  /** Temporary copies an interrupted export of the same target left, removed before writing. */
+  removed: string[];
 }
 
 interface SplitJson {
@@ -227,10 +229,11 @@ export async function exportModelPackage(request: ExportRequest): Promise<Export
     [PACKAGE_FILES.cover, cover],
     [PACKAGE_FILES.readme, new TextEncoder().encode(readme)],
   ]);
+  const removed = await removeStaleTemporaries(target);
   const built = await writeModelPackage(target, description, files, { overwrite: request.overwrite });
 
   const warnings: string[] = [...preprocessing.notes];
   if (settings.authors.length === 0) warnings.push('no authors: the zoo asks for at least one (export.authors: [{name, affiliation?, orcid?}])');
   if (settings.cite.length === 0 && defaultCitations(meta).length === 0) warnings.push('no citation: the zoo asks for at least one (export.cite: [{text, doi or url}])');
-  return { target, files: new Map([...built.files].map(([name, bytes]) => [name, bytes.length])), description: built.raw, warnings };
+  return { target, files: new Map([...built.files].map(([name, bytes]) => [name, bytes.length])), description: built.raw, warnings, removed };
 }

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import {
   BioimageioError,
   fromModelLayout,
   indexZip,
   parseModelDescription,
+  quote,
   readRawDescription,
   readZipEntry,
   toModelLayout,
@@ -16,6 +16,7 @@ import {
 } from '@biaflow/bioimageio';
 import { BUNDLE_META, loadModel, MODEL_JSON, predict, WEIGHTS_BIN } from '../core-api';
 import { runOnnxModel } from '../runtime/onnx-session-runner';
+import { makeScratchFolder } from './scratch-folder';
 
 /** The files of a biaflow bundle that its `tensorflow_js` zip holds. */
 export const BUNDLE_FILES = [MODEL_JSON, WEIGHTS_BIN, BUNDLE_META] as const;
@@ -24,7 +25,7 @@ export const BUNDLE_FILES = [MODEL_JSON, WEIGHTS_BIN, BUNDLE_META] as const;
 export function onnxRunner(options: { threads?: number } = {}): ModelRunner {
   return async (weights, inputs) => {
     if (weights.entry.external_data) {
-      throw new Error(`${weights.path} keeps its weights in ${weights.entry.external_data.source} (ONNX external data), which biaflow's runner does not load`);
+      throw new Error(`${weights.path} keeps its weights in ${quote(weights.entry.external_data.source)} (ONNX external data), which biaflow's runner does not load`);
     }
     return runOnnxModel(weights.bytes, inputs, options);
   };
@@ -68,7 +69,7 @@ async function runBundleWeights(weights: WeightsFile, inputs: NdArray[], descrip
   if (missing.length > 0) throw new BioimageioError(`is not a biaflow model bundle (no ${missing.join(', ')} in the zip)`, { file: where });
   const d = await packageDescription(weights.package, descriptionFile);
   if (d.inputs.length !== 1 || d.outputs.length !== 1) throw new BioimageioError('a biaflow bundle has one input and one output', { file: where });
-  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'biaflow-tfjs-weights-'));
+  const dir = await makeScratchFolder('tfjs-weights');
   try {
     for (const f of BUNDLE_FILES) await fs.promises.writeFile(path.join(dir, f), readZipEntry(weights.bytes, index, f, where));
     const loaded = await loadModel(dir);

@@ -1,14 +1,15 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import {
   BioimageioError,
+  checkTensorSizes,
   DESCRIPTION_FILE_NAMES,
   descriptionLocation,
   indexZip,
   isParameterizedSize,
   isUrl,
   packagePath,
+  quote,
   readModelPackage,
   readZipEntry,
   spatialAxes,
@@ -18,12 +19,13 @@ import {
   type ModelPackage,
   type WeightsFormat,
 } from '@biaflow/bioimageio';
-import { BUNDLE_FORMAT, readBundleMeta, type BundleMeta, type ModelFormat, type ModelSource } from '../core-api';
+import { BUNDLE_FORMAT, DEFAULT_MAX_MEGAVOXELS, readBundleMeta, type BundleMeta, type ModelFormat, type ModelReadOptions, type ModelSource } from '../core-api';
 import { openOnnxSession } from '../runtime/onnx-session-runner';
 import { ENGINE_ONNX_VERSION } from '../version';
 import { BUNDLE_FILES, isBiaflowTfjsZip } from './runners';
+import { makeScratchFolder } from './scratch-folder';
 import { asInputError } from './zoo-errors';
-import { zooNetwork } from './zoo-network';
+import { MAX_TILE, zooNetwork } from './zoo-network';
 
 /** The name of the BioImage Model Zoo model format. */
 export const ZOO_FORMAT_NAME = 'bioimageio';
@@ -34,14 +36,14 @@ export const ZOO_FORMAT_DESCRIPTION =
 async function checkedWeights(pkg: ModelPackage, format: WeightsFormat, file: string): Promise<{ path: string; bytes: Uint8Array }> {
   const entry = pkg.description.weights[format]!;
   const field = `weights.${format}.source`;
-  if (isUrl(entry.source)) throw new BioimageioError(`${entry.source} is a URL: biaflow does not download weights`, { file, field, hint: 'use a package with its weights inside' });
+  if (isUrl(entry.source)) throw new BioimageioError(`${quote(entry.source, { max: 120 })} is a URL: biaflow does not download weights`, { file, field, hint: 'use a package with its weights inside' });
   const rel = packagePath(entry.source, field, file);
   const where = `${pkg.source.location}/${rel}`;
   if (!(await pkg.source.exists(rel))) throw new BioimageioError(`the weights file ${rel} is missing from the package`, { file: where, field, hint: 'the package is incomplete: download it again' });
   if (entry.sha256) {
     const actual = await pkg.source.sha256(rel);
     if (actual !== entry.sha256) {
-      throw new BioimageioError(`sha256 mismatch: ${rel} hashes to ${actual}, weights.${format}.sha256 says ${entry.sha256} (the file was changed or replaced)`, {
+      throw new BioimageioError(`sha256 mismatch: ${rel} hashes to ${actual}, weights.${format}.sha256 says ${quote(entry.sha256, { max: 64 })} (the file was changed or replaced)`, {
         file: where,
         field: `weights.${format}.sha256`,
         hint: 'the package is damaged or was tampered with: get it again from its source',
@@ -54,7 +56,7 @@ async function checkedWeights(pkg: ModelPackage, format: WeightsFormat, file: st
 /** `tensorflow_js` weights that are a biaflow bundle: unpacked into a temporary folder, read as one. */
 async function unpackBundle(bytes: Uint8Array, where: string): Promise<{ dir: string; meta: BundleMeta; dispose(): Promise<void> }> {
   const index = indexZip(bytes, where);
-  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'biaflow-zoo-bundle-'));
+  const dir = await makeScratchFolder('zoo-bundle');
   const dispose = () => fs.promises.rm(dir, { recursive: true, force: true });
   try {
     for (const f of BUNDLE_FILES) await fs.promises.writeFile(path.join(dir, f), readZipEntry(bytes, index, f, where));
@@ -131,8 +133,40 @@ function networkMeta(d: ModelDescription, file: string): BundleMeta {
   };
 }
 
+/**
+ * Refuse a package whose declared tensors (at the largest tile biaflow gives a `{min, step}` input)
+ * hold more than the run's `system.max_image_megavoxels`, before any tensor or session exists.
+ */
+function checkDeclaredSizes(d: ModelDescription, file: string, maxMegavoxels: number): void {
+  const ndim = d.inputs[0].axes.filter((a) => a.type === 'space').length === 3 ? 3 : 2;
+  checkTensorSizes(d, {
+    maxSamples: maxMegavoxels * 1e6,
+    largestTile: MAX_TILE[ndim],
+    limit: `the limit of ${maxMegavoxels} megavoxels (system.max_image_megavoxels)`,
+    hint: (samples) =>
+      Number.isFinite(samples)
+        ? `if the model is meant to take tensors this large, raise the limit: --set system.max_image_megavoxels=${Math.ceil(samples / 1e6)}`
+        : 'the description declares sizes no run can allocate: the package is damaged or hostile',
+    file,
+  });
+}
+
+/**
+ * The settings a package gives the run (its workflow's section, post-processing, prediction), said in
+ * the run's log: `config.biaflow`, or the training config of the biaflow bundle in its weights.
+ */
+function logTakenSettings(meta: BundleMeta, from: string, logger: ModelReadOptions['logger']): void {
+  if (!logger) return;
+  const config = (meta.config ?? {}) as Record<string, unknown>;
+  const keys = [meta.problem, 'postprocess', 'predict'].filter((k): k is string => typeof k === 'string' && config[k] !== undefined);
+  if (keys.length === 0) return;
+  const settings = Object.fromEntries(keys.map((k) => [k, config[k]]));
+  const listed = keys.map((k) => `${k}: ${JSON.stringify(config[k])}`).join('; ');
+  logger.info({ event: 'model-settings', from, problem: meta.problem, settings }, `settings taken from ${from} (validated as a config's): problem.type ${meta.problem}; ${listed}`);
+}
+
 /** Read a zoo package as a model biaflow predicts with (and, for biaflow's own tensorflow_js weights, fine-tunes). */
-async function readZooModel(target: string): Promise<ModelSource> {
+async function readZooModel(target: string, options: ModelReadOptions): Promise<ModelSource> {
   const pkg = await readModelPackage(target);
   const d = pkg.description;
   const file = descriptionLocation(pkg.source, pkg.descriptionFile);
@@ -144,6 +178,8 @@ async function readZooModel(target: string): Promise<ModelSource> {
   if (d.inputs.length !== 1 || d.outputs.length !== 1) {
     throw new BioimageioError(`biaflow predicts models with one input and one output (this one has ${d.inputs.length} and ${d.outputs.length})`, { file, field: d.inputs.length !== 1 ? 'inputs' : 'outputs' });
   }
+  const maxMegavoxels = options.maxMegavoxels ?? DEFAULT_MAX_MEGAVOXELS;
+  checkDeclaredSizes(d, file, maxMegavoxels);
 
   // biaflow's own weights: the bundle as trained, used exactly as the original bundle.
   const tfjs = d.weights.tensorflow_js;
@@ -151,6 +187,7 @@ async function readZooModel(target: string): Promise<ModelSource> {
     const { path: rel, bytes } = await checkedWeights(pkg, 'tensorflow_js', file);
     if (isBiaflowTfjsZip(bytes, rel)) {
       const bundle = await unpackBundle(bytes, `${pkg.source.location}/${rel}`);
+      logTakenSettings(bundle.meta, `the biaflow bundle in ${pkg.source.location}/${rel}`, options.logger);
       return { kind: 'bundle', dir: bundle.dir, meta: bundle.meta, dispose: bundle.dispose };
     }
   }
@@ -165,17 +202,19 @@ async function readZooModel(target: string): Promise<ModelSource> {
     throw new BioimageioError('ONNX weights with external data are not supported by biaflow', { file, field: 'weights.onnx.external_data' });
   }
   const meta = networkMeta(d, file);
+  logTakenSettings(meta, `config.biaflow of ${file}`, options.logger);
   const onnx = await checkedWeights(pkg, 'onnx', file);
   const where = `${pkg.source.location}/${onnx.path}`;
   return {
     kind: 'network',
     meta,
+    settingsFrom: `config.biaflow of ${file}`,
     untrainable: `its only weights biaflow reads are ONNX (${where}), which biaflow runs but cannot train; fine-tuning needs the package's tensorflow_js weights exported by biaflow (a zip holding model.json, weights.bin and biaflow.json)`,
     async open(context) {
       return asInputError(async () => {
-        const session = await openOnnxSession(onnx.bytes, { threads: context.threads });
+        const session = await openOnnxSession(onnx.bytes, { threads: context.threads, file: where });
         context.logger.info({ event: 'zoo-model', package: pkg.source.location, weights: 'onnx', threads: context.threads }, `ONNX Runtime opened the zoo package ${pkg.source.location} (${d.name})`);
-        return zooNetwork({ description: d, file, meta, dir: path.resolve(target), session });
+        return zooNetwork({ description: d, file, meta, dir: path.resolve(target), session, maxMegavoxels });
       });
     },
   };
@@ -199,7 +238,7 @@ export const zooModelFormat: ModelFormat = {
       return false;
     }
   },
-  read(target) {
-    return asInputError(() => readZooModel(target));
+  read(target, options = {}) {
+    return asInputError(() => readZooModel(target, options));
   },
 };

@@ -17,7 +17,7 @@ import type { OnnxSession } from '../runtime/onnx-session-runner';
 import { asInputError } from './zoo-errors';
 
 /** Largest tile per space axis for inputs of any size (`{min, step}`): bigger images are tiled with the halo. */
-const MAX_TILE = { 2: 1024, 3: 128 } as const;
+export const MAX_TILE = { 2: 1024, 3: 128 } as const;
 
 /** True when the image can go through the network in one pass: every axis has a size the input takes. */
 function fitsInOnePass(spatial: readonly number[], rules: readonly TileAxisRule[], ndim: 2 | 3): boolean {
@@ -36,6 +36,8 @@ export interface ZooNetworkOptions {
   /** Where the package is. */
   dir: string;
   session: OnnxSession;
+  /** The run's `system.max_image_megavoxels`: an image whose input or output (all channels) would hold more is refused before it is processed. */
+  maxMegavoxels: number;
 }
 
 /**
@@ -73,6 +75,14 @@ export function zooNetwork(o: ZooNetworkOptions): Network {
         const channels = image.shape[image.shape.length - 1];
         if (channels !== meta.input_channels) {
           throw new BioimageioError(`the image has ${channels} channel(s), the model's input takes ${meta.input_channels}`, { file, field: 'inputs[0].axes' });
+        }
+        const voxels = image.shape.slice(0, -1).reduce((p, s) => p * s, 1);
+        const widest = Math.max(meta.input_channels, meta.output_channels);
+        if (voxels * widest > o.maxMegavoxels * 1e6) {
+          throw new BioimageioError(
+            `an image of ${image.shape.slice(0, -1).join('×')} pixels with ${widest} channels (the model's ${meta.output_channels > meta.input_channels ? 'output' : 'input'}) is ${Math.ceil((voxels * widest) / 1e6)} megavoxels, more than the limit of ${o.maxMegavoxels} (system.max_image_megavoxels); refused before it is processed`,
+            { file, field: meta.output_channels > meta.input_channels ? 'outputs[0].axes' : 'inputs[0].axes', hint: `raise the limit if the model and image are meant to be this large: --set system.max_image_megavoxels=${Math.ceil((voxels * widest) / 1e6)}` },
+          );
         }
         const declared = fromModelLayout({ data: image.data as ZooArray['data'], shape: [1, ...image.shape] }, inAxes, { field: 'inputs[0]', file });
         const references: Record<string, AxesTensor> = { [input.id]: { tensor: declared, axes: inAxes.map((a) => a.id) } };

@@ -1,4 +1,5 @@
 import { ImageError } from '../image-error';
+import { excerpt } from '../text/printable';
 
 /** Axis letters biaflow understands: time, depth, channel, rows, columns, samples (RGB). */
 export const AXIS_LETTERS = 'TZCYXS';
@@ -17,7 +18,7 @@ export function defaultAxes(ndim: number, what: string): string {
 export function validateAxes(axes: string, shape: readonly number[], what: string): string {
   const a = axes.toUpperCase();
   const fail = (msg: string): never => {
-    throw new ImageError(`axes '${axes}' ${msg}`, { file: what });
+    throw new ImageError(`axes ${excerpt(axes, 40, "'")} ${msg}`, { file: what });
   };
   if (a.length !== shape.length) fail(`name ${a.length} axes but the array has ${shape.length} dimensions [${shape.join(', ')}]`);
   for (const ch of a) if (!AXIS_LETTERS.includes(ch)) fail(`contain '${ch}', not one of ${AXIS_LETTERS}`);

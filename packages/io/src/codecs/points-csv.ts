@@ -1,4 +1,4 @@
-import { csvCell, ImageError, splitCsvLine, type PointList } from '@biaflow/image';
+import { clip, csvCell, excerpt, ImageError, splitCsvLine, type PointList } from '@biaflow/image';
 
 /**
  * Point lists in BiaPy's (napari's) CSV layout: one row per point, coordinates in columns
@@ -54,7 +54,7 @@ export function parsePointsCsv(file: string, text: string): PointsFile {
       const raw = (f[col] ?? '').trim();
       const v = raw === '' ? NaN : Number(raw);
       if (!Number.isFinite(v)) {
-        throw new ImageError(`line ${lineNo}: column ${columns[col]} is '${raw}', not a number`, { file });
+        throw new ImageError(`line ${lineNo}: column ${clip(columns[col], 40)} is ${excerpt(raw, 40, "'")}, not a number`, { file });
       }
       return v;
     };
@@ -63,7 +63,7 @@ export function parsePointsCsv(file: string, text: string): PointsFile {
     });
     if (classes) {
       const v = num(classCol);
-      if (!Number.isInteger(v)) throw new ImageError(`line ${lineNo}: class '${f[classCol]}' is not an integer`, { file });
+      if (!Number.isInteger(v)) throw new ImageError(`line ${lineNo}: class ${excerpt(f[classCol], 40, "'")} is not an integer`, { file });
       classes[p] = v;
     }
     if (scores) scores[p] = num(scoreCol);

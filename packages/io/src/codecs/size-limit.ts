@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_MEGAVOXELS, ImageError } from '@biaflow/image';
+import { DEFAULT_MAX_MEGAVOXELS, formatMegavoxels, ImageError } from '@biaflow/image';
 import type { Zlib } from './zlib';
 
 /** Options of the decoders (`decodeImage`, and `readImage`, which reads then decodes). */
@@ -23,7 +23,7 @@ export function checkImageSize(file: string, dims: readonly number[], options: R
   const voxels = dims.reduce((a, b) => a * b, 1);
   if (voxels <= max * 1e6) return;
   throw new ImageError(
-    `image is ${dims.join('×')} = ${megavoxels(voxels)} megavoxels, more than the limit of ${megavoxels(max * 1e6)} (system.max_image_megavoxels); refused before decoding`,
+    `image is ${dims.join('×')} = ${formatMegavoxels(voxels)} megavoxels, more than the limit of ${formatMegavoxels(max * 1e6)} (system.max_image_megavoxels); refused before decoding`,
     {
       file,
       hint: `if the image is meant to be this large, raise the limit: --set system.max_image_megavoxels=${Math.ceil(voxels / 1e6)} (maxMegavoxels when calling readImage)`,
@@ -31,7 +31,3 @@ export function checkImageSize(file: string, dims: readonly number[], options: R
   );
 }
 
-function megavoxels(voxels: number): string {
-  const m = voxels / 1e6;
-  return Number.isInteger(m) ? String(m) : m >= 1 ? m.toFixed(1) : String(Number(m.toPrecision(2)));
-}

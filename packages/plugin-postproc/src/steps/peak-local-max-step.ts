@@ -2,6 +2,12 @@ import { numberOrAuto, z, type Kernel } from '@biaflow/core';
 import { peakLocalMax } from '@biaflow/image';
 import { channelOf, probabilitiesOf, thresholdValue } from './prediction-parts';
 
+/**
+ * The largest \`min_distance\`: every pixel is compared with a (2·min_distance+1) box along each
+ * axis, so the cost grows with it (up to the image's side); peaks are a few pixels apart.
+ */
+export const MAX_MIN_DISTANCE = 100;
+
 export function registerPeakLocalMax(kernel: Kernel): void {
   kernel.registerPostprocess({
     name: 'peak_local_max',
@@ -11,7 +17,13 @@ export function registerPeakLocalMax(kernel: Kernel): void {
     options: z.strictObject({
       channel: z.number().int().min(0).default(0).describe('Probability channel to search (0-based).'),
       threshold: numberOrAuto().default(0.2).describe('Peaks must exceed this probability; `auto` uses Otsu\'s threshold.'),
-      min_distance: z.number().int().min(0).default(1).describe('Peaks are at least this many voxels apart (and maxima of a 2·min_distance+1 box).'),
+      min_distance: z
+        .number()
+        .int()
+        .min(0)
+        .max(MAX_MIN_DISTANCE, { message: `is more than ${MAX_MIN_DISTANCE}, biaflow's cap on min_distance (the cost grows with the (2·min_distance+1) box): use a smaller distance` })
+        .default(1)
+        .describe(`Peaks are at least this many voxels apart (and maxima of a 2·min_distance+1 box); at most ${MAX_MIN_DISTANCE} (the cost grows with the box).`),
       exclude_border: z.boolean().default(false).describe('Ignore peaks within min_distance of the border.'),
     }),
     run(prediction, options) {

@@ -1,5 +1,6 @@
 import { allocate, dtypeOf, isDType, DTYPES, type NdArray } from '../../ndarray';
 import { KwargsReader, type ProcessingOp } from '../step-context';
+import { quote } from '../../printable';
 
 /**
  * Cast to `dtype` (numpy's `astype`): floats to integers truncate toward zero, NaN becomes 0,
@@ -9,7 +10,7 @@ import { KwargsReader, type ProcessingOp } from '../step-context';
 export const ensureDtype: ProcessingOp = (x, _axes, kwargs, ctx) => {
   const k = new KwargsReader(kwargs, ctx);
   const dtype = k.string('dtype');
-  if (!isDType(dtype)) return k.fail('dtype', `unknown dtype '${dtype}' (${DTYPES.join(', ')})`);
+  if (!isDType(dtype)) return k.fail('dtype', `unknown dtype ${quote(dtype)} (${DTYPES.join(', ')})`);
   return castTo(x, dtype);
 };
 

@@ -54,7 +54,7 @@ export async function kernelWithFirstPartyPlugins(io: Pick<CliIO, 'cwd' | 'creat
   const { cwd } = io;
   const kernel = await kernelFor(io);
   for (const short of [...FIRST_PARTY_PLUGINS, ...FIRST_PARTY_EXTRAS]) {
-    if (!resolvePlugin(short, cwd)) continue;
+    if (!resolvePlugin({ specifier: short, baseDir: cwd })) continue;
     const { plugin, source } = await loadPlugin({ specifier: short, baseDir: cwd });
     await kernel.use(plugin, source);
   }

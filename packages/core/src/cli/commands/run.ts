@@ -7,6 +7,8 @@ import { BUNDLE_META } from '../../kernel/contributions/model-bundle';
 import { readBundleMeta } from '../../run/bundle-files';
 import { resolveModelRef } from '../../kernel/model-names';
 import { readModelForConfig } from '../../run/model-for-config';
+import { maxMegavoxelsFromSets } from '../../config/cap-from-sets';
+import { checkSettingsFileSize } from '../../fs/settings-file-limit';
 import { interruptionOf, InterruptedError, UsageError } from '../../errors';
 import type { RunContext } from '../../kernel/run-context';
 import { writeTerminal } from '../../logging/terminal';
@@ -17,6 +19,7 @@ import { checkBeforeWork } from '../../run/check-before-work';
 import { checkWorkflowConfig } from '../../config/validate';
 import { logProgress, teeProgress } from '../../run/progress-log';
 import { resultsDirOf, RunFiles } from '../../run/run-folder';
+import { isRunConfig } from '../../run/run-files';
 import { startRun, type StartedRun } from '../../run/start-run';
 import { configFromBundle, warnPluginVersions } from '../../run/bundle-config';
 import { runFolderConfig } from '../run-folder-config';
@@ -93,13 +96,15 @@ async function savedMetrics(opts: RunOptions, io: CliIO): Promise<{ metrics?: un
   if (opts.model) {
     const model = resolveModelRef(opts.model, cwd, '--model');
     // Only the saved settings are needed: a bundle's biaflow.json as it is, else what a model format reads.
-    const meta = fs.existsSync(path.join(model, BUNDLE_META)) ? await readBundleMeta(model) : (await readModelForConfig(model, { cwd, cliPlugins: opts.plugin, createKernel: () => kernelFor(io) })).meta;
+    const meta = fs.existsSync(path.join(model, BUNDLE_META)) ? await readBundleMeta(model) : (await readModelForConfig(model, { cwd, cliPlugins: opts.plugin, createKernel: () => kernelFor(io), maxMegavoxels: maxMegavoxelsFromSets(opts.set) })).meta;
     const saved = (meta.config ?? {}) as { metrics?: unknown; problem?: { type?: string } };
     return { metrics: saved.metrics, problem: saved.problem?.type ?? meta.problem ?? undefined, from: `the model's training config (${model})` };
   }
   const file = opts.out ? path.join(path.resolve(cwd, opts.out), RunFiles.config) : undefined;
-  if (!file || !fs.existsSync(file)) return undefined;
+  // A config.yaml biaflow did not write is a person's own, not a run's: --out then holds no run.
+  if (!file || !isRunConfig(file)) return undefined;
   let saved: { metrics?: unknown; problem?: { type?: string } } | null;
+  checkSettingsFileSize(file, "a run's config");
   try {
     saved = YAML.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
@@ -119,9 +124,9 @@ async function configFor(command: DataCommand, opts: RunOptions, io: CliIO): Pro
     if (opts.config) {
       return loadConfig({ kernel: await kernelFor(io), configFile: opts.config, cwd, cliPlugins, sets: [...sets, `model.load=${JSON.stringify(model)}`, `data.test.images=${JSON.stringify(input)}`] });
     }
-    const { meta, formatPlugin } = await readModelForConfig(model, { cwd, cliPlugins, createKernel: () => kernelFor(io) });
+    const { meta, formatPlugin, settingsFrom } = await readModelForConfig(model, { cwd, cliPlugins, createKernel: () => kernelFor(io), maxMegavoxels: maxMegavoxelsFromSets(sets) });
     const inline = configFromBundle(meta, model, { images: input }, formatPlugin);
-    const loaded = await loadConfig({ kernel: await kernelFor(io), inline, cwd, sets, cliPlugins, trust: 'saved', describe: `${formatPlugin ? 'the model' : 'the model bundle'} in ${model}` });
+    const loaded = await loadConfig({ kernel: await kernelFor(io), inline, cwd, sets, cliPlugins, trust: 'saved', describe: settingsFrom ?? `${formatPlugin ? 'the model' : 'the model bundle'} in ${model}` });
     warnPluginVersions(meta, loaded.kernel);
     return loaded;
   }
@@ -150,7 +155,7 @@ async function configFor(command: DataCommand, opts: RunOptions, io: CliIO): Pro
   // Re-using a run folder: post-processing always works in an existing run; a resumed run, and
   // predict / evaluate adding their stage to a run, without --config go on with the run's own config.
   const savedIn = opts.out ? path.join(path.resolve(cwd, opts.out), RunFiles.config) : undefined;
-  const addsStage = (command === 'predict' || command === 'evaluate') && Boolean(savedIn && fs.existsSync(savedIn));
+  const addsStage = (command === 'predict' || command === 'evaluate') && Boolean(savedIn && isRunConfig(savedIn));
   const reuse = command === 'postprocess' || Boolean(opts.resume) || addsStage;
   if (reuse && !opts.out) throw new UsageError(`${command === 'postprocess' ? 'postprocess' : '--resume'} needs --out RUN_DIR`);
   if (opts.config) return loadConfig({ kernel: await kernelFor(io), configFile: opts.config, sets, cwd, cliPlugins });

@@ -1,3 +1,5 @@
+import { printable } from '@biaflow/image';
+
 /** `75` → `1:15`, `4000` → `1:06:40`; `?` when unknown. */
 export function clock(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '?';
@@ -22,7 +24,7 @@ export function describeInfo(info: Record<string, number | string | null> | unde
   for (const [key, value] of Object.entries(info)) {
     if (value === null || value === undefined) continue;
     if (key.endsWith('_s') && typeof value === 'number') parts.push(`${key.slice(0, -2).replace(/_/g, ' ')} ${clock(value)}`);
-    else parts.push(`${key.replace(/_/g, ' ')} ${typeof value === 'number' ? number(value) : value}`);
+    else parts.push(`${key.replace(/_/g, ' ')} ${typeof value === 'number' ? number(value) : printable(String(value))}`);
   }
   return parts.join(', ');
 }

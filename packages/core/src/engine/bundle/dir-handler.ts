@@ -2,6 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { io } from '@tensorflow/tfjs';
 import { InputError } from '../../errors';
+import { packageFile } from '../../fs/package-file';
+import { checkSettingsFileSize, MAX_MODEL_JSON_BYTES } from '../../fs/settings-file-limit';
+import { clip, excerpt } from '@biaflow/image';
 import { writeFileAtomic } from '../../fs/atomic-write';
 import { loadTf } from '../../backend/load-tf';
 
@@ -39,10 +42,12 @@ export function dirHandler(dir: string): io.IOHandler {
     async load(): Promise<io.ModelArtifacts> {
       const jsonPath = path.join(dir, MODEL_JSON);
       let modelJson: io.ModelJSON;
+      checkSettingsFileSize(jsonPath, "a model bundle's model.json", MAX_MODEL_JSON_BYTES);
       try {
-        modelJson = JSON.parse(await fs.promises.readFile(jsonPath, 'utf8')) as io.ModelJSON;
+        modelJson = JSON.parse(await fs.promises.readFile(packageFile(dir, MODEL_JSON) ?? jsonPath, 'utf8')) as io.ModelJSON;
       } catch (e) {
-        throw new InputError(`cannot read the model graph: ${(e as Error).message}`, { file: jsonPath, cause: e });
+        if (e instanceof InputError) throw e;
+        throw new InputError(`cannot read the model graph: ${clip((e as Error).message)}`, { file: jsonPath, cause: e });
       }
       return tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
         const specs: io.WeightsManifestEntry[] = [];
@@ -51,11 +56,17 @@ export function dirHandler(dir: string): io.IOHandler {
           specs.push(...group.weights);
           for (const p of group.paths) {
             const file = path.join(dir, p);
+            const rel = path.relative(path.resolve(dir), path.resolve(file));
+            if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
+              throw new InputError(`names the weights file ${excerpt(p)}, which is not inside the model folder; a model's files are read only from inside it`, { file: jsonPath });
+            }
             let bytes: Buffer;
             try {
-              bytes = await fs.promises.readFile(file);
+              // model.json is data: the weights it names must be files of the bundle.
+              bytes = await fs.promises.readFile(packageFile(dir, p) ?? file);
             } catch (e) {
-              throw new InputError(`cannot read the model weights: ${(e as Error).message}`, { file, cause: e });
+              if (e instanceof InputError) throw e;
+              throw new InputError(`cannot read the model weights: ${clip((e as Error).message)}`, { file, cause: e });
             }
             buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
           }

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs';
 import { BiaflowError, InputError } from '../../errors';
+import { packageFile } from '../../fs/package-file';
+import { clip } from '@biaflow/image';
 import { replaceDirAtomic, writeFileAtomic } from '../../fs/atomic-write';
 import { loadTf } from '../../backend/load-tf';
 import { CORE_NAME, CORE_VERSION } from '../../version';
@@ -87,7 +89,7 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   const abs = path.resolve(dir);
   const meta = await readBundleMeta(abs);
   for (const f of [MODEL_JSON, WEIGHTS_BIN]) {
-    if (!fs.existsSync(path.join(abs, f))) throw new InputError('is missing from the model bundle', { file: path.join(abs, f) });
+    if (packageFile(abs, f) === undefined) throw new InputError('is missing from the model bundle', { file: path.join(abs, f) });
   }
   customLayers();
   let model: LayersModel;
@@ -95,7 +97,7 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
     model = await loadTf().loadLayersModel(dirHandler(abs));
   } catch (e) {
     if (e instanceof BiaflowError) throw e;
-    throw new InputError(`cannot load the model: ${(e as Error).message}`, { file: path.join(abs, MODEL_JSON), cause: e });
+    throw new InputError(`cannot load the model: ${clip((e as Error).message)}`, { file: path.join(abs, MODEL_JSON), cause: e });
   }
   rememberModelOptions(model, fromMeta(meta));
   return { model, meta, dir: abs, dispose: () => model.dispose() };

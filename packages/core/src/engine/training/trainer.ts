@@ -284,6 +284,13 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
     // What --resume would start from if the run stopped now: the epoch checkpoints/last holds.
     let checkpointed = state.epoch;
     const resumeFrom = () => (checkpointed > 0 ? `the end of epoch ${checkpointed} (checkpoints/last)` : 'the first epoch (no epoch was complete)');
+    // Training stops at the first non-finite loss or weight, before any checkpoint of it is written:
+    // checkpoints/last and best keep the last epochs whose weights were all finite.
+    const diverged = (where: string) =>
+      new BiaflowError(
+        `training diverged ${where}; stopped there, nothing of the diverged weights saved: ${checkpointed > 0 ? `checkpoints/last (epoch ${checkpointed}) is kept` : 'no epoch was complete, so there is no checkpoint'}`,
+        { hint: `lower train.lr (now ${cfg.lr}), or look for extreme values in the data and in what plugins' augment or preprocess taps make of it` },
+      );
     for (let epoch = state.epoch; !state.finished && epoch < cfg.epochs; epoch++) {
       const t0 = Date.now();
       let lossSum = 0;
@@ -299,19 +306,24 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
         if (epoch === firstEpoch && step === 0) checkBatch(batch, options, network, 'training data', request.targetChannels);
         lr = schedule.lrAt(epoch, step);
         setDropoutStep(model, state.global_step);
-        const value = tf.tidy(() => {
+        const out = tf.tidy(() => {
           const x = tf.tensor(batch.x.data, batch.x.shape, 'float32');
           const y = tf.tensor(batch.y.data, batch.y.shape, 'float32');
           const { value: l, grads } = tf.variableGrads(() => loss(y, model.apply(x, { training: true }) as Tensor), variables);
           opt.apply(variables.map((v) => grads[v.name]), lr);
-          return l;
-        }) as Scalar;
-        const stepLoss = (await value.data())[0];
-        value.dispose();
-        if (!Number.isFinite(stepLoss)) {
-          throw new BiaflowError(`training diverged: the loss is ${stepLoss} at epoch ${epoch + 1}, step ${step + 1}`, {
-            hint: `lower train.lr (now ${cfg.lr}), or check the data for NaN or extreme values`,
-          });
+          // The loss alone can look fine while the weights are not: a clip of a NaN output may give a
+          // finite loss (wasm) whose gradients are still NaN. So every weight is checked after each step,
+          // through their sum: NaN or ±∞ when any weight is (or when they are so large that it overflows
+          // float32, diverged just as much); half the time of an isFinite test of each weight.
+          const weightSum = tf.addN(variables.map((v) => tf.sum(v)));
+          return tf.stack([l as Scalar, weightSum]);
+        });
+        const [stepLoss, weightSum] = await out.data();
+        out.dispose();
+        if (!Number.isFinite(stepLoss) || !Number.isFinite(weightSum)) {
+          throw diverged(
+            `at epoch ${epoch + 1}, step ${step + 1} of ${stepsPerEpoch}: ${Number.isFinite(stepLoss) ? `the loss is ${fmt(stepLoss)} but the weights are no longer finite` : `the loss is ${stepLoss}`}`,
+          );
         }
         lossSum += stepLoss;
         state.global_step += 1;
@@ -327,6 +339,7 @@ export async function trainModel(request: TrainRequest): Promise<TrainOutcome> {
       const val = await validate(() =>
         stopIfAsked(run.signal, () => ({ at: `while validating epoch ${epoch + 1}/${cfg.epochs}`, resumeFrom: resumeFrom() })),
       );
+      if (val && !Number.isFinite(val.loss)) throw diverged(`at epoch ${epoch + 1}, while validating: the validation loss is ${val.loss}`);
       const monitored = val ? val.loss : trainLoss;
       const { improved, stop } = early.update(epoch + 1, monitored);
       schedule.endEpoch(monitored);

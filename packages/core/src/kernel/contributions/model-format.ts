@@ -30,9 +30,18 @@ export type ModelSource =
       meta: BundleMeta;
       /** Why this model cannot be fine-tuned (`model.load` for training), naming the file and what to do. */
       untrainable: string;
+      /** Where `meta.config` comes from, for messages about it (`config.biaflow of pkg/bioimageio.yaml`). */
+      settingsFrom?: string;
       open(context: EngineContext): Promise<Network>;
       dispose?(): void | Promise<void>;
     };
+
+/** What a format is told when it reads a model. */
+export interface ModelReadOptions {
+  logger?: EngineContext['logger'];
+  /** The run's `system.max_image_megavoxels` (the default 2048 when no run is known). */
+  maxMegavoxels?: number;
+}
 
 /**
  * Reads models that are not biaflow bundles (`kernel.registerModelFormat`): wherever a model bundle is
@@ -46,6 +55,11 @@ export interface ModelFormat {
   description: string;
   /** True when `target` (a folder or a file) is a model of this format: a cheap look at names or first bytes. */
   recognizes(target: string): boolean | Promise<boolean>;
-  /** Read the model; a bad model is an `InputError` (exit 2) naming the file and field. */
-  read(target: string, options: { logger?: EngineContext['logger'] }): Promise<ModelSource>;
+  /**
+   * Read the model; a bad model is an `InputError` (exit 2) naming the file and field. A format
+   * refuses, before anything is allocated, a model whose declared tensors hold more than
+   * `maxMegavoxels` million samples (the run's `system.max_image_megavoxels`), and logs the settings
+   * (post-processing, workflow) it takes from the model to `logger`.
+   */
+  read(target: string, options: ModelReadOptions): Promise<ModelSource>;
 }

@@ -54,7 +54,9 @@ export function interpretPage(file: string, ifd: Ifd, index: number): TiffPage {
   const height = first(t.get(Tag.ImageLength));
   if (!width || !height) fail('corrupt TIFF: image width or length missing');
   const samplesPerPixel = first(t.get(Tag.SamplesPerPixel)) ?? 1;
+  if (!Number.isInteger(samplesPerPixel) || samplesPerPixel < 1) fail(`corrupt TIFF: SamplesPerPixel is ${samplesPerPixel}; a pixel holds at least one sample`);
   const bitsList = nums(t.get(Tag.BitsPerSample)) ?? [1];
+  if (bitsList.length === 0) fail('corrupt TIFF: BitsPerSample holds no value');
   const bitsPerSample = bitsList[0];
   if (bitsList.some((b) => b !== bitsPerSample)) fail(`unsupported TIFF: samples of different bit depths (${bitsList.join(', ')})`);
   const formatList = nums(t.get(Tag.SampleFormat)) ?? [1];

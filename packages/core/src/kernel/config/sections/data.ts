@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NON_FINITE_POLICIES } from '../../../data/non-finite';
 import { NORMALIZATION_METHODS, NORMALIZATION_SCOPES } from '@biaflow/image';
 import { pathString, positiveInt, probability, section } from '../schema-helpers';
 
@@ -43,6 +44,12 @@ export const dataSection = section(
       .boolean()
       .default(true)
       .describe('Keep the training and validation images in memory (fast); false reads each image from disk when a patch of it is needed.'),
+    nan: z
+      .enum(NON_FINITE_POLICIES)
+      .default('refuse')
+      .describe(
+        "What to do with NaN or infinite pixels in a (float) training, validation or test image, found when its pixels are first read: refuse: stop with exit code 2 naming the file (before the first training step; a test image before its outputs are written, those already predicted are kept); replace: replace them by the median of the image's finite values (per channel) and log how many. Integer images cannot hold them; labels holding them are always refused.",
+      ),
     normalization: section(
       {
         method: z

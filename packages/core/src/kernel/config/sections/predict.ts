@@ -1,14 +1,25 @@
 import { z } from 'zod';
 import { positiveInt, section } from '../schema-helpers';
 
+/**
+ * The largest tile overlap: each tile advances by (1 − overlap) of its kept core, so the tiles of an
+ * image, and the time to predict it, grow as 1/(1 − overlap) along each axis (0.99 would be 10000
+ * times the tiles of no overlap in 2D). Blending needs a fraction of a tile; 0.9 is far above the usual 0.25–0.5.
+ */
+export const MAX_OVERLAP = 0.9;
+
 export const predictSection = section(
   {
     overlap: z
       .number()
       .min(0)
-      .lt(1)
+      .max(MAX_OVERLAP, {
+        message: `is more than ${MAX_OVERLAP}, biaflow's cap (the tiles per image grow as 1/(1 − overlap) per axis: ×100 in 2D and ×1000 in 3D at ${MAX_OVERLAP}): use a smaller overlap`,
+      })
       .default(0.25)
-      .describe('Fraction of each tile shared with its neighbour when an image is predicted in tiles of data.patch_size; overlaps are blended.'),
+      .describe(
+        `Fraction of each tile shared with its neighbour when an image is predicted in tiles of data.patch_size; overlaps are blended. At most ${MAX_OVERLAP}: the number of tiles grows as 1/(1 − overlap) along each axis.`,
+      ),
     padding: z
       .number()
       .int()

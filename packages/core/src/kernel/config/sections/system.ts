@@ -24,7 +24,7 @@ export const systemSection = section(
       .positive()
       .default(DEFAULT_MAX_MEGAVOXELS)
       .describe(
-        'Largest image a run reads, in millions of samples (all axes and channels: 30000×30000×1 is 900). A larger image is refused from its header, before it is decoded, so a small compressed file cannot inflate to gigabytes; raise it for images that are meant to be that large.',
+        'Largest image a run reads, in millions of samples (all axes and channels: 30000×30000×1 is 900). A larger image is refused from its header, before it is decoded, so a small compressed file cannot inflate to gigabytes. The same cap bounds what a config or a model asks to allocate, checked before anything is: a batch of patches or tiles (data.patch_size × train.batch_size or predict.batch_size × data.channels), the tensors a model package declares, a model bundle\'s tiles. Raise it for images or models that are meant to be that large.',
       ),
   },
   'Where and how the run computes.',

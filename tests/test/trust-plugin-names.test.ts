@@ -136,9 +136,11 @@ describe('a run folder\'s saved config.yaml', () => {
     plant(path.join(cwd, 'helpers', 'helper.js'), marker);
     fs.mkdirSync(path.join(cwd, 'node_modules'));
     const saved = path.join(cwd, 'run', 'config.yaml');
-    const config = parse(fs.readFileSync(saved, 'utf8'));
+    const text = fs.readFileSync(saved, 'utf8');
+    const config = parse(text);
     config.plugins = [...(config.plugins ?? []), entry];
-    fs.writeFileSync(saved, stringify(config));
+    // Keep biaflow's first line: the folder stays a run folder (point 6), so the plugin name rule is what refuses it.
+    fs.writeFileSync(saved, `${text.split('\n')[0]}\n${stringify(config)}`);
   });
 
   test.each([

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { readImageSync, writeImageSync, listImageFiles } = require('../packages/core/dist/internals.js');
+const { readImageSync, writeImageSync, listImageFiles } = require('../packages/io/dist/index.js');
 
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 // shared/ sits beside the main checkout (../shared) or beside the worktrees folder (../../shared).

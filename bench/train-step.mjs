@@ -111,7 +111,7 @@ for (const pkg of ['core', 'engine-onnx']) {
     process.exit(2);
   }
 }
-const core = require('@biaflow/core/internals');
+const core = require('@biaflow/engine-tfjs/internals');
 const engineOnnx = require('@biaflow/engine-onnx');
 const tf = core.loadTf();
 const selected = await core.selectBackend(tf, args.backend, undefined, { threads: args.threads });

@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const core = require('../packages/core/dist/internals.js');
+const core = require('../packages/engine-tfjs/dist/internals.js');
 const tf = core.loadTf();
 await core.selectBackend(tf, process.env.BACKEND ?? 'wasm');
 
@@ -51,7 +51,7 @@ await stepTime('3D U-Net [8,16], batch 2 × 16×32×32', 3, [8, 16], [2, 16, 32,
 // One 3×3×3 convolution, 8 → 16 channels, on [2,16,32,32,8], forward and both gradients.
 const x = tf.randomNormal([2, 16, 32, 32, 8], 0, 1, 'float32', 2);
 const w = tf.randomNormal([3, 3, 3, 8, 16], 0, 0.1, 'float32', 3);
-const { convNd } = require('../packages/core/dist/engine/models/layers/nd-ops.js');
+const { convNd } = require('../packages/engine-tfjs/dist/networks/layers/nd-ops.js');
 const grads = (f) => () => {
   const [gx, gw] = tf.grads(f)([x, w]);
   gw.dispose();

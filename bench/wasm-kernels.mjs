@@ -15,7 +15,7 @@ const opt = (name, dflt) => {
 const reps = opt('reps', 5);
 const threads = opt('threads', 1);
 
-const core = require('@biaflow/core/internals');
+const core = require('@biaflow/engine-tfjs/internals');
 const tf = core.loadTf();
 require('@tensorflow/tfjs-backend-wasm');
 // wasm's own kernels, captured before biaflow replaces them.

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readNpy, writeNpy } from '@biaflow/bioimageio';
 import { loadConfig, loadWorkflowModel, predict, readImage } from 'biaflow';
-import { runPipeline, startRun, tfjsEngine, Tokens, type BiaflowPlugin, type ImageReader, type InferenceEngine, type Kernel, type RandomSource } from '@biaflow/core/internals';
+import { runPipeline, startRun, Tokens, type BiaflowPlugin, type ImageReader, type InferenceEngine, type Kernel, type RandomSource } from '@biaflow/core/internals';
+import { tfjsEngine } from '@biaflow/engine-tfjs';
 import { fixtures, readCsv, tmpdir } from './e2e-helpers';
 
 /**

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { parse, stringify } from 'yaml';
 import { loadModelPackage, type PackageSource } from '@biaflow/bioimageio';
 import { readImage, writeImage } from 'biaflow';
-import { buildModel, saveModel } from '@biaflow/core/internals';
+import { buildModel, saveModel } from '@biaflow/engine-tfjs';
 import { repo, tmpdir } from './e2e-helpers';
 
 /**

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig, loadWorkflowModel, predict, readImage, writeImage } from 'biaflow';
-import { runPipeline, startRun, tfjsEngine, type BiaflowPlugin, type InferenceEngine } from '@biaflow/core/internals';
+import { runPipeline, startRun, type BiaflowPlugin, type InferenceEngine } from '@biaflow/core/internals';
+import { tfjsEngine } from '@biaflow/engine-tfjs';
 import { biaflow, tmpdir } from './e2e-helpers';
 
 /**
@@ -183,7 +184,7 @@ test('biaflow tune --out RUN tunes again and rewrites the model', async () => {
   const pluginFile = path.join(tmpdir(), 'oracle.cjs');
   fs.writeFileSync(
     pluginFile,
-    `const { tfjsEngine } = require(${JSON.stringify(require.resolve('@biaflow/core/internals'))});
+    `const { tfjsEngine } = require(${JSON.stringify(require.resolve('@biaflow/engine-tfjs'))});
 module.exports = { name: 'oracle', version: '1.0.0', core: '^0.1.0', apply(k) { k.registerInferenceEngine({ name: 'tfjs', description: 'oracle', async open(dir, meta, ctx) {
   const inner = await tfjsEngine.open(dir, meta, ctx);
   return { ...inner, engine: 'oracle', async predict(batch) { const out = await inner.predict(batch); const c = out.shape[out.shape.length - 1];

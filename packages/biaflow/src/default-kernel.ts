@@ -1,11 +1,13 @@
 import { createKernel as createCoreKernel, type DependencyContainer, type Kernel } from '@biaflow/core';
+import { engineTfjsPlugin } from '@biaflow/engine-tfjs';
 import { ioPlugin } from '@biaflow/io';
 
 /**
- * The plugins every biaflow run has, whatever its config lists: image and point files. Workflows,
- * post-processing steps, engines and formats load from the config, by their manifests.
+ * The plugins every biaflow run has, whatever its config lists: image and point files, and TensorFlow.js
+ * (what computes, the networks, the training loop, the `tfjs` inference engine). Workflows,
+ * post-processing steps, other engines and model formats load from the config, by their manifests.
  */
-export const DEFAULT_PLUGINS = [ioPlugin] as const;
+export const DEFAULT_PLUGINS = [ioPlugin, engineTfjsPlugin] as const;
 
 /** A kernel with core's own behaviour and biaflow's default plugins applied, ready for a config's plugins. */
 export async function createKernel(parent?: DependencyContainer): Promise<Kernel> {

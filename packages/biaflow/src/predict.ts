@@ -1,6 +1,6 @@
 import type { LayersModel } from '@tensorflow/tfjs';
 import type { BundleMeta, Prediction } from '@biaflow/core';
-import { predict as predictNetworkOutput, type PredictOptions } from '@biaflow/core/internals';
+import { predict as predictNetworkOutput, type PredictOptions } from '@biaflow/engine-tfjs';
 import type { NdArray } from '@biaflow/image';
 import { isWorkflowModel, predictWithWorkflow, type ImageInput, type WorkflowModel } from './workflow-model';
 

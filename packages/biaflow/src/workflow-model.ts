@@ -1,6 +1,5 @@
-import os from 'node:os';
 import { InputError, resolveModelRef, silentLogger, UsageError, type BiaflowPlugin, type BundleMeta, type Logger, type Network, type Prediction, type ResolvedConfig, type RunContext } from '@biaflow/core';
-import { configFromBundle, loadConfig, loadTf, maxMegavoxelsFromSets, openNetwork, readModelForConfig, runLogger, screenInputImage, selectBackend, warnPluginVersions } from '@biaflow/core/internals';
+import { activateCompute, configFromBundle, loadConfig, maxMegavoxelsFromSets, openNetwork, readModelForConfig, runLogger, screenInputImage, warnPluginVersions } from '@biaflow/core/internals';
 import { dtypeOf, type Image, type NdArray } from '@biaflow/image';
 import { createKernel } from './default-kernel';
 
@@ -60,8 +59,7 @@ export async function loadWorkflowModel(dir: string, options: WorkflowModelOptio
   warnPluginVersions(meta, kernel, options.logger);
   kernel.assertHandled(config.problem.type, ['infer']);
   const logger = runLogger(kernel, options.logger ?? silentLogger());
-  const tf = loadTf();
-  const backend = await selectBackend(tf, config.system.backend, logger, { threads: config.system.threads });
+  const backend = await activateCompute(kernel, config, logger);
   const run: RunContext = {
     command: 'predict',
     kernel,
@@ -69,10 +67,11 @@ export async function loadWorkflowModel(dir: string, options: WorkflowModelOptio
     logger,
     runDir: abs,
     resume: false,
-    tf,
+    tf: backend.tf,
     backend: backend.name,
     backendReason: backend.reason,
-    threads: backend.threads ?? os.availableParallelism(),
+    threads: backend.threads,
+    computeVersions: backend.versions,
     container: kernel.container,
   };
   const network = await openNetwork(run, abs);

@@ -58,7 +58,6 @@ export type { DataIO } from './data/data-io';
 export { predictNetwork } from './run/predict-network';
 export { RunFiles } from './run/run-folder';
 // Model bundles, for inference engines and model formats
-export { loadModel, saveModel, type LoadedModel } from './engine/bundle/save-load';
 export { readBundleMeta, isBundle, bundleNetworkOutput } from './run/bundle-files';
 export {
   BUNDLE_FORMAT,
@@ -79,7 +78,12 @@ export { LOSS_TYPES, OPTIMIZERS, LR_SCHEDULES, type LossType, type OptimizerType
 export { ACTIVATIONS, NORMALIZATIONS, UPSAMPLINGS, type Activation } from './kernel/config/sections/model';
 export { ImageNormalizer, DEFAULT_NORMALIZATION, type NormalizationRecord } from '@biaflow/image';
 export { recordFromBundle } from '@biaflow/image';
-export { writeFileAtomic } from './fs/atomic-write';
+export { writeFileAtomic, replaceDirAtomic } from './fs/atomic-write';
+// Long loops stop at a safe point when the person asks (Ctrl-C), and let the event loop deliver the signal.
+export { stopIfAsked, letSignalsIn } from './fs/interrupt';
+// Reading a model package's files: regular files inside it only; settings files capped by size.
+export { packageFile } from './fs/package-file';
+export { checkSettingsFileSize, MAX_SETTINGS_FILE_BYTES, MAX_MODEL_JSON_BYTES } from './fs/settings-file-limit';
 export { toCsv, csvCell } from './run/metrics-files';
 export { csvCellText } from '@biaflow/image';
 // Text from files in messages: escaped control characters, short excerpts.
@@ -95,10 +99,7 @@ export { pathString, probability, positiveInt, numberOrAuto, section } from './k
 export { z } from 'zod';
 
 // The tfjs backend outside a run (contributed commands, scripts)
-export { prepareBackend } from './backend/prepare-backend';
-export { loadTf } from './backend/load-tf';
 export { type Tf } from './kernel/contributions/tf';
-export type { BackendChoice, SelectedBackend } from './backend/select-backend';
 
 // Errors and logging
 export * from './errors';

@@ -18,10 +18,6 @@ export { sizeLimitIssues } from './config/size-limits';
 export { maxMegavoxelsFromSets } from './config/cap-from-sets';
 export { MAX_CONFIG_ALIAS_COUNT } from './config/read-config-file';
 
-// Backend
-export { selectBackend, type BackendChoice, type SelectBackendOptions, type SelectedBackend } from './backend/select-backend';
-export { prepareWasmBackend, wasmThreadCount, type WasmBackendOptions } from './backend/wasm';
-export { useThreadedWasm, resolveThreadCount, threadedLoaderInstalled, MAX_WASM_THREADS } from './backend/wasm-threads/threaded-loader';
 
 // Runs
 export { startRun, runLogger, type StartRunOptions, type StartedRun } from './run/start-run';
@@ -42,6 +38,8 @@ export { runDataIO, runRandom } from './run/run-services';
 export { tuneThresholds } from './run/tune-thresholds';
 export { figureAt } from './run/figure-at';
 export { openNetwork, engineFor } from './run/open-network';
+export { activateCompute } from './run/activate-compute';
+export { trainingEngineOf } from './run/train-workflow';
 export { predictStage, postprocessStage, modelDirFor, listTestImages } from './run/predict-stage';
 export { evaluateStage, pairByStem as pairResultsByStem, listResultFiles, testImagesCarryLabels } from './run/evaluate-stage';
 export { logProgress, runProgress, teeProgress } from './run/progress-log';
@@ -49,7 +47,6 @@ export { plainProgress } from './cli/progress/plain-progress';
 export { clock, describeInfo } from './cli/progress/progress-format';
 export { resumeCommand, invocation, shellWord } from './cli/resume-command';
 export { formatSummary, summaryFigures } from './cli/results-summary';
-export { stopIfAsked } from './fs/interrupt';
 export { assertNoLinkInRunFolder, assertNoLinksInRunFolder, assertNoLinkInGuardedFolder, guardRunFolder } from './fs/run-folder-links';
 export { removeOutput, removeOutputSync } from './fs/remove-output';
 export { isRunConfig, isRunEntry, foreignEntries } from './run/run-files';
@@ -58,15 +55,11 @@ export { checkInputsBeforeWork } from './run/check-inputs';
 export { writeRunReport, chooseImages, factsFromLog, factsOfRun, readTrainingLog, overlayPictureName, ReportFiles, type RunFacts, type WrittenReport } from './run/run-report';
 export { reportWindow, inputInWindow, labelsInWindow, pointsInWindow, REPORT_MAX_SIDE, type ReportWindow } from './run/report-view';
 export { forbiddenKeyPaths, FORBIDDEN_KEYS } from './config/forbidden-keys';
-export { tfjsEngine, type TfjsNetwork } from './engine/tfjs-engine';
 export { readerFor, readImageWith, writerFor, readerExtensions, pointsFormatFor } from './data/image-readers';
 
 // Listing image files; settings files' size caps
 export { isHiddenName, hiddenFiles } from './data/list-image-files';
-export { MAX_SETTINGS_FILE_BYTES, MAX_MODEL_JSON_BYTES, checkSettingsFileSize } from './fs/settings-file-limit';
 
-// Training engine: models, bundles, training loop
-export * from './engine';
 
 // Data pipeline: datasets, normalization, tiled prediction, augmentation
 export * from './data';

@@ -15,9 +15,7 @@ export {
   InputError,
   isBundle,
   bundleNetworkOutput,
-  loadModel,
   MODEL_JSON,
-  prepareBackend,
   readBundleMeta,
   recordFromBundle,
   RunFiles,
@@ -35,11 +33,10 @@ export {
   type ModelFormat,
   type ModelReadOptions,
   type ModelSource,
-  type LoadedModel,
   type NdArray,
   type Network,
   type NormalizationRecord,
 } from '@biaflow/core';
 
 export { readImage } from '@biaflow/io';
-export { predict } from '@biaflow/core/internals';
+export { loadModel, predict, prepareBackend, type LoadedModel } from '@biaflow/engine-tfjs';

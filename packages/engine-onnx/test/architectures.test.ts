@@ -1,5 +1,5 @@
 /** @jest-environment ./packages/engine-onnx/test/onnx-environment.js */
-import { buildModel, predictsPerImage, type ModelSpec } from '@biaflow/core/internals';
+import { buildModel, predictsPerImage, type ModelSpec } from '@biaflow/engine-tfjs';
 import { exportOnnx } from '@biaflow/engine-onnx';
 import { compareWithOnnx, randomBatch, randomizeNonKernelWeights, spread, useCpu } from './helpers';
 

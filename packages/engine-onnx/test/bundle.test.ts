@@ -1,7 +1,8 @@
 /** @jest-environment ./packages/engine-onnx/test/onnx-environment.js */
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildModel, InputError, loadModel, saveModel } from '@biaflow/core/internals';
+import { buildModel, loadModel, saveModel } from '@biaflow/engine-tfjs';
+import { InputError } from '@biaflow/core/internals';
 import { BIAFLOW_METADATA_KEY, createBundlePredictor, decodeModel, loadBundleAsOnnx } from '@biaflow/engine-onnx';
 import { maxAbsDiff, randomBatch, randomizeNonKernelWeights, spread, tfjsPredict, tmpdir, useCpu } from './helpers';
 

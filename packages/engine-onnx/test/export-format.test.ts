@@ -1,5 +1,6 @@
 /** @jest-environment ./packages/engine-onnx/test/onnx-environment.js */
-import { buildModel, InputError } from '@biaflow/core/internals';
+import { buildModel } from '@biaflow/engine-tfjs';
+import { InputError } from '@biaflow/core/internals';
 import { BIAFLOW_METADATA_KEY, decodeModel, exportOnnx, ONNX_IR_VERSION, ONNX_OPSET } from '@biaflow/engine-onnx';
 import { tf, useCpu } from './helpers';
 

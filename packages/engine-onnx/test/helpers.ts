@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadTf } from '@biaflow/core/internals';
+import { loadTf } from '@biaflow/engine-tfjs';
 import { createOnnxPredictor } from '@biaflow/engine-onnx';
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 

@@ -1,5 +1,6 @@
 /** @jest-environment ./packages/engine-onnx/test/onnx-environment.js */
-import { buildModel, InputError } from '@biaflow/core/internals';
+import { buildModel } from '@biaflow/engine-tfjs';
+import { InputError } from '@biaflow/core/internals';
 import { createOnnxPredictor, exportOnnx, type OnnxPredictor } from '@biaflow/engine-onnx';
 import { maxAbsDiff, randomBatch, randomizeNonKernelWeights, tfjsPredict, useCpu } from './helpers';
 

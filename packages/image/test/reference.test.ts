@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { NdArray } from '@biaflow/image';
-import { readImage } from 'biaflow';
+import { readImage } from '@biaflow/io';
 import { checkCase, FIXTURES, loadCases } from './reference-cases';
 
 // The 25 golden cases (scikit-image 0.19.3 / scipy 1.10.1), read from the compressed TIFF fixtures

@@ -25,6 +25,5 @@ export { ExampleStore, type LoadedExample } from './example-store';
 export { BatchBuilder, type NamedBatch, type TrainingBatches, type SampleHooks, type BatchBuilderOptions } from './training-data';
 export { prepareData, type PrepareDataOptions, type PreparedData, type DataConfig } from './prepare-data';
 export { predictImage, type PredictImageOptions } from '@biaflow/image';
-export { tfPredictor, type PredictingModel } from '../engine/tf-predictor';
 export { writeAugmentPreview, type WritePng, type PreviewOptions } from './augment-preview';
 export { Rng, coreRandom } from '@biaflow/image';

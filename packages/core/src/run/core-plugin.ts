@@ -1,7 +1,6 @@
 import os from 'node:os';
 import { augmentSample } from '@biaflow/image';
 import { coreRandom } from '@biaflow/image';
-import { tfjsEngine } from '../engine/tfjs-engine';
 import type { Kernel } from '../kernel/kernel';
 import type { BiaflowPlugin } from '../kernel/plugin';
 import type { RunContext } from '../kernel/run-context';
@@ -65,7 +64,6 @@ export const corePlugin: BiaflowPlugin = {
   core: CORE_VERSION,
   description: 'biaflow core: its own behaviour as taps and default services',
   apply(kernel: Kernel) {
-    kernel.registerInferenceEngine(tfjsEngine);
     kernel.provide(Tokens.Random, coreRandom);
     const { hooks } = kernel;
 

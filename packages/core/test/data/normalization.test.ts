@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { applyStats, buildModel, ImageNormalizer, loadModel, loadTf, measureStats, NormalizationFitter, percentiles, saveModel, type NormalizationOptions, type NormalizationSettings } from '@biaflow/core/internals';
+import { applyStats, ImageNormalizer, measureStats, NormalizationFitter, percentiles, type NormalizationOptions, type NormalizationSettings } from '@biaflow/core/internals';
+import { buildModel, loadModel, loadTf, saveModel } from '@biaflow/engine-tfjs';
 import { predict } from 'biaflow';
 
 const settings = (method: NormalizationOptions['method'], scope: NormalizationOptions['scope'] = 'image'): NormalizationOptions => ({

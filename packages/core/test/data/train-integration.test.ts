@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { coreSchema, loadModel, loadTf, predictImage, recordFromBundle, selectBackend, silentLogger, tfPredictor, trainModel, type NormalizationSettings, type ResolvedConfig } from '@biaflow/core/internals';
+import { coreSchema, predictImage, recordFromBundle, silentLogger, type NormalizationSettings, type ResolvedConfig } from '@biaflow/core/internals';
+import { loadModel, loadTf, selectBackend, tfPredictor, trainModel } from '@biaflow/engine-tfjs';
 import { tempDir, writeTestImage } from './files';
 import { prepareFor } from './prepare';
 
@@ -40,7 +41,8 @@ describe('data pipeline → engine trainer → tiled prediction', () => {
     config.data.patch_size = [32, 32];
     const prepared = await prepareFor(config, { splitFile: path.join(runDir, 'split.json') });
     const outcome = await trainModel({
-      run: { config, runDir, logger: silentLogger(), tf, resume: false },
+      run: { config, logger: silentLogger(), tf, resume: false },
+      files: { checkpoints: path.join(runDir, 'checkpoints'), model: path.join(runDir, 'model'), metricsCsv: path.join(runDir, 'train_metrics.csv') },
       data: prepared.training,
       head: { outputChannels: 1, outputActivation: 'sigmoid' },
       bundle: { normalization: prepared.normalization as unknown as NormalizationSettings, patchSize: [32, 32], problem: 'semantic' },

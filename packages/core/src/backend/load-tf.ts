@@ -1,9 +1,0 @@
-import type { Tf } from '../kernel/contributions/tf';
-
-export type { Tf };
-
-/** The one tfjs module every package uses (a peer dependency, hoisted once). */
-export function loadTf(): Tf {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('@tensorflow/tfjs') as Tf;
-}

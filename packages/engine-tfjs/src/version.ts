@@ -1,0 +1,1 @@
+export const ENGINE_TFJS_VERSION = '0.1.0';

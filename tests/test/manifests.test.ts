@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createKernel } from 'biaflow';
+import { createKernel } from '@biaflow/core';
 import { readPluginPackage, registeredContributions, type BiaflowPlugin, type PluginManifest } from '@biaflow/core/internals';
 import { biaflow, repo, tmpdir } from './e2e-helpers';
 
@@ -13,7 +13,7 @@ function pluginPackageDirs(): string[] {
 
 /** A manifest with every list present (absent lists are empty). */
 function complete(m: PluginManifest): Required<PluginManifest> {
-  return { workflows: [], steps: [], sections: [], readers: [], writers: [], points: [], engines: [], formats: [], commands: [], ...m };
+  return { workflows: [], steps: [], sections: [], readers: [], writers: [], points: [], engines: [], trainers: [], backends: [], networks: [], formats: [], commands: [], ...m };
 }
 
 test('the first-party plugins and the examples declare manifests', () => {

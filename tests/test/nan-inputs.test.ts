@@ -171,7 +171,7 @@ test('a NaN in training (a plugin tap puts one into a sample) stops at that step
   // The tap spoils the first sample of epoch 2, step 2 (augment events carry the seed of (epoch, step, sample)).
   fs.writeFileSync(
     path.join(dir, 'nan-tap.js'),
-    `const { deriveSeed } = require(${JSON.stringify(path.join(repo, 'packages/core/dist/internals.js'))});
+    `const { deriveSeed } = require(${JSON.stringify(path.join(repo, 'packages/image/dist/index.js'))});
 const target = deriveSeed(3, 'augment', 1, 1, 0);
 module.exports = { name: 'nan-tap', version: '1.0.0', core: '^0.1.0', apply(k) {
   k.hooks.augment.tap('nan-tap', (sample, event) => {

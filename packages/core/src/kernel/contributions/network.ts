@@ -30,8 +30,8 @@ export interface NetworkDefinition<Build = unknown> {
   name: string;
   description: string;
   /**
-   * `spatial`: an output per voxel, `[b, ...spatial, c]` (segmentation, detection, restoration);
-   * `global`: one output per image, `[b, c]` (classification).
+   * `spatial`: an output per voxel, `[b, ...spatial, c]` (label maps, point maps, restored images);
+   * `global`: one output per image, `[b, c]` (a class per image).
    */
   output: 'spatial' | 'global';
   /** How many times it halves its input (the length `model.z_down` must have). */

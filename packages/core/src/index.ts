@@ -47,6 +47,7 @@ export { installedModels, resolveModelRef, isModelName, type NamedModel } from '
 export type { ProgressSink, ProgressTask } from './kernel/contributions/progress';
 export type { RandomSource, RandomGenerator } from '@biaflow/image';
 export type { CommandContribution, CommandIO } from './kernel/contributions/command';
+export type { ReportWriter, RunFacts, WrittenReport } from './kernel/contributions/report-writer';
 
 // Data layouts and labels, for workflow declarations
 export { imageLabelPairs, pointLists, classFolderLayout, type DataLayout, type SetName, type TestImage } from './data/layouts';
@@ -103,7 +104,7 @@ export { type Tf } from './kernel/contributions/tf';
 
 // Errors and logging
 export * from './errors';
-export { createLogger, silentLogger, type Logger, type LogLevel } from './logging/logger';
+export { createLogger, silentLogger, LOG_LEVELS, type Logger, type LogLevel } from './logging/logger';
 
 // Image and point files, through the run's readers and writers (`@biaflow/io` contributes TIFF, PNG, JPEG and point CSVs)
 export type { TypedArray, DType, NdArray, Image, PointList } from '@biaflow/image';

@@ -63,6 +63,7 @@ export {
 } from './metrics/instance-ap';
 export { aji, ajiDataset, type AjiResult } from './metrics/aji';
 export { topKAccuracy } from './metrics/top-k-accuracy';
+export { flattenMetrics, type MetricsCell } from './metrics/flatten-metrics';
 
 // Test-time augmentation.
 export { ttaTransforms, averageTta, type TtaTransform } from './tta';

@@ -1,42 +1,13 @@
-export type {
-  ClassOverlay,
-  CurveSeries,
-  EncodedLabels,
-  EncodedPixels,
-  EpochRow,
-  ImageOverlay,
-  InstanceOverlay,
-  JsonValue,
-  MetricsTree,
-  PointOverlay,
-  ReportData,
-  ReportImage,
-  ReportMetrics,
-  ReportOverlay,
-  ReportPoint,
-  SemanticOverlay,
-  WorkflowOutput,
-} from './report-data';
-export { renderReport, readReportData, REPORT_DATA_ID } from './render-report';
-export { ReportDataError } from './validate-report-data';
-export {
-  base64Decode,
-  base64Encode,
-  classBorderWidth,
-  colours,
-  contourMask,
-  decodeLabels,
-  decodePixels,
-  encodeLabels,
-  encodePixels,
-  marker,
-  overlayClasses,
-  overlayInstances,
-  overlayPoints,
-  overlaySemantic,
-  pictureKernel,
-  renderImageOverlay,
-  tintShare,
-  type PictureKernel,
-} from './picture';
-export { flattenMetrics } from './html/flatten';
+// @biaflow/report: the run's report. The renderer (`@biaflow/report/render`: report data → one
+// offline report.html, and the picture functions that draw overlays) is pure and runs in a browser;
+// this entry adds what builds a report from a run folder in Node (`writeRunReport`), and the plugin
+// (`reportPlugin`, the default export) that provides it as the run's report writer and contributes
+// `biaflow report`. The `biaflow` package applies it to every run.
+export * from './render';
+export { reportPlugin, reportWriter } from './plugin';
+export { writeRunReport, chooseImages, factsFromLog, readTrainingLog, overlayPictureName, ReportFiles, type BuiltReport } from './build/run-report';
+export { reportWindow, inputInWindow, labelsInWindow, pointsInWindow, REPORT_MAX_SIDE, type ReportWindow } from './build/report-view';
+export { REPORT_VERSION } from './version';
+
+// A plugin package's default export is its plugin.
+export { reportPlugin as default } from './plugin';

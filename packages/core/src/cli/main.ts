@@ -7,7 +7,6 @@ import { contributedCommands } from './contributed-commands';
 import { initCommand } from './commands/init';
 import { pluginsCommand } from './commands/plugins';
 import { tuneCommand } from './commands/tune';
-import { reportCommand } from './commands/report';
 import { runCommands } from './commands/run';
 import { processIO, type CliIO } from './output';
 import { reportError } from './report-error';
@@ -23,7 +22,6 @@ export function buildProgram(io: CliIO): Command {
     augmentPreviewCommand(io),
     tuneCommand(io),
     compareCommand(io),
-    reportCommand(io),
     configCommand(io),
     pluginsCommand(io),
     initCommand(io),

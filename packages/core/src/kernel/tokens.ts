@@ -9,7 +9,7 @@
  * - `ModelFormat` (several; the first that recognizes a model, latest registered first): `kernel.registerModelFormat`;
  * - `TrainingEngine`, `ComputeBackend` (the last registered is used): `kernel.registerTrainingEngine` / `registerComputeBackend`;
  * - `Network` (several; by name, `model.architecture`): `kernel.registerNetwork`;
- * - `Progress`, `Random`, `Logger` (one each: the last registered): `kernel.provide(token, value)`.
+ * - `Progress`, `Random`, `Logger`, `ReportWriter` (one each: the last registered): `kernel.provide(token, value)`.
  *
  * Nothing else is registered: what no one replaces travels in the `RunContext` of each hook.
  */
@@ -25,6 +25,7 @@ export const Tokens = Object.freeze({
   Progress: Symbol.for('@biaflow/core/Progress'),
   Random: Symbol.for('@biaflow/core/Random'),
   Logger: Symbol.for('@biaflow/core/Logger'),
+  ReportWriter: Symbol.for('@biaflow/core/ReportWriter'),
 });
 
 export type TokenName = keyof typeof Tokens;

@@ -10,7 +10,8 @@ import { writeMetrics } from './metrics-files';
 import { planPostprocess, type PlannedStep } from '../config/postprocess-plan';
 import { resultsDirOf } from './run-folder';
 import { runResults } from './run-results';
-import { factsOfRun, runVersions, writeRunReport } from './run-report';
+import type { ReportWriter } from '../kernel/contributions/report-writer';
+import { factsOfRun, runVersions } from './run-facts';
 import { modelTuning, withTunedValues } from './tuned-decoding';
 import { runRandom } from './run-services';
 
@@ -124,12 +125,13 @@ export const corePlugin: BiaflowPlugin = {
       return metrics;
     });
 
-    // After the metrics files (stage 100), from what the run folder now holds: the same code
-    // rebuilds the report of an existing run (`biaflow report`). A report that cannot be made is a
-    // warning, not a failed run: the run's own outputs are all written by then.
+    // After the metrics files (stage 100), from what the run folder now holds, by the run's report
+    // writer (`@biaflow/report`'s, which also rebuilds the report of an existing run: `biaflow report`).
+    // A report that cannot be made is a warning, not a failed run: the run's outputs are all written by then.
     hooks.runEnd.tapPromise({ name: CORE_TAPS.report, stage: 200 }, async (metrics, { run }) => {
+      if (!run.container.isRegistered(Tokens.ReportWriter, true)) return metrics;
       try {
-        await writeRunReport(run, metrics, factsOfRun(run));
+        await run.container.resolve<ReportWriter>(Tokens.ReportWriter).write(run, metrics, factsOfRun(run));
       } catch (e) {
         run.logger.warn({ event: 'report-failed', error: (e as Error).message }, `report.html was not written: ${(e as Error).message}`);
       }

@@ -1,6 +1,5 @@
 import path from 'node:path';
-import { flattenMetrics } from '@biaflow/report';
-import { csvCell, toCsv } from '@biaflow/image';
+import { csvCell, flattenMetrics, toCsv } from '@biaflow/image';
 import type { MetricsReport } from '../kernel/stages';
 import { writeFileAtomic } from '../fs/atomic-write';
 import { RunFiles } from './run-folder';

@@ -5,6 +5,8 @@ export interface CommandIO {
   stdout(text: string): void;
   stderr(text: string): void;
   cwd: string;
+  /** Makes a kernel as the distribution does (core's behaviour plus its default plugins), for commands that load a config. */
+  createKernel?: () => Promise<import('../kernel').Kernel>;
 }
 
 /**

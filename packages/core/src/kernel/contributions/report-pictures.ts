@@ -1,5 +1,4 @@
 import type { NdArray, PointList } from '@biaflow/image';
-import type { CurveSeries, EncodedLabels, ReportOverlay } from '@biaflow/report';
 import type { DataIO } from '../../data/data-io';
 import type { EvaluateEvent, MetricsReport, RunEvent } from '../stages';
 
@@ -9,8 +8,8 @@ import type { EvaluateEvent, MetricsReport, RunEvent } from '../stages';
  * large images, and encodes the layers; the picture functions of `@biaflow/report` draw them.
  */
 
-/** The report's overlay kinds drawn from label images (object contours, tinted class maps), named as the report names them. */
-export type LabelOverlayKind = Extract<ReportOverlay, { prediction: EncodedLabels }>['kind'];
+/** The report's overlay kinds drawn from label images: object contours (`instances`), tinted class maps (`semantic`). */
+export type LabelOverlayKind = 'instances' | 'semantic';
 
 /** Label images (spatial shape of the input: `[y, x]` or `[z, y, x]`): prediction and, when known, ground truth. */
 export interface LabelLayers {
@@ -47,7 +46,13 @@ export interface ImageLayers {
 export type ReportLayers = LabelLayers | PointLayers | ClassLayers | ImageLayers;
 
 /** A named series over x (e.g. F1 over IoU threshold); series sharing `xLabel` share a chart. */
-export type ReportCurve = CurveSeries;
+export interface ReportCurve {
+  name: string;
+  x: number[];
+  y: (number | null)[];
+  xLabel: string;
+  yLabel: string;
+}
 
 /** The `reportPicture` event: one test image of the run and where its files are. */
 export interface ReportPictureEvent extends RunEvent {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chooseImages, factsFromLog, inputInWindow, labelsInWindow, overlayPictureName, pointsInWindow, readTrainingLog, reportWindow } from '@biaflow/core/internals';
+import { chooseImages, factsFromLog, inputInWindow, labelsInWindow, overlayPictureName, pointsInWindow, readTrainingLog, reportWindow } from '@biaflow/report';
 
 // The parts of the run report core computes itself: which images, which window of them, the input
 // scaled to 8 bits, and what it reads back from a run folder. Expected values are worked out by hand.

@@ -1,5 +1,5 @@
 import type { NdArray, PointList } from '@biaflow/image';
-import type { ReportPoint } from '@biaflow/report';
+import type { ReportPoint } from '../render';
 
 /**
  * The 2D window of a test image that the run report shows: which plane of a 3D image, which crop of

@@ -1,6 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  writeFileAtomic,
+  type DataIO,
+  type EvaluateEvent,
+  type MetricsReport,
+  type RegisteredWorkflow,
+  type ReportLayers,
+  type ReportPictureEvent,
+  type RunContext,
+  type RunFacts,
+  type WrittenReport,
+} from '@biaflow/core';
+import { assertNoLinkInRunFolder, listResultFiles, pairResultsByStem as pairByStem, removeOutputSync, resultsDirOf, RunFiles, runDataIO, stemOf, testImagesCarryLabels, writeRunImage } from '@biaflow/core/internals';
+import { splitCsvLine, type NdArray } from '@biaflow/image';
+import {
   encodeLabels,
   encodePixels,
   flattenMetrics,
@@ -11,23 +25,8 @@ import {
   type ReportData,
   type ReportImage,
   type ReportOverlay,
-} from '@biaflow/report';
-import type { DataIO } from '../data/data-io';
-import { splitCsvLine } from '@biaflow/image';
-import type { NdArray } from '@biaflow/image';
-import type { ReportLayers, ReportPictureEvent } from '../kernel/contributions/report-pictures';
-import type { RegisteredWorkflow } from '../kernel/contributions/workflow';
-import type { RunContext } from '../kernel/run-context';
-import type { EvaluateEvent, MetricsReport } from '../kernel/stages';
-import { CORE_NAME, CORE_VERSION } from '../version';
-import { writeFileAtomic } from '../fs/atomic-write';
-import { listResultFiles, pairByStem, testImagesCarryLabels } from './evaluate-stage';
-import { stemOf, writeRunImage } from './prediction-files';
+} from '../render';
 import { inputInWindow, labelsInWindow, pointsInWindow, reportWindow } from './report-view';
-import { removeOutputSync } from '../fs/remove-output';
-import { resultsDirOf, RunFiles } from './run-folder';
-import { assertNoLinkInRunFolder } from '../fs/run-folder-links';
-import { runDataIO } from './run-services';
 
 /** Where the report and its pictures go in the run folder (docs/outputs.md). */
 export const ReportFiles = Object.freeze({
@@ -40,34 +39,6 @@ const OVERLAY_SUFFIX = '-overlay.png';
 
 /** How many images of each end of the ranking the report shows (the worst and the best by the main figure). */
 const IMAGES_PER_END = 2;
-
-/** Who made the run: the command line, package versions and backend (from the run, or its log when rebuilt). */
-export interface RunFacts {
-  command: string;
-  versions: Record<string, string>;
-  backend: { name: string; threads: number | null };
-  /** When the run started (ISO 8601). */
-  started?: string;
-}
-
-/** Package versions of a run: core, every plugin, tfjs and Node. */
-export function runVersions(run: Pick<RunContext, 'kernel' | 'computeVersions'>): Record<string, string> {
-  return {
-    [CORE_NAME]: CORE_VERSION,
-    ...Object.fromEntries(run.kernel.allPlugins.map((p) => [p.name, p.version])),
-    ...run.computeVersions,
-    node: process.version,
-  };
-}
-
-/** The facts of a running run (the report written at its end). */
-export function factsOfRun(run: RunContext): RunFacts {
-  return {
-    command: ['biaflow', ...process.argv.slice(2)].join(' '),
-    versions: runVersions(run),
-    backend: { name: run.backend, threads: run.backend === 'wasm' ? run.threads : null },
-  };
-}
 
 /**
  * The facts of the latest run recorded in a run folder's `log.jsonl` (its last `run-start` line of
@@ -247,11 +218,8 @@ export function overlayPictureName(image: string): string {
   return `${stem}${OVERLAY_SUFFIX}`;
 }
 
-export interface WrittenReport {
-  /** Path of `report.html`. */
-  html: string;
-  /** Paths of the overlay PNGs. */
-  pictures: string[];
+/** What `writeRunReport` wrote: `report.html`, the overlay PNGs, and the data the page shows. */
+export interface BuiltReport extends WrittenReport {
   data: ReportData;
 }
 
@@ -261,7 +229,7 @@ export interface WrittenReport {
  * overlays) and one `report/<stem>-overlay.png` per image shown. `metrics`: the run's (null when it
  * did not evaluate). What is drawn over each image comes from the workflow's `reportPicture`.
  */
-export async function writeRunReport(run: RunContext, metrics: MetricsReport | undefined, facts: RunFacts): Promise<WrittenReport> {
+export async function writeRunReport(run: RunContext, metrics: MetricsReport | undefined, facts: RunFacts): Promise<BuiltReport> {
   const { config, kernel, runDir, logger } = run;
   // A post-processing variant's report is its own, beside its predictions (postprocess/<n>/).
   const outDir = resultsDirOf(run);

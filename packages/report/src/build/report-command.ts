@@ -1,16 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Command, Option } from 'commander';
-import { InputError, UsageError } from '../../errors';
-import type { MetricsReport } from '../../kernel/stages';
-import { LOG_LEVELS, type LogLevel } from '../../logging/logger';
-import { listPostprocessVariants } from '../../run/postprocess-variants';
-import { holdsRun, RunFiles } from '../../run/run-folder';
-import { factsFromLog, factsOfRun, writeRunReport } from '../../run/run-report';
-import { startRun } from '../../run/start-run';
-import { runFolderConfig } from '../run-folder-config';
-import { withConfigOptions, type ConfigOptions } from '../common-options';
-import type { CliIO } from '../output';
+import { Option, type Command } from 'commander';
+import { InputError, LOG_LEVELS, UsageError, type CommandContribution, type LogLevel, type MetricsReport } from '@biaflow/core';
+import { factsOfRun, holdsRun, listPostprocessVariants, RunFiles, runFolderConfig, startRun, withConfigOptions, type ConfigOptions } from '@biaflow/core/internals';
+import { factsFromLog, writeRunReport } from './run-report';
 
 interface ReportOptions extends ConfigOptions {
   out?: string;
@@ -40,11 +33,16 @@ function readMetricsFile(runDir: string): MetricsReport | undefined {
  * the same code the end of every run uses, and the report of each post-processing variant
  * (`postprocess/<n>/`). It holds the run folder's lock while it works.
  */
-export function reportCommand(io: CliIO): Command {
-  return withConfigOptions(new Command('report').description("write a run's report.html (and its overlay pictures) again from its folder"))
-    .option('-o, --out <dir>', 'the run folder')
-    .addOption(new Option('--log-level <level>', 'terminal log level').choices(LOG_LEVELS).default('warn'))
-    .action(async (opts: ReportOptions) => {
+export const reportCommand: CommandContribution = {
+  name: 'report',
+  description: "write a run's report.html (and its overlay pictures) again from its folder",
+  define(command: Command) {
+    withConfigOptions(command)
+      .option('-o, --out <dir>', 'the run folder')
+      .addOption(new Option('--log-level <level>', 'terminal log level').choices(LOG_LEVELS).default('warn'));
+  },
+  async run(_args, options, io) {
+      const opts = options as unknown as ReportOptions;
       if (!opts.out) throw new UsageError('report needs --out RUN_DIR', 'the folder of a run (it holds config.yaml)');
       const runDir = path.resolve(io.cwd, opts.out);
       if (!fs.existsSync(runDir) || !holdsRun(runDir) || (!opts.config && !fs.existsSync(path.join(runDir, RunFiles.config)))) {
@@ -69,5 +67,5 @@ export function reportCommand(io: CliIO): Command {
       } finally {
         await started.close();
       }
-    });
-}
+  },
+};

@@ -1,20 +1,6 @@
-/** A metrics cell after flattening: numbers, strings, booleans or null (arrays become JSON text). */
-export type Cell = number | string | boolean | null;
+import { flattenMetrics, type MetricsCell as Cell } from '@biaflow/image';
 
-/**
- * `{matching: {"0.5": {f1: 1}}}` → `{"matching.0.5.f1": 1}`, the same dotted keys as core's
- * `metrics.csv` and as `workflow.mainFigure.key`. Arrays (a confusion matrix) become JSON text.
- */
-export function flattenMetrics(row: Record<string, unknown>, prefix = ''): Record<string, Cell> {
-  const out: Record<string, Cell> = {};
-  for (const [k, v] of Object.entries(row)) {
-    const key = prefix ? `${prefix}.${k}` : k;
-    if (v && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, flattenMetrics(v as Record<string, unknown>, key));
-    else if (Array.isArray(v)) out[key] = JSON.stringify(v);
-    else out[key] = v === undefined ? null : (v as Cell);
-  }
-  return out;
-}
+export { flattenMetrics, type Cell };
 
 /** A cell as the table shows it: 4 significant digits for fractions, integers as they are, ✓/✗ for booleans, – for null. */
 export function formatCell(v: Cell): string {

@@ -1,0 +1,42 @@
+export type {
+  ClassOverlay,
+  CurveSeries,
+  EncodedLabels,
+  EncodedPixels,
+  EpochRow,
+  ImageOverlay,
+  InstanceOverlay,
+  JsonValue,
+  MetricsTree,
+  PointOverlay,
+  ReportData,
+  ReportImage,
+  ReportMetrics,
+  ReportOverlay,
+  ReportPoint,
+  SemanticOverlay,
+  WorkflowOutput,
+} from './render/report-data';
+export { renderReport, readReportData, REPORT_DATA_ID } from './render/render-report';
+export { ReportDataError } from './render/validate-report-data';
+export {
+  base64Decode,
+  base64Encode,
+  classBorderWidth,
+  colours,
+  contourMask,
+  decodeLabels,
+  decodePixels,
+  encodeLabels,
+  encodePixels,
+  marker,
+  overlayClasses,
+  overlayInstances,
+  overlayPoints,
+  overlaySemantic,
+  pictureKernel,
+  renderImageOverlay,
+  tintShare,
+  type PictureKernel,
+} from './render/picture';
+export { flattenMetrics } from './render/html/flatten';

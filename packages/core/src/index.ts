@@ -12,7 +12,7 @@ export { Tokens } from './kernel/tokens';
 export type { RunContext, RunCommand } from './kernel/run-context';
 export type * from './kernel/stages';
 export { createKernel } from './run/create-kernel';
-export { readPluginPackage, installedPluginPackages, registeredContributions, type PluginManifest, type PluginPackage } from './kernel/manifest';
+export { readPluginPackage, installedPluginPackages, registeredContributions, type PluginManifest, type PluginPackage } from './plugins/manifest';
 
 // What plugins contribute
 export {
@@ -43,17 +43,19 @@ export type { ImageReader, ImageWriter, PointsFormat, ReadImageOptions, WriteIma
 export type { InferenceEngine, Network, EngineContext } from './kernel/contributions/inference-engine';
 export type { ModelFormat, ModelReadOptions, ModelSource } from './kernel/contributions/model-format';
 export { DEFAULT_MAX_MEGAVOXELS } from '@biaflow/image';
-export { installedModels, resolveModelRef, isModelName, type NamedModel } from './kernel/model-names';
+export { installedModels, resolveModelRef, isModelName, type NamedModel } from './plugins/model-names';
 export type { ProgressSink, ProgressTask } from './kernel/contributions/progress';
 export type { RandomSource, RandomGenerator } from '@biaflow/image';
 export type { CommandContribution, CommandIO } from './kernel/contributions/command';
 export type { ReportWriter, RunFacts, WrittenReport } from './kernel/contributions/report-writer';
 
 // Data layouts and labels, for workflow declarations
-export { imageLabelPairs, pointLists, classFolderLayout, type DataLayout, type SetName, type TestImage } from './data/layouts';
-export { classFolders, listPairs, listClassFolders, listPointFiles, stemOf, type DataItem, type DataProblem, type ListedData } from './data/dataset';
+export { imageLabelPairs, pointLists, classFolderLayout } from './data/layouts';
+export { type DataLayout, type SetName, type TestImage } from './kernel/contributions/data-layout';
+export { classFolders, listPairs, listClassFolders, listPointFiles, stemOf } from './data/dataset';
+export { type DataItem, type DataProblem, type ListedData } from './kernel/contributions/data-layout';
 export { binaryMaskMapping, applyLabelMapping, resolveLabelMapping, LabelValues, type LabelMapping } from '@biaflow/image';
-export type { DataIO } from './data/data-io';
+export type { DataIO } from './kernel/contributions/data-layout';
 
 // Helpers a workflow's stages use
 export { predictNetwork } from './run/predict-network';
@@ -116,4 +118,4 @@ export { writeFileAtomicSync } from './fs/atomic-write';
 
 // The CLI (for embedding and tests)
 export { main } from './cli/main';
-export { CORE_NAME, CORE_VERSION } from './version';
+export { CORE_NAME, CORE_VERSION } from './kernel/version';

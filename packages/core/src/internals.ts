@@ -5,9 +5,9 @@
 export * from './index';
 
 export { createHooks, type HookName, type KeyedHookName } from './kernel/hooks';
-export { loadPlugin, resolvePlugin } from './kernel/load-plugins';
-export { packageNameProblem, isPackageName } from './kernel/package-name';
-export { checkPluginPackage, PLUGIN_KEYWORD } from './kernel/manifest';
+export { loadPlugin, resolvePlugin } from './plugins/load-plugins';
+export { packageNameProblem, isPackageName } from './plugins/package-name';
+export { checkPluginPackage, PLUGIN_KEYWORD } from './plugins/manifest';
 export { FIRST_PARTY_PLUGINS, FIRST_PARTY_WORKFLOWS, FIRST_PARTY_SECTIONS, expandShortName } from './kernel/first-party';
 
 // Config

@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { UsageError } from '../errors';
-import { loadPlugin } from '../kernel/load-plugins';
-import { installedPluginPackages, type PluginPackage } from '../kernel/manifest';
+import { loadPlugin } from '../plugins/load-plugins';
+import { installedPluginPackages, type PluginPackage } from '../plugins/manifest';
 import { kernelFor } from './kernel-for';
 import type { CliIO } from './output';
 

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { CORE_VERSION } from '../version';
+import { CORE_VERSION } from '../kernel/version';
 import { augmentPreviewCommand } from './commands/augment-preview';
 import { compareCommand } from './commands/compare';
 import { configCommand } from './commands/config';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { isModelName } from '../kernel/model-names';
+import { isModelName } from '../plugins/model-names';
 import { z, type ZodType } from 'zod';
 
 /** Config key paths are arrays of keys and indices: ['postprocess', 1, 'method']. */

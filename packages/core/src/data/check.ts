@@ -1,9 +1,10 @@
 import { InputError } from '../errors';
 import { printable } from '@biaflow/image';
 import type { Image, NdArray, PointList } from '@biaflow/image';
-import type { DataLayout } from './layouts/data-layout';
-import type { DataIO } from './data-io';
-import { messageOf, type DataItem, type DataProblem } from './dataset';
+import type { DataLayout } from '../kernel/contributions/data-layout';
+import type { DataIO } from '../kernel/contributions/data-layout';
+import { messageOf } from './dataset';
+import { type DataItem, type DataProblem } from '../kernel/contributions/data-layout';
 import { LabelValues } from '@biaflow/image';
 import { isIntegerArray, sizeOf } from '@biaflow/image';
 import { countNonFinite, describeNonFinite, screenNonFinite, type NonFinitePolicy, type NonFiniteReplacement } from './non-finite';

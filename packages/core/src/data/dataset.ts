@@ -2,35 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isHiddenName } from './list-image-files';
 import { printable } from '@biaflow/image';
-import type { DataIO } from './data-io';
+import type { DataIO, DataItem, DataProblem, ListedData } from '../kernel/contributions/data-layout';
+
 
 /** One example: an image file, and its label file or class. */
-export interface DataItem {
-  /** File name of the image (relative to its folder; `class/file` for data in class folders). */
-  name: string;
-  /** Absolute path of the image file. */
-  image: string;
-  /** Absolute path of the label file (a label image or a point CSV). */
-  label?: string;
-  /** Data in class folders: index into the class list, and the class folder name. */
-  classIndex?: number;
-  className?: string;
-}
-
-/** Something wrong with one file (or folder), reported together with all others before training. */
-export interface DataProblem {
-  file: string;
-  message: string;
-}
-
-export interface ListedData {
-  items: DataItem[];
-  /** Class folder names, sorted (data in class folders). */
-  classes?: string[];
-  problems: DataProblem[];
-  /** Labels no image matched (not an error; logged). */
-  unmatchedLabels: string[];
-}
 
 const MULTI_EXTENSIONS = ['.ome.tiff', '.ome.tif'];
 

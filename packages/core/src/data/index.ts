@@ -15,11 +15,13 @@ export { predictSection, type PredictSettings } from '../kernel/config/sections/
 export { dataSection, type DataSettings } from '../kernel/config/sections/data';
 export { resolveLabelMapping, applyLabelMapping, binaryMaskMapping, mappingToJson, LabelValues, type LabelMapping } from '@biaflow/image';
 export { randomPatchOrigin, patchOriginAround, samplePatchOrigin, foregroundIndices } from '@biaflow/image';
-export { dataIOFrom, type DataIO } from './data-io';
-export { pairByStem, stemOf, classFolders, listPairs, listClassFolders, listPointFiles, type DataItem, type DataProblem, type ListedData } from './dataset';
+export { dataIOFrom } from './data-io';
+export { type DataIO } from '../kernel/contributions/data-layout';
+export { pairByStem, stemOf, classFolders, listPairs, listClassFolders, listPointFiles } from './dataset';
+export { type DataItem, type DataProblem, type ListedData } from '../kernel/contributions/data-layout';
 export * from './layouts';
 export { splitItems, splitToJson, writeSplit, type DataSplit } from './split';
-export { countNonFinite, describeNonFinite, screenNonFinite, screenInputImage, NON_FINITE_POLICIES, type NonFinitePolicy, type NonFiniteCount, type NonFiniteReplacement } from './non-finite';
+export { countNonFinite, describeNonFinite, screenNonFinite, screenInputImage, type NonFinitePolicy, type NonFiniteCount, type NonFiniteReplacement } from './non-finite';
 export { checkData, loadLabel, readExampleImage, DataCheckError, groupByFile, type CheckOptions, type CheckReport, type SetName as CheckSetName } from './check';
 export { ExampleStore, type LoadedExample } from './example-store';
 export { BatchBuilder, type NamedBatch, type TrainingBatches, type SampleHooks, type BatchBuilderOptions } from './training-data';

@@ -3,6 +3,7 @@ import { isIntegerArray } from '@biaflow/image';
 import { InputError } from '../errors';
 import type { Logger } from '../logging/logger';
 import { percentiles } from '@biaflow/image';
+import type { NonFinitePolicy } from '../kernel/config/sections/data';
 
 /**
  * NaN and infinite pixels of an input image (`data.nan`). One NaN in a training patch makes the
@@ -10,8 +11,8 @@ import { percentiles } from '@biaflow/image';
  * convolutions over the whole tile. So they are found where an image's pixels are first read —
  * the data check before training, and each test image before it is predicted — never later.
  */
-export const NON_FINITE_POLICIES = ['refuse', 'replace'] as const;
-export type NonFinitePolicy = (typeof NON_FINITE_POLICIES)[number];
+
+export type { NonFinitePolicy };
 
 export interface NonFiniteCount {
   nan: number;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { writeFileAtomic } from '../fs/atomic-write';
-import type { DataItem } from './dataset';
+import type { DataItem } from '../kernel/contributions/data-layout';
 import type { RandomSource } from '@biaflow/image';
 import { coreRandom } from '@biaflow/image';
 

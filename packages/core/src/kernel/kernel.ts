@@ -2,7 +2,7 @@ import semver from 'semver';
 import { container as rootContainer, type DependencyContainer, type InjectionToken } from 'tsyringe';
 import type { ZodRawShape, ZodType } from 'zod';
 import { BiaflowError, UsageError } from '../errors';
-import { CORE_NAME, CORE_VERSION } from '../version';
+import { CORE_NAME, CORE_VERSION } from './version';
 import type { ConfigSection, SectionExtension } from './config-sections';
 import type { CommandContribution } from './contributions/command';
 import type { ImageReader, ImageWriter, PointsFormat } from './contributions/image-io';

@@ -1,5 +1,5 @@
 import type { DependencyContainer } from 'tsyringe';
-import type { Logger } from '../logging/logger';
+import type { Logger } from './contributions/logger';
 import type { ResolvedConfig } from './config/schema';
 import type { Kernel } from './kernel';
 

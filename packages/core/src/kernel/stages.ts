@@ -110,7 +110,7 @@ export interface EvaluateEvent extends RunEvent {
   /** Files on one side without a twin on the other (reported, not scored). */
   unpaired: string[];
   /** The run's image I/O (its readers: core's formats and those plugins added). */
-  io: import('../data/data-io').DataIO;
+  io: import('./contributions/data-layout').DataIO;
 }
 
 /** The `metrics.json` contract: pooled figures plus one row per image; `null` where undefined. */

@@ -5,7 +5,7 @@ import { packageFile } from '../fs/package-file';
 import { checkSettingsFileSize } from '../fs/settings-file-limit';
 import { clip, excerpt } from '@biaflow/image';
 import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, BUNDLE_META, MODEL_JSON, type BundleMeta } from '../kernel/contributions/model-bundle';
-import { CORE_NAME, CORE_VERSION } from '../version';
+import { CORE_NAME, CORE_VERSION } from '../kernel/version';
 
 /** True when `dir` holds a biaflow model bundle. */
 export function isBundle(dir: string): boolean {

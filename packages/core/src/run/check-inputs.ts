@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { groupByFile } from '../data/check';
-import type { TestImage } from '../data/layouts/data-layout';
+import type { TestImage } from '../kernel/contributions/data-layout';
 import { InputError } from '../errors';
 import { printable } from '@biaflow/image';
 import { hiddenFiles, isHiddenName } from '../data/list-image-files';

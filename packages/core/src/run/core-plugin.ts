@@ -5,7 +5,7 @@ import type { Kernel } from '../kernel/kernel';
 import type { BiaflowPlugin } from '../kernel/plugin';
 import type { RunContext } from '../kernel/run-context';
 import { Tokens } from '../kernel/tokens';
-import { CORE_NAME, CORE_VERSION } from '../version';
+import { CORE_NAME, CORE_VERSION } from '../kernel/version';
 import { writeMetrics } from './metrics-files';
 import { planPostprocess, type PlannedStep } from '../config/postprocess-plan';
 import { resultsDirOf } from './run-folder';

@@ -1,7 +1,7 @@
 import type { BundleMeta } from '../kernel/contributions/model-bundle';
 import { isBundle, readBundleMeta } from './bundle-files';
-import { useInstalledModelFormats } from '../kernel/installed-formats';
-import { isPathSpecifier, loadPlugin } from '../kernel/load-plugins';
+import { useInstalledModelFormats } from '../plugins/installed-formats';
+import { isPathSpecifier, loadPlugin } from '../plugins/load-plugins';
 import type { Kernel } from '../kernel/kernel';
 import type { BiaflowPlugin } from '../kernel/plugin';
 import { readModel } from './read-model';

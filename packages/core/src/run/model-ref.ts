@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { isBundle } from './bundle-files';
 import { ConfigError } from '../errors';
-import { resolveModelRef } from '../kernel/model-names';
+import { resolveModelRef } from '../plugins/model-names';
 import type { RunContext } from '../kernel/run-context';
 import { readModel } from './read-model';
 

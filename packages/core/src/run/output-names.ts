@@ -1,6 +1,6 @@
 import path from 'node:path';
-import type { DataProblem } from '../data/dataset';
-import type { TestImage } from '../data/layouts/data-layout';
+import type { DataProblem } from '../kernel/contributions/data-layout';
+import type { TestImage } from '../kernel/contributions/data-layout';
 import type { OutputKind } from '../kernel/contributions/workflow';
 import { printable } from '@biaflow/image';
 import { stemOf } from './prediction-files';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isBundle } from './bundle-files';
 import { ConfigError, InputError, UsageError } from '../errors';
-import type { TestImage } from '../data/layouts/data-layout';
+import type { TestImage } from '../kernel/contributions/data-layout';
 import { screenInputImage } from '../data/non-finite';
 import type { RunContext } from '../kernel/run-context';
 import type { Prediction } from '../kernel/stages';

@@ -4,7 +4,7 @@ import { InputError } from '../errors';
 import type { ModelFormat, ModelSource } from '../kernel/contributions/model-format';
 import type { Kernel } from '../kernel/kernel';
 import { FIRST_PARTY_MODEL_FORMATS } from '../kernel/first-party';
-import { useInstalledModelFormats } from '../kernel/installed-formats';
+import { useInstalledModelFormats } from '../plugins/installed-formats';
 import { Tokens } from '../kernel/tokens';
 import type { Logger } from '../logging/logger';
 

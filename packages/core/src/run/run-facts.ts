@@ -1,6 +1,6 @@
 import type { RunFacts } from '../kernel/contributions/report-writer';
 import type { RunContext } from '../kernel/run-context';
-import { CORE_NAME, CORE_VERSION } from '../version';
+import { CORE_NAME, CORE_VERSION } from '../kernel/version';
 
 /** Package versions of a run: core, every plugin, what computes (tfjs) and Node. */
 export function runVersions(run: Pick<RunContext, 'kernel' | 'computeVersions'>): Record<string, string> {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { CORE_NAME } from '../version';
+import { CORE_NAME } from '../kernel/version';
 import { parseTemporaryName } from '../fs/atomic-write';
 import { LOCK_FILE } from './run-lock';
 

@@ -6,7 +6,7 @@ import type { TrainingEngine } from '../kernel/contributions/training-engine';
 import type { RunCommand, RunContext } from '../kernel/run-context';
 import { Tokens } from '../kernel/tokens';
 import { createLogger, type Logger, type LogLevel } from '../logging/logger';
-import { CORE_NAME, CORE_VERSION } from '../version';
+import { CORE_NAME, CORE_VERSION } from '../kernel/version';
 import { writeFileAtomicSync } from '../fs/atomic-write';
 import { defaultRunDir, prepareRunFolder, RunFiles, stageConfigFile } from './run-folder';
 import type { RunLock } from './run-lock';

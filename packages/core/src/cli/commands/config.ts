@@ -8,7 +8,7 @@ import { checkBeforeWork } from '../../run/check-before-work';
 import { planStages } from '../../run/pipeline';
 import type { Kernel } from '../../kernel/kernel';
 import { FIRST_PARTY_EXTRAS, FIRST_PARTY_PLUGINS } from '../../kernel/first-party';
-import { loadPlugin, resolvePlugin } from '../../kernel/load-plugins';
+import { loadPlugin, resolvePlugin } from '../../plugins/load-plugins';
 import { writeFileAtomic } from '../../fs/atomic-write';
 import { withConfigOptions, type ConfigOptions } from '../common-options';
 import { kernelFor } from '../kernel-for';

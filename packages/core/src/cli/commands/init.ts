@@ -5,7 +5,7 @@ import { starterConfig } from '../../config/starter-configs';
 import { didYouMean } from '../../config/suggest';
 import { UsageError } from '../../errors';
 import { FIRST_PARTY_WORKFLOWS } from '../../kernel/first-party';
-import { loadPlugin } from '../../kernel/load-plugins';
+import { loadPlugin } from '../../plugins/load-plugins';
 import { writeFileAtomic } from '../../fs/atomic-write';
 import type { CliIO } from '../output';
 import { kernelWithFirstPartyPlugins } from './config';

@@ -3,9 +3,9 @@ import { Command } from 'commander';
 import { loadConfig } from '../../config/load-config';
 import { readConfigFile } from '../../config/read-config-file';
 import { expandShortName, FIRST_PARTY_PLUGINS } from '../../kernel/first-party';
-import { installedPluginPackages, type PluginManifest } from '../../kernel/manifest';
-import { installedModels } from '../../kernel/model-names';
-import { CORE_NAME, CORE_VERSION } from '../../version';
+import { installedPluginPackages, type PluginManifest } from '../../plugins/manifest';
+import { installedModels } from '../../plugins/model-names';
+import { CORE_NAME, CORE_VERSION } from '../../kernel/version';
 import { kernelFor } from '../kernel-for';
 import type { CliIO } from '../output';
 

@@ -5,7 +5,7 @@ import YAML from 'yaml';
 import { loadConfig, type LoadedConfig } from '../../config/load-config';
 import { BUNDLE_META } from '../../kernel/contributions/model-bundle';
 import { readBundleMeta } from '../../run/bundle-files';
-import { resolveModelRef } from '../../kernel/model-names';
+import { resolveModelRef } from '../../plugins/model-names';
 import { readModelForConfig } from '../../run/model-for-config';
 import { maxMegavoxelsFromSets } from '../../config/cap-from-sets';
 import { checkSettingsFileSize } from '../../fs/settings-file-limit';

@@ -1,5 +1,5 @@
 import { listPairs, listPointFiles } from '../dataset';
-import type { DataLayout } from './data-layout';
+import type { DataLayout } from '../../kernel/contributions/data-layout';
 import { imageLabelPairs } from './image-label-pairs';
 
 /**

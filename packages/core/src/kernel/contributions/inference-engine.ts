@@ -1,6 +1,6 @@
 import type { NdArray } from '@biaflow/image';
 import type { BundleMeta } from './model-bundle';
-import type { Logger } from '../../logging/logger';
+import type { Logger } from './logger';
 import type { Tf } from './tf';
 
 /**

@@ -1,5 +1,5 @@
 import type { NdArray, PointList } from '@biaflow/image';
-import type { DataIO } from '../../data/data-io';
+import type { DataIO } from './data-layout';
 import type { EvaluateEvent, MetricsReport, RunEvent } from '../stages';
 
 /**

@@ -1,6 +1,6 @@
 import type { ZodType } from 'zod';
 import type { ResolvedConfig } from '../config/schema';
-import type { DataLayout } from '../../data/layouts/data-layout';
+import type { DataLayout } from './data-layout';
 import type { ModelHead, NetworkDefinition } from './network';
 import type { CustomLoss, ValidationMetric } from './training-engine';
 import type { LossType } from '../config/sections/train';

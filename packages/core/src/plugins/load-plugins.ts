@@ -1,8 +1,8 @@
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../errors';
 import { didYouMean } from '../config/suggest';
-import { expandShortName, FIRST_PARTY_PLUGINS } from './first-party';
-import { isPlugin, type BiaflowPlugin } from './plugin';
+import { expandShortName, FIRST_PARTY_PLUGINS } from '../kernel/first-party';
+import { isPlugin, type BiaflowPlugin } from '../kernel/plugin';
 import { isPathSpecifier, resolvePlugin, type PluginRequest } from './resolve-plugin';
 
 export { isPathSpecifier, resolvePlugin, type PluginOrigin, type PluginRequest, type ResolvedPlugin } from './resolve-plugin';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors';
 import { excerpt } from '@biaflow/image';
-import type { Kernel } from './kernel';
+import type { Kernel } from '../kernel/kernel';
 import { isPackageName } from './package-name';
 
 /**

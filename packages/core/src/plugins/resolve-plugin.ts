@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { UsageError } from '../errors';
-import { expandShortName } from './first-party';
+import { expandShortName } from '../kernel/first-party';
 import { checkPluginPackage, packageDirOf, PLUGIN_KEYWORD, type PluginPackage } from './manifest';
 import { packageNameProblem } from './package-name';
 

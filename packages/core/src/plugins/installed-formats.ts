@@ -1,4 +1,4 @@
-import type { Kernel } from './kernel';
+import type { Kernel } from '../kernel/kernel';
 import { loadPlugin, resolvePlugin } from './load-plugins';
 import { installedPluginPackages } from './manifest';
 

@@ -64,6 +64,7 @@ export async function loadWorkflowModel(dir: string, options: WorkflowModelOptio
     command: 'predict',
     kernel,
     config,
+    workflow: kernel.workflow(config.problem.type),
     logger,
     runDir: abs,
     resume: false,

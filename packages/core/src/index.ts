@@ -12,6 +12,7 @@ export { Tokens } from './kernel/tokens';
 export type { RunContext, RunCommand } from './kernel/run-context';
 export type * from './kernel/stages';
 export { createKernel } from './run/create-kernel';
+export { WorkflowDriver } from './kernel/workflow-driver';
 export { readPluginPackage, installedPluginPackages, registeredContributions, type PluginManifest, type PluginPackage } from './plugins/manifest';
 
 // What plugins contribute
@@ -28,17 +29,7 @@ export {
   type WorkflowCheckContext,
 } from './kernel/contributions/workflow';
 export type { ImageHeader } from '@biaflow/image';
-export type {
-  ReportLayers,
-  LabelLayers,
-  PointLayers,
-  ClassLayers,
-  ImageLayers,
-  LabelOverlayKind,
-  ReportCurve,
-  ReportPictureEvent,
-  ReportCurvesEvent,
-} from './kernel/contributions/report-pictures';
+export type { ReportPicture, ReportCurve, ReportPictureEvent, ReportCurvesEvent } from './kernel/contributions/report-pictures';
 export type { ImageReader, ImageWriter, PointsFormat, ReadImageOptions, WriteImageInput, WriteImageOptions } from './kernel/contributions/image-io';
 export type { InferenceEngine, Network, EngineContext } from './kernel/contributions/inference-engine';
 export type { ModelFormat, ModelReadOptions, ModelSource } from './kernel/contributions/model-format';

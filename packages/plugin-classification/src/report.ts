@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ReportLayers, ReportPictureEvent } from '@biaflow/core';
+import type { ReportLayers } from '@biaflow/report';
+import type { ReportPictureEvent } from '@biaflow/core';
 import { PREDICTIONS_TABLE } from './evaluate-classification';
 import { readPredictionTable } from './prediction-table';
 

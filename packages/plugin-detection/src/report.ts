@@ -1,4 +1,5 @@
-import { stemOf, type ReportLayers, type ReportPictureEvent } from '@biaflow/core';
+import { stemOf, type ReportPictureEvent } from '@biaflow/core';
+import { type ReportLayers } from '@biaflow/report';
 import { readPoints } from '@biaflow/io';
 import { detectionMatchingPairs } from '@biaflow/image';
 import { detectionTolerance } from './metrics-keys';

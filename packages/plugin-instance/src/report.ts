@@ -1,4 +1,5 @@
-import { readLabelImage, type ReportCurve, type ReportCurvesEvent, type ReportLayers, type ReportPictureEvent } from '@biaflow/core';
+import { readLabelImage, type ReportCurve, type ReportCurvesEvent, type ReportPictureEvent } from '@biaflow/core';
+import { type ReportLayers } from '@biaflow/report';
 import { matchingStats, matchingStatsDataset } from '@biaflow/image';
 import { matchingThresholds } from './metrics-keys';
 

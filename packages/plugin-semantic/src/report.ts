@@ -1,4 +1,5 @@
-import { applyLabelMapping, LabelValues, readLabelImage, type NdArray, type ReportLayers, type ReportPictureEvent } from '@biaflow/core';
+import { applyLabelMapping, LabelValues, readLabelImage, type NdArray, type ReportPictureEvent } from '@biaflow/core';
+import { type ReportLayers } from '@biaflow/report';
 import { setMapping } from './evaluate';
 import { semanticSettings } from './semantic-config';
 

@@ -7,6 +7,7 @@ export * from './render';
 export { reportPlugin, reportWriter } from './plugin';
 export { writeRunReport, chooseImages, factsFromLog, readTrainingLog, overlayPictureName, ReportFiles, type BuiltReport } from './build/run-report';
 export { reportWindow, inputInWindow, labelsInWindow, pointsInWindow, REPORT_MAX_SIDE, type ReportWindow } from './build/report-view';
+export type { ReportLayers, LabelLayers, PointLayers, ClassLayers, ImageLayers, LabelOverlayKind } from './build/layers';
 export { REPORT_VERSION } from './version';
 
 // A plugin package's default export is its plugin.

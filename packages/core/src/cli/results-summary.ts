@@ -1,12 +1,12 @@
 import path from 'node:path';
-import type { Figure, RegisteredWorkflow } from '../kernel/contributions/workflow';
+import type { Figure, WorkflowDefinition } from '../kernel/contributions/workflow';
 import { figureAt } from '../run/figure-at';
 
 /** The run report's name in the run folder (written by the report's tap; docs/outputs.md). */
 export const REPORT_FILE = 'report.html';
 
 /** The figures a workflow's summary shows: its `summary`, else its main figure alone. */
-export function summaryFigures(workflow: Pick<RegisteredWorkflow, 'summary' | 'mainFigure'>): readonly Figure[] {
+export function summaryFigures(workflow: Pick<WorkflowDefinition, 'summary' | 'mainFigure'>): readonly Figure[] {
   return workflow.summary?.length ? workflow.summary : [workflow.mainFigure];
 }
 

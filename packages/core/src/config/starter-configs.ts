@@ -1,11 +1,11 @@
-import type { RegisteredWorkflow } from '../kernel/contributions/workflow';
+import type { WorkflowDriver } from '../kernel/workflow-driver';
 
 /**
  * The commented starter config `biaflow init <workflow>` writes: core's sections around the
  * workflow's own part (its section, and the post-processing and metrics it suggests), with the data
  * lines its layout needs.
  */
-export function starterConfig(workflow: RegisteredWorkflow, plugins: readonly string[] = []): string {
+export function starterConfig(workflow: WorkflowDriver, plugins: readonly string[] = []): string {
   const layout = workflow.data;
   const lines = (text: string) => (text ? `${text}\n` : '');
   return `# biaflow config: ${workflow.name}

@@ -19,6 +19,7 @@ import { wrapPluginError } from './plugin-error';
 import type { BiaflowPlugin } from './plugin';
 import type { PostprocessMethod, RegisteredPostprocessMethod } from './postprocess-method';
 import { Tokens } from './tokens';
+import { WorkflowDriver } from './workflow-driver';
 
 /** A plugin as loaded, with where it came from. */
 export interface LoadedPlugin {
@@ -42,7 +43,7 @@ export interface RegisteredCommand extends CommandContribution {
 }
 
 /** What registers the per-workflow taps: core's implementation of a workflow's stages (set by core's built-in plugin). */
-export type WorkflowTapper = (kernel: Kernel, workflow: RegisteredWorkflow) => void;
+export type WorkflowTapper = (kernel: Kernel, workflow: WorkflowDriver) => void;
 
 /**
  * The microkernel: lifecycle hooks, the plugins applied to them, the registries plugins fill
@@ -61,6 +62,7 @@ export class Kernel {
   private readonly extensions: SectionExtension[] = [];
   private readonly methods = new Map<string, RegisteredPostprocessMethod>();
   private readonly workflowsByName = new Map<string, RegisteredWorkflow>();
+  private readonly drivers = new WeakMap<RegisteredWorkflow, WorkflowDriver>();
   private readonly commandsByName = new Map<string, RegisteredCommand>();
   private readonly services: { kind: ServiceKind; plugin: string; value: Service }[] = [];
   private workflowTapper: WorkflowTapper | undefined;
@@ -134,7 +136,7 @@ export class Kernel {
   async useBuiltIn(plugin: BiaflowPlugin, tapper: WorkflowTapper): Promise<void> {
     this.workflowTapper = tapper;
     await this.applyAs(plugin.name, () => plugin.apply(this));
-    for (const workflow of this.workflowsByName.values()) await this.applyAs(workflow.plugin, () => tapper(this, workflow));
+    for (const name of this.workflowsByName.keys()) await this.applyAs(this.workflow(name).plugin, () => tapper(this, this.workflow(name)));
   }
 
   private async applyAs(name: string, apply: () => void | Promise<void>): Promise<void> {
@@ -213,19 +215,30 @@ export class Kernel {
     const workflow: RegisteredWorkflow = { ...definition, plugin: owner };
     this.workflowsByName.set(definition.name, workflow);
     if (definition.section) this.registerConfigSection(definition.section.key, definition.section.schema);
-    this.workflowTapper?.(this, workflow);
+    this.workflowTapper?.(this, this.workflow(definition.name));
   }
 
-  get workflows(): ReadonlyMap<string, RegisteredWorkflow> {
-    return this.workflowsByName;
+  /** The registered workflows by name, each through its driver. */
+  get workflows(): ReadonlyMap<string, WorkflowDriver> {
+    return new Map([...this.workflowsByName.keys()].map((name) => [name, this.workflow(name)]));
   }
 
-  /** The registered workflow of a `problem.type`; a usage error naming the installed ones when there is none. */
-  workflow(name: string): RegisteredWorkflow {
+  /**
+   * The driver of a `problem.type`'s workflow: the one way core uses a workflow's declaration (every
+   * field read or called through it); a usage error naming the installed ones when there is none.
+   */
+  workflow(name: string): WorkflowDriver {
     const found = this.workflowsByName.get(name);
-    if (found) return found;
-    throw unknownWorkflow(name, [...this.workflowsByName.keys()], this.loaded);
+    if (!found) throw unknownWorkflow(name, [...this.workflowsByName.keys()], this.loaded);
+    let driver = this.drivers.get(found);
+    if (!driver) {
+      driver = new WorkflowDriver(found);
+      this.drivers.set(found, driver);
+    }
+    return driver;
   }
+
+
 
   /** Register a CLI command (listed in the plugin's manifest, so `biaflow --help` shows it without loading the plugin). */
   registerCommand(command: CommandContribution): void {

@@ -2,6 +2,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { Logger } from './contributions/logger';
 import type { ResolvedConfig } from './config/schema';
 import type { Kernel } from './kernel';
+import type { WorkflowDriver } from './workflow-driver';
 
 import type { Tf } from './contributions/tf';
 
@@ -16,6 +17,8 @@ export interface RunContext {
   readonly kernel: Kernel;
   /** The resolved, validated config (defaults filled in, paths absolute). */
   readonly config: ResolvedConfig;
+  /** The workflow of `config.problem.type`, resolved once: the one way to use its declaration. */
+  readonly workflow: WorkflowDriver;
   /** The config file it came from, if any. */
   readonly configPath?: string;
   readonly logger: Logger;

@@ -103,11 +103,11 @@ export const corePlugin: BiaflowPlugin = {
 
     // After every plugin's refinement, so the tables describe the final result.
     hooks.postprocess.tap({ name: CORE_TAPS.tables, stage: 100 }, (prediction, { run }) => {
-      const tables = run.kernel.workflow(run.config.problem.type).tables ?? [];
+      const { tables } = run.workflow;
       if (tables.length === 0) return prediction;
       const rows = { ...(prediction.tables ?? {}) };
       for (const table of tables) {
-        const r = table.rows(prediction, run);
+        const r = run.workflow.tableRows(table, prediction, run);
         if (r) rows[table.name] = r;
       }
       return { ...prediction, tables: rows };

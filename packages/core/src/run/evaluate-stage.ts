@@ -54,7 +54,7 @@ export async function evaluateStage(run: RunContext, dirs: { predictions?: strin
   if (!groundTruthDir) {
     throw new ConfigError([{ path: 'data.test.labels', message: 'required to evaluate: the folder of ground-truth labels' }]);
   }
-  const tables = (workflow.tables ?? []).map((t) => path.basename(t.file));
+  const tables = workflow.tables.map((t) => path.basename(t.file));
   const io = runDataIO(run);
   const { pairs, unpaired } = pairByStem(predictionsDir, groundTruthDir, io.extensions, tables);
   if (unpaired.length) {
@@ -64,7 +64,7 @@ export async function evaluateStage(run: RunContext, dirs: { predictions?: strin
 }
 
 /** True when the test images carry their own ground truth (class sub-folders), as the workflow's data layout says. */
-export function testImagesCarryLabels(run: Pick<RunContext, 'kernel' | 'config'>): boolean {
+export function testImagesCarryLabels(run: Pick<RunContext, 'workflow' | 'config'>): boolean {
   const dir = run.config.data.test.images;
-  return Boolean(dir) && run.kernel.workflow(run.config.problem.type).data.testImagesCarryLabels(dir as string);
+  return Boolean(dir) && run.workflow.data.testImagesCarryLabels(dir as string);
 }

@@ -17,7 +17,7 @@ export interface StagePlan {
   evaluate: boolean;
 }
 
-export function planStages(command: RunCommand, run: Pick<RunContext, 'config' | 'kernel'>): StagePlan {
+export function planStages(command: RunCommand, run: Pick<RunContext, 'config' | 'workflow'>): StagePlan {
   const { config } = run;
   const hasTestLabels = Boolean(config.data.test.labels) || testImagesCarryLabels(run);
   switch (command) {

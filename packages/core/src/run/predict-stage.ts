@@ -33,7 +33,7 @@ export function modelDirFor(run: RunContext): string {
 
 /** The test images of a run, as its workflow's data layout finds them. */
 export function listTestImages(run: RunContext, dir: string): TestImage[] {
-  return run.kernel.workflow(run.config.problem.type).data.testImages(dir, runDataIO(run));
+  return run.workflow.data.testImages(dir, runDataIO(run));
 }
 
 function requireTestImages(run: RunContext): TestImage[] {

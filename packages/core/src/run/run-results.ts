@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { RegisteredWorkflow } from '../kernel/contributions/workflow';
+import type { WorkflowDriver } from '../kernel/workflow-driver';
 import type { RunContext } from '../kernel/run-context';
 import type { Prediction } from '../kernel/stages';
 import { outputPaths, resultExists, writeProbabilities, writeResult } from './prediction-files';
@@ -17,7 +17,7 @@ export class RunResults {
 
   constructor(
     private readonly run: RunContext,
-    private readonly workflow: RegisteredWorkflow,
+    private readonly workflow: WorkflowDriver,
     keepEarlier: boolean,
   ) {
     // Checked once before any image is predicted, so a link planted in a resumed run stops it before
@@ -25,7 +25,7 @@ export class RunResults {
     const results = resultsDirOf(run);
     assertNoLinkInRunFolder(run.runDir, path.join(results, RunFiles.predictions));
     assertNoLinkInRunFolder(run.runDir, path.join(run.runDir, RunFiles.probabilities));
-    for (const t of workflow.tables ?? []) this.tables.set(t.name, new RowTable(path.join(results, t.file), keepEarlier, run.runDir));
+    for (const t of workflow.tables) this.tables.set(t.name, new RowTable(path.join(results, t.file), keepEarlier, run.runDir));
   }
 
   /** True when an earlier run already wrote this image's result (for a class, its row in the table). */
@@ -59,7 +59,7 @@ const perRun = new WeakMap<RunContext, RunResults>();
 export function runResults(run: RunContext): RunResults {
   let results = perRun.get(run);
   if (!results) {
-    results = new RunResults(run, run.kernel.workflow(run.config.problem.type), Boolean(run.resume));
+    results = new RunResults(run, run.workflow, Boolean(run.resume));
     perRun.set(run, results);
   }
   return results;

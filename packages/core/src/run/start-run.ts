@@ -114,6 +114,7 @@ export async function startRun(options: StartRunOptions): Promise<StartedRun> {
       command,
       kernel,
       config,
+      workflow: kernel.workflow(config.problem.type),
       configPath: loaded.configPath,
       logger,
       runDir,

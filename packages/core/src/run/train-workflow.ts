@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { prepareData } from '../data/prepare-data';
 import type { TrainingEngine, TrainingOutcome } from '../kernel/contributions/training-engine';
-import type { RegisteredWorkflow } from '../kernel/contributions/workflow';
+import type { WorkflowDriver } from '../kernel/workflow-driver';
 import { Tokens } from '../kernel/tokens';
 import { UsageError } from '../errors';
 import type { RunContext } from '../kernel/run-context';
@@ -24,7 +24,7 @@ export function trainingEngineOf(run: Pick<RunContext, 'kernel'>): TrainingEngin
   return engine;
 }
 
-export async function trainWorkflow(run: RunContext, workflow: RegisteredWorkflow): Promise<TrainingOutcome> {
+export async function trainWorkflow(run: RunContext, workflow: WorkflowDriver): Promise<TrainingOutcome> {
   const { config } = run;
   const spec = await workflow.network(run);
   const prepared = await prepareData({
@@ -72,6 +72,6 @@ export async function trainWorkflow(run: RunContext, workflow: RegisteredWorkflo
   } finally {
     await start?.dispose();
   }
-  if (config.train.tune_thresholds && workflow.tunable?.length) await tuneThresholds(run, workflow, outcome.modelDir);
+  if (config.train.tune_thresholds && workflow.tunable.length) await tuneThresholds(run, workflow, outcome.modelDir);
   return outcome;
 }

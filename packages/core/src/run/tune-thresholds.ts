@@ -4,7 +4,7 @@ import { screenInputImage } from '../data/non-finite';
 import type { TunedDecoding } from '../kernel/contributions/model-bundle';
 import { BUNDLE_META } from '../kernel/contributions/model-bundle';
 import { readBundleMeta } from './bundle-files';
-import type { RegisteredWorkflow } from '../kernel/contributions/workflow';
+import type { WorkflowDriver } from '../kernel/workflow-driver';
 import type { RunContext } from '../kernel/run-context';
 import type { EvaluateEvent, Prediction } from '../kernel/stages';
 import { temporaryPath, writeFileAtomic } from '../fs/atomic-write';
@@ -37,9 +37,9 @@ interface ValidationItem {
  * foreground IoU…) are written into the model's biaflow.json (`tuned`) and logged. A value the
  * config sets itself still wins at prediction. Returns undefined when there is nothing to tune.
  */
-export async function tuneThresholds(run: RunContext, workflow: RegisteredWorkflow, modelDir: string): Promise<TunedDecoding | undefined> {
+export async function tuneThresholds(run: RunContext, workflow: WorkflowDriver, modelDir: string): Promise<TunedDecoding | undefined> {
   const { logger, kernel } = run;
-  const tunable = workflow.tunable ?? [];
+  const tunable = workflow.tunable;
   if (tunable.length === 0) return undefined;
   const splitFile = path.join(run.runDir, RunFiles.split);
   const split = fs.existsSync(splitFile) ? (JSON.parse(fs.readFileSync(splitFile, 'utf8')) as { val?: ValidationItem[] }) : {};

@@ -1,5 +1,5 @@
-import type { RegisteredWorkflow } from '../kernel/contributions/workflow';
 import type { Kernel } from '../kernel/kernel';
+import type { WorkflowDriver } from '../kernel/workflow-driver';
 import { predictNetwork } from './predict-network';
 import { trainWorkflow } from './train-workflow';
 
@@ -12,17 +12,15 @@ export const WORKFLOW_TAP = '@biaflow/core:workflow';
  * its `prepareSample`, `train[name]` trains the network it declares on data laid out as it declares,
  * `infer[name]` runs its `infer` or core's tiled prediction, `evaluate[name]` its `evaluate`.
  */
-export function tapWorkflowStages(kernel: Kernel, workflow: RegisteredWorkflow): void {
+export function tapWorkflowStages(kernel: Kernel, workflow: WorkflowDriver): void {
   const { hooks } = kernel;
   const { name } = workflow;
+  const { prepareSample, infer, evaluate } = workflow.stages;
   const tap = { name: WORKFLOW_TAP, stage: 0 };
-  if (workflow.prepareSample) {
-    const prepare = workflow.prepareSample.bind(workflow);
-    hooks.preprocess.for(name).tapPromise(tap, async (sample, event) => prepare(sample, event));
-  }
+  if (prepareSample) hooks.preprocess.for(name).tapPromise(tap, async (sample, event) => prepareSample(sample, event));
   hooks.train.for(name).tapPromise(tap, ({ run }) => trainWorkflow(run, workflow));
   hooks.infer.for(name).tapPromise(tap, async (event) => {
-    if (workflow.infer) return workflow.infer(event);
+    if (infer) return infer(event);
     const { run, name: image, image: input, model } = event;
     return {
       name: image,
@@ -30,5 +28,5 @@ export function tapWorkflowStages(kernel: Kernel, workflow: RegisteredWorkflow):
       probabilities: await predictNetwork(run, model, input, image),
     };
   });
-  hooks.evaluate.for(name).tapPromise(tap, async (event) => workflow.evaluate(event));
+  hooks.evaluate.for(name).tapPromise(tap, async (event) => evaluate(event));
 }

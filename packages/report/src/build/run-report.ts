@@ -1,15 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  BiaflowError,
   writeFileAtomic,
   type DataIO,
   type EvaluateEvent,
   type MetricsReport,
-  type RegisteredWorkflow,
-  type ReportLayers,
+  type ReportPicture,
   type ReportPictureEvent,
   type RunContext,
   type RunFacts,
+  type WorkflowDefinition,
+  type WorkflowDriver,
   type WrittenReport,
 } from '@biaflow/core';
 import { assertNoLinkInRunFolder, listResultFiles, pairResultsByStem as pairByStem, removeOutputSync, resultsDirOf, RunFiles, runDataIO, stemOf, testImagesCarryLabels, writeRunImage } from '@biaflow/core/internals';
@@ -26,6 +28,7 @@ import {
   type ReportImage,
   type ReportOverlay,
 } from '../render';
+import type { ReportLayers } from './layers';
 import { inputInWindow, labelsInWindow, pointsInWindow, reportWindow } from './report-view';
 
 /** Where the report and its pictures go in the run folder (docs/outputs.md). */
@@ -112,7 +115,7 @@ export interface ChosenImage {
  * metrics), the first predictions by name.
  */
 export function chooseImages(
-  workflow: Pick<RegisteredWorkflow, 'mainFigure' | 'imageFigure'>,
+  workflow: Pick<WorkflowDefinition, 'mainFigure' | 'imageFigure'>,
   metrics: MetricsReport | undefined,
   fallback: readonly string[],
 ): ChosenImage[] {
@@ -207,9 +210,22 @@ async function imageResultPicture(event: ReportPictureEvent): Promise<ReportLaye
   return { kind: 'image', prediction, truth };
 }
 
-/** What the report draws over a workflow's test images: its `reportPicture`, else core's picture of its output kind when it has one. */
-function pictureOf(workflow: RegisteredWorkflow): RegisteredWorkflow['reportPicture'] {
-  return workflow.reportPicture ?? (workflow.output === 'image' ? imageResultPicture : undefined);
+/** What the report draws over a workflow's test images: its `reportPicture`, else the report's picture of its output kind when it has one. */
+function pictureOf(workflow: WorkflowDriver): ((event: ReportPictureEvent) => Promise<ReportLayers | undefined>) | undefined {
+  if (workflow.drawsPictures) return async (event) => layersOf(workflow, await workflow.reportPicture(event));
+  return workflow.output === 'image' ? imageResultPicture : undefined;
+}
+
+/** The kinds of layers the report draws. */
+const LAYER_KINDS: ReadonlySet<string> = new Set<ReportLayers['kind']>(['instances', 'semantic', 'points', 'classes', 'image']);
+
+/** What a workflow's `reportPicture` gave, as layers the report draws: a kind it does not draw is the plugin's error. */
+function layersOf(workflow: WorkflowDriver, picture: ReportPicture | undefined): ReportLayers | undefined {
+  if (picture === undefined) return undefined;
+  if (!LAYER_KINDS.has(picture.kind)) {
+    throw new BiaflowError(`plugin "${workflow.plugin}" failed in hook "workflow.reportPicture": it gave layers of kind "${picture.kind}", which the report does not draw (${[...LAYER_KINDS].join(', ')})`);
+  }
+  return picture as ReportLayers;
 }
 
 /** File name of an image's overlay picture: `report/<image stem>-overlay.png` (`class/a.png` → `class_a-overlay.png`). */
@@ -233,11 +249,11 @@ export async function writeRunReport(run: RunContext, metrics: MetricsReport | u
   const { config, kernel, runDir, logger } = run;
   // A post-processing variant's report is its own, beside its predictions (postprocess/<n>/).
   const outDir = resultsDirOf(run);
-  const workflow = kernel.workflow(config.problem.type);
+  const workflow = run.workflow;
   const io = runDataIO(run);
   const predictionsDir = path.join(outDir, RunFiles.predictions);
   const groundTruthDir = config.data.test.labels ?? (testImagesCarryLabels(run) ? (config.data.test.images as string) : undefined);
-  const tables = (workflow.tables ?? []).map((t) => path.basename(t.file));
+  const tables = workflow.tables.map((t) => path.basename(t.file));
   const predictionFiles = fs.existsSync(predictionsDir) ? listResultFiles(predictionsDir, io.extensions, tables) : [];
   const byStem = (files: string[]) => new Map(files.map((f) => [stemOf(f), f]));
   const predictionsByStem = byStem(predictionFiles);
@@ -248,7 +264,7 @@ export async function writeRunReport(run: RunContext, metrics: MetricsReport | u
     pairs = pairByStem(predictionsDir, groundTruthDir, io.extensions, tables).pairs;
   }
 
-  const curves = metrics && workflow.reportCurves && pairs.length ? await workflow.reportCurves({ run, metrics, pairs, io }) : [];
+  const curves = metrics && workflow.drawsCurves && pairs.length ? await workflow.reportCurves({ run, metrics, pairs, io }) : [];
   const images: ReportImage[] = [];
   const sources: string[] = [];
   const chosen = chooseImages(workflow, metrics, predictionFiles.map((f) => path.basename(f)));

@@ -46,7 +46,7 @@ export function augmentPreviewCommand(io: CliIO): Command {
       });
       try {
         const run = started.context;
-        const workflow = run.kernel.workflow(run.config.problem.type);
+        const workflow = run.workflow;
         await run.kernel.hooks.runStart.promise({ run });
         const prepared = await prepareData({
           config: run.config,

@@ -22,7 +22,7 @@ export function configCommand(io: CliIO): Command {
       const { config, configPath, kernel } = await loadConfig({ kernel: await kernelFor(io), configFile: opts.config, sets: opts.set, cliPlugins: opts.plugin, cwd: io.cwd });
       checkWorkflowConfig(config, kernel, config.train.enabled, configPath);
       // What a run would read, checked from the files' headers (no training, no pixel decoded).
-      checkBeforeWork(config, kernel, planStages('run', { config, kernel }), configPath);
+      checkBeforeWork(config, kernel, planStages('run', { config, workflow: kernel.workflow(config.problem.type) }), configPath);
       const plugins = kernel.plugins.map((p) => `${p.name}@${p.version}`).join(', ') || 'none';
       io.stdout(
         `config OK: ${configPath ?? 'inline'}\n  problem: ${config.problem.type}, ${config.problem.ndim}D\n  plugins: ${plugins}\n`,

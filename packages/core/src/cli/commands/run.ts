@@ -200,7 +200,7 @@ async function execute(command: DataCommand, opts: RunOptions, io: CliIO, argv: 
   if (command === 'run' || command === 'train') {
     // Every problem found without training, before the run folder is created.
     const { config, kernel, configPath } = loaded;
-    const planned = planStages(command, { config, kernel });
+    const planned = planStages(command, { config, workflow: kernel.workflow(config.problem.type) });
     checkWorkflowConfig(config, kernel, planned.train, configPath);
     checkBeforeWork(config, kernel, planned, configPath);
   }
@@ -281,7 +281,7 @@ function printResults(run: RunContext, outcome: RunOutcome, opts: RunOptions, io
   };
   io.stdout(`results: ${shown(runDir)}\n`);
   if (!written) return;
-  const workflow = run.kernel.workflow(run.config.problem.type);
+  const workflow = run.workflow;
   io.stdout(
     formatSummary({
       figures: summaryFigures(workflow),

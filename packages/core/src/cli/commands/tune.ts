@@ -63,7 +63,7 @@ export function tuneCommand(io: CliIO): Command {
       let variantSteps: Record<string, unknown>[] | undefined;
       try {
         const run = started.context;
-        const workflow = run.kernel.workflow(run.config.problem.type);
+        const workflow = run.workflow;
         if (!workflow.tunable?.length) throw new UsageError(`the ${workflow.name} workflow declares no tunable decoding threshold`);
         const tuned = await tuneThresholds(run, workflow, path.join(runDir, RunFiles.model));
         if (!tuned) throw new UsageError(`nothing was tuned in ${runDir}: see ${path.join(runDir, RunFiles.log)}`, `tuning needs the run's split.json with ${MIN_TUNING_IMAGES} or more validation images that have labels`);

@@ -1,49 +1,15 @@
-import type { NdArray, PointList } from '@biaflow/image';
 import type { DataIO } from './data-layout';
 import type { EvaluateEvent, MetricsReport, RunEvent } from '../stages';
 
 /**
- * What a workflow gives the run report for one test image (its `reportPicture` hook). Core turns it
- * into the report's overlay: it reads and scales the input, picks the plane of a 3D image, crops
- * large images, and encodes the layers; the picture functions of `@biaflow/report` draw them.
+ * What a workflow gives the run report for one test image (its `reportPicture`): the layers of
+ * `@biaflow/report` (`ReportLayers`: label images, points, a class, an image result), which core only
+ * passes on to the report. The report reads and scales the input, picks the plane of a 3D image, crops
+ * large images, and draws them; it refuses a kind it does not draw.
  */
-
-/** The report's overlay kinds drawn from label images: object contours (`instances`), tinted class maps (`semantic`). */
-export type LabelOverlayKind = 'instances' | 'semantic';
-
-/** Label images (spatial shape of the input: `[y, x]` or `[z, y, x]`): prediction and, when known, ground truth. */
-export interface LabelLayers {
-  kind: LabelOverlayKind;
-  prediction: NdArray;
-  truth?: NdArray | null;
-  /** Names of classes 0..n-1, for the colour key of class maps. */
-  classNames?: string[];
+export interface ReportPicture {
+  kind: string;
 }
-
-/** Points in pixels (axis order of the point CSVs) and the pairs the evaluation matched: `[truthIndex, predictedIndex]`. */
-export interface PointLayers {
-  kind: 'points';
-  predicted: PointList;
-  truth?: PointList | null;
-  matches?: readonly (readonly [number, number])[];
-}
-
-/** One class per image: predicted, true (when known) and the scores per class name. */
-export interface ClassLayers {
-  kind: 'classes';
-  predicted: string;
-  truth?: string | null;
-  scores?: Record<string, number>;
-}
-
-/** An image result (denoised, restored): shown beside the input, with the ground-truth image when known. Channels last, the input's spatial shape. */
-export interface ImageLayers {
-  kind: 'image';
-  prediction: NdArray;
-  truth?: NdArray | null;
-}
-
-export type ReportLayers = LabelLayers | PointLayers | ClassLayers | ImageLayers;
 
 /** A named series over x (e.g. F1 over IoU threshold); series sharing `xLabel` share a chart. */
 export interface ReportCurve {

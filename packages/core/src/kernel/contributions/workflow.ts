@@ -8,7 +8,7 @@ import type { ConfigIssue } from '../../errors';
 import type { ImageHeader } from '@biaflow/image';
 import type { RunContext } from '../run-context';
 import type { EvaluateEvent, InferEvent, MetricsReport, Prediction, Sample, SampleEvent, TableRow } from '../stages';
-import type { ReportCurve, ReportCurvesEvent, ReportLayers, ReportPictureEvent } from './report-pictures';
+import type { ReportCurve, ReportCurvesEvent, ReportPicture, ReportPictureEvent } from './report-pictures';
 
 /** What a workflow's result is: a label image, points, a class per image, or an image (float). */
 export const OUTPUT_KINDS = ['labels', 'points', 'classes', 'image'] as const;
@@ -137,10 +137,10 @@ export interface WorkflowDefinition {
   /**
    * What `report.html` draws over one test image (and `report/<stem>-overlay.png` holds): the
    * prediction and ground truth of that image as label images, points with the pairs the
-   * evaluation matched, or classes (`ReportLayers`); core finds and scales the input, picks the
+   * evaluation matched, or classes (`ReportPicture`); core finds and scales the input, picks the
    * plane of a 3D image and crops. Undefined (or no hook) → the report shows no picture of it.
    */
-  reportPicture?(event: ReportPictureEvent): ReportLayers | undefined | Promise<ReportLayers | undefined>;
+  reportPicture?(event: ReportPictureEvent): ReportPicture | undefined | Promise<ReportPicture | undefined>;
   /** Curves the report plots beside the metrics tables (e.g. F1 / precision / recall over IoU thresholds). */
   reportCurves?(event: ReportCurvesEvent): ReportCurve[] | Promise<ReportCurve[]>;
   /** The workflow's part of a starter config (`biaflow init <name>`): its section, with comments. */

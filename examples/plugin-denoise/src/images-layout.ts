@@ -1,4 +1,5 @@
-import { imageLabelPairs, listPairs, type DataLayout } from '@biaflow/core';
+import { type DataLayout } from '@biaflow/core';
+import { imageLabelPairs, listPairs } from '@biaflow/data';
 
 /**
  * Training needs the noisy images only (self-supervised): no labels are read. A test folder of

@@ -1,4 +1,5 @@
 import { createKernel as createCoreKernel, type DependencyContainer, type Kernel } from '@biaflow/core';
+import { dataPlugin } from '@biaflow/data';
 import { engineTfjsPlugin } from '@biaflow/engine-tfjs';
 import { ioPlugin } from '@biaflow/io';
 import { reportPlugin } from '@biaflow/report';
@@ -8,7 +9,7 @@ import { reportPlugin } from '@biaflow/report';
  * (what computes, the networks, the training loop, the `tfjs` inference engine), and the run's report. Workflows,
  * post-processing steps, other engines and model formats load from the config, by their manifests.
  */
-export const DEFAULT_PLUGINS = [ioPlugin, engineTfjsPlugin, reportPlugin] as const;
+export const DEFAULT_PLUGINS = [ioPlugin, dataPlugin, engineTfjsPlugin, reportPlugin] as const;
 
 /** A kernel with core's own behaviour and biaflow's default plugins applied, ready for a config's plugins. */
 export async function createKernel(parent?: DependencyContainer): Promise<Kernel> {

@@ -39,11 +39,11 @@ export type { ProgressSink, ProgressTask } from './kernel/contributions/progress
 export type { RandomSource, RandomGenerator } from '@biaflow/image';
 export type { CommandContribution, CommandIO } from './kernel/contributions/command';
 export type { ReportWriter, RunFacts, WrittenReport } from './kernel/contributions/report-writer';
+export type { DataPipeline, PrepareTrainingOptions, PreparedTrainingData } from './kernel/contributions/data-pipeline';
 
 // Data layouts and labels, for workflow declarations
-export { imageLabelPairs, pointLists, classFolderLayout } from './data/layouts';
 export { type DataLayout, type SetName, type TestImage } from './kernel/contributions/data-layout';
-export { classFolders, listPairs, listClassFolders, listPointFiles, stemOf } from './data/dataset';
+export { stemOf } from './run/prediction-files';
 export { type DataItem, type DataProblem, type ListedData } from './kernel/contributions/data-layout';
 export { binaryMaskMapping, applyLabelMapping, resolveLabelMapping, LabelValues, type LabelMapping } from '@biaflow/image';
 export type { DataIO } from './kernel/contributions/data-layout';

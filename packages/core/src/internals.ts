@@ -73,3 +73,6 @@ export { processIO, standardStreamFailure, watchStandardStreams, type CliIO } fr
 export { kernelFor } from './cli/kernel-for';
 export { readModelForConfig, type ModelForConfig } from './run/model-for-config';
 export { configFromBundle, warnPluginVersions } from './run/bundle-config';
+export { AUGMENT_PREVIEW_LOG } from './run/run-files';
+export { logReplacement } from './data/non-finite';
+export { groupByFile } from './run/check-inputs';

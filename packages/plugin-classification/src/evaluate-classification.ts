@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { classFolders, InputError, type Logger, type MetricsReport } from '@biaflow/core';
+import { InputError, type Logger, type MetricsReport } from '@biaflow/core';
+import { classFolders } from '@biaflow/data';
 import { listImageFiles } from '@biaflow/io';
 import { classificationMetrics, topKAccuracy } from '@biaflow/image';
 import { readPredictionTable, type PredictedClass } from './prediction-table';

@@ -1,23 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  classFolderLayout,
-  classFolders,
-  definePlugin,
-  InputError,
-  isBundle,
-  readBundleMeta,
-  RunFiles,
-  toModelLayout,
-  type BiaflowPlugin,
-  type ConfigIssue,
-  type NetworkDefinition,
-  type WorkflowCheckContext,
-  type Prediction,
-  type ResolvedConfig,
-  type RunContext,
-  type TableRow,
-} from '@biaflow/core';
+import { definePlugin, InputError, isBundle, readBundleMeta, RunFiles, toModelLayout, type BiaflowPlugin, type ConfigIssue, type NetworkDefinition, type WorkflowCheckContext, type Prediction, type ResolvedConfig, type RunContext, type TableRow } from '@biaflow/core';
+import { classFolderLayout, classFolders } from '@biaflow/data';
 import { ttaTransforms } from '@biaflow/image';
 import { argmax, classifyImage } from './classify-image';
 import { evaluateClassification, PREDICTIONS_TABLE } from './evaluate-classification';

@@ -1,4 +1,5 @@
-import { ConfigError, definePlugin, pointLists, type BiaflowPlugin, type ConfigIssue, type DataImageHeader, type ResolvedConfig } from '@biaflow/core';
+import { ConfigError, definePlugin, type BiaflowPlugin, type ConfigIssue, type DataImageHeader, type ResolvedConfig } from '@biaflow/core';
+import { pointLists } from '@biaflow/data';
 import { DETECT_POINTS_STEP, registerDetectPoints, spacingOf } from './detect-points-step';
 import { detectionSection, detectionSettings, radiusPerAxis } from './detection-section';
 import { evaluateDetection } from './evaluate-detection';

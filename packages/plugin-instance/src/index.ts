@@ -1,4 +1,5 @@
-import { definePlugin, imageLabelPairs, InputError, RunFiles, type BiaflowPlugin, type ConfigIssue, type ResolvedConfig } from '@biaflow/core';
+import { definePlugin, InputError, RunFiles, type BiaflowPlugin, type ConfigIssue, type ResolvedConfig } from '@biaflow/core';
+import { imageLabelPairs } from '@biaflow/data';
 import { CHANNEL_NAMES, channelCodes } from './channels';
 import { DECODE_METHOD, registerDecodeStep } from './decode-step';
 import { evaluateInstances } from './evaluate';

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { loadConfig } from 'biaflow';
-import { prepareData, runDataIO, runRandom, silentLogger, type RunContext, type Sample } from '@biaflow/core/internals';
+import { prepareData } from '@biaflow/data';
+import { runDataIO, runRandom, silentLogger, type RunContext, type Sample } from '@biaflow/core/internals';
 import { instanceTargets } from '@biaflow/plugin-instance';
 
 /**

@@ -1,4 +1,5 @@
-import { binaryMaskMapping, definePlugin, imageLabelPairs, type BiaflowPlugin } from '@biaflow/core';
+import { binaryMaskMapping, definePlugin, type BiaflowPlugin } from '@biaflow/core';
+import { imageLabelPairs } from '@biaflow/data';
 import { DECODE_METHOD, registerDecodeStep } from './decode-step';
 import { evaluateSemantic } from './evaluate';
 import { semanticPicture } from './report';

@@ -36,9 +36,12 @@ export function contributedCommands(io: CliIO, taken: ReadonlySet<string>): Comm
 }
 
 async function runContributed(pkg: PluginPackage, name: string, argv: string[], io: CliIO): Promise<void> {
-  const { plugin, source } = await loadPlugin({ specifier: pkg.name, baseDir: io.cwd });
   const kernel = await kernelFor(io);
-  await kernel.use(plugin, source);
+  // The distribution may apply the package to every kernel already (the run's report, its data pipeline).
+  if (!kernel.allPlugins.some((p) => p.name === pkg.name)) {
+    const { plugin, source } = await loadPlugin({ specifier: pkg.name, baseDir: io.cwd });
+    await kernel.use(plugin, source);
+  }
   const contribution = kernel.commands.get(name);
   if (!contribution) throw new UsageError(`${pkg.name} lists the command "${name}" in its manifest but its plugin does not register it`, `reinstall ${pkg.name}, or report it to its authors`);
   const command = new Command(name).description(contribution.description).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });

@@ -1,6 +1,5 @@
 import { Command, CommanderError } from 'commander';
 import { CORE_VERSION } from '../kernel/version';
-import { augmentPreviewCommand } from './commands/augment-preview';
 import { compareCommand } from './commands/compare';
 import { configCommand } from './commands/config';
 import { contributedCommands } from './contributed-commands';
@@ -19,7 +18,6 @@ export function buildProgram(io: CliIO): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   const own = [
     ...runCommands(io),
-    augmentPreviewCommand(io),
     tuneCommand(io),
     compareCommand(io),
     configCommand(io),

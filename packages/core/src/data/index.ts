@@ -17,15 +17,8 @@ export { resolveLabelMapping, applyLabelMapping, binaryMaskMapping, mappingToJso
 export { randomPatchOrigin, patchOriginAround, samplePatchOrigin, foregroundIndices } from '@biaflow/image';
 export { dataIOFrom } from './data-io';
 export { type DataIO } from '../kernel/contributions/data-layout';
-export { pairByStem, stemOf, classFolders, listPairs, listClassFolders, listPointFiles } from './dataset';
 export { type DataItem, type DataProblem, type ListedData } from '../kernel/contributions/data-layout';
-export * from './layouts';
-export { splitItems, splitToJson, writeSplit, type DataSplit } from './split';
 export { countNonFinite, describeNonFinite, screenNonFinite, screenInputImage, type NonFinitePolicy, type NonFiniteCount, type NonFiniteReplacement } from './non-finite';
-export { checkData, loadLabel, readExampleImage, DataCheckError, groupByFile, type CheckOptions, type CheckReport, type SetName as CheckSetName } from './check';
-export { ExampleStore, type LoadedExample } from './example-store';
-export { BatchBuilder, type NamedBatch, type TrainingBatches, type SampleHooks, type BatchBuilderOptions } from './training-data';
-export { prepareData, type PrepareDataOptions, type PreparedData, type DataConfig } from './prepare-data';
 export { predictImage, type PredictImageOptions } from '@biaflow/image';
-export { writeAugmentPreview, type WritePng, type PreviewOptions } from './augment-preview';
 export { Rng, coreRandom } from '@biaflow/image';
+

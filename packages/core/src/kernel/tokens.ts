@@ -9,7 +9,7 @@
  * - `ModelFormat` (several; the first that recognizes a model, latest registered first): `kernel.registerModelFormat`;
  * - `TrainingEngine`, `ComputeBackend` (the last registered is used): `kernel.registerTrainingEngine` / `registerComputeBackend`;
  * - `Network` (several; by name, `model.architecture`): `kernel.registerNetwork`;
- * - `Progress`, `Random`, `Logger`, `ReportWriter` (one each: the last registered): `kernel.provide(token, value)`.
+ * - `Progress`, `Random`, `Logger`, `ReportWriter`, `DataPipeline` (one each: the last registered): `kernel.provide(token, value)`.
  *
  * Nothing else is registered: what no one replaces travels in the `RunContext` of each hook.
  */
@@ -26,6 +26,7 @@ export const Tokens = Object.freeze({
   Random: Symbol.for('@biaflow/core/Random'),
   Logger: Symbol.for('@biaflow/core/Logger'),
   ReportWriter: Symbol.for('@biaflow/core/ReportWriter'),
+  DataPipeline: Symbol.for('@biaflow/core/DataPipeline'),
 });
 
 export type TokenName = keyof typeof Tokens;

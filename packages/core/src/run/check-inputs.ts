@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { groupByFile } from '../data/check';
-import type { TestImage } from '../kernel/contributions/data-layout';
+import type { DataProblem, TestImage } from '../kernel/contributions/data-layout';
 import { InputError } from '../errors';
 import { printable } from '@biaflow/image';
 import { hiddenFiles, isHiddenName } from '../data/list-image-files';
@@ -70,4 +69,16 @@ function warnHiddenFiles(run: RunContext, plan: InputPlan): void {
   if (!files.length) return;
   const shown = files.slice(0, SHOWN).join(', ') + (files.length > SHOWN ? `, and ${files.length - SHOWN} more` : '');
   run.logger.warn({ event: 'hidden-files', files }, `${files.length} hidden file(s) in the data folders are ignored: ${shown}`);
+}
+
+/** One entry per file, in the order first reported, its messages joined. */
+export function groupByFile(problems: readonly DataProblem[]): { file: string; messages: string[] }[] {
+  const byFile = new Map<string, string[]>();
+  for (const p of problems) {
+    const list = byFile.get(p.file);
+    if (list) {
+      if (!list.includes(p.message)) list.push(p.message);
+    } else byFile.set(p.file, [p.message]);
+  }
+  return [...byFile].map(([file, messages]) => ({ file, messages }));
 }

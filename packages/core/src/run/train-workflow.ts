@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { prepareData } from '../data/prepare-data';
+import type { DataPipeline } from '../kernel/contributions/data-pipeline';
 import type { TrainingEngine, TrainingOutcome } from '../kernel/contributions/training-engine';
 import type { WorkflowDriver } from '../kernel/workflow-driver';
 import { Tokens } from '../kernel/tokens';
@@ -7,15 +7,9 @@ import { UsageError } from '../errors';
 import type { RunContext } from '../kernel/run-context';
 import { bundleToFineTune } from './model-ref';
 import { runProgress } from './progress-log';
-import { runDataIO, runRandom } from './run-services';
 import { RunFiles } from './run-folder';
 import { tuneThresholds } from './tune-thresholds';
 
-/**
- * Train the run's network for a workflow, from its declaration: read and check the data as its
- * layout says (stopping with every problem listed before any training), write split.json, then
- * train the network it declares with checkpoints and resume.
- */
 /** The training engine of a run's kernel (the last registered). */
 export function trainingEngineOf(run: Pick<RunContext, 'kernel'>): TrainingEngine {
   const engines = run.kernel.resolveAll<TrainingEngine>(Tokens.TrainingEngine);
@@ -24,22 +18,23 @@ export function trainingEngineOf(run: Pick<RunContext, 'kernel'>): TrainingEngin
   return engine;
 }
 
+/** The data pipeline of a run (the last provided). */
+function dataPipelineOf(run: RunContext): DataPipeline {
+  if (!run.container.isRegistered(Tokens.DataPipeline, true)) {
+    throw new UsageError('no data pipeline is provided: nothing can read training data', 'install and load @biaflow/data (the `biaflow` package applies it to every run)');
+  }
+  return run.container.resolve<DataPipeline>(Tokens.DataPipeline);
+}
+
+/**
+ * Train the run's network for a workflow, from its declaration: the data pipeline reads and checks
+ * the data as its layout says (stopping with every problem listed before any training) and writes
+ * split.json, then the training engine trains the network it declares with checkpoints and resume.
+ */
 export async function trainWorkflow(run: RunContext, workflow: WorkflowDriver): Promise<TrainingOutcome> {
   const { config } = run;
   const spec = await workflow.network(run);
-  const prepared = await prepareData({
-    config,
-    layout: workflow.data,
-    labelMapping: workflow.labelMapping,
-    io: runDataIO(run),
-    random: runRandom(run),
-    splitFile: path.join(run.runDir, RunFiles.split),
-    hooks: { hooks: run.kernel.hooks, event: { run }, workflow: workflow.name },
-    logger: run.logger,
-    progress: runProgress(run),
-    signal: run.signal,
-    checkLabelValues: spec.checkLabelValues,
-  });
+  const prepared = await dataPipelineOf(run).prepareTraining(run, workflow, { checkLabelValues: spec.checkLabelValues });
   // model.load: a bundle, or the one a model format unpacks (a zoo package's biaflow weights).
   const start = await bundleToFineTune(run);
   let outcome: TrainingOutcome;

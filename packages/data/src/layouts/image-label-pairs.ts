@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { listPairs } from '../dataset';
-import type { DataLayout } from '../../kernel/contributions/data-layout';
+import type { DataLayout } from '@biaflow/core/internals';
 
 /** Images in one folder, label images of the same file stem in another (`cell01.tif` ↔ `cell01.png`). */
 export const imageLabelPairs: DataLayout = {

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import type { NdArray } from '@biaflow/image';
-import type { Sample } from '../kernel/stages';
-import { writeFileAtomic } from '../fs/atomic-write';
-import { AUGMENT_PREVIEW_LOG } from '../run/run-files';
+import type { Sample } from '@biaflow/core/internals';
+import { writeFileAtomic } from '@biaflow/core/internals';
+import { AUGMENT_PREVIEW_LOG } from '@biaflow/core/internals';
 import { percentiles } from '@biaflow/image';
-import { stemOf } from './dataset';
+import { stemOf } from '@biaflow/core';
 import type { BatchBuilder } from './training-data';
 
 /** Writes one 8-bit grey PNG `[y, x]`. */

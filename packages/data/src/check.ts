@@ -1,13 +1,13 @@
-import { InputError } from '../errors';
+import { groupByFile, InputError } from '@biaflow/core/internals';
 import { printable } from '@biaflow/image';
 import type { Image, NdArray, PointList } from '@biaflow/image';
-import type { DataLayout } from '../kernel/contributions/data-layout';
-import type { DataIO } from '../kernel/contributions/data-layout';
+import type { DataLayout } from '@biaflow/core/internals';
+import type { DataIO } from '@biaflow/core/internals';
 import { messageOf } from './dataset';
-import { type DataItem, type DataProblem } from '../kernel/contributions/data-layout';
+import { type DataItem, type DataProblem } from '@biaflow/core/internals';
 import { LabelValues } from '@biaflow/image';
 import { isIntegerArray, sizeOf } from '@biaflow/image';
-import { countNonFinite, describeNonFinite, screenNonFinite, type NonFinitePolicy, type NonFiniteReplacement } from './non-finite';
+import { countNonFinite, describeNonFinite, screenNonFinite, type NonFinitePolicy, type NonFiniteReplacement } from '@biaflow/core/internals';
 import type { DataSplit } from './split';
 
 /**
@@ -63,18 +63,6 @@ export class DataCheckError extends InputError {
     });
     this.problems = problems;
   }
-}
-
-/** One entry per file, in the order first reported, its messages joined. */
-export function groupByFile(problems: readonly DataProblem[]): { file: string; messages: string[] }[] {
-  const byFile = new Map<string, string[]>();
-  for (const p of problems) {
-    const list = byFile.get(p.file);
-    if (list) {
-      if (!list.includes(p.message)) list.push(p.message);
-    } else byFile.set(p.file, [p.message]);
-  }
-  return [...byFile].map(([file, messages]) => ({ file, messages }));
 }
 
 export async function checkData(split: DataSplit, options: CheckOptions, io: DataIO): Promise<CheckReport> {

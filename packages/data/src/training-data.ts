@@ -1,8 +1,8 @@
-import type { Batch, TrainingData } from '../kernel/contributions/training-engine';
+import type { Batch, TrainingData } from '@biaflow/core/internals';
 import type { NdArray } from '@biaflow/image';
 import type { RandomSource } from '@biaflow/image';
-import type { KernelHooks } from '../kernel/hooks';
-import type { RunEvent, Sample } from '../kernel/stages';
+import type { KernelHooks } from '@biaflow/core/internals';
+import type { RunEvent, Sample } from '@biaflow/core/internals';
 import type { ExampleStore, LoadedExample } from './example-store';
 import { extractBox, sizeOf } from '@biaflow/image';
 import type { ImageNormalizer } from '@biaflow/image';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { classFolders, listClassFolders } from '../dataset';
-import type { DataLayout } from '../../kernel/contributions/data-layout';
+import type { DataLayout } from '@biaflow/core/internals';
 
 function isDirectory(p: string): boolean {
   return fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;

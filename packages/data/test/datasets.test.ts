@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { coreSchema, DataCheckError, splitItems, type DataConfig, type DataItem } from '@biaflow/core/internals';
+import { coreSchema, type DataItem } from '@biaflow/core/internals';
+import { DataCheckError, splitItems, type DataConfig } from '@biaflow/data';
 import { writePoints, createKernel } from 'biaflow';
 import { tempDir, writeTestImage } from './files';
 import { prepareFor } from './prepare';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { readImage } from 'biaflow';
 import { tempDir, writeTestImage } from './files';
 
-const bin = path.resolve(__dirname, '../../../biaflow/dist/bin.js');
+const bin = path.resolve(__dirname, '../../biaflow/dist/bin.js');
 
 function biaflow(args: string[], cwd: string) {
   const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, BIAFLOW_DEBUG: '' } });

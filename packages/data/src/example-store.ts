@@ -1,5 +1,5 @@
 import type { NdArray } from '@biaflow/image';
-import type { DataItem } from '../kernel/contributions/data-layout';
+import type { DataItem } from '@biaflow/core/internals';
 import { applyLabelMapping, type LabelMapping } from '@biaflow/image';
 import type { ChannelStats, ImageNormalizer } from '@biaflow/image';
 import { foregroundIndices } from '@biaflow/image';

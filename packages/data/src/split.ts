@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { writeFileAtomic } from '../fs/atomic-write';
-import type { DataItem } from '../kernel/contributions/data-layout';
+import { writeFileAtomic } from '@biaflow/core/internals';
+import type { DataItem } from '@biaflow/core/internals';
 import type { RandomSource } from '@biaflow/image';
 import { coreRandom } from '@biaflow/image';
 

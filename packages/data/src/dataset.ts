@@ -1,22 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { isHiddenName } from './list-image-files';
+import { isHiddenName, stemOf } from '@biaflow/core/internals';
 import { printable } from '@biaflow/image';
-import type { DataIO, DataItem, DataProblem, ListedData } from '../kernel/contributions/data-layout';
+import type { DataIO, DataItem, DataProblem, ListedData } from '@biaflow/core/internals';
 
 
 /** One example: an image file, and its label file or class. */
-
-const MULTI_EXTENSIONS = ['.ome.tiff', '.ome.tif'];
-
-/** The name a file is matched by: without its extension (`.ome.tif` counts as one extension). */
-export function stemOf(file: string): string {
-  const base = path.basename(file);
-  const lower = base.toLowerCase();
-  for (const ext of MULTI_EXTENSIONS) if (lower.endsWith(ext)) return base.slice(0, -ext.length);
-  const ext = path.extname(base);
-  return ext ? base.slice(0, -ext.length) : base;
-}
 
 /** Point files (CSV) of a folder, sorted by name, hidden ones skipped; a path to one file is that file. */
 export function listPointFiles(dir: string, io: DataIO): string[] {

@@ -1,4 +1,5 @@
-import { createHooks, prepareData, runDataIO, runRandom, silentLogger, type DataConfig, type Kernel, type PrepareDataOptions, type PreparedData, type ResolvedConfig, type RunContext } from '@biaflow/core/internals';
+import { createHooks, runDataIO, runRandom, silentLogger, type Kernel, type ResolvedConfig, type RunContext } from '@biaflow/core/internals';
+import { prepareData, type DataConfig, type PrepareDataOptions, type PreparedData } from '@biaflow/data';
 import { createKernel } from 'biaflow';
 
 /** The first-party workflow packages these tests drive the data pipeline of. */

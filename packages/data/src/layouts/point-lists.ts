@@ -1,5 +1,5 @@
 import { listPairs, listPointFiles } from '../dataset';
-import type { DataLayout } from '../../kernel/contributions/data-layout';
+import type { DataLayout } from '@biaflow/core/internals';
 import { imageLabelPairs } from './image-label-pairs';
 
 /**

@@ -1,0 +1,35 @@
+import path from 'node:path';
+import { definePlugin, RunFiles, Tokens, type BiaflowPlugin, type DataPipeline } from '@biaflow/core';
+import { runDataIO, runProgress, runRandom } from '@biaflow/core/internals';
+import { augmentPreviewCommand } from './augment-preview-command';
+import { prepareData } from './prepare-data';
+import { DATA_VERSION } from './version';
+
+/** The run's data pipeline: the workflow's layout, label mapping and hooks, the run's files, random source, progress and split.json. */
+export const dataPipeline: DataPipeline = {
+  prepareTraining: (run, workflow, options) =>
+    prepareData({
+      config: run.config,
+      layout: workflow.data,
+      labelMapping: workflow.labelMapping,
+      io: runDataIO(run),
+      random: runRandom(run),
+      splitFile: path.join(run.runDir, RunFiles.split),
+      hooks: { hooks: run.kernel.hooks, event: { run }, workflow: workflow.name },
+      logger: run.logger,
+      progress: runProgress(run),
+      signal: run.signal,
+      checkLabelValues: options.checkLabelValues,
+    }),
+};
+
+export const dataPlugin: BiaflowPlugin = definePlugin({
+  name: '@biaflow/data',
+  version: DATA_VERSION,
+  core: '^0.1.0',
+  description: "training data: checked, split and batched as the workflow's layout says; biaflow augment-preview",
+  apply(kernel) {
+    kernel.provide(Tokens.DataPipeline, dataPipeline);
+    kernel.registerCommand(augmentPreviewCommand);
+  },
+});

@@ -4,10 +4,10 @@ import path from 'node:path';
 /**
  * The import graph of what the packages run: their compiled JavaScript (`dist/`, CommonJS), one
  * node per file, one edge per `require()` / `import()` of a relative path or of another workspace
- * package (pointing at that package's entry file, or its `internals` entry). TypeScript erases
- * imports used only as types, so references between type declarations (the kernel and the
- * contributions that receive it) are not edges; every edge here is a module that must be loaded
- * before the importing one can run, as `madge --circular` sees the built code.
+ * package (pointing at that package's entry file, or at the file a subpath it exports names).
+ * TypeScript erases imports used only as types, so references between type declarations (the
+ * kernel and the contributions that receive it) are not edges; every edge here is a module that
+ * must be loaded before the importing one can run, as `madge --circular` sees the built code.
  */
 export interface ImportGraph {
   /** File (relative to the repository) → the files it imports. */
@@ -34,11 +34,18 @@ function resolveFile(base: string): string | undefined {
 export function importGraph(repo: string, packageDirs: string[]): ImportGraph {
   const entryOf = new Map<string, string>();
   for (const dir of packageDirs) {
-    const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name: string };
+    const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name: string; exports?: Record<string, string | { default?: string }> };
     const entry = resolveFile(path.join(dir, 'dist', 'index'));
     if (entry) entryOf.set(pkg.name, entry);
     const internals = resolveFile(path.join(dir, 'dist', 'internals'));
     if (internals) entryOf.set(`${pkg.name}/internals`, internals);
+    // Every other subpath the package exports (`@biaflow/core/errors`, `@biaflow/io/codecs`, …).
+    for (const [subpath, target] of Object.entries(pkg.exports ?? {})) {
+      const file = typeof target === 'string' ? target : target.default;
+      if (subpath === '.' || !file?.endsWith('.js')) continue;
+      const resolved = resolveFile(path.join(dir, file));
+      if (resolved) entryOf.set(`${pkg.name}${subpath.slice(1)}`, resolved);
+    }
   }
   const edges = new Map<string, string[]>();
   for (const dir of packageDirs) {

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { InputError } from '../errors';
 import { packageFile } from '../fs/package-file';
 import { checkSettingsFileSize } from '../fs/settings-file-limit';
-import { clip, excerpt } from '@biaflow/image';
-import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, BUNDLE_META, MODEL_JSON, type BundleMeta } from '../kernel/contributions/model-bundle';
-import { CORE_NAME, CORE_VERSION } from '../kernel/version';
+import { clip } from '@biaflow/image';
+import { checkBundleMeta } from '../bundle-format';
+import { BUNDLE_META, MODEL_JSON, type BundleMeta } from '../kernel/contributions/model-bundle';
 
 /** True when `dir` holds a biaflow model bundle. */
 export function isBundle(dir: string): boolean {
@@ -15,12 +15,12 @@ export function isBundle(dir: string): boolean {
 /** Read and check `biaflow.json`. */
 export async function readBundleMeta(dir: string): Promise<BundleMeta> {
   const file = path.join(path.resolve(dir), BUNDLE_META);
-  let meta: BundleMeta;
+  let meta: unknown;
   checkSettingsFileSize(file, "a model bundle's biaflow.json");
   try {
     const real = packageFile(dir, BUNDLE_META);
     if (real === undefined) throw Object.assign(new Error('missing'), { code: 'ENOENT' });
-    meta = JSON.parse(await fs.promises.readFile(real, 'utf8')) as BundleMeta;
+    meta = JSON.parse(await fs.promises.readFile(real, 'utf8'));
   } catch (e) {
     if (e instanceof InputError) throw e;
     const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
@@ -30,15 +30,7 @@ export async function readBundleMeta(dir: string): Promise<BundleMeta> {
       cause: e,
     });
   }
-  if (meta === null || typeof meta !== 'object' || Array.isArray(meta)) throw new InputError(`is not a biaflow model description (it holds ${excerpt(meta)}, not a JSON object)`, { file });
-  if (meta.format !== BUNDLE_FORMAT) throw new InputError(`is not a biaflow model description (format ${excerpt(meta.format)})`, { file });
-  if (!(meta.format_version <= BUNDLE_FORMAT_VERSION)) {
-    throw new InputError(`was written by a newer biaflow (bundle format ${excerpt(meta.format_version)}; this ${CORE_NAME} ${CORE_VERSION} reads up to ${BUNDLE_FORMAT_VERSION})`, {
-      file,
-      hint: `upgrade ${CORE_NAME}`,
-    });
-  }
-  return meta;
+  return checkBundleMeta(meta, file);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { BundleMeta, ModelOptionsRecord } from '@biaflow/core';
+import type { BundleMeta, ModelOptionsRecord } from '@biaflow/core/bundle-format';
 import type { ModelOptions } from '../networks/model-options';
 
 /** The options a network was built with ↔ the `model` record of its `biaflow.json`. */

@@ -7,10 +7,9 @@ import { checkSettingsFileSize, MAX_MODEL_JSON_BYTES } from '@biaflow/core';
 import { clip, excerpt } from '@biaflow/image';
 import { writeFileAtomic } from '@biaflow/core';
 import { loadTf } from '../backend/load-tf';
+import { checkWeightBytes } from './weight-bytes';
 
 import { MODEL_JSON, WEIGHTS_BIN } from '@biaflow/core';
-
-const BYTES_PER_ELEMENT: Record<string, number | undefined> = { float32: 4, int32: 4, bool: 1, complex64: 8 };
 
 /**
  * A `tf.io` handler that saves a model as `model.json` + `weights.bin` in a folder and loads it
@@ -72,16 +71,7 @@ export function dirHandler(dir: string): io.IOHandler {
           }
         }
         const data = tf.io.concatenateArrayBuffers(buffers);
-        const bytes = (s: io.WeightsManifestEntry) => (s.quantization ? undefined : BYTES_PER_ELEMENT[s.dtype]);
-        const expected = specs.every((s) => bytes(s) !== undefined)
-          ? specs.reduce((n, s) => n + s.shape.reduce((a, v) => a * v, 1) * (bytes(s) as number), 0)
-          : data.byteLength;
-        if (data.byteLength !== expected) {
-          throw new InputError(`holds ${data.byteLength} bytes of weights where model.json describes ${expected}`, {
-            file: path.join(dir, WEIGHTS_BIN),
-            hint: 'the bundle is damaged: use another checkpoint or retrain',
-          });
-        }
+        checkWeightBytes(specs, data.byteLength, path.join(dir, WEIGHTS_BIN));
         return [specs, data];
       });
     },

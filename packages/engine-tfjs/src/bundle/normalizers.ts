@@ -1,6 +1,6 @@
-import { InputError } from '@biaflow/core';
+import { InputError } from '@biaflow/core/errors';
 import { ImageNormalizer, NORMALIZATION_METHODS, recordFromBundle, type NdArray } from '@biaflow/image';
-import type { NormalizationSettings } from '@biaflow/core';
+import type { NormalizationSettings } from '@biaflow/core/bundle-format';
 
 /**
  * Turns a raw image (model layout, channels last) into what the network was trained on, given the

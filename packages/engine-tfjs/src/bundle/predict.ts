@@ -1,8 +1,8 @@
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
-import { InputError } from '@biaflow/core';
+import { InputError } from '@biaflow/core/errors';
 import type { NdArray } from '@biaflow/image';
 import { loadTf } from '../backend/load-tf';
-import type { BundleMeta } from '@biaflow/core';
+import type { BundleMeta } from '@biaflow/core/bundle-format';
 import { normalizeImage, toFloat32 } from './normalizers';
 import { cropSpatial, padSpatialEnd } from '@biaflow/image';
 

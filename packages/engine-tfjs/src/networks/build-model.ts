@@ -1,5 +1,5 @@
 import type { LayersModel } from '@tensorflow/tfjs';
-import { ConfigError } from '@biaflow/core';
+import { ConfigError } from '@biaflow/core/errors';
 import type { Tf } from '@biaflow/core';
 import { loadTf } from '../backend/load-tf';
 import type { NetworkDefinition } from '@biaflow/core';

@@ -43,7 +43,7 @@ test('the browser entry bundles with nothing of Node: tfjs is its only outside i
     'packages/core/dist/bundle-format.js',
     'packages/core/dist/errors.js',
     'packages/core/dist/kernel/contributions/model-bundle.js',
-    'packages/core/dist/version.js',
+    'packages/core/dist/kernel/version.js',
     'packages/core/package.json',
   ]);
   const engine = inputs.filter((f) => f.startsWith('packages/engine-tfjs/'));

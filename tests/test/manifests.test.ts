@@ -13,7 +13,7 @@ function pluginPackageDirs(): string[] {
 
 /** A manifest with every list present (absent lists are empty). */
 function complete(m: PluginManifest): Required<PluginManifest> {
-  return { workflows: [], steps: [], sections: [], readers: [], writers: [], points: [], engines: [], trainers: [], backends: [], networks: [], formats: [], commands: [], ...m };
+  return { workflows: [], steps: [], sections: [], readers: [], writers: [], points: [], engines: [], trainers: [], backends: [], networks: [], outputs: [], formats: [], commands: [], ...m };
 }
 
 test('the first-party plugins and the examples declare manifests', () => {

@@ -17,14 +17,12 @@ export { readPluginPackage, installedPluginPackages, registeredContributions, ty
 
 // What plugins contribute
 export {
-  OUTPUT_KINDS,
   type WorkflowDefinition,
   type RegisteredWorkflow,
   type NetworkSpec,
   type ResultTable,
   type Figure,
   type TunableThreshold,
-  type OutputKind,
   type DataImageHeader,
   type WorkflowCheckContext,
 } from './kernel/contributions/workflow';
@@ -39,6 +37,7 @@ export type { ProgressSink, ProgressTask } from './kernel/contributions/progress
 export type { RandomSource, RandomGenerator } from '@biaflow/image';
 export type { CommandContribution, CommandIO } from './kernel/contributions/command';
 export type { ReportWriter, RunFacts, WrittenReport } from './kernel/contributions/report-writer';
+export type { OutputKind } from './kernel/contributions/output-kind';
 export type { DataPipeline, PrepareTrainingOptions, PreparedTrainingData } from './kernel/contributions/data-pipeline';
 
 // Data layouts and labels, for workflow declarations

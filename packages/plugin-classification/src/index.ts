@@ -99,6 +99,12 @@ export const classificationPlugin = definePlugin(
     description: pkg.description,
     apply(kernel) {
       kernel.extendConfigSection('metrics', classificationMetricsKeys);
+      // A class per image has no file of its own: its result is its row of classes.csv.
+      kernel.registerOutputKind({
+        name: 'classes',
+        description: 'a class per image (its row of classes.csv)',
+        holds: (prediction) => prediction.classIndex !== undefined,
+      });
       kernel.registerWorkflow({
         name: 'classification',
         description: 'Image classification: a folder per class → simple_cnn or resnet with a softmax → one class per image',

@@ -95,7 +95,7 @@ describe('renderReport', () => {
       [{ ...base, images: [{ ...image, overlay: { kind: 'points', truth: [[1, 2]], predicted: [[3, 4]], matches: [[0, 2]] } }] }, 'report data images[0].overlay.matches[0]: must be [truthIndex, predictedIndex] of existing points (1 true, 1 predicted)'],
       [{ ...base, images: [{ ...image, overlay: { kind: 'heatmap' } as unknown as ReportData['images'][0]['overlay'] }] }, "report data images[0].overlay.kind: is 'heatmap'; it must be instances, points, classes, semantic or image"],
       [{ ...base, config: { a: [1, () => 2] } as unknown as ReportData['config'] }, 'report data config.a[1]: is a function; the report holds JSON only'],
-      [{ ...base, workflow: { ...base.workflow, output: 'masks' as 'labels' } }, "report data workflow.output: is 'masks'; it must be labels, points, classes or image"],
+      [{ ...base, workflow: { ...base.workflow, output: 42 as unknown as string } }, "report data workflow.output: is 42; it must name the workflow's output kind (labels, points, classes, image or a plugin's own)"],
       [{ ...base, curves: [{ name: 'f1', x: [0.5, 0.6], y: [1], xLabel: 'IoU', yLabel: 'score' }] }, 'report data curves[0]: x and y must be lists of the same length (2 and 1)'],
     ];
     for (const [data, message] of cases) {

@@ -21,7 +21,7 @@ export const CONFIG_SEARCH_PLACES = [
 ];
 
 /** Keys of a plugin manifest (package.json#biaflow of a plugin package), which is not a config. */
-const MANIFEST_KEYS = ['workflows', 'steps', 'sections', 'readers', 'writers', 'points', 'engines', 'trainers', 'backends', 'networks', 'formats', 'commands'];
+const MANIFEST_KEYS = ['workflows', 'steps', 'sections', 'readers', 'writers', 'points', 'engines', 'trainers', 'backends', 'networks', 'outputs', 'formats', 'commands'];
 
 /**
  * How many times a config's YAML aliases (`*name`) may be expanded, weighted by what they hold (the

@@ -10,6 +10,7 @@ import type { InferenceEngine } from './contributions/inference-engine';
 import type { ModelFormat } from './contributions/model-format';
 import type { ComputeBackend } from './contributions/compute-backend';
 import type { NetworkDefinition } from './contributions/network';
+import type { OutputKind } from './contributions/output-kind';
 import type { TrainingEngine } from './contributions/training-engine';
 import type { RegisteredWorkflow, WorkflowDefinition } from './contributions/workflow';
 import { FIRST_PARTY_WORKFLOWS } from './first-party';
@@ -32,10 +33,10 @@ export interface LoadedPlugin {
 
 
 /** What plugins register in the run's container. */
-type Service = ImageReader | ImageWriter | PointsFormat | InferenceEngine | ModelFormat | TrainingEngine | ComputeBackend | NetworkDefinition;
+type Service = ImageReader | ImageWriter | PointsFormat | InferenceEngine | ModelFormat | TrainingEngine | ComputeBackend | NetworkDefinition | OutputKind;
 
 /** The kinds of services plugins register in the run's container. */
-type ServiceKind = 'readers' | 'writers' | 'points' | 'engines' | 'formats' | 'trainers' | 'backends' | 'networks';
+type ServiceKind = 'readers' | 'writers' | 'points' | 'engines' | 'formats' | 'trainers' | 'backends' | 'networks' | 'outputs';
 
 /** A command as registered, with its plugin. */
 export interface RegisteredCommand extends CommandContribution {
@@ -299,6 +300,23 @@ export class Kernel {
     return new Map(this.resolveAll<NetworkDefinition>(Tokens.Network).map((n) => [n.name, n]));
   }
 
+  /**
+   * Add a kind of result workflows can declare as their `output` (how one image's result is filed
+   * and written). Two plugins registering one name is an error naming both.
+   */
+  registerOutputKind(kind: OutputKind): void {
+    const owner = this.owner('registerOutputKind');
+    const twin = this.services.find((s) => s.kind === 'outputs' && (s.value as OutputKind).name === kind.name);
+    if (twin) throw new BiaflowError(`output kind "${kind.name}" is registered by both "${twin.plugin}" and "${owner}"`);
+    this.services.push({ kind: 'outputs', plugin: owner, value: kind });
+    this.container.register(Tokens.OutputKind, { useValue: kind });
+  }
+
+  /** The output kinds registered, by name, in registration order. */
+  get outputKinds(): ReadonlyMap<string, OutputKind> {
+    return new Map(this.resolveAll<OutputKind>(Tokens.OutputKind).map((k) => [k.name, k]));
+  }
+
   /** Add an inference engine, chosen by `predict.engine` (a later one with the same name replaces it). */
   registerInferenceEngine(engine: InferenceEngine): void {
     this.services.push({ kind: 'engines', plugin: this.owner('registerInferenceEngine'), value: engine });
@@ -328,6 +346,7 @@ export class Kernel {
   contributionsOf(kind: 'trainers', plugin: string): TrainingEngine[];
   contributionsOf(kind: 'backends', plugin: string): ComputeBackend[];
   contributionsOf(kind: 'networks', plugin: string): NetworkDefinition[];
+  contributionsOf(kind: 'outputs', plugin: string): OutputKind[];
   contributionsOf(kind: ServiceKind, plugin: string): Service[] {
     return this.services.filter((s) => s.kind === kind && s.plugin === plugin).map((s) => s.value);
   }

@@ -9,6 +9,7 @@
  * - `ModelFormat` (several; the first that recognizes a model, latest registered first): `kernel.registerModelFormat`;
  * - `TrainingEngine`, `ComputeBackend` (the last registered is used): `kernel.registerTrainingEngine` / `registerComputeBackend`;
  * - `Network` (several; by name, `model.architecture`): `kernel.registerNetwork`;
+ * - `OutputKind` (several; by name, a workflow's `output`): `kernel.registerOutputKind`;
  * - `Progress`, `Random`, `Logger`, `ReportWriter`, `DataPipeline` (one each: the last registered): `kernel.provide(token, value)`.
  *
  * Nothing else is registered: what no one replaces travels in the `RunContext` of each hook.
@@ -21,6 +22,7 @@ export const Tokens = Object.freeze({
   TrainingEngine: Symbol.for('@biaflow/core/TrainingEngine'),
   ComputeBackend: Symbol.for('@biaflow/core/ComputeBackend'),
   Network: Symbol.for('@biaflow/core/Network'),
+  OutputKind: Symbol.for('@biaflow/core/OutputKind'),
   ModelFormat: Symbol.for('@biaflow/core/ModelFormat'),
   Progress: Symbol.for('@biaflow/core/Progress'),
   Random: Symbol.for('@biaflow/core/Random'),

@@ -5,7 +5,6 @@ import type {
   DataImageHeader,
   Figure,
   NetworkSpec,
-  OutputKind,
   RegisteredWorkflow,
   ResultTable,
   TunableThreshold,
@@ -73,7 +72,7 @@ export class WorkflowDriver {
   }
 
   /** What kind of result it writes. */
-  get output(): OutputKind {
+  get output(): string {
     return this.workflow.output;
   }
 

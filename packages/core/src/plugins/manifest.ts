@@ -37,6 +37,8 @@ export interface PluginManifest {
   backends?: string[];
   /** Network architectures (`kernel.registerNetwork`), by name. */
   networks?: string[];
+  /** Kinds of result workflows can declare as their `output` (`kernel.registerOutputKind`). */
+  outputs?: { name: string; description: string }[];
   /** Model formats (`kernel.registerModelFormat`). */
   formats?: { name: string; description: string }[];
   commands?: { name: string; description: string }[];
@@ -54,7 +56,7 @@ export interface PluginPackage {
   manifest: PluginManifest;
 }
 
-const LIST_KEYS = ['workflows', 'steps', 'sections', 'readers', 'writers', 'points', 'engines', 'trainers', 'backends', 'networks', 'formats', 'commands', 'models'] as const;
+const LIST_KEYS = ['workflows', 'steps', 'sections', 'readers', 'writers', 'points', 'engines', 'trainers', 'backends', 'networks', 'outputs', 'formats', 'commands', 'models'] as const;
 
 /** The keyword a plugin package carries in its package.json (npm search finds plugins by it). */
 export const PLUGIN_KEYWORD = 'biaflow-plugin';
@@ -196,6 +198,7 @@ export function registeredContributions(kernel: Kernel, plugin: string): Require
     trainers: kernel.contributionsOf('trainers', plugin).map((e) => e.name).sort(),
     backends: kernel.contributionsOf('backends', plugin).map((e) => e.name).sort(),
     networks: kernel.contributionsOf('networks', plugin).map((e) => e.name).sort(),
+    outputs: byName(kernel.contributionsOf('outputs', plugin).map((k) => ({ name: k.name, description: k.description }))),
     formats: byName(kernel.contributionsOf('formats', plugin).map((f) => ({ name: f.name, description: f.description }))),
     commands: byName([...kernel.commands.values()].filter((c) => c.plugin === plugin).map((c) => ({ name: c.name, description: c.description }))),
   };

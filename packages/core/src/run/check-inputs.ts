@@ -5,6 +5,7 @@ import { InputError } from '../errors';
 import { printable } from '@biaflow/image';
 import { hiddenFiles, isHiddenName } from '../data/list-image-files';
 import type { RunContext } from '../kernel/run-context';
+import { outputKindOf } from './output-kind-of';
 import { outputNameProblems } from './output-names';
 import { listTestImages } from './predict-stage';
 
@@ -36,7 +37,7 @@ function checkTestImageNames(run: RunContext): void {
   } catch {
     return; // a folder that cannot be listed is reported, with the other data problems, where it is read
   }
-  const problems = outputNameProblems(images, kernel.workflow(config.problem.type).output);
+  const problems = outputNameProblems(images, outputKindOf(kernel, kernel.workflow(config.problem.type)));
   if (!problems.length) return;
   const lines = groupByFile(problems).map(({ file, messages }) => `  ${printable(file)}: ${messages.join('; ')}`);
   throw new InputError(`${lines.length} test image${lines.length === 1 ? '' : 's'} cannot file their results under their names (checked before any work):\n${lines.join('\n')}`, {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { DataProblem } from '../kernel/contributions/data-layout';
 import type { TestImage } from '../kernel/contributions/data-layout';
-import type { OutputKind } from '../kernel/contributions/workflow';
+import type { OutputKind } from '../kernel/contributions/output-kind';
 import { printable } from '@biaflow/image';
 import { stemOf } from './prediction-files';
 
@@ -15,14 +15,14 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /**
  * Why the results of a test image cannot be filed under its name (`predictions/<stem>.tif`,
- * `probabilities/<stem>.tif`, a row of a table), or undefined when they can. A class's result is
- * a row of a table only, so only what a table cannot hold matters there.
+ * `probabilities/<stem>.tif`, a row of a table), or undefined when they can. The result of a kind
+ * without a file (a class) is a row of a table only, so only what a table cannot hold matters there.
  */
-export function outputNameProblem(name: string, output: OutputKind): string | undefined {
+export function outputNameProblem(name: string, kind: Pick<OutputKind, 'file'>): string | undefined {
   if (CONTROL.test(name)) {
     return 'its name holds control characters (a line break, an escape…), which the run\'s tables and log cannot hold as they are: rename it';
   }
-  if (output === 'classes') return undefined;
+  if (!kind.file) return undefined;
   const stem = stemOf(name);
   if (stem.startsWith('.')) {
     return `its results would be named "${stem}.tif", a hidden file (or no name at all) that listings skip: rename it`;
@@ -36,15 +36,15 @@ export function outputNameProblem(name: string, output: OutputKind): string | un
 /**
  * Every test image whose results cannot be filed under its name: the problems of each name, and
  * images that share a stem (`x.png` and `x.tif`), whose results would overwrite each other.
- * Outputs of kind `classes` are rows keyed by the whole name, so only the names themselves count there.
+ * Results of a kind without a file (a class) are rows keyed by the whole name, so only the names themselves count there.
  */
-export function outputNameProblems(images: readonly TestImage[], output: OutputKind): DataProblem[] {
+export function outputNameProblems(images: readonly TestImage[], kind: Pick<OutputKind, 'file'>): DataProblem[] {
   const problems: DataProblem[] = [];
   const byStem = new Map<string, TestImage[]>();
   for (const image of images) {
-    const problem = outputNameProblem(image.name, output);
+    const problem = outputNameProblem(image.name, kind);
     if (problem) problems.push({ file: image.file, message: problem });
-    if (output === 'classes') continue;
+    if (!kind.file) continue;
     const stem = stemOf(image.name);
     byStem.set(stem, [...(byStem.get(stem) ?? []), image]);
   }

@@ -5,7 +5,7 @@ import { pointsFormatFor, writerFor } from '../data/image-readers';
 import { toModelLayout } from '@biaflow/image';
 import { transpose } from '@biaflow/image';
 import type { ImageWriter, PointsFormat, WriteImageInput, WriteImageOptions } from '../kernel/contributions/image-io';
-import type { OutputKind } from '../kernel/contributions/workflow';
+import type { Kernel } from '../kernel/kernel';
 import type { RunContext } from '../kernel/run-context';
 import type { Prediction } from '../kernel/stages';
 import { Tokens } from '../kernel/tokens';
@@ -19,14 +19,9 @@ export function stemOf(file: string): string {
   return m?.[1] || base;
 }
 
-/** Where a run keeps one image's outputs. */
-export function outputPaths(runDir: string, name: string) {
-  const stem = stemOf(name);
-  return {
-    labels: path.join(runDir, RunFiles.predictions, `${stem}.tif`),
-    points: path.join(runDir, RunFiles.predictions, `${stem}.csv`),
-    probabilities: path.join(runDir, RunFiles.probabilities, `${stem}.tif`),
-  };
+/** Where a run keeps one image's network output (`probabilities/<stem>.tif`). */
+export function probabilitiesPath(runDir: string, name: string): string {
+  return path.join(runDir, RunFiles.probabilities, `${stemOf(name)}.tif`);
 }
 
 /** Spatial axes (`YX` / `ZYX`) of an input and the spacing along them. */
@@ -75,53 +70,35 @@ export async function readProbabilities(file: string, ndim: 2 | 3, read: (file: 
   return { probabilities: toModelLayout(image, ndim, file), image };
 }
 
-/** The smallest unsigned type that holds every label. */
-export function labelArray(labels: NdArray): NdArray<Uint16Array | Uint32Array> {
-  let max = 0;
-  const d = labels.data;
-  for (let i = 0; i < d.length; i++) if (d[i] > max) max = d[i];
-  if (d instanceof Uint16Array) return { data: d, shape: labels.shape };
-  if (d instanceof Uint32Array && max > 65535) return { data: d, shape: labels.shape };
-  const out = max > 65535 ? new Uint32Array(d.length) : new Uint16Array(d.length);
-  for (let i = 0; i < d.length; i++) out[i] = d[i];
-  return { data: out, shape: labels.shape };
-}
-
 /**
- * Write a prediction's result file, in the input's spatial axes and spacing: a label image
- * (`predictions/<stem>.tif`, deflate), a point list (`predictions/<stem>.csv`) or an image result
- * (`predictions/<stem>.tif`, float32). A class has no file of its own (its row is in the table).
- * Whatever the workflow's kind, labels and points present are written, as they always were.
+ * Write a prediction's result files with the registered output kinds, in the input's spatial axes
+ * and spacing: each kind the prediction holds that is written whenever held (a label image, a point
+ * list) or is the workflow's own kind (an image result), one file per name — a label image before
+ * an image result under `<stem>.tif`. A kind without a file (a class) is the rows of the tables.
  * Nothing is written through a symbolic link inside the run folder (`assertNoLinkInRunFolder`).
  */
 export async function writeResult(
   run: Pick<RunContext, 'runDir' | 'resultsDir' | 'config' | 'kernel'>,
   prediction: Prediction,
-  output: OutputKind,
+  output: string,
 ): Promise<string[]> {
-  const paths = outputPaths(resultsDirOf(run), prediction.name);
-  const ndim = run.config.problem.ndim;
+  const resultsDir = resultsDirOf(run);
+  const stem = stemOf(prediction.name);
   const written: string[] = [];
-  if (prediction.points) {
-    assertNoLinkInRunFolder(run.runDir, paths.points);
-    await writeRunPoints(run, paths.points, prediction.points);
-    written.push(paths.points);
-  }
-  if (prediction.labels || (output === 'image' && prediction.image)) assertNoLinkInRunFolder(run.runDir, paths.labels);
-  if (prediction.labels) {
-    const { axes, spacing } = spatialMeta(prediction.source, ndim);
-    await writeRunImage(run, paths.labels, { ...labelArray(prediction.labels), axes, spacing }, { compression: 'deflate' });
-    written.push(paths.labels);
-  } else if (output === 'image' && prediction.image) {
-    const image = prediction.image.shape.length === ndim ? { data: prediction.image.data, shape: [...prediction.image.shape, 1] } : prediction.image;
-    await writeProbabilities(paths.labels, image, prediction.source, run);
-    written.push(paths.labels);
+  for (const kind of run.kernel.outputKinds.values()) {
+    if (!kind.file || !kind.write || !kind.holds(prediction)) continue;
+    if (!kind.writtenWhenHeld && kind.name !== output) continue;
+    const file = path.join(resultsDir, kind.file(stem));
+    if (written.includes(file)) continue;
+    assertNoLinkInRunFolder(run.runDir, file);
+    await kind.write(run, prediction, file);
+    written.push(file);
   }
   return written;
 }
 
-/** True when the result of an earlier, interrupted run is complete (outputs are written atomically). */
-export function resultExists(runDir: string, name: string): boolean {
-  const p = outputPaths(runDir, name);
-  return fs.existsSync(p.labels) || fs.existsSync(p.points);
+/** True when the result of an earlier, interrupted run is complete (outputs are written atomically): a file of any output kind. */
+export function resultExists(kernel: Pick<Kernel, 'outputKinds'>, runDir: string, name: string): boolean {
+  const stem = stemOf(name);
+  return [...kernel.outputKinds.values()].some((kind) => kind.file && fs.existsSync(path.join(runDir, kind.file(stem))));
 }

@@ -2,7 +2,9 @@ import path from 'node:path';
 import type { WorkflowDriver } from '../kernel/workflow-driver';
 import type { RunContext } from '../kernel/run-context';
 import type { Prediction } from '../kernel/stages';
-import { outputPaths, resultExists, writeProbabilities, writeResult } from './prediction-files';
+import type { OutputKind } from '../kernel/contributions/output-kind';
+import { outputKindOf } from './output-kind-of';
+import { probabilitiesPath, resultExists, writeProbabilities, writeResult } from './prediction-files';
 import { RowTable } from './row-table';
 import { resultsDirOf, RunFiles } from './run-folder';
 import { assertNoLinkInRunFolder } from '../fs/run-folder-links';
@@ -14,6 +16,7 @@ import { assertNoLinkInRunFolder } from '../fs/run-folder-links';
  */
 export class RunResults {
   private readonly tables = new Map<string, RowTable>();
+  private readonly kind: OutputKind;
 
   constructor(
     private readonly run: RunContext,
@@ -22,16 +25,17 @@ export class RunResults {
   ) {
     // Checked once before any image is predicted, so a link planted in a resumed run stops it before
     // any work (and before `complete` looks through the link); each write checks again.
+    this.kind = outputKindOf(run.kernel, workflow);
     const results = resultsDirOf(run);
     assertNoLinkInRunFolder(run.runDir, path.join(results, RunFiles.predictions));
     assertNoLinkInRunFolder(run.runDir, path.join(run.runDir, RunFiles.probabilities));
     for (const t of workflow.tables) this.tables.set(t.name, new RowTable(path.join(results, t.file), keepEarlier, run.runDir));
   }
 
-  /** True when an earlier run already wrote this image's result (for a class, its row in the table). */
+  /** True when an earlier run already wrote this image's result (for a kind without a file, a class, its row in the table). */
   complete(name: string): boolean {
-    if (this.workflow.output === 'classes') return [...this.tables.values()].some((t) => t.has(name));
-    return resultExists(resultsDirOf(this.run), name);
+    if (!this.kind.file) return [...this.tables.values()].some((t) => t.has(name));
+    return resultExists(this.run.kernel, resultsDirOf(this.run), name);
   }
 
   /** Write one image: network output (when saved and not re-post-processing), table rows, then the result. Returns the files written. */
@@ -39,7 +43,7 @@ export class RunResults {
     const { run } = this;
     const written: string[] = [];
     if (raw.probabilities && run.config.predict.save_probabilities && run.command !== 'postprocess') {
-      const file = outputPaths(run.runDir, raw.name).probabilities;
+      const file = probabilitiesPath(run.runDir, raw.name);
       assertNoLinkInRunFolder(run.runDir, file);
       await writeProbabilities(file, raw.probabilities, raw.source, run);
       written.push(file);

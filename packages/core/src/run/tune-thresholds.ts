@@ -11,7 +11,8 @@ import { temporaryPath, writeFileAtomic } from '../fs/atomic-write';
 import { figureAt } from './figure-at';
 import { openNetwork } from './open-network';
 import { planPostprocess, type PlannedStep } from '../config/postprocess-plan';
-import { outputPaths, writeResult } from './prediction-files';
+import { outputKindOf } from './output-kind-of';
+import { stemOf, writeResult } from './prediction-files';
 import { removeOutputSync } from '../fs/remove-output';
 import { RunFiles, TUNING_SCRATCH_PREFIX } from './run-files';
 import { runDataIO } from './run-services';
@@ -64,6 +65,12 @@ export async function tuneThresholds(run: RunContext, workflow: WorkflowDriver, 
     return undefined;
   }
 
+  const resultFile = outputKindOf(kernel, workflow).file;
+  if (!resultFile) {
+    logger.info({ event: 'tune-skipped', step }, `the ${workflow.name} workflow's results are no files: its thresholds are not tuned`);
+    return undefined;
+  }
+
   // Predict the validation images once.
   const io = runDataIO(run);
   const infer = kernel.hooks.infer.for(workflow.name);
@@ -92,8 +99,7 @@ export async function tuneThresholds(run: RunContext, workflow: WorkflowDriver, 
       let result = raw;
       for (const s of plan) result = await s.method.run(result, s.options, { run: scratchRun });
       await writeResult(scratchRun, result, workflow.output);
-      const out = outputPaths(scratch, raw.name);
-      pairs.push({ name: path.basename(item.label as string), predictionPath: workflow.output === 'points' ? out.points : out.labels, groundTruthPath: item.label as string });
+      pairs.push({ name: path.basename(item.label as string), predictionPath: path.join(scratch, resultFile(stemOf(raw.name))), groundTruthPath: item.label as string });
     }
     const report = await kernel.hooks.evaluate.for(workflow.name).promise({
       run: scratchRun,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import {
   BiaflowError,
   writeFileAtomic,
+  type Kernel,
   type DataIO,
   type EvaluateEvent,
   type MetricsReport,
@@ -14,7 +15,7 @@ import {
   type WorkflowDriver,
   type WrittenReport,
 } from '@biaflow/core';
-import { assertNoLinkInRunFolder, listResultFiles, pairResultsByStem as pairByStem, removeOutputSync, resultsDirOf, RunFiles, runDataIO, stemOf, testImagesCarryLabels, writeRunImage } from '@biaflow/core/internals';
+import { assertNoLinkInRunFolder, listResultFiles, outputKindOf, pairResultsByStem as pairByStem, removeOutputSync, resultsDirOf, RunFiles, runDataIO, stemOf, testImagesCarryLabels, writeRunImage } from '@biaflow/core/internals';
 import { splitCsvLine, type NdArray } from '@biaflow/image';
 import {
   encodeLabels,
@@ -197,23 +198,12 @@ async function reportImage(run: RunContext, chosen: ChosenImage, inputFile: stri
   return { name, role: chosen.role, value: chosen.value, width: window.width, height: window.height, input: encodePixels(pixels, channels), overlay };
 }
 
-/**
- * The picture of a workflow whose output kind is `image` and that declares no `reportPicture`: its
- * result file (`predictions/<stem>.tif`) beside the input, and the ground-truth image when there is one.
- */
-async function imageResultPicture(event: ReportPictureEvent): Promise<ReportLayers | undefined> {
-  const { run, predictionPath, groundTruthPath, io } = event;
-  if (!predictionPath) return undefined;
-  const ndim = run.config.problem.ndim;
-  const prediction = io.toModelLayout(await io.readImage(predictionPath), ndim, predictionPath);
-  const truth = groundTruthPath ? io.toModelLayout(await io.readImage(groundTruthPath), ndim, groundTruthPath) : null;
-  return { kind: 'image', prediction, truth };
-}
-
-/** What the report draws over a workflow's test images: its `reportPicture`, else the report's picture of its output kind when it has one. */
-function pictureOf(workflow: WorkflowDriver): ((event: ReportPictureEvent) => Promise<ReportLayers | undefined>) | undefined {
+/** What the report draws over a workflow's test images: its `reportPicture`, else its output kind's picture when it has one. */
+function pictureOf(kernel: Kernel, workflow: WorkflowDriver): ((event: ReportPictureEvent) => Promise<ReportLayers | undefined>) | undefined {
   if (workflow.drawsPictures) return async (event) => layersOf(workflow, await workflow.reportPicture(event));
-  return workflow.output === 'image' ? imageResultPicture : undefined;
+  const kind = outputKindOf(kernel, workflow);
+  if (!kind.reportPicture) return undefined;
+  return async (event) => layersOf(workflow, await kind.reportPicture!(event));
 }
 
 /** The kinds of layers the report draws. */
@@ -268,7 +258,7 @@ export async function writeRunReport(run: RunContext, metrics: MetricsReport | u
   const images: ReportImage[] = [];
   const sources: string[] = [];
   const chosen = chooseImages(workflow, metrics, predictionFiles.map((f) => path.basename(f)));
-  const picture = pictureOf(workflow);
+  const picture = pictureOf(run.kernel, workflow);
   for (const c of chosen) {
     if (!picture) break;
     const stem = stemOf(c.name);

@@ -106,7 +106,8 @@ export interface ReportImage {
   overlay: ReportOverlay;
 }
 
-export type WorkflowOutput = 'labels' | 'points' | 'classes' | 'image';
+/** The name of the workflow's output kind: `labels`, `points`, `classes`, `image` or a plugin's own. */
+export type WorkflowOutput = string;
 
 export interface ReportData {
   title: string;

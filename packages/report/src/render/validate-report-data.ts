@@ -59,7 +59,7 @@ export function validateReportData(data: ReportData): void {
   need(isObject(data.backend) && typeof data.backend.name === 'string', 'backend', 'must be { name, threads }');
   const wf = data.workflow;
   need(isObject(wf) && typeof wf.name === 'string', 'workflow', 'must be { name, output, mainFigure }');
-  need(['labels', 'points', 'classes', 'image'].includes(wf.output), 'workflow.output', `is '${wf.output}'; it must be labels, points, classes or image`);
+  need(typeof wf.output === 'string' && wf.output !== '', 'workflow.output', `is ${JSON.stringify(wf.output)}; it must name the workflow's output kind (labels, points, classes, image or a plugin's own)`);
   need(isObject(wf.mainFigure) && typeof wf.mainFigure.key === 'string' && typeof wf.mainFigure.label === 'string', 'workflow.mainFigure', 'must be { key, label, higherIsBetter }');
   need(Array.isArray(data.epochs), 'epochs', 'must be a list of training-log rows (empty for a predict-only run)');
   data.epochs.forEach((row, i) => need(isObject(row) && isFiniteNumber(row.epoch), `epochs[${i}].epoch`, 'must be a number'));

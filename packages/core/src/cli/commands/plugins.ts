@@ -17,6 +17,11 @@ function contributionLines(m: PluginManifest): string[] {
   if (m.sections?.length) lines.push(`config keys: ${m.sections.join(', ')}`);
   if (m.readers?.length) lines.push(`image readers: ${m.readers.map((r) => `${r.name} (${r.extensions.join(' ')})`).join(', ')}`);
   if (m.writers?.length) lines.push(`image writers: ${m.writers.map((r) => `${r.name} (${r.extensions.join(' ')})`).join(', ')}`);
+  if (m.points?.length) lines.push(`point formats: ${m.points.map((r) => `${r.name} (${r.extensions.join(' ')})`).join(', ')}`);
+  if (m.outputs?.length) lines.push(`output kinds: ${m.outputs.map((o) => o.name).join(', ')}`);
+  if (m.networks?.length) lines.push(`networks: ${m.networks.join(', ')}`);
+  if (m.trainers?.length) lines.push(`training engines: ${m.trainers.join(', ')}`);
+  if (m.backends?.length) lines.push(`compute backends: ${m.backends.join(', ')}`);
   if (m.engines?.length) lines.push(`inference engines: ${m.engines.join(', ')}`);
   if (m.formats?.length) lines.push(`model formats: ${m.formats.map((f) => f.name).join(', ')}`);
   if (m.commands?.length) lines.push(`commands: ${m.commands.map((c) => c.name).join(', ')}`);

@@ -10,10 +10,6 @@ import type { RunContext } from '../run-context';
 import type { EvaluateEvent, InferEvent, MetricsReport, Prediction, Sample, SampleEvent, TableRow } from '../stages';
 import type { ReportCurve, ReportCurvesEvent, ReportPicture, ReportPictureEvent } from './report-pictures';
 
-/** What a workflow's result is: a label image, points, a class per image, or an image (float). */
-export const OUTPUT_KINDS = ['labels', 'points', 'classes', 'image'] as const;
-export type OutputKind = (typeof OUTPUT_KINDS)[number];
-
 /** The network a workflow trains: its head, what each output channel means, the loss. */
 export interface NetworkSpec {
   head: ModelHead;
@@ -116,8 +112,11 @@ export interface WorkflowDefinition {
    * tile with `predict.*` overlap, normalized as in training (`probabilities`).
    */
   infer?(event: InferEvent): Promise<Prediction>;
-  /** What kind of result it writes. */
-  output: OutputKind;
+  /**
+   * What kind of result it writes: the name of a registered output kind (`labels`, `points`,
+   * `image` from `@biaflow/io`, or one a plugin registers).
+   */
+  output: string;
   /** Tables it writes beside the results. */
   tables?: readonly ResultTable[];
   /** Score predictions against ground truth → `metrics.json`. */

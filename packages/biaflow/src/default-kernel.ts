@@ -3,13 +3,14 @@ import { dataPlugin } from '@biaflow/data';
 import { engineTfjsPlugin } from '@biaflow/engine-tfjs';
 import { ioPlugin } from '@biaflow/io';
 import { reportPlugin } from '@biaflow/report';
+import { tunePlugin } from '@biaflow/tune';
 
 /**
  * The plugins every biaflow run has, whatever its config lists: image and point files, and TensorFlow.js
  * (what computes, the networks, the training loop, the `tfjs` inference engine), and the run's report. Workflows,
  * post-processing steps, other engines and model formats load from the config, by their manifests.
  */
-export const DEFAULT_PLUGINS = [ioPlugin, dataPlugin, engineTfjsPlugin, reportPlugin] as const;
+export const DEFAULT_PLUGINS = [ioPlugin, dataPlugin, engineTfjsPlugin, tunePlugin, reportPlugin] as const;
 
 /** A kernel with core's own behaviour and biaflow's default plugins applied, ready for a config's plugins. */
 export async function createKernel(parent?: DependencyContainer): Promise<Kernel> {

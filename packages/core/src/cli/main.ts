@@ -5,7 +5,6 @@ import { configCommand } from './commands/config';
 import { contributedCommands } from './contributed-commands';
 import { initCommand } from './commands/init';
 import { pluginsCommand } from './commands/plugins';
-import { tuneCommand } from './commands/tune';
 import { runCommands } from './commands/run';
 import { processIO, type CliIO } from './output';
 import { reportError } from './report-error';
@@ -18,7 +17,6 @@ export function buildProgram(io: CliIO): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   const own = [
     ...runCommands(io),
-    tuneCommand(io),
     compareCommand(io),
     configCommand(io),
     pluginsCommand(io),

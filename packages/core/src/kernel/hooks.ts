@@ -11,6 +11,7 @@ import type {
   Sample,
   SampleEvent,
   TrainEvent,
+  TrainedEvent,
   TrainResult,
   WriteEvent,
 } from './stages';
@@ -44,6 +45,8 @@ export function createHooks() {
       (key: string) => new AsyncSeriesBailHook<[TrainEvent], TrainResult | undefined>(['event'], `train[${key}]`),
       'train',
     ),
+    /** The model is trained and saved (`event.train.modelDir`), before the run predicts with it: `@biaflow/tune` tunes the decoding thresholds here. */
+    afterTrain: new AsyncSeriesHook<[TrainedEvent]>(['event'], 'afterTrain'),
     /** Keyed by workflow: the raw prediction of one image. */
     infer: new HookMap(
       (key: string) => new AsyncSeriesBailHook<[InferEvent], Prediction | undefined>(['event'], `infer[${key}]`),

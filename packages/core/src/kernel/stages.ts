@@ -60,6 +60,11 @@ export interface TrainResult {
   bestValLoss?: number | null;
 }
 
+/** The `afterTrain` hook's event: what training gave. */
+export interface TrainedEvent extends RunEvent {
+  train: TrainResult;
+}
+
 export interface InferEvent extends RunEvent {
   /** File name of the input. */
   name: string;

@@ -88,6 +88,7 @@ export async function runPipeline(run: RunContext, command: RunCommand, stages: 
         { event: 'trained', modelDir: result.modelDir, epochs: result.epochs, bestValLoss: result.bestValLoss },
         `model saved in ${result.modelDir}`,
       );
+      await kernel.hooks.afterTrain.promise({ run, train: result });
     }
     if (plan.predict) {
       stopIfAsked(run.signal, () => ({ at: plan.train ? 'after training, before prediction' : 'before prediction', resumeFrom: 'the first test image (the model is saved)' }));

@@ -8,7 +8,6 @@ import type { RunContext } from '../kernel/run-context';
 import { bundleToFineTune } from './model-ref';
 import { runProgress } from './progress-log';
 import { RunFiles } from './run-folder';
-import { tuneThresholds } from './tune-thresholds';
 
 /** The training engine of a run's kernel (the last registered). */
 export function trainingEngineOf(run: Pick<RunContext, 'kernel'>): TrainingEngine {
@@ -67,6 +66,5 @@ export async function trainWorkflow(run: RunContext, workflow: WorkflowDriver): 
   } finally {
     await start?.dispose();
   }
-  if (config.train.tune_thresholds && workflow.tunable.length) await tuneThresholds(run, workflow, outcome.modelDir);
   return outcome;
 }

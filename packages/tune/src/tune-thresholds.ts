@@ -1,21 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { screenInputImage } from '../data/non-finite';
-import type { TunedDecoding } from '../kernel/contributions/model-bundle';
-import { BUNDLE_META } from '../kernel/contributions/model-bundle';
-import { readBundleMeta } from './bundle-files';
-import type { WorkflowDriver } from '../kernel/workflow-driver';
-import type { RunContext } from '../kernel/run-context';
-import type { EvaluateEvent, Prediction } from '../kernel/stages';
-import { temporaryPath, writeFileAtomic } from '../fs/atomic-write';
-import { figureAt } from './figure-at';
-import { openNetwork } from './open-network';
-import { planPostprocess, type PlannedStep } from '../config/postprocess-plan';
-import { outputKindOf } from './output-kind-of';
-import { stemOf, writeResult } from './prediction-files';
-import { removeOutputSync } from '../fs/remove-output';
-import { RunFiles, TUNING_SCRATCH_PREFIX } from './run-files';
-import { runDataIO } from './run-services';
+import { BUNDLE_META, type EvaluateEvent, figureAt, openNetwork, outputKindOf, type PlannedStep, planPostprocess, type Prediction, readBundleMeta, removeOutputSync, type RunContext, runDataIO, RunFiles, screenInputImage, stemOf, temporaryPath, type TunedDecoding, type WorkflowDriver, writeFileAtomic, writeResult } from '@biaflow/core/internals';
 
 /**
  * Fewer validation images than this and the thresholds are not tuned: measured on the demo (2 validation

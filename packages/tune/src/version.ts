@@ -1,0 +1,1 @@
+export const TUNE_VERSION = '0.1.0';

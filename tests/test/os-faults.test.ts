@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { mounts } from '../../packages/core/test/run/mounts';
+import { mounts } from '@biaflow/fs';
 import { fixtures, repo, tmpdir } from './e2e-helpers';
 
 /**

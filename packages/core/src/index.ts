@@ -71,12 +71,12 @@ export { LOSS_TYPES, OPTIMIZERS, LR_SCHEDULES, type LossType, type OptimizerType
 export { ACTIVATIONS, NORMALIZATIONS, UPSAMPLINGS, type Activation } from './kernel/config/sections/model';
 export { ImageNormalizer, DEFAULT_NORMALIZATION, type NormalizationRecord } from '@biaflow/image';
 export { recordFromBundle } from '@biaflow/image';
-export { writeFileAtomic, replaceDirAtomic } from './fs/atomic-write';
+export { writeFileAtomic, replaceDirAtomic } from '@biaflow/fs';
 // Long loops stop at a safe point when the person asks (Ctrl-C), and let the event loop deliver the signal.
-export { stopIfAsked, letSignalsIn } from './fs/interrupt';
+export { stopIfAsked, letSignalsIn } from '@biaflow/fs';
 // Reading a model package's files: regular files inside it only; settings files capped by size.
-export { packageFile } from './fs/package-file';
-export { checkSettingsFileSize, MAX_SETTINGS_FILE_BYTES, MAX_MODEL_JSON_BYTES } from './fs/settings-file-limit';
+export { packageFile } from '@biaflow/fs';
+export { checkSettingsFileSize, MAX_SETTINGS_FILE_BYTES, MAX_MODEL_JSON_BYTES } from '@biaflow/fs';
 export { toCsv, csvCell } from './run/metrics-files';
 export { csvCellText } from '@biaflow/image';
 // Text from files in messages: escaped control characters, short excerpts.
@@ -95,7 +95,7 @@ export { z } from 'zod';
 export { type Tf } from './kernel/contributions/tf';
 
 // Errors and logging
-export * from './errors';
+export * from '@biaflow/fs';
 export { createLogger, silentLogger, LOG_LEVELS, type Logger, type LogLevel } from './logging/logger';
 
 // Image and point files, through the run's readers and writers (`@biaflow/io` contributes TIFF, PNG, JPEG and point CSVs)
@@ -103,7 +103,7 @@ export type { TypedArray, DType, NdArray, Image, PointList } from '@biaflow/imag
 export { listImageFiles } from './data/list-image-files';
 export { toModelLayout, fromModelLayout } from '@biaflow/image';
 export { readLabelImage } from './data/read-label-image';
-export { writeFileAtomicSync } from './fs/atomic-write';
+export { writeFileAtomicSync } from '@biaflow/fs';
 
 
 // The CLI (for embedding and tests)

@@ -1,8 +1,8 @@
 import { exitCodeOf, hintOf, interruptionOf, isBiaflowError } from '../errors';
 import { isImageError } from '@biaflow/image';
 import { PluginError } from '../kernel/plugin-error';
-import { RunFolderTakenError } from '../run/run-lock';
-import { systemFaultOf } from '../fs/system-faults';
+import { RunFolderTakenError } from '@biaflow/fs';
+import { systemFaultOf } from '@biaflow/fs';
 import type { CliIO } from './output';
 
 /** The error a plugin error wraps (an operating-system fault is told as itself, not as the plugin's failure). */

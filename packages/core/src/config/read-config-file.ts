@@ -3,7 +3,7 @@ import path from 'node:path';
 import { cosmiconfig, type Loader } from 'cosmiconfig';
 import YAML from 'yaml';
 import { ConfigError, InputError, UsageError } from '../errors';
-import { checkSettingsFileSize } from '../fs/settings-file-limit';
+import { checkSettingsFileSize } from '@biaflow/fs';
 
 /**
  * Where a config is searched for when none is passed: data configs only. A `.js` / `.cjs` / `.ts`

@@ -3,7 +3,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { prettyFactory } from 'pino-pretty';
 import { printable } from '@biaflow/image';
-import { isSystemCallError, reasonOf } from '../fs/system-faults';
+import { isSystemCallError, reasonOf } from '@biaflow/fs';
 import { openLogFile, type LogFile } from './log-file';
 import { writeTerminal, writeTerminalFormatted } from './terminal';
 

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors';
-import { packageFile } from '../fs/package-file';
-import { checkSettingsFileSize } from '../fs/settings-file-limit';
+import { packageFile } from '@biaflow/fs';
+import { checkSettingsFileSize } from '@biaflow/fs';
 import { clip } from '@biaflow/image';
 import { checkBundleMeta } from '../bundle-format';
 import { BUNDLE_META, MODEL_JSON, type BundleMeta } from '../kernel/contributions/model-bundle';

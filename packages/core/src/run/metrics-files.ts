@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { csvCell, flattenMetrics, toCsv } from '@biaflow/image';
 import type { MetricsReport } from '../kernel/stages';
-import { writeFileAtomic } from '../fs/atomic-write';
+import { writeFileAtomic } from '@biaflow/fs';
 import { RunFiles } from './run-folder';
-import { assertNoLinkInRunFolder } from '../fs/run-folder-links';
+import { assertNoLinkInRunFolder } from '@biaflow/fs';
 
 /** Replace NaN and infinities by null: `metrics.json` never holds a value JSON cannot. */
 export function sanitizeMetrics<T>(value: T): T {

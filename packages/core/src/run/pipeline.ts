@@ -5,7 +5,7 @@ import type { MetricsReport, TrainResult } from '../kernel/stages';
 import { checkInputsBeforeWork } from './check-inputs';
 import { evaluateStage, testImagesCarryLabels } from './evaluate-stage';
 import { checkModelToFineTune } from './model-ref';
-import { stopIfAsked, stopOnFault } from '../fs/interrupt';
+import { stopIfAsked, stopOnFault } from '@biaflow/fs';
 import { engineFor } from './open-network';
 import { postprocessStage, predictStage } from './predict-stage';
 import { tidyRunFolder } from './tidy-run-folder';

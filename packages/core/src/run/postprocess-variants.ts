@@ -2,14 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import type { ResolvedConfig } from '../kernel/config/schema';
-import { checkSettingsFileSize } from '../fs/settings-file-limit';
+import { checkSettingsFileSize } from '@biaflow/fs';
 import { UsageError } from '../errors';
 import type { Kernel } from '../kernel/kernel';
 import { planPostprocess } from '../config/postprocess-plan';
-import { removeOutputSync } from '../fs/remove-output';
+import { removeOutputSync } from '@biaflow/fs';
 import { RunFiles, stageConfigFile } from './run-files';
-import { assertNoLinkInRunFolder } from '../fs/run-folder-links';
-import { asSystemFault } from '../fs/system-faults';
+import { assertNoLinkInRunFolder } from '@biaflow/fs';
+import { asSystemFault } from '@biaflow/fs';
 
 /** One result of a run's post-processing: the first one (the run folder's top level) or a variant `postprocess/<n>/`. */
 export interface PostprocessVariant {

@@ -7,7 +7,7 @@ import { toModelLayout } from '@biaflow/image';
 import type { Network } from '../kernel/contributions/inference-engine';
 import type { ProgressTask } from '../kernel/contributions/progress';
 import type { RunContext } from '../kernel/run-context';
-import { letSignalsIn, stopIfAsked } from '../fs/interrupt';
+import { letSignalsIn, stopIfAsked } from '@biaflow/fs';
 import { runProgress } from './progress-log';
 
 /** Runs that have said test-time augmentation is on (said once per run, not once per image). */

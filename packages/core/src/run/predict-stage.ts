@@ -11,7 +11,7 @@ import { readerFor } from '../data/image-readers';
 import type { ImageReader } from '../kernel/contributions/image-io';
 import { Tokens } from '../kernel/tokens';
 import { checkImageForModel, fitImageToModel } from './model-input';
-import { stopIfAsked } from '../fs/interrupt';
+import { stopIfAsked } from '@biaflow/fs';
 import { openNetwork } from './open-network';
 import { readProbabilities, stemOf } from './prediction-files';
 import { runProgress } from './progress-log';

@@ -10,7 +10,7 @@ import type { RunContext } from '../kernel/run-context';
 import type { Prediction } from '../kernel/stages';
 import { Tokens } from '../kernel/tokens';
 import { resultsDirOf, RunFiles } from './run-folder';
-import { assertNoLinkInRunFolder } from '../fs/run-folder-links';
+import { assertNoLinkInRunFolder } from '@biaflow/fs';
 
 /** File name without its extension (`.ome.tif` counts as one). */
 export function stemOf(file: string): string {

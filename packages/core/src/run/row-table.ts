@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import { csvCellText } from '@biaflow/image';
 import { splitCsvLine } from '@biaflow/image';
 import { toCsv } from './metrics-files';
-import { writeFileAtomic } from '../fs/atomic-write';
-import { assertNoLinkInRunFolder } from '../fs/run-folder-links';
+import { writeFileAtomic } from '@biaflow/fs';
+import { assertNoLinkInRunFolder } from '@biaflow/fs';
 
 type Row = Record<string, number | string | null>;
 

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CORE_NAME } from '../kernel/version';
-import { parseTemporaryName } from '../fs/atomic-write';
-import { LOCK_FILE } from './run-lock';
+import { parseTemporaryName } from '@biaflow/fs';
+import { LOCK_FILE } from '@biaflow/fs';
 
 /** Names of the run-folder layout (docs/outputs.md). Later features add entries; none is renamed. */
 export const RunFiles = Object.freeze({

@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors';
 import type { RunContext } from '../kernel/run-context';
-import { removeOutputSync } from '../fs/remove-output';
+import { removeOutputSync } from '@biaflow/fs';
 import { foreignEntries, holdsRun, isRunConfig, isRunEntry, RunFiles, STAGE_CONFIGS, stageConfigFile } from './run-files';
-import { assertNoLinksInRunFolder, guardRunFolder } from '../fs/run-folder-links';
-import { acquireRunLock, type RunLock } from './run-lock';
-import { asSystemFault } from '../fs/system-faults';
-import { ensureWritableFolder } from '../fs/writable-folder';
+import { assertNoLinksInRunFolder, guardRunFolder } from '@biaflow/fs';
+import { acquireRunLock, type RunLock } from '@biaflow/fs';
+import { asSystemFault } from '@biaflow/fs';
+import { ensureWritableFolder } from '@biaflow/fs';
 
 export { RunFiles, stageConfigFile, holdsRun } from './run-files';
 

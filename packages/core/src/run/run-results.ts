@@ -7,7 +7,7 @@ import { outputKindOf } from './output-kind-of';
 import { probabilitiesPath, resultExists, writeProbabilities, writeResult } from './prediction-files';
 import { RowTable } from './row-table';
 import { resultsDirOf, RunFiles } from './run-folder';
-import { assertNoLinkInRunFolder } from '../fs/run-folder-links';
+import { assertNoLinkInRunFolder } from '@biaflow/fs';
 
 /**
  * What a run writes per image, from its workflow's declaration: the network output

@@ -7,11 +7,11 @@ import type { RunCommand, RunContext } from '../kernel/run-context';
 import { Tokens } from '../kernel/tokens';
 import { createLogger, type Logger, type LogLevel } from '../logging/logger';
 import { CORE_NAME, CORE_VERSION } from '../kernel/version';
-import { writeFileAtomicSync } from '../fs/atomic-write';
+import { writeFileAtomicSync } from '@biaflow/fs';
 import { defaultRunDir, prepareRunFolder, RunFiles, stageConfigFile } from './run-folder';
-import type { RunLock } from './run-lock';
+import type { RunLock } from '@biaflow/fs';
 import { choosePostprocessVariant } from './postprocess-variants';
-import { assertNoLinkInRunFolder } from '../fs/run-folder-links';
+import { assertNoLinkInRunFolder } from '@biaflow/fs';
 import { activateCompute } from './activate-compute';
 import { tidyRunFolder } from './tidy-run-folder';
 

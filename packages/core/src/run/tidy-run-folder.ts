@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { BUNDLE_META } from '../kernel/contributions/model-bundle';
-import { isLeftover, removeLeftovers, restoreSwappedDir } from '../fs/leftovers';
+import { isLeftover, removeLeftovers, restoreSwappedDir } from '@biaflow/fs';
 import { isRunEntry, RunFiles } from './run-files';
 
 export interface TidyOptions {

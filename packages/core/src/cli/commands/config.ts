@@ -9,7 +9,7 @@ import { planStages } from '../../run/pipeline';
 import type { Kernel } from '../../kernel/kernel';
 import { FIRST_PARTY_EXTRAS, FIRST_PARTY_PLUGINS } from '../../kernel/first-party';
 import { loadPlugin, resolvePlugin } from '../../plugins/load-plugins';
-import { writeFileAtomic } from '../../fs/atomic-write';
+import { writeFileAtomic } from '@biaflow/fs';
 import { withConfigOptions, type ConfigOptions } from '../common-options';
 import { kernelFor } from '../kernel-for';
 import type { CliIO } from '../output';

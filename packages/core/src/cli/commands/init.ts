@@ -6,7 +6,7 @@ import { didYouMean } from '../../config/suggest';
 import { UsageError } from '../../errors';
 import { FIRST_PARTY_WORKFLOWS } from '../../kernel/first-party';
 import { loadPlugin } from '../../plugins/load-plugins';
-import { writeFileAtomic } from '../../fs/atomic-write';
+import { writeFileAtomic } from '@biaflow/fs';
 import type { CliIO } from '../output';
 import { kernelWithFirstPartyPlugins } from './config';
 

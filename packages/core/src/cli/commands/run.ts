@@ -8,7 +8,7 @@ import { readBundleMeta } from '../../run/bundle-files';
 import { resolveModelRef } from '../../plugins/model-names';
 import { readModelForConfig } from '../../run/model-for-config';
 import { maxMegavoxelsFromSets } from '../../config/cap-from-sets';
-import { checkSettingsFileSize } from '../../fs/settings-file-limit';
+import { checkSettingsFileSize } from '@biaflow/fs';
 import { interruptionOf, InterruptedError, UsageError } from '../../errors';
 import type { RunContext } from '../../kernel/run-context';
 import { writeTerminal } from '../../logging/terminal';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { FileSystemError } from '../errors';
+import { FileSystemError } from './errors';
 import { createExclusiveSync, temporaryPath } from './atomic-write';
 import { nearestExisting } from './make-dirs';
 import { hintFor, isSystemCallError, reasonOf } from './system-faults';

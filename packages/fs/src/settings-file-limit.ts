@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { InputError } from '../errors';
+import { InputError } from './errors';
 
 /**
  * The largest settings file biaflow parses: 1 MiB, for configs (YAML or JSON, passed, searched or

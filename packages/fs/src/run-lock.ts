@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { BiaflowError, UsageError } from '../errors';
-import { createExclusiveSync, temporaryPath } from '../fs/atomic-write';
+import { BiaflowError, UsageError } from './errors';
+import { createExclusiveSync, temporaryPath } from './atomic-write';
 import { describeBusy, lockStat, lockTiming, parseHolder, readHolder, readLockText, sameHolding, staleReason, thisHolder, type LockHolder } from './lock-holder';
 
 /** The lock file of a run folder: held by the one process that writes to it. */

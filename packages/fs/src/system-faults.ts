@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { FileSystemError } from '../errors';
+import { FileSystemError } from './errors';
 import { printable } from '@biaflow/image';
 
 /**

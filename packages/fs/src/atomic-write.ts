@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { crashPoint } from './crash-point';
 import { makeDirs, makeDirsSync } from './make-dirs';
-import { FileSystemError } from '../errors';
+import { FileSystemError } from './errors';
 import { assertNoLinkInGuardedFolder } from './run-folder-links';
 import { asSystemFault, isSystemCallError, systemFault } from './system-faults';
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { InputError } from '../errors';
+import { InputError } from './errors';
 import { printable } from '@biaflow/image';
 
 /** What a file system entry is, in words, for a refusal. */

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { InputError } from '../errors';
+import { InputError } from './errors';
 
 /**
  * Symbolic links inside a run folder. A run folder may be shared (`--resume` of someone else's run,

@@ -1,4 +1,4 @@
-import { InterruptedError, isBiaflowError, type BiaflowError } from '../errors';
+import { InterruptedError, isBiaflowError, type BiaflowError } from './errors';
 
 /**
  * Why the run must stop that no person asked for, when its signal says so: an error given as the

@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { mounts } from '@biaflow/fs';
+import { mounts } from '../../packages/fs/test/mounts';
 import { fixtures, repo, tmpdir } from './e2e-helpers';
 
 /**

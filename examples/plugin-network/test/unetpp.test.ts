@@ -198,6 +198,48 @@ describe('through the CLI on the demo data', () => {
     expect(metrics.per_image).toHaveLength(4);
   });
 
+  test('detection in 2D and instance segmentation in 3D with z_down, on the repository\'s small fixtures', async () => {
+    const fixtures = path.join(repo, 'tests/fixtures/real');
+    const configs = {
+      detection: `problem: { type: detection, ndim: 2 }
+plugins: [biaflow-plugin-unetpp]
+data:
+  train: { images: ${fixtures}/spots2d/train/images, labels: ${fixtures}/spots2d/train/points }
+  val: { split: 0.5 }
+  test: { images: ${fixtures}/spots2d/test/images, labels: ${fixtures}/spots2d/test/points }
+  patch_size: [32, 32]
+  sampling: { foreground_probability: 0.5 }
+model: { architecture: unetpp, feature_maps: [8, 16] }
+train: { epochs: 2, batch_size: 2 }
+`,
+      instance3d: `problem: { type: instance, ndim: 3 }
+plugins: [biaflow-plugin-unetpp]
+system: { backend: wasm, seed: 5 }
+data:
+  train: { images: ${fixtures}/nuclei3d/train/images, labels: ${fixtures}/nuclei3d/train/labels }
+  test: { images: ${fixtures}/nuclei3d/test/images, labels: ${fixtures}/nuclei3d/test/labels }
+  patch_size: [16, 32, 32]
+instance: { channels: BCD, contour_mode: inner }
+model: { architecture: unetpp, feature_maps: [8, 16, 32], normalization: none, z_down: [1, 2] }
+train: { epochs: 2, batch_size: 1, steps_per_epoch: 2 }
+`,
+    };
+    // Detection: one pooling of 2 in y and x. 3D: z pooled once (z_down [1, 2]), y and x twice.
+    const divisors = { detection: [2, 2], instance3d: [2, 4, 4] };
+    for (const [name, config] of Object.entries(configs) as [keyof typeof configs, string][]) {
+      fs.writeFileSync(path.join(cwd, `${name}.yaml`), config);
+      const out = path.join(cwd, name);
+      const r = biaflow(['run', '--config', `${name}.yaml`, '--out', out, '--log-level', 'warn', '--no-progress'], cwd);
+      expect({ name, status: r.status, stderr: r.stderr }).toMatchObject({ name, status: 0 });
+      const meta = JSON.parse(fs.readFileSync(path.join(out, 'model/biaflow.json'), 'utf8'));
+      expect([meta.architecture, meta.size_divisor]).toEqual(['unetpp', divisors[name]]);
+      const saved = JSON.parse(fs.readFileSync(path.join(out, 'model/model.json'), 'utf8'));
+      expectNestedSkips(inputsOf(saved.modelTopology), name === 'detection' ? 2 : 3, 'transpose');
+      expect(fs.readdirSync(path.join(out, 'predictions')).length).toBeGreaterThan(0);
+      expect(fs.existsSync(path.join(out, 'metrics.json'))).toBe(true);
+    }
+  });
+
   test('config validate: the network is the plugin\'s; a misspelt name is exit 2 with a did-you-mean', () => {
     const validate = (architecture: string, withPlugin: boolean) =>
       biaflow(['config', 'validate', '--config', demoConfig, ...(withPlugin ? ['--plugin', 'biaflow-plugin-unetpp'] : []), '--set', `model.architecture=${architecture}`], cwd);

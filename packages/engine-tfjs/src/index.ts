@@ -10,6 +10,10 @@ export { tfjsTrainer } from './training-engine';
 export { tfjsEngine, type TfjsNetwork as TfjsOpenNetwork } from './tfjs-engine';
 export { TFJS_NETWORKS, networkNamed, predictsPerImage, type TfjsNetwork, type TfjsNetworkBuild } from './networks/networks';
 export { LayerFactory, type Node } from './networks/layer-factory';
+// What a plugin's own network is built from, as the built-in ones are (examples/plugin-network):
+// the shared blocks and the pooling / dropout rules of the `model:` section.
+export { doubleConv, residualBlock, squeezeExcite, attentionGate } from './networks/blocks';
+export { poolingLevels, poolFactors, sizeDivisor, dropoutAt } from './networks/model-options';
 export { buildModel, resolveModelOptions, type ModelSpec } from './networks/build-model';
 export { DEFAULT_MODEL_OPTIONS, type ModelOptions } from './networks/model-options';
 export { saveModel, loadModel, bundleMeta, type LoadedModel, type SaveInfo } from './bundle/save-load';

@@ -13,7 +13,7 @@
 //   plantseg/{train,val,test}/{images,labels}/  test = volume 1136 (a link, never trained on);
 //                                            train = volume 1135 planes 0-75, val = planes 76-99
 //                                            (new TIFFs with the same voxel size, written by
-//                                            @biaflow/core: build first with `npx tsc -b`).
+//                                            the biaflow package: build first with `npx tsc -b`).
 // Running it again rebuilds the same splits.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -103,9 +103,9 @@ async function plantseg() {
   const require = createRequire(import.meta.url);
   let core;
   try {
-    core = require(path.join(repo, 'packages', 'core', 'dist', 'index.js'));
+    core = require(path.join(repo, 'packages', 'biaflow', 'dist', 'index.js'));
   } catch {
-    fail('@biaflow/core is not built: run `npx tsc -b` first');
+    fail('biaflow is not built: run `npx tsc -b` first');
   }
   const dst = path.join(out, 'plantseg');
   fresh(dst);

@@ -32,7 +32,7 @@ const run = (argv) => {
 };
 run([path.join(here, 'split.mjs'), ...(data ? ['--data', data] : [])]);
 const started = Date.now();
-run([path.join(repo, 'packages', 'core', 'dist', 'cli', 'bin.js'), 'run', '--config', path.join(pkg, 'train.yaml'), '--out', path.resolve(out), ...(args.includes('--resume') ? ['--resume'] : [])]);
+run([path.join(repo, 'packages', 'biaflow', 'dist', 'bin.js'), 'run', '--config', path.join(pkg, 'train.yaml'), '--out', path.resolve(out), ...(args.includes('--resume') ? ['--resume'] : [])]);
 console.log(`train: this invocation took ${((Date.now() - started) / 60000).toFixed(1)} min (the run's log.jsonl has the epochs' times)`);
 const model = path.join(pkg, 'model');
 fs.rmSync(model, { recursive: true, force: true });

@@ -215,6 +215,17 @@ function layeringViolations(graph, layering) {
   return problems;
 }
 
+/** Imports of another workspace package that the importing package's package.json does not declare (dependencies or peerDependencies). */
+function undeclaredImports(repo, graph) {
+  const problems = [];
+  for (const edge of packageEdges(graph)) {
+    const pkg = JSON.parse(fs.readFileSync(path.join(repo, graph.packages.get(edge.from), 'package.json'), 'utf8'));
+    if (edge.to in { ...pkg.dependencies, ...pkg.peerDependencies }) continue;
+    problems.push(`${where(edge.imports[0])}: ${edge.from} does not list ${edge.to} in its package.json dependencies or peerDependencies`);
+  }
+  return problems;
+}
+
 /** File → files it imports (relative paths inside a package); `valueOnly` leaves type-only imports out. */
 function fileEdges(graph, { valueOnly = false } = {}) {
   const edges = new Map(graph.files.map((f) => [f.file, []]));
@@ -399,6 +410,7 @@ module.exports = {
   packageEdges,
   coreFolderEdges,
   layeringViolations,
+  undeclaredImports,
   fileEdges,
   packageAdjacency,
   coreFolderAdjacency,

@@ -55,6 +55,23 @@ test('between files, the only cycle is the kernel types one the table lists, and
   expect(layers.cycles(layers.fileEdges(graph, { valueOnly: true }))).toEqual([]);
 });
 
+test('every import of another package is declared in the importing package.json', () => {
+  expect(layers.undeclaredImports(repo, graph)).toEqual([]);
+});
+
+test('every package and every folder of core/src opens with a README saying what it may import', () => {
+  const folders = (dir: string): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? [path.join(dir, e.name), ...folders(path.join(dir, e.name))] : []));
+  const places = [...graph.packages.values(), ...folders(path.join(repo, 'packages/core/src')).map((d) => path.relative(repo, d))];
+  expect(places.length).toBeGreaterThan(30);
+  const missing = places.filter((dir) => {
+    const readme = path.join(repo, dir, 'README.md');
+    return !fs.existsSync(readme) || !/\*\*May import:\*\*/.test(fs.readFileSync(readme, 'utf8').split('\n## ')[0]);
+  });
+  // Each README says, before its first section, what lives there, what it **May import:** and what a contributor may change.
+  expect(missing).toEqual([]);
+});
+
 test('docs/design.md holds the diagram generated from the imports', () => {
   const design = fs.readFileSync(path.join(repo, 'docs/design.md'), 'utf8');
   // When this fails, run `node scripts/package-graph.mjs --write` and commit docs/design.md.

@@ -345,17 +345,12 @@ function mermaid(floors, edges, shown) {
   return lines;
 }
 
-/** A table: floor, member, what it imports (with how many import statements). */
+/** A table: floor, member, what it imports (edges only, no counts: the diagram changes when an edge does, not with every import). */
 function importTable(floors, edges, heading) {
-  const lines = [`| floor | ${heading} | imports (number of import statements; type-only ones in brackets) |`, '| --- | --- | --- |'];
+  const lines = [`| floor | ${heading} | imports (_types_: only type-only imports) |`, '| --- | --- | --- |'];
   floors.forEach((floor, i) => {
     for (const m of floor.members) {
-      const out = edges
-        .filter((e) => e.from === m)
-        .map((e) => {
-          const types = e.imports.filter((x) => x.typeOnly).length;
-          return `\`${e.to}\` ${e.imports.length}${types ? ` (${types})` : ''}`;
-        });
+      const out = edges.filter((e) => e.from === m).map((e) => `\`${e.to}\`${e.imports.every((x) => x.typeOnly) ? ' _types_' : ''}`);
       lines.push(`| ${i} | \`${m}\` | ${out.join(', ') || '—'} |`);
     }
   });

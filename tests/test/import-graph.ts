@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const layers = require('../../scripts/layering.cjs');
+
 /**
  * The import graph of what the packages run: their compiled JavaScript (`dist/`, CommonJS), one
  * node per file, one edge per `require()` / `import()` of a relative path or of another workspace
@@ -8,6 +11,7 @@ import path from 'node:path';
  * TypeScript erases imports used only as types, so references between type declarations (the
  * kernel and the contributions that receive it) are not edges; every edge here is a module that
  * must be loaded before the importing one can run, as `madge --circular` sees the built code.
+ * The graph of the TypeScript sources, type-only imports included, is scripts/layering.cjs's.
  */
 export interface ImportGraph {
   /** File (relative to the repository) → the files it imports. */
@@ -63,53 +67,11 @@ export function importGraph(repo: string, packageDirs: string[]): ImportGraph {
   return { edges };
 }
 
-/** Every cycle (as a strongly connected component of more than one file, or a file importing itself). */
+/**
+ * Every cycle (as a strongly connected component of more than one file, or a file importing itself).
+ * The same finder as the source graph's (scripts/layering.cjs, which also reads type-only imports:
+ * tests/test/layering.test.ts).
+ */
 export function cycles(graph: ImportGraph): string[][] {
-  // Tarjan's strongly connected components, iterative.
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const onStack = new Set<string>();
-  const stack: string[] = [];
-  const found: string[][] = [];
-  let counter = 0;
-  for (const start of graph.edges.keys()) {
-    if (index.has(start)) continue;
-    const work: { node: string; next: number }[] = [{ node: start, next: 0 }];
-    index.set(start, counter);
-    low.set(start, counter++);
-    stack.push(start);
-    onStack.add(start);
-    while (work.length) {
-      const frame = work[work.length - 1];
-      const targets = graph.edges.get(frame.node) ?? [];
-      if (frame.next < targets.length) {
-        const t = targets[frame.next++];
-        if (!index.has(t)) {
-          index.set(t, counter);
-          low.set(t, counter++);
-          stack.push(t);
-          onStack.add(t);
-          work.push({ node: t, next: 0 });
-        } else if (onStack.has(t)) low.set(frame.node, Math.min(low.get(frame.node)!, index.get(t)!));
-        continue;
-      }
-      work.pop();
-      if (work.length) {
-        const parent = work[work.length - 1].node;
-        low.set(parent, Math.min(low.get(parent)!, low.get(frame.node)!));
-      }
-      if (low.get(frame.node) === index.get(frame.node)) {
-        const component: string[] = [];
-        let n: string;
-        do {
-          n = stack.pop()!;
-          onStack.delete(n);
-          component.push(n);
-        } while (n !== frame.node);
-        const selfLoop = component.length === 1 && (graph.edges.get(n) ?? []).includes(n);
-        if (component.length > 1 || selfLoop) found.push(component.sort());
-      }
-    }
-  }
-  return found;
+  return layers.cycles(graph.edges) as string[][];
 }

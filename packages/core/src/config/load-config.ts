@@ -11,7 +11,7 @@ import { parseOverride, setIn, type Override } from './overrides';
 import { readConfigFile, searchFolders } from './read-config-file';
 import { buildSchema, type ResolvedConfig } from '../kernel/config/schema';
 import { formatKeyPath, isPlainObject, resolvePaths, schemaAt } from './schema-walk';
-import { didYouMean } from './suggest';
+import { didYouMean } from '../suggest';
 import { sizeLimitIssues } from './size-limits';
 import { validateConfig } from './validate';
 

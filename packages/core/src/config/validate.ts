@@ -6,7 +6,7 @@ import type { Kernel } from '../kernel/kernel';
 import { buildSchema, type ResolvedConfig } from '../kernel/config/schema';
 import { planPostprocess } from './postprocess-plan';
 import { formatKeyPath, objectKeys, schemaAt, type KeyPath } from './schema-walk';
-import { didYouMean } from './suggest';
+import { didYouMean } from '../suggest';
 
 /**
  * Validate a merged raw config against core's schema plus the sections and post-processing

@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../errors';
-import { didYouMean } from '../config/suggest';
+import { didYouMean } from '../suggest';
 import { expandShortName, FIRST_PARTY_PLUGINS } from '../kernel/first-party';
 import { isPlugin, type BiaflowPlugin } from '../kernel/plugin';
 import { isPathSpecifier, resolvePlugin, type PluginRequest } from './resolve-plugin';

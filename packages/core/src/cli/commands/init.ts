@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { starterConfig } from '../../config/starter-configs';
-import { didYouMean } from '../../config/suggest';
+import { didYouMean } from '../../suggest';
 import { UsageError } from '../../errors';
 import { FIRST_PARTY_WORKFLOWS } from '../../kernel/first-party';
 import { loadPlugin } from '../../plugins/load-plugins';

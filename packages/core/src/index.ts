@@ -83,7 +83,7 @@ export { csvCellText } from '@biaflow/image';
 export { printable, printableText, excerpt, clip } from '@biaflow/image';
 
 // Dependency injection: plugins use these re-exports, never tsyringe directly (one container tree).
-export { injectable, inject, type DependencyContainer } from 'tsyringe';
+export { injectable, inject, injectAll, Lifecycle, type DependencyContainer } from 'tsyringe';
 
 // Config
 export { loadConfig, type ConfigRequest, type LoadedConfig } from './config/load-config';

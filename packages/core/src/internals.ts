@@ -20,9 +20,10 @@ export { MAX_CONFIG_ALIAS_COUNT } from './config/read-config-file';
 
 
 // Runs
-export { startRun, runLogger, type StartRunOptions, type StartedRun } from './run/start-run';
+export { startRun, type StartRunOptions, type StartedRun } from './run/start-run';
 export { runPipeline, planStages, coreStages, type RunOutcome, type PipelineStages, type StagePlan } from './run/pipeline';
-export { prepareRunFolder, holdsRun, defaultRunDir } from './run/run-folder';
+export { prepareRunFolder, holdsRun, defaultRunDir, RunFolder, type RunRequest } from './run/run-folder';
+export { RunLog } from './run/run-log';
 export { writeFileAtomicSync, replaceDirAtomic, temporaryPath, parseTemporaryName } from '@biaflow/fs';
 export { ensureWritableFolder } from '@biaflow/fs';
 export { isLeftover, removeLeftovers, restoreSwappedDir } from '@biaflow/fs';
@@ -34,10 +35,10 @@ export { planPostprocess, type PlannedStep } from './config/postprocess-plan';
 export { corePlugin, CORE_TAPS } from './run/core-plugin';
 export { tapWorkflowStages, WORKFLOW_TAP } from './run/workflow-stages';
 export { trainWorkflow } from './run/train-workflow';
-export { runDataIO, runRandom } from './run/run-services';
 export { figureAt } from './run/figure-at';
-export { openNetwork, engineFor } from './run/open-network';
+export { openNetwork, EngineChoice } from './run/open-network';
 export { resultsDirOf } from './run/run-folder';
+export { FileWriters } from './run/file-writers';
 export { writeRunImage, writeRunPoints, writeProbabilities, spatialMeta, probabilitiesPath, writeResult, resultExists } from './run/prediction-files';
 export { outputKindOf } from './run/output-kind-of';
 export { listPostprocessVariants, postprocessSettings } from './run/postprocess-variants';
@@ -47,10 +48,9 @@ export { runFolderConfig } from './cli/run-folder-config';
 export { withConfigOptions, withRunFolderOptions, type ConfigOptions, type RunFolderCliOptions } from './cli/common-options';
 export { runVersions, factsOfRun } from './run/run-facts';
 export { activateCompute } from './run/activate-compute';
-export { trainingEngineOf } from './run/train-workflow';
 export { predictStage, postprocessStage, modelDirFor, listTestImages } from './run/predict-stage';
 export { evaluateStage, pairByStem as pairResultsByStem, listResultFiles, testImagesCarryLabels } from './run/evaluate-stage';
-export { logProgress, runProgress, teeProgress } from './run/progress-log';
+export { logProgress, RunProgress, teeProgress } from './run/progress-log';
 export { plainProgress } from './cli/progress/plain-progress';
 export { clock, describeInfo } from './cli/progress/progress-format';
 export { resumeCommand, invocation, shellWord } from './cli/resume-command';
@@ -61,7 +61,7 @@ export { isRunConfig, isRunEntry, foreignEntries } from './run/run-files';
 export { outputNameProblem, outputNameProblems, MAX_STEM_BYTES } from './run/output-names';
 export { checkInputsBeforeWork } from './run/check-inputs';
 export { forbiddenKeyPaths, FORBIDDEN_KEYS } from './config/forbidden-keys';
-export { readerFor, readImageWith, writerFor, readerExtensions, pointsFormatFor } from './data/image-readers';
+export { readerFor, writerFor, readerExtensions, pointsFormatFor } from './data/image-readers';
 
 // Listing image files; settings files' size caps
 export { isHiddenName, hiddenFiles } from './data/list-image-files';

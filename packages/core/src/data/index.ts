@@ -15,7 +15,7 @@ export { predictSection, type PredictSettings } from '../kernel/config/sections/
 export { dataSection, type DataSettings } from '../kernel/config/sections/data';
 export { resolveLabelMapping, applyLabelMapping, binaryMaskMapping, mappingToJson, LabelValues, type LabelMapping } from '@biaflow/image';
 export { randomPatchOrigin, patchOriginAround, samplePatchOrigin, foregroundIndices } from '@biaflow/image';
-export { dataIOFrom } from './data-io';
+export { RunDataIO } from './data-io';
 export { type DataIO } from '../kernel/contributions/data-layout';
 export { type DataItem, type DataProblem, type ListedData } from '../kernel/contributions/data-layout';
 export { countNonFinite, describeNonFinite, screenNonFinite, screenInputImage, type NonFinitePolicy, type NonFiniteCount, type NonFiniteReplacement } from './non-finite';

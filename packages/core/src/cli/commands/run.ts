@@ -17,7 +17,6 @@ import { evaluateStage } from '../../run/evaluate-stage';
 import { coreStages, planStages, runPipeline, type PipelineStages, type RunOutcome } from '../../run/pipeline';
 import { checkBeforeWork } from '../../run/check-before-work';
 import { checkWorkflowConfig } from '../../config/validate';
-import { logProgress, teeProgress } from '../../run/progress-log';
 import { resultsDirOf, RunFiles } from '../../run/run-folder';
 import { isRunConfig } from '../../run/run-files';
 import { startRun, type StartedRun } from '../../run/start-run';
@@ -219,11 +218,9 @@ async function execute(command: DataCommand, opts: RunOptions, io: CliIO, argv: 
       signal: stop.signal,
     });
     const run = started.context;
-    // The terminal's progress (bars, or plain lines), beside the run log's; unless a plugin provided its own.
-    if (!run.container.isRegistered(Tokens.Progress)) {
-      progress = terminalProgress({ bars: opts.progress !== false });
-      run.container.register(Tokens.Progress, { useValue: teeProgress(logProgress(run.logger), progress.sink) });
-    }
+    // The terminal's progress (bars, or plain lines), shown beside the run log's by core's sink (not by one a plugin provides).
+    progress = terminalProgress({ bars: opts.progress !== false });
+    run.container.register(Tokens.ProgressDisplay, { useValue: progress.sink });
     const stages: PipelineStages =
       command === 'evaluate' && opts.pred
         ? { ...coreStages, evaluate: (r) => evaluateStage(r, { predictions: path.resolve(io.cwd, opts.pred as string) }) }

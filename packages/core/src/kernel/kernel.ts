@@ -52,7 +52,7 @@ export interface RegisteredCommand extends CommandContribution {
 }
 
 /** What registers the per-workflow taps: core's implementation of a workflow's stages (set by core's built-in plugin). */
-export type WorkflowTapper = (kernel: Kernel, workflow: WorkflowDriver) => void;
+type WorkflowTapper = (kernel: Kernel, workflow: WorkflowDriver) => void;
 
 export type { ConfigSection, SectionExtension };
 
@@ -418,7 +418,7 @@ export class Kernel {
 }
 
 /** `problem.type` names no registered workflow: say which are installed and, for a first-party name, what to install. */
-export function unknownWorkflow(name: string, installed: readonly string[], loaded: readonly LoadedPlugin[] = []): UsageError {
+function unknownWorkflow(name: string, installed: readonly string[], loaded: readonly LoadedPlugin[] = []): UsageError {
   const pkg = FIRST_PARTY_WORKFLOWS[name];
   const list = installed.length ? installed.join(', ') : 'none';
   return new UsageError(

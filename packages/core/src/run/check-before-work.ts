@@ -9,7 +9,7 @@ import { ConfigError, type ConfigIssue } from '../errors';
 import type { RunDataIO } from '../data/data-io';
 
 /** Which stages the checked command will run (a `StagePlan`'s fields). */
-export interface CheckedStages {
+interface CheckedStages {
   train: boolean;
   predict: boolean;
   evaluate: boolean;
@@ -85,7 +85,7 @@ function listed(files: string[]): string {
  * channel count of `data.channels` (else of the first training image); then the workflow's own checks
  * against the headers (`checkImageHeaders`). Returns every issue found; `checkBeforeWork` throws them.
  */
-export function issuesBeforeWork(config: ResolvedConfig, kernel: Kernel, stages: CheckedStages): ConfigIssue[] {
+function issuesBeforeWork(config: ResolvedConfig, kernel: Kernel, stages: CheckedStages): ConfigIssue[] {
   const issues: ConfigIssue[] = stages.train ? modelIssues(config, kernel.networks.get(config.model.architecture)) : [];
   const workflow = kernel.workflows.get(config.problem.type);
   if (!workflow) return issues;

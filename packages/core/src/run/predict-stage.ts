@@ -18,7 +18,7 @@ import { RunFiles } from './run-folder';
 import { runResults } from './run-results';
 
 /** The model a run predicts with: the one it trained, else `model.load`. */
-export function modelDirFor(run: RunContext): string {
+function modelDirFor(run: RunContext): string {
   const trained = path.join(run.runDir, RunFiles.model);
   if (isBundle(trained)) return trained;
   const load = modelLoadPath(run);

@@ -7,7 +7,7 @@ import type { Logger } from '../logging/logger';
  * The run log's progress: a `progress` line at most every `intervalMs` per task (and when it ends),
  * never a redraw. The CLI shows bars on a terminal beside it (`RunProgress`).
  */
-export function logProgress(logger: Logger, intervalMs = 5000): ProgressSink {
+function logProgress(logger: Logger, intervalMs = 5000): ProgressSink {
   return {
     start({ id, label, total, unit }) {
       const started = Date.now();

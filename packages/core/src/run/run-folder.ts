@@ -29,7 +29,7 @@ const METRICS_OUTPUTS = [RunFiles.metrics, RunFiles.metricsCsv];
 const PREDICT_OUTPUTS = [RunFiles.probabilities, RunFiles.predictions, RunFiles.objects, ...METRICS_OUTPUTS, RunFiles.variants];
 const ALL_OUTPUTS = [...TRAIN_OUTPUTS, ...PREDICT_OUTPUTS];
 
-export interface StageOutputs {
+interface StageOutputs {
   /** The entries whose presence means the command would replace earlier outputs. */
   outputs: readonly string[];
   /** The entries `--overwrite` removes: a new model makes every later output stale, so training removes all. */
@@ -37,7 +37,7 @@ export interface StageOutputs {
 }
 
 /** The outputs a command adds, or undefined for commands that work inside a run without adding a stage. */
-export function stageOutputs(command: string): StageOutputs | undefined {
+function stageOutputs(command: string): StageOutputs | undefined {
   switch (command) {
     case 'run':
       return { outputs: ALL_OUTPUTS, removes: [...Object.values(RunFiles), ...STAGE_CONFIGS] };
@@ -55,7 +55,7 @@ export function stageOutputs(command: string): StageOutputs | undefined {
 /** Commands that only work inside an existing run (post-processing its saved outputs, tuning its model). */
 const NEEDS_RUN = new Set(['postprocess', 'tune']);
 
-export interface RunFolderOptions {
+interface RunFolderOptions {
   resume?: boolean;
   overwrite?: boolean;
   /** The command taking the folder (named to a second process that finds it busy). */

@@ -15,7 +15,7 @@ import { activateCompute } from './activate-compute';
 import type { RunLog } from './run-log';
 import { tidyRunFolder } from './tidy-run-folder';
 
-export interface StartRunOptions {
+interface StartRunOptions {
   command: RunCommand;
   loaded: LoadedConfig;
   /** The run folder; default `runs/<timestamp>-<problem>` in the working directory. */

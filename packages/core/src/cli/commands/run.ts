@@ -29,7 +29,7 @@ import { terminalProgress, type TerminalProgress } from '../progress/terminal-pr
 import { formatSummary, reportPath, summaryFigures } from '../results-summary';
 import { invocation, resumeCommand } from '../resume-command';
 
-export type RunOptions = ConfigOptions &
+type RunOptions = ConfigOptions &
   RunFolderCliOptions & {
     model?: string;
     input?: string;
@@ -38,7 +38,7 @@ export type RunOptions = ConfigOptions &
     gt?: string;
   };
 
-export type DataCommand = 'run' | 'train' | 'predict' | 'postprocess' | 'evaluate';
+type DataCommand = 'run' | 'train' | 'predict' | 'postprocess' | 'evaluate';
 
 const DESCRIPTIONS: Record<DataCommand, string> = {
   run: 'train, predict, post-process and evaluate, as the config says',

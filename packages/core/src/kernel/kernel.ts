@@ -369,7 +369,7 @@ export class Kernel {
   /**
    * Provide (or replace) a single service the run's container builds: `Class` is `@injectable()` and
    * each constructor parameter names its token (`@inject(Tokens.Logger)`, `@injectAll(Tokens.ImageReader)`),
-   * so it gets the run's services. One instance per run, unless `lifecycle` says otherwise.
+   * so it gets the run's services. Built once per run, unless `lifecycle` says otherwise.
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   provideClass<T>(token: InjectionToken<T>, Class: new (...args: any[]) => T, lifecycle = Lifecycle.ContainerScoped): void {

@@ -2,14 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readNpy, writeNpy } from '@biaflow/bioimageio';
 import { loadConfig, loadWorkflowModel, predict, readImage } from 'biaflow';
-import { runPipeline, startRun, Tokens, type BiaflowPlugin, type ImageReader, type InferenceEngine, type Kernel, type RandomSource } from '@biaflow/core/internals';
+import { inject, injectable, runPipeline, startRun, Tokens, type BiaflowPlugin, type ImageReader, type InferenceEngine, type Kernel, type Logger, type ProgressSink, type RandomSource } from '@biaflow/core/internals';
 import { tfjsEngine } from '@biaflow/engine-tfjs';
 import { fixtures, readCsv, tmpdir } from './e2e-helpers';
 
 /**
  * The services of the run's container at work: a plugin adds an image format (a run trains on such
  * files), replaces the inference engine (prediction uses it), replaces the random source (the split
- * and patches follow it).
+ * and patches follow it), replaces the progress sink with a class the run's container builds.
  */
 const data = path.join(fixtures, 'nuclei2d');
 const TEST_IMAGE = '003cee89357d';
@@ -153,4 +153,32 @@ test('a plugin replaces the random source: the validation split and the patches 
   expect(keys).toContain('patch');
   expect(keys).toContain('epoch-order');
   expect(keys).toContain('augmentation');
+});
+
+/** Every task a run reports, kept by the sink a plugin registers; it logs through the logger the run's container injects. */
+const tasks: string[] = [];
+@injectable()
+class ListedProgress implements ProgressSink {
+  constructor(@inject(Tokens.Logger) private readonly logger: Logger) {}
+
+  start(task: { id: string; label: string; total: number }) {
+    let done = 0;
+    return {
+      update: (n: number) => void (done = n),
+      end: () => {
+        tasks.push(`${task.id} ${done}/${task.total}`);
+        this.logger.info({ event: 'listed-progress', task: task.id }, `${task.label} ended at ${done}/${task.total}`);
+      },
+    };
+  }
+}
+
+test("a plugin replaces the progress sink by token: the run's container builds it with the run's logger, and the run reports to it alone", async () => {
+  const runDir = await run('run', config(data), [plugin('listed-progress', (k) => k.provideClass(Tokens.Progress, ListedProgress))], ['predict.save_probabilities=false']);
+  // Every part of the run reports to it: the data pipeline's checks, the training engine's epoch, core's tiles and images.
+  expect(tasks).toEqual(['check-data 3/3', 'epoch-1 2/2', `tiles-${TEST_IMAGE}.tif 9/9`, 'predict 1/1']);
+  const log = fs.readFileSync(path.join(runDir, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  // The injected logger is the run's: its lines are in log.jsonl; core's progress lines are not (its sink was replaced).
+  expect(log.filter((l) => l.event === 'listed-progress').map((l) => l.task)).toEqual(tasks.map((t) => t.split(' ')[0]));
+  expect(log.some((l) => l.event === 'progress')).toBe(false);
 });

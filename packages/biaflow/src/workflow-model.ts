@@ -1,5 +1,5 @@
-import { InputError, resolveModelRef, silentLogger, UsageError, type BiaflowPlugin, type BundleMeta, type Logger, type Network, type Prediction, type ResolvedConfig, type RunContext } from '@biaflow/core';
-import { activateCompute, configFromBundle, loadConfig, maxMegavoxelsFromSets, openNetwork, readModelForConfig, runLogger, screenInputImage, warnPluginVersions } from '@biaflow/core/internals';
+import { InputError, resolveModelRef, silentLogger, Tokens, UsageError, type BiaflowPlugin, type BundleMeta, type Logger, type Network, type Prediction, type ResolvedConfig, type RunContext } from '@biaflow/core';
+import { activateCompute, configFromBundle, loadConfig, maxMegavoxelsFromSets, openNetwork, readModelForConfig, screenInputImage, warnPluginVersions } from '@biaflow/core/internals';
 import { dtypeOf, type Image, type NdArray } from '@biaflow/image';
 import { createKernel } from './default-kernel';
 
@@ -27,7 +27,7 @@ export interface WorkflowModel {
   readonly network: Network;
   /** The context hooks are called with; its `runDir` is the model folder, where nothing is written. */
   readonly run: RunContext;
-  /** Free the weights and the plugins' container. */
+  /** Free the weights and the run's container. */
   dispose(): Promise<void>;
 }
 
@@ -58,7 +58,9 @@ export async function loadWorkflowModel(dir: string, options: WorkflowModelOptio
   });
   warnPluginVersions(meta, kernel, options.logger);
   kernel.assertHandled(config.problem.type, ['infer']);
-  const logger = runLogger(kernel, options.logger ?? silentLogger());
+  // The run's own log is the caller's (or none); a plugin's logger replaces it.
+  const container = kernel.runContainer(config).register(Tokens.RunLog, { useValue: { logger: options.logger ?? silentLogger() } });
+  const logger = container.resolve<Logger>(Tokens.Logger);
   const backend = await activateCompute(kernel, config, logger);
   const run: RunContext = {
     command: 'predict',
@@ -73,7 +75,7 @@ export async function loadWorkflowModel(dir: string, options: WorkflowModelOptio
     backendReason: backend.reason,
     threads: backend.threads,
     computeVersions: backend.versions,
-    container: kernel.container,
+    container,
   };
   const network = await openNetwork(run, abs);
   return {
@@ -84,7 +86,7 @@ export async function loadWorkflowModel(dir: string, options: WorkflowModelOptio
     run,
     async dispose() {
       await network.dispose();
-      await kernel.container.dispose();
+      await container.dispose();
     },
   };
 }

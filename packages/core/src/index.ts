@@ -3,7 +3,7 @@
 import 'reflect-metadata';
 
 // The kernel and the plugin contract
-export { Kernel, unknownWorkflow, type LoadedPlugin, type ConfigSection, type SectionExtension, type RegisteredCommand } from './kernel/kernel';
+export { Kernel, type LoadedPlugin, type ConfigSection, type SectionExtension, type RegisteredCommand } from './kernel/kernel';
 export { KEYED_HOOKS, type KernelHooks } from './kernel/hooks';
 export { definePlugin, isPlugin, type BiaflowPlugin, type PluginFactory } from './kernel/plugin';
 export { PluginError } from './kernel/plugin-error';
@@ -64,10 +64,10 @@ export {
   type NormalizationSettings,
   type TunedDecoding,
 } from './kernel/contributions/model-bundle';
-export { HEAD_ACTIVATIONS, type ModelHead, type HeadActivation, type NetworkDefinition, type NetworkLayout } from './kernel/contributions/network';
+export { type ModelHead, type HeadActivation, type NetworkDefinition, type NetworkLayout } from './kernel/contributions/network';
 export type { Batch, TrainingData, LossFn, CustomLoss, ValidationMetric, EpochRecord, TrainingRun, TrainingRequest, TrainingOutcome, TrainingEngine } from './kernel/contributions/training-engine';
 export type { ComputeBackend, ActiveBackend } from './kernel/contributions/compute-backend';
-export { LOSS_TYPES, OPTIMIZERS, LR_SCHEDULES, type LossType, type OptimizerType, type LrScheduleType } from './kernel/config/sections/train';
+export { LOSS_TYPES, type LossType, type OptimizerType, type LrScheduleType } from './kernel/config/sections/train';
 export { ACTIVATIONS, NORMALIZATIONS, UPSAMPLINGS, type Activation } from './kernel/config/sections/model';
 export { ImageNormalizer, DEFAULT_NORMALIZATION, type NormalizationRecord } from '@biaflow/image';
 export { recordFromBundle } from '@biaflow/image';
@@ -83,7 +83,7 @@ export { csvCellText } from '@biaflow/image';
 export { printable, printableText, excerpt, clip } from '@biaflow/image';
 
 // Dependency injection: plugins use these re-exports, never tsyringe directly (one container tree).
-export { injectable, inject, type DependencyContainer } from 'tsyringe';
+export { injectable, inject, injectAll, Lifecycle, type DependencyContainer } from 'tsyringe';
 
 // Config
 export { loadConfig, type ConfigRequest, type LoadedConfig } from './config/load-config';

@@ -4,40 +4,40 @@
 // may change between minor versions.
 export * from './index';
 
-export { createHooks, type HookName, type KeyedHookName } from './kernel/hooks';
+export { createHooks, type KeyedHookName } from './kernel/hooks';
 export { loadPlugin, resolvePlugin } from './plugins/load-plugins';
 export { packageNameProblem, isPackageName } from './plugins/package-name';
 export { checkPluginPackage, PLUGIN_KEYWORD } from './plugins/manifest';
 export { FIRST_PARTY_PLUGINS, FIRST_PARTY_WORKFLOWS, FIRST_PARTY_SECTIONS, expandShortName } from './kernel/first-party';
 
 // Config
-export { buildSchema, coreSchema, type CoreConfig } from './kernel/config/schema';
+export { buildSchema, coreSchema } from './kernel/config/schema';
 export { configReference } from './config/docs';
 export { DEFAULT_PATCH_SIZE } from './config/load-config';
 export { sizeLimitIssues } from './config/size-limits';
 export { maxMegavoxelsFromSets } from './config/cap-from-sets';
-export { MAX_CONFIG_ALIAS_COUNT } from './config/read-config-file';
 
 
 // Runs
-export { startRun, runLogger, type StartRunOptions, type StartedRun } from './run/start-run';
+export { startRun, type StartedRun } from './run/start-run';
 export { runPipeline, planStages, coreStages, type RunOutcome, type PipelineStages, type StagePlan } from './run/pipeline';
-export { prepareRunFolder, holdsRun, defaultRunDir } from './run/run-folder';
+export { prepareRunFolder, holdsRun, defaultRunDir, RunFolder, type RunRequest } from './run/run-folder';
+export { RunLog } from './run/run-log';
 export { writeFileAtomicSync, replaceDirAtomic, temporaryPath, parseTemporaryName } from '@biaflow/fs';
 export { ensureWritableFolder } from '@biaflow/fs';
 export { isLeftover, removeLeftovers, restoreSwappedDir } from '@biaflow/fs';
 export { tidyRunFolder } from './run/tidy-run-folder';
 export { systemFault, systemFaultOf, isSystemCallError } from '@biaflow/fs';
 export { reportError } from './cli/report-error';
-export { writeMetrics, sanitizeMetrics, flattenRow } from './run/metrics-files';
+export { writeMetrics, flattenRow } from './run/metrics-files';
 export { planPostprocess, type PlannedStep } from './config/postprocess-plan';
 export { corePlugin, CORE_TAPS } from './run/core-plugin';
-export { tapWorkflowStages, WORKFLOW_TAP } from './run/workflow-stages';
+export { tapWorkflowStages } from './run/workflow-stages';
 export { trainWorkflow } from './run/train-workflow';
-export { runDataIO, runRandom } from './run/run-services';
 export { figureAt } from './run/figure-at';
-export { openNetwork, engineFor } from './run/open-network';
+export { openNetwork, EngineChoice } from './run/open-network';
 export { resultsDirOf } from './run/run-folder';
+export { FileWriters } from './run/file-writers';
 export { writeRunImage, writeRunPoints, writeProbabilities, spatialMeta, probabilitiesPath, writeResult, resultExists } from './run/prediction-files';
 export { outputKindOf } from './run/output-kind-of';
 export { listPostprocessVariants, postprocessSettings } from './run/postprocess-variants';
@@ -47,10 +47,9 @@ export { runFolderConfig } from './cli/run-folder-config';
 export { withConfigOptions, withRunFolderOptions, type ConfigOptions, type RunFolderCliOptions } from './cli/common-options';
 export { runVersions, factsOfRun } from './run/run-facts';
 export { activateCompute } from './run/activate-compute';
-export { trainingEngineOf } from './run/train-workflow';
-export { predictStage, postprocessStage, modelDirFor, listTestImages } from './run/predict-stage';
+export { predictStage, postprocessStage, listTestImages } from './run/predict-stage';
 export { evaluateStage, pairByStem as pairResultsByStem, listResultFiles, testImagesCarryLabels } from './run/evaluate-stage';
-export { logProgress, runProgress, teeProgress } from './run/progress-log';
+export { RunProgress, teeProgress } from './run/progress-log';
 export { plainProgress } from './cli/progress/plain-progress';
 export { clock, describeInfo } from './cli/progress/progress-format';
 export { resumeCommand, invocation, shellWord } from './cli/resume-command';
@@ -58,10 +57,10 @@ export { formatSummary, summaryFigures } from './cli/results-summary';
 export { assertNoLinkInRunFolder, assertNoLinksInRunFolder, assertNoLinkInGuardedFolder, guardRunFolder } from '@biaflow/fs';
 export { removeOutput, removeOutputSync } from '@biaflow/fs';
 export { isRunConfig, isRunEntry, foreignEntries } from './run/run-files';
-export { outputNameProblem, outputNameProblems, MAX_STEM_BYTES } from './run/output-names';
+export { outputNameProblems } from './run/output-names';
 export { checkInputsBeforeWork } from './run/check-inputs';
 export { forbiddenKeyPaths, FORBIDDEN_KEYS } from './config/forbidden-keys';
-export { readerFor, readImageWith, writerFor, readerExtensions, pointsFormatFor } from './data/image-readers';
+export { readerFor, writerFor, readerExtensions, pointsFormatFor } from './data/image-readers';
 
 // Listing image files; settings files' size caps
 export { isHiddenName, hiddenFiles } from './data/list-image-files';
@@ -71,9 +70,9 @@ export { isHiddenName, hiddenFiles } from './data/list-image-files';
 export * from './data';
 
 // The CLI's parts, for the distribution that runs it (the \`biaflow\` package)
-export { processIO, standardStreamFailure, watchStandardStreams, type CliIO } from './cli/output';
+export { processIO, standardStreamFailure, type CliIO } from './cli/output';
 export { kernelFor } from './cli/kernel-for';
-export { readModelForConfig, type ModelForConfig } from './run/model-for-config';
+export { readModelForConfig } from './run/model-for-config';
 export { configFromBundle, warnPluginVersions } from './run/bundle-config';
 export { AUGMENT_PREVIEW_LOG } from './run/run-files';
 export { logReplacement } from './data/non-finite';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { LOG_LEVELS, UsageError, type CommandContribution, type LogLevel } from '@biaflow/core';
-import { kernelFor, loadConfig, RunFiles, runDataIO, runRandom, startRun, withConfigOptions, writeRunImage, type ConfigOptions } from '@biaflow/core/internals';
+import { kernelFor, loadConfig, RunFiles, startRun, Tokens, withConfigOptions, writeRunImage, type ConfigOptions, type DataIO, type RandomSource } from '@biaflow/core/internals';
 import { writeAugmentPreview } from './augment-preview';
 import { prepareData } from './prepare-data';
 
@@ -49,8 +49,8 @@ export const augmentPreviewCommand: CommandContribution = {
         config: run.config,
         layout: workflow.data,
         labelMapping: workflow.labelMapping,
-        io: runDataIO(run),
-        random: runRandom(run),
+        io: run.container.resolve<DataIO>(Tokens.DataIO),
+        random: run.container.resolve<RandomSource>(Tokens.Random),
         splitFile: path.join(run.runDir, RunFiles.split),
         logger: run.logger,
         hooks: { hooks: run.kernel.hooks, event: { run }, workflow: workflow.name },

@@ -1,6 +1,5 @@
 import path from 'node:path';
-import { definePlugin, RunFiles, Tokens, type BiaflowPlugin, type DataPipeline } from '@biaflow/core';
-import { runDataIO, runProgress, runRandom } from '@biaflow/core/internals';
+import { definePlugin, RunFiles, Tokens, type BiaflowPlugin, type DataIO, type DataPipeline, type ProgressSink, type RandomSource } from '@biaflow/core';
 import { augmentPreviewCommand } from './augment-preview-command';
 import { prepareData } from './prepare-data';
 import { DATA_VERSION } from './version';
@@ -12,12 +11,12 @@ export const dataPipeline: DataPipeline = {
       config: run.config,
       layout: workflow.data,
       labelMapping: workflow.labelMapping,
-      io: runDataIO(run),
-      random: runRandom(run),
+      io: run.container.resolve<DataIO>(Tokens.DataIO),
+      random: run.container.resolve<RandomSource>(Tokens.Random),
       splitFile: path.join(run.runDir, RunFiles.split),
       hooks: { hooks: run.kernel.hooks, event: { run }, workflow: workflow.name },
       logger: run.logger,
-      progress: runProgress(run),
+      progress: run.container.resolve<ProgressSink>(Tokens.Progress),
       signal: run.signal,
       checkLabelValues: options.checkLabelValues,
     }),

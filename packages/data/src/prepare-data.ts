@@ -34,7 +34,7 @@ export interface PrepareDataOptions {
   layout: DataLayout;
   /** The workflow's own mapping of stored label values, used when `data.labels.mapping` is not set. */
   labelMapping?: (values: readonly number[]) => LabelMapping | undefined;
-  /** Where files are read from (a run's: `runDataIO(run)`). */
+  /** Where files are read from (a run's: `Tokens.DataIO` from its container). */
   io: DataIO;
   /** Where random choices come from (split, patches, augmentation); default core's. */
   random?: RandomSource;

@@ -1,4 +1,4 @@
-import { createHooks, runDataIO, runRandom, silentLogger, type Kernel, type ResolvedConfig, type RunContext } from '@biaflow/core/internals';
+import { createHooks, silentLogger, Tokens, type DataIO, type Kernel, type RandomSource, type ResolvedConfig, type RunContext } from '@biaflow/core/internals';
 import { prepareData, type DataConfig, type PrepareDataOptions, type PreparedData } from '@biaflow/data';
 import { createKernel } from 'biaflow';
 
@@ -29,13 +29,13 @@ export async function prepareFor(
     await kernel.use(factory());
   }
   const workflow = kernel.workflow(type);
-  const run = { config, kernel, container: kernel.container, logger: silentLogger() } as unknown as RunContext;
+  const run = { config, kernel, container: kernel.runContainer(config as ResolvedConfig), logger: silentLogger() } as unknown as RunContext;
   return prepareData({
     config,
     layout: workflow.data,
     labelMapping: workflow.labelMapping,
-    io: runDataIO(run),
-    random: runRandom(run),
+    io: run.container.resolve<DataIO>(Tokens.DataIO),
+    random: run.container.resolve<RandomSource>(Tokens.Random),
     hooks: { hooks: workflowTargets ? kernel.hooks : { augment: kernel.hooks.augment, preprocess: createHooks().preprocess }, event: { run }, workflow: type },
     ...options,
   });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { loadConfig } from 'biaflow';
 import { prepareData } from '@biaflow/data';
-import { runDataIO, runRandom, silentLogger, type RunContext, type Sample } from '@biaflow/core/internals';
+import { silentLogger, Tokens, type DataIO, type RandomSource, type RunContext, type Sample } from '@biaflow/core/internals';
 import { instanceTargets } from '@biaflow/plugin-instance';
 
 /**
@@ -26,9 +26,9 @@ async function batchSamples(extra: Record<string, unknown> = {}): Promise<Sample
     seen.push(sample);
     return sample;
   });
-  const run = { config, kernel, container: kernel.container, logger: silentLogger() } as unknown as RunContext;
+  const run = { config, kernel, container: kernel.runContainer(config), logger: silentLogger() } as unknown as RunContext;
   const workflow = kernel.workflow('instance');
-  const prepared = await prepareData({ config, layout: workflow.data, io: runDataIO(run), random: runRandom(run), hooks: { hooks: kernel.hooks, event: { run }, workflow: 'instance' } });
+  const prepared = await prepareData({ config, layout: workflow.data, io: run.container.resolve<DataIO>(Tokens.DataIO), random: run.container.resolve<RandomSource>(Tokens.Random), hooks: { hooks: kernel.hooks, event: { run }, workflow: 'instance' } });
   const batch = await prepared.training.batch(0, 0);
   expect(batch.y.shape).toEqual([2, 8, 16, 16, 3]);
   return seen;

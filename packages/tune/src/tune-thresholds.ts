@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { BUNDLE_META, type EvaluateEvent, figureAt, openNetwork, outputKindOf, type PlannedStep, planPostprocess, type Prediction, readBundleMeta, removeOutputSync, type RunContext, runDataIO, RunFiles, screenInputImage, stemOf, temporaryPath, type TunedDecoding, type WorkflowDriver, writeFileAtomic, writeResult } from '@biaflow/core/internals';
+import { BUNDLE_META, type EvaluateEvent, figureAt, openNetwork, outputKindOf, type PlannedStep, planPostprocess, type Prediction, readBundleMeta, removeOutputSync, type RunContext, RunFiles, Tokens, type DataIO, screenInputImage, stemOf, temporaryPath, type TunedDecoding, type WorkflowDriver, writeFileAtomic, writeResult } from '@biaflow/core/internals';
 
 /**
  * Fewer validation images than this and the thresholds are not tuned: measured on the demo (2 validation
@@ -57,7 +57,7 @@ export async function tuneThresholds(run: RunContext, workflow: WorkflowDriver, 
   }
 
   // Predict the validation images once.
-  const io = runDataIO(run);
+  const io = run.container.resolve<DataIO>(Tokens.DataIO);
   const infer = kernel.hooks.infer.for(workflow.name);
   const network = await openNetwork(run, modelDir);
   const raws: { item: ValidationItem; raw: Prediction }[] = [];

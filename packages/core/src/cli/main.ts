@@ -9,7 +9,7 @@ import { runCommands } from './commands/run';
 import { processIO, type CliIO } from './output';
 import { reportError } from './report-error';
 
-export function buildProgram(io: CliIO): Command {
+function buildProgram(io: CliIO): Command {
   const program = new Command('biaflow')
     .description('Deep-learning pipelines for bioimage analysis: train, predict, post-process and evaluate from a YAML config.')
     .version(CORE_VERSION, '-v, --version')

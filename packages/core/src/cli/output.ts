@@ -27,7 +27,7 @@ let watching = false;
  * process with a stack trace; any other failure (a full disk under `> file`) is kept for
  * `standardStreamFailure`.
  */
-export function watchStandardStreams(): void {
+function watchStandardStreams(): void {
   if (watching) return;
   watching = true;
   for (const name of ['stdout', 'stderr'] as const) {

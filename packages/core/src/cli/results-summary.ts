@@ -3,7 +3,7 @@ import type { Figure, WorkflowDefinition } from '../kernel/contributions/workflo
 import { figureAt } from '../run/figure-at';
 
 /** The run report's name in the run folder (written by the report's tap; docs/outputs.md). */
-export const REPORT_FILE = 'report.html';
+const REPORT_FILE = 'report.html';
 
 /** The figures a workflow's summary shows: its `summary`, else its main figure alone. */
 export function summaryFigures(workflow: Pick<WorkflowDefinition, 'summary' | 'mainFigure'>): readonly Figure[] {

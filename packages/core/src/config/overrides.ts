@@ -47,12 +47,3 @@ export function setIn(target: Record<string, unknown>, keyPath: KeyPath, value: 
     node = node[key] as Record<string | number, unknown>;
   });
 }
-
-export function getIn(target: unknown, keyPath: KeyPath): unknown {
-  let node = target as Record<string | number, unknown> | undefined;
-  for (const key of keyPath) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = node[key] as Record<string | number, unknown> | undefined;
-  }
-  return node;
-}

@@ -9,7 +9,7 @@ import { checkSettingsFileSize } from '@biaflow/fs';
  * Where a config is searched for when none is passed: data configs only. A `.js` / `.cjs` / `.ts`
  * config is code and runs only when the person passes it with `--config` (docs/security.md).
  */
-export const CONFIG_SEARCH_PLACES = [
+const CONFIG_SEARCH_PLACES = [
   'biaflow.config.yaml',
   'biaflow.config.yml',
   'biaflow.config.json',
@@ -28,7 +28,7 @@ const MANIFEST_KEYS = ['workflows', 'steps', 'sections', 'readers', 'writers', '
  * `yaml` library's `maxAliasCount`, at its default): a config needs a few at most, a "billion laughs"
  * document of a few hundred bytes would expand to gigabytes.
  */
-export const MAX_CONFIG_ALIAS_COUNT = 100;
+const MAX_CONFIG_ALIAS_COUNT = 100;
 
 /** YAML with line and column in its errors (cosmiconfig's default loader reports less). */
 const yamlLoader: Loader = (filepath, content) => {
@@ -97,7 +97,7 @@ function isManifest(value: unknown): boolean {
   return typeof value === 'object' && value !== null && MANIFEST_KEYS.some((k) => k in value);
 }
 
-export interface ConfigFile {
+interface ConfigFile {
   /** Absolute path of the file. */
   filepath: string;
   /** Its content, not yet validated. */

@@ -47,7 +47,7 @@ export function objectKeys(schema: ZodType): string[] | undefined {
   return d.type === 'object' && d.shape ? Object.keys(d.shape) : undefined;
 }
 
-export type SchemaLookup = { schema: ZodType } | { missingAt: number; candidates: string[] };
+type SchemaLookup = { schema: ZodType } | { missingAt: number; candidates: string[] };
 
 /** The schema at a key path, or where the path leaves the schema and which keys were possible there. */
 export function schemaAt(schema: ZodType, keyPath: KeyPath): SchemaLookup {

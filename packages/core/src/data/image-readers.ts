@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Image } from '@biaflow/image';
 import { InputError } from '../errors';
-import type { ImageReader, ImageWriter, PointsFormat, ReadImageOptions } from '../kernel/contributions/image-io';
+import type { ImageReader, ImageWriter, PointsFormat } from '../kernel/contributions/image-io';
 
 /** Every extension some reader takes, in registration order, without repeats. */
 export function readerExtensions(readers: readonly ImageReader[]): string[] {
@@ -46,11 +45,6 @@ export function readerFor(readers: readonly ImageReader[], file: string): ImageR
     `not a supported image file: ${head.length === 0 ? 'the file is empty' : `it starts with bytes ${bytes}`} (readers: ${readers.map((r) => r.name).join(', ')})`,
     { file },
   );
-}
-
-/** Read an image with the reader that takes it (`options.maxMegavoxels`: the run's cap on its decoded size). */
-export function readImageWith(readers: readonly ImageReader[], file: string, options?: ReadImageOptions): Promise<Image> {
-  return readerFor(readers, file).read(file, options);
 }
 
 /** The writer registered (last) for a file's extension. */

@@ -11,14 +11,14 @@ export { flip, rot90, coordinateMap, elasticDisplacement, warpLinear, warpNeares
 export { adjustGamma, adjustBrightness, adjustContrast, blur, gaussianNoise, poissonNoise, randomBoxes, fillBoxes, type Box } from '@biaflow/image';
 export { gaussianKernel, gaussianBlurYX } from '@biaflow/image';
 export { augmentSection, type AugmentSettings } from '../kernel/config/sections/augment';
-export { predictSection, type PredictSettings } from '../kernel/config/sections/predict';
+export { predictSection } from '../kernel/config/sections/predict';
 export { dataSection, type DataSettings } from '../kernel/config/sections/data';
 export { resolveLabelMapping, applyLabelMapping, binaryMaskMapping, mappingToJson, LabelValues, type LabelMapping } from '@biaflow/image';
 export { randomPatchOrigin, patchOriginAround, samplePatchOrigin, foregroundIndices } from '@biaflow/image';
-export { dataIOFrom } from './data-io';
+export { RunDataIO } from './data-io';
 export { type DataIO } from '../kernel/contributions/data-layout';
 export { type DataItem, type DataProblem, type ListedData } from '../kernel/contributions/data-layout';
-export { countNonFinite, describeNonFinite, screenNonFinite, screenInputImage, type NonFinitePolicy, type NonFiniteCount, type NonFiniteReplacement } from './non-finite';
+export { countNonFinite, describeNonFinite, screenNonFinite, screenInputImage, type NonFinitePolicy, type NonFiniteReplacement } from './non-finite';
 export { predictImage, type PredictImageOptions } from '@biaflow/image';
 export { Rng, coreRandom } from '@biaflow/image';
 

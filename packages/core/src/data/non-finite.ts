@@ -14,7 +14,7 @@ import type { NonFinitePolicy } from '../kernel/config/sections/data';
 
 export type { NonFinitePolicy };
 
-export interface NonFiniteCount {
+interface NonFiniteCount {
   nan: number;
   /** +∞ and −∞. */
   infinite: number;
@@ -46,7 +46,7 @@ export interface NonFiniteReplacement extends NonFiniteCount {
   values: number[];
 }
 
-export interface Screened<T> {
+interface Screened<T> {
   image: T;
   /** Set when values were replaced (`replace`); absent when the image held none. */
   replaced?: NonFiniteReplacement;

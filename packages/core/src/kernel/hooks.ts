@@ -69,7 +69,6 @@ export function createHooks() {
 }
 
 export type KernelHooks = ReturnType<typeof createHooks>;
-export type HookName = keyof KernelHooks;
 /** Hooks keyed by workflow name. */
 export const KEYED_HOOKS = ['preprocess', 'train', 'infer', 'evaluate'] as const;
 export type KeyedHookName = (typeof KEYED_HOOKS)[number];

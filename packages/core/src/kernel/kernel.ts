@@ -1,9 +1,10 @@
 import semver from 'semver';
-import { container as rootContainer, type DependencyContainer, type InjectionToken } from 'tsyringe';
+import { container as rootContainer, Lifecycle, type DependencyContainer, type InjectionToken } from 'tsyringe';
 import type { ZodRawShape, ZodType } from 'zod';
 import { BiaflowError, UsageError } from '../errors';
 import { CORE_NAME, CORE_VERSION } from './version';
 import type { ConfigSection, SectionExtension } from './config-sections';
+import type { ResolvedConfig } from './config/schema';
 import type { CommandContribution } from './contributions/command';
 import type { ImageReader, ImageWriter, PointsFormat } from './contributions/image-io';
 import type { InferenceEngine } from './contributions/inference-engine';
@@ -38,22 +39,30 @@ type Service = ImageReader | ImageWriter | PointsFormat | InferenceEngine | Mode
 /** The kinds of services plugins register in the run's container. */
 type ServiceKind = 'readers' | 'writers' | 'points' | 'engines' | 'formats' | 'trainers' | 'backends' | 'networks' | 'outputs';
 
+/** Which plugin registered a service, as the container holds it beside the service (`Tokens.Contribution`). */
+interface Contribution {
+  kind: ServiceKind;
+  plugin: string;
+  value: Service;
+}
+
 /** A command as registered, with its plugin. */
 export interface RegisteredCommand extends CommandContribution {
   plugin: string;
 }
 
 /** What registers the per-workflow taps: core's implementation of a workflow's stages (set by core's built-in plugin). */
-export type WorkflowTapper = (kernel: Kernel, workflow: WorkflowDriver) => void;
+type WorkflowTapper = (kernel: Kernel, workflow: WorkflowDriver) => void;
+
+export type { ConfigSection, SectionExtension };
 
 /**
  * The microkernel: lifecycle hooks, the plugins applied to them, the registries plugins fill
- * (workflows, config sections, post-processing methods, commands) and the run's DI container, where
- * replaceable services live (image readers and writers, inference engines, progress, randomness,
- * logger). It knows no workflow: each one is a plugin's declaration.
+ * (workflows, config sections, post-processing methods, commands) and the DI container, where the
+ * services live (image readers and writers, engines, progress, randomness, logger…), each with the
+ * plugin that registered it; a run's child container (`runContainer`) builds the run's services from
+ * them. It knows no workflow: each one is a plugin's declaration.
  */
-export type { ConfigSection, SectionExtension };
-
 export class Kernel {
   readonly hooks: KernelHooks;
   readonly container: DependencyContainer;
@@ -65,7 +74,6 @@ export class Kernel {
   private readonly workflowsByName = new Map<string, RegisteredWorkflow>();
   private readonly drivers = new WeakMap<RegisteredWorkflow, WorkflowDriver>();
   private readonly commandsByName = new Map<string, RegisteredCommand>();
-  private readonly services: { kind: ServiceKind; plugin: string; value: Service }[] = [];
   private workflowTapper: WorkflowTapper | undefined;
   /** The plugin whose `apply` is running: taps registered now belong to it. */
   private applying: string | undefined;
@@ -255,32 +263,27 @@ export class Kernel {
 
   /** Add an image format the run reads (a later reader for the same format takes precedence). */
   registerImageReader(reader: ImageReader): void {
-    this.services.push({ kind: 'readers', plugin: this.owner('registerImageReader'), value: reader });
-    this.container.register(Tokens.ImageReader, { useValue: reader });
+    this.contribute('readers', Tokens.ImageReader, reader, this.owner('registerImageReader'));
   }
 
   /** Add an image format the run writes (by extension; the last registered wins). */
   registerImageWriter(writer: ImageWriter): void {
-    this.services.push({ kind: 'writers', plugin: this.owner('registerImageWriter'), value: writer });
-    this.container.register(Tokens.ImageWriter, { useValue: writer });
+    this.contribute('writers', Tokens.ImageWriter, writer, this.owner('registerImageWriter'));
   }
 
   /** Add a point-list file format (labels and results of point workflows), chosen by extension (the last registered wins). */
   registerPointsFormat(format: PointsFormat): void {
-    this.services.push({ kind: 'points', plugin: this.owner('registerPointsFormat'), value: format });
-    this.container.register(Tokens.PointsFormat, { useValue: format });
+    this.contribute('points', Tokens.PointsFormat, format, this.owner('registerPointsFormat'));
   }
 
   /** Add a training engine: the loop that trains networks (`TrainingEngine`); the last registered is used. */
   registerTrainingEngine(engine: TrainingEngine): void {
-    this.services.push({ kind: 'trainers', plugin: this.owner('registerTrainingEngine'), value: engine });
-    this.container.register(Tokens.TrainingEngine, { useValue: engine });
+    this.contribute('trainers', Tokens.TrainingEngine, engine, this.owner('registerTrainingEngine'));
   }
 
   /** Add what runs compute with (tfjs and its backend, `ComputeBackend`); the last registered is used. */
   registerComputeBackend(backend: ComputeBackend): void {
-    this.services.push({ kind: 'backends', plugin: this.owner('registerComputeBackend'), value: backend });
-    this.container.register(Tokens.ComputeBackend, { useValue: backend });
+    this.contribute('backends', Tokens.ComputeBackend, backend, this.owner('registerComputeBackend'));
   }
 
   /**
@@ -289,10 +292,9 @@ export class Kernel {
    */
   registerNetwork(network: NetworkDefinition): void {
     const owner = this.owner('registerNetwork');
-    const twin = this.services.find((s) => s.kind === 'networks' && (s.value as NetworkDefinition).name === network.name);
+    const twin = this.contributions('networks').find((c) => (c.value as NetworkDefinition).name === network.name);
     if (twin) throw new BiaflowError(`network "${network.name}" is registered by both "${twin.plugin}" and "${owner}"`);
-    this.services.push({ kind: 'networks', plugin: owner, value: network });
-    this.container.register(Tokens.Network, { useValue: network });
+    this.contribute('networks', Tokens.Network, network, owner);
   }
 
   /** The networks registered, by name. */
@@ -306,10 +308,9 @@ export class Kernel {
    */
   registerOutputKind(kind: OutputKind): void {
     const owner = this.owner('registerOutputKind');
-    const twin = this.services.find((s) => s.kind === 'outputs' && (s.value as OutputKind).name === kind.name);
+    const twin = this.contributions('outputs').find((c) => (c.value as OutputKind).name === kind.name);
     if (twin) throw new BiaflowError(`output kind "${kind.name}" is registered by both "${twin.plugin}" and "${owner}"`);
-    this.services.push({ kind: 'outputs', plugin: owner, value: kind });
-    this.container.register(Tokens.OutputKind, { useValue: kind });
+    this.contribute('outputs', Tokens.OutputKind, kind, owner);
   }
 
   /** The output kinds registered, by name, in registration order. */
@@ -319,8 +320,7 @@ export class Kernel {
 
   /** Add an inference engine, chosen by `predict.engine` (a later one with the same name replaces it). */
   registerInferenceEngine(engine: InferenceEngine): void {
-    this.services.push({ kind: 'engines', plugin: this.owner('registerInferenceEngine'), value: engine });
-    this.container.register(Tokens.InferenceEngine, { useValue: engine });
+    this.contribute('engines', Tokens.InferenceEngine, engine, this.owner('registerInferenceEngine'));
   }
 
   /**
@@ -328,13 +328,12 @@ export class Kernel {
    * models); formats registered later are asked first whether they recognize a model.
    */
   registerModelFormat(format: ModelFormat): void {
-    this.services.push({ kind: 'formats', plugin: this.owner('registerModelFormat'), value: format });
-    this.container.register(Tokens.ModelFormat, { useValue: format });
+    this.contribute('formats', Tokens.ModelFormat, format, this.owner('registerModelFormat'));
   }
 
   /** The plugin that registered a model format (to name it in a saved config). */
   pluginOfFormat(format: ModelFormat): string | undefined {
-    return this.services.find((s) => s.kind === 'formats' && s.value === format)?.plugin;
+    return this.contributions('formats').find((c) => c.value === format)?.plugin;
   }
 
   /** The readers, writers, engines or model formats a plugin registered (for its manifest, and listings). */
@@ -348,13 +347,39 @@ export class Kernel {
   contributionsOf(kind: 'networks', plugin: string): NetworkDefinition[];
   contributionsOf(kind: 'outputs', plugin: string): OutputKind[];
   contributionsOf(kind: ServiceKind, plugin: string): Service[] {
-    return this.services.filter((s) => s.kind === kind && s.plugin === plugin).map((s) => s.value);
+    return this.contributions(kind).filter((c) => c.plugin === plugin).map((c) => c.value);
   }
 
-  /** Provide (or replace) a single service: `Tokens.Progress`, `Tokens.Random`, `Tokens.Logger`. */
+  /** A service and, beside it in the container, which plugin registered it. */
+  private contribute(kind: ServiceKind, token: symbol, value: Service, plugin: string): void {
+    this.container.register(token, { useValue: value });
+    this.container.register<Contribution>(Tokens.Contribution, { useValue: { kind, plugin, value } });
+  }
+
+  private contributions(kind: ServiceKind): Contribution[] {
+    return this.resolveAll<Contribution>(Tokens.Contribution).filter((c) => c.kind === kind);
+  }
+
+  /** Provide (or replace) a single service as it is: `Tokens.Progress`, `Tokens.Random`, `Tokens.Logger`… */
   provide<T>(token: InjectionToken<T>, value: T): void {
     this.owner('provide');
     this.container.register(token, { useValue: value });
+  }
+
+  /**
+   * Provide (or replace) a single service the run's container builds: `Class` is `@injectable()` and
+   * each constructor parameter names its token (`@inject(Tokens.Logger)`, `@injectAll(Tokens.ImageReader)`),
+   * so it gets the run's services. Built once per run, unless `lifecycle` says otherwise.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  provideClass<T>(token: InjectionToken<T>, Class: new (...args: any[]) => T, lifecycle = Lifecycle.ContainerScoped): void {
+    this.owner('provideClass');
+    this.container.register(token, { useClass: Class }, { lifecycle });
+  }
+
+  /** A run's own child container, holding its config (`Tokens.Config`): it builds the run's services. */
+  runContainer(config: ResolvedConfig): DependencyContainer {
+    return this.container.createChildContainer().register(Tokens.Config, { useValue: config });
   }
 
   /** All services registered for a token, in registration order (readers, writers, engines, model formats). */
@@ -393,7 +418,7 @@ export class Kernel {
 }
 
 /** `problem.type` names no registered workflow: say which are installed and, for a first-party name, what to install. */
-export function unknownWorkflow(name: string, installed: readonly string[], loaded: readonly LoadedPlugin[] = []): UsageError {
+function unknownWorkflow(name: string, installed: readonly string[], loaded: readonly LoadedPlugin[] = []): UsageError {
   const pkg = FIRST_PARTY_WORKFLOWS[name];
   const list = installed.length ? installed.join(', ') : 'none';
   return new UsageError(

@@ -41,7 +41,10 @@ export interface RunContext {
   readonly threads: number;
   /** Versions of what computes (`@tensorflow/tfjs`), from the compute backend; for the log and the report. */
   readonly computeVersions?: Record<string, string>;
-  /** The run's child DI container: the services plugins provide or replace. */
+  /**
+   * The run's own child container (of the kernel's): it builds the run's services (`Tokens`) with
+   * their dependencies injected, from core's registrations or the ones plugins replaced them with.
+   */
   readonly container: DependencyContainer;
   /**
    * Aborted when the person asked the run to stop (Ctrl-C, SIGTERM): long loops (training steps,

@@ -1,18 +1,23 @@
 /**
- * Dependency-injection tokens of the per-run container: the services a plugin may provide or
- * replace, resolved by core from the run's container. `Symbol.for` keys live in the global symbol
- * registry, so they stay equal even if two copies of @biaflow/core end up installed.
+ * Dependency-injection tokens. `Symbol.for` keys live in the global symbol registry, so they stay
+ * equal even if two copies of @biaflow/core end up installed. The kernel's container holds what
+ * plugins register; each run resolves from its own child container (`RunContext.container`), which
+ * builds the run's services with their dependencies injected (`@inject(Tokens.X)`).
  *
- * - `ImageReader` / `ImageWriter` (several; by file type): `kernel.registerImageReader` / `registerImageWriter`;
- * - `PointsFormat` (several; by file type): `kernel.registerPointsFormat`;
- * - `InferenceEngine` (several; by name, `predict.engine`): `kernel.registerInferenceEngine`;
- * - `ModelFormat` (several; the first that recognizes a model, latest registered first): `kernel.registerModelFormat`;
- * - `TrainingEngine`, `ComputeBackend` (the last registered is used): `kernel.registerTrainingEngine` / `registerComputeBackend`;
- * - `Network` (several; by name, `model.architecture`): `kernel.registerNetwork`;
- * - `OutputKind` (several; by name, a workflow's `output`): `kernel.registerOutputKind`;
- * - `Progress`, `Random`, `Logger`, `ReportWriter`, `DataPipeline` (one each: the last registered): `kernel.provide(token, value)`.
+ * Several each (all kept, in registration order):
+ * - `ImageReader` / `ImageWriter` / `PointsFormat` (by file type): `kernel.registerImageReader` / `registerImageWriter` / `registerPointsFormat`;
+ * - `InferenceEngine` (by name, `predict.engine`), `ModelFormat` (the first that recognizes a model, latest first), `Network`
+ *   (by name, `model.architecture`), `OutputKind` (by name, a workflow's `output`): `kernel.register…`;
+ * - `Contribution`: which plugin registered each of those (`kernel.contributionsOf`);
+ * - `ProgressDisplay`: where progress is shown besides the log (the CLI's terminal).
  *
- * Nothing else is registered: what no one replaces travels in the `RunContext` of each hook.
+ * One each (the last registered wins; `kernel.provide(token, value)` or `kernel.provideClass(token, Class)`):
+ * - `TrainingEngine`, `ComputeBackend` (`kernel.registerTrainingEngine` / `registerComputeBackend`), `ReportWriter`, `DataPipeline`;
+ * - core's run services: `DataIO` (reads, by the readers), `FileWriters` (writes, by the writers), `EngineChoice`
+ *   (the engine `predict.engine` names), `Progress` (the log, then the displays), `Logger` (the run's log),
+ *   `Random`, `RunFolder` (made ready and locked), `RunLog` (`log.jsonl` and the terminal);
+ * - the run's own facts, registered in its child container: `Config` (the resolved config), `RunRequest`
+ *   (what the command asked: folder, flags, log level).
  */
 export const Tokens = Object.freeze({
   ImageReader: Symbol.for('@biaflow/core/ImageReader'),
@@ -24,11 +29,18 @@ export const Tokens = Object.freeze({
   Network: Symbol.for('@biaflow/core/Network'),
   OutputKind: Symbol.for('@biaflow/core/OutputKind'),
   ModelFormat: Symbol.for('@biaflow/core/ModelFormat'),
+  Contribution: Symbol.for('@biaflow/core/Contribution'),
   Progress: Symbol.for('@biaflow/core/Progress'),
+  ProgressDisplay: Symbol.for('@biaflow/core/ProgressDisplay'),
   Random: Symbol.for('@biaflow/core/Random'),
   Logger: Symbol.for('@biaflow/core/Logger'),
   ReportWriter: Symbol.for('@biaflow/core/ReportWriter'),
   DataPipeline: Symbol.for('@biaflow/core/DataPipeline'),
+  DataIO: Symbol.for('@biaflow/core/DataIO'),
+  FileWriters: Symbol.for('@biaflow/core/FileWriters'),
+  EngineChoice: Symbol.for('@biaflow/core/EngineChoice'),
+  RunFolder: Symbol.for('@biaflow/core/RunFolder'),
+  RunLog: Symbol.for('@biaflow/core/RunLog'),
+  Config: Symbol.for('@biaflow/core/Config'),
+  RunRequest: Symbol.for('@biaflow/core/RunRequest'),
 });
-
-export type TokenName = keyof typeof Tokens;

@@ -13,7 +13,7 @@ export type { Logger };
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-export interface LoggerOptions {
+interface LoggerOptions {
   /** Level of the terminal output (stderr). */
   level?: LogLevel;
   /** JSON-lines file that receives everything from `debug` up, whatever the terminal level. */
@@ -22,7 +22,7 @@ export interface LoggerOptions {
   pretty?: boolean;
 }
 
-export interface LoggerHandle {
+interface LoggerHandle {
   logger: Logger;
   /** Close the log file. */
   close(): void;

@@ -5,7 +5,7 @@ import { printableText } from '@biaflow/image';
  * Something drawn at the bottom of the terminal that redraws itself (progress bars). While one is
  * up, a line for the person goes through it, so it is printed above the bars instead of through them.
  */
-export interface TerminalOverlay {
+interface TerminalOverlay {
   print(text: string): void;
 }
 

@@ -2,16 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../kernel/config/schema';
 import type { DataImageHeader } from '../kernel/contributions/workflow';
-import type { ImageReader } from '../kernel/contributions/image-io';
 import type { Kernel } from '../kernel/kernel';
 import { Tokens } from '../kernel/tokens';
 import type { NetworkDefinition } from '../kernel/contributions/network';
 import { ConfigError, type ConfigIssue } from '../errors';
-import { readerFor } from '../data/image-readers';
-import { dataIOFrom } from '../data/data-io';
+import type { RunDataIO } from '../data/data-io';
 
 /** Which stages the checked command will run (a `StagePlan`'s fields). */
-export interface CheckedStages {
+interface CheckedStages {
   train: boolean;
   predict: boolean;
   evaluate: boolean;
@@ -87,12 +85,12 @@ function listed(files: string[]): string {
  * channel count of `data.channels` (else of the first training image); then the workflow's own checks
  * against the headers (`checkImageHeaders`). Returns every issue found; `checkBeforeWork` throws them.
  */
-export function issuesBeforeWork(config: ResolvedConfig, kernel: Kernel, stages: CheckedStages): ConfigIssue[] {
+function issuesBeforeWork(config: ResolvedConfig, kernel: Kernel, stages: CheckedStages): ConfigIssue[] {
   const issues: ConfigIssue[] = stages.train ? modelIssues(config, kernel.networks.get(config.model.architecture)) : [];
   const workflow = kernel.workflows.get(config.problem.type);
   if (!workflow) return issues;
-  const readers = kernel.resolveAll<ImageReader>(Tokens.ImageReader);
-  const io = dataIOFrom(readers, { maxMegavoxels: config.system.max_image_megavoxels });
+  // The data I/O the run will read with, from a container of the config's own.
+  const io = kernel.runContainer(config).resolve<RunDataIO>(Tokens.DataIO);
   const headers: DataImageHeader[] = [];
   for (const [key, dir] of dataFolders(config, stages)) {
     if (!dir) continue;
@@ -112,7 +110,7 @@ export function issuesBeforeWork(config: ResolvedConfig, kernel: Kernel, stages:
     for (const file of files) {
       let header;
       try {
-        header = readerFor(readers, file).header?.(file);
+        header = io.header(file);
       } catch {
         header = undefined;
       }

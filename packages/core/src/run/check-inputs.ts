@@ -10,7 +10,7 @@ import { outputNameProblems } from './output-names';
 import { listTestImages } from './predict-stage';
 
 /** Which stages will read which data (a `StagePlan`'s fields). */
-export interface InputPlan {
+interface InputPlan {
   train: boolean;
   predict: boolean;
   evaluate: boolean;

@@ -1,6 +1,7 @@
 import os from 'node:os';
-import { augmentSample } from '@biaflow/image';
-import { coreRandom } from '@biaflow/image';
+import { Lifecycle } from 'tsyringe';
+import { augmentSample, coreRandom, type RandomSource } from '@biaflow/image';
+import { RunDataIO } from '../data/data-io';
 import type { Kernel } from '../kernel/kernel';
 import type { BiaflowPlugin } from '../kernel/plugin';
 import type { RunContext } from '../kernel/run-context';
@@ -13,7 +14,11 @@ import { runResults } from './run-results';
 import type { ReportWriter } from '../kernel/contributions/report-writer';
 import { factsOfRun, runVersions } from './run-facts';
 import { modelTuning, withTunedValues } from './tuned-decoding';
-import { runRandom } from './run-services';
+import { FileWriters } from './file-writers';
+import { EngineChoice } from './open-network';
+import { RunProgress } from './progress-log';
+import { RunFolder } from './run-folder';
+import { RunLog } from './run-log';
 
 /** Names of core's taps, so a plugin can place its own before or after them (tapable's `before`). */
 export const CORE_TAPS = Object.freeze({
@@ -65,7 +70,16 @@ export const corePlugin: BiaflowPlugin = {
   core: CORE_VERSION,
   description: 'biaflow core: its own behaviour as taps and default services',
   apply(kernel: Kernel) {
+    // The run's services: the run's container builds each from what it is injected (a plugin's own replaces one).
+    kernel.provideClass(Tokens.RunFolder, RunFolder);
+    kernel.provideClass(Tokens.RunLog, RunLog);
+    kernel.container.register(Tokens.Logger, { useFactory: (run) => run.resolve<RunLog>(Tokens.RunLog).logger });
     kernel.provide(Tokens.Random, coreRandom);
+    // Built at each use, so they see every reader, writer and engine registered by then.
+    kernel.provideClass(Tokens.DataIO, RunDataIO, Lifecycle.Transient);
+    kernel.provideClass(Tokens.FileWriters, FileWriters, Lifecycle.Transient);
+    kernel.provideClass(Tokens.EngineChoice, EngineChoice, Lifecycle.Transient);
+    kernel.provideClass(Tokens.Progress, RunProgress, Lifecycle.Transient);
     const { hooks } = kernel;
 
     hooks.runStart.tap(CORE_TAPS.runLog, ({ run }) => {
@@ -92,7 +106,7 @@ export const corePlugin: BiaflowPlugin = {
     hooks.augment.tap({ name: CORE_TAPS.augment, stage: 0 }, (sample, { run, seed, applied }) => {
       const settings = run.config.augment;
       if (!settings.enabled) return sample;
-      return augmentSample(sample, settings, seed, run.config.problem.ndim, applied, runRandom(run));
+      return augmentSample(sample, settings, seed, run.config.problem.ndim, applied, run.container.resolve<RandomSource>(Tokens.Random));
     });
 
     hooks.postprocess.tapPromise({ name: CORE_TAPS.postprocessSteps, stage: 0 }, async (prediction, event) => {

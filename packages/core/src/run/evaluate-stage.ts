@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, InputError } from '../errors';
+import type { DataIO } from '../kernel/contributions/data-layout';
 import type { RunContext } from '../kernel/run-context';
+import { Tokens } from '../kernel/tokens';
 import type { EvaluateEvent, MetricsReport } from '../kernel/stages';
 import { stemOf } from './prediction-files';
 import { resultsDirOf, RunFiles } from './run-folder';
-import { runDataIO } from './run-services';
 
 /**
  * Result and ground-truth files of a folder: images and point CSVs, not the tables a workflow
@@ -55,7 +56,7 @@ export async function evaluateStage(run: RunContext, dirs: { predictions?: strin
     throw new ConfigError([{ path: 'data.test.labels', message: 'required to evaluate: the folder of ground-truth labels' }]);
   }
   const tables = workflow.tables.map((t) => path.basename(t.file));
-  const io = runDataIO(run);
+  const io = run.container.resolve<DataIO>(Tokens.DataIO);
   const { pairs, unpaired } = pairByStem(predictionsDir, groundTruthDir, io.extensions, tables);
   if (unpaired.length) {
     logger.warn({ event: 'unpaired', files: unpaired }, `${unpaired.length} file(s) without a twin are not scored: ${unpaired.map((f) => path.basename(f)).join(', ')}`);

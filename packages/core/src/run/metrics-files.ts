@@ -6,7 +6,7 @@ import { RunFiles } from './run-folder';
 import { assertNoLinkInRunFolder } from '@biaflow/fs';
 
 /** Replace NaN and infinities by null: `metrics.json` never holds a value JSON cannot. */
-export function sanitizeMetrics<T>(value: T): T {
+function sanitizeMetrics<T>(value: T): T {
   if (typeof value === 'number') return (Number.isFinite(value) ? value : null) as T;
   if (Array.isArray(value)) return value.map(sanitizeMetrics) as T;
   if (value && typeof value === 'object') {

@@ -6,7 +6,7 @@ import type { Kernel } from '../kernel/kernel';
 import type { BiaflowPlugin } from '../kernel/plugin';
 import { readModel } from './read-model';
 
-export interface ModelForConfig {
+interface ModelForConfig {
   /** What the model says about itself, in bundle form (its config, workflow, plugins…). */
   meta: BundleMeta;
   /** The package whose model format read it (for the run's plugins), when it is not a biaflow bundle. */

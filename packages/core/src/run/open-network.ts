@@ -1,28 +1,38 @@
 import path from 'node:path';
+import { inject, injectable, injectAll } from 'tsyringe';
 import { BUNDLE_META } from '../kernel/contributions/model-bundle';
 import { ConfigError } from '../errors';
 import type { InferenceEngine, Network } from '../kernel/contributions/inference-engine';
 import { FIRST_PARTY_ENGINES } from '../kernel/first-party';
 import type { RunContext } from '../kernel/run-context';
+import type { ResolvedConfig } from '../kernel/config/schema';
 import { Tokens } from '../kernel/tokens';
 import { readModel } from './read-model';
 import { checkBundleTileSize } from './tile-size-limit';
 
-/** The engine `predict.engine` names, from the run's container (the last registered under that name). */
-export function engineFor(run: Pick<RunContext, 'container' | 'config'>): InferenceEngine {
-  const name = run.config.predict.engine;
-  const engines = run.container.isRegistered(Tokens.InferenceEngine, true) ? run.container.resolveAll<InferenceEngine>(Tokens.InferenceEngine) : [];
-  const engine = [...engines].reverse().find((e) => e.name === name);
-  if (engine) return engine;
-  const pkg = FIRST_PARTY_ENGINES[name];
-  throw new ConfigError([
-    {
-      path: 'predict.engine',
-      message: `no inference engine "${name}" is registered (registered: ${engines.map((e) => e.name).join(', ') || 'none'})${
-        pkg ? `; install ${pkg} (npm i ${pkg}) and list it under plugins:` : ''
-      }`,
-    },
-  ]);
+/** The inference engine of a run (`Tokens.EngineChoice`), built by its container from the registered engines and the config. */
+@injectable()
+export class EngineChoice {
+  constructor(
+    @injectAll(Tokens.InferenceEngine, { isOptional: true }) private readonly engines: InferenceEngine[],
+    @inject(Tokens.Config) private readonly config: Pick<ResolvedConfig, 'predict'>,
+  ) {}
+
+  /** The engine `predict.engine` names (the last registered under that name); a config error listing the registered ones when none is. */
+  chosen(): InferenceEngine {
+    const name = this.config.predict.engine;
+    const engine = [...this.engines].reverse().find((e) => e.name === name);
+    if (engine) return engine;
+    const pkg = FIRST_PARTY_ENGINES[name];
+    throw new ConfigError([
+      {
+        path: 'predict.engine',
+        message: `no inference engine "${name}" is registered (registered: ${this.engines.map((e) => e.name).join(', ') || 'none'})${
+          pkg ? `; install ${pkg} (npm i ${pkg}) and list it under plugins:` : ''
+        }`,
+      },
+    ]);
+  }
 }
 
 /**
@@ -35,7 +45,7 @@ export async function openNetwork(run: RunContext, dir: string): Promise<Network
   let network: Network;
   try {
     if (source.kind === 'bundle') checkBundleTileSize(source.meta, run.config, path.join(source.dir, BUNDLE_META));
-    network = source.kind === 'bundle' ? await engineFor(run).open(source.dir, source.meta, context) : await source.open(context);
+    network = source.kind === 'bundle' ? await run.container.resolve<EngineChoice>(Tokens.EngineChoice).chosen().open(source.dir, source.meta, context) : await source.open(context);
   } catch (e) {
     await source.dispose?.();
     throw e;

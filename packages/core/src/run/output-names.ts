@@ -9,7 +9,7 @@ import { stemOf } from './prediction-files';
  * Longest stem (UTF-8 bytes) a result is filed under: file systems hold 255-byte names, and the
  * temporary name an output is written to first adds a prefix and a suffix to `<stem>.tif`.
  */
-export const MAX_STEM_BYTES = 200;
+const MAX_STEM_BYTES = 200;
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
@@ -18,7 +18,7 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
  * `probabilities/<stem>.tif`, a row of a table), or undefined when they can. The result of a kind
  * without a file (a class) is a row of a table only, so only what a table cannot hold matters there.
  */
-export function outputNameProblem(name: string, kind: Pick<OutputKind, 'file'>): string | undefined {
+function outputNameProblem(name: string, kind: Pick<OutputKind, 'file'>): string | undefined {
   if (CONTROL.test(name)) {
     return 'its name holds control characters (a line break, an escape…), which the run\'s tables and log cannot hold as they are: rename it';
   }

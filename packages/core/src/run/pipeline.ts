@@ -6,7 +6,8 @@ import { checkInputsBeforeWork } from './check-inputs';
 import { evaluateStage, testImagesCarryLabels } from './evaluate-stage';
 import { checkModelToFineTune } from './model-ref';
 import { stopIfAsked, stopOnFault } from '@biaflow/fs';
-import { engineFor } from './open-network';
+import { Tokens } from '../kernel/tokens';
+import type { EngineChoice } from './open-network';
 import { postprocessStage, predictStage } from './predict-stage';
 import { tidyRunFolder } from './tidy-run-folder';
 
@@ -72,7 +73,8 @@ export async function runPipeline(run: RunContext, command: RunCommand, stages: 
   if (plan.predict && command !== 'postprocess') needed.push('infer');
   if (plan.evaluate) needed.push('evaluate');
   kernel.assertHandled(type, needed);
-  if (needed.includes('infer')) engineFor(run);
+  // A `predict.engine` no plugin registered is a config error before any work.
+  if (needed.includes('infer')) run.container.resolve<EngineChoice>(Tokens.EngineChoice).chosen();
   if (plan.train) await checkModelToFineTune(run);
 
   const outcome: RunOutcome = {};

@@ -5,10 +5,10 @@ import { DEFAULT_NORMALIZATION } from '@biaflow/image';
 import { predictImage } from '@biaflow/image';
 import { toModelLayout } from '@biaflow/image';
 import type { Network } from '../kernel/contributions/inference-engine';
-import type { ProgressTask } from '../kernel/contributions/progress';
+import type { ProgressSink, ProgressTask } from '../kernel/contributions/progress';
 import type { RunContext } from '../kernel/run-context';
+import { Tokens } from '../kernel/tokens';
 import { letSignalsIn, stopIfAsked } from '@biaflow/fs';
-import { runProgress } from './progress-log';
 
 /** Runs that have said test-time augmentation is on (said once per run, not once per image). */
 const announced = new WeakSet<RunContext>();
@@ -55,7 +55,7 @@ export async function predictNetwork(run: RunContext, network: Network, image: I
       tta,
       onProgress: (done, total) => {
         if (total > 1) {
-          tiles ??= runProgress(run).start({ id: `tiles-${name}`, label: `${name} tiles`, total, unit: 'tiles' });
+          tiles ??= run.container.resolve<ProgressSink>(Tokens.Progress).start({ id: `tiles-${name}`, label: `${name} tiles`, total, unit: 'tiles' });
           tiles.update(done);
         }
         // An image stopped part-way has no result yet: --resume predicts it again, from its first tile.

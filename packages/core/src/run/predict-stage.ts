@@ -7,20 +7,18 @@ import { screenInputImage } from '../data/non-finite';
 import type { RunContext } from '../kernel/run-context';
 import type { Prediction } from '../kernel/stages';
 import { modelLoadPath } from './model-ref';
-import { readerFor } from '../data/image-readers';
-import type { ImageReader } from '../kernel/contributions/image-io';
+import type { RunDataIO } from '../data/data-io';
+import type { ProgressSink } from '../kernel/contributions/progress';
 import { Tokens } from '../kernel/tokens';
 import { checkImageForModel, fitImageToModel } from './model-input';
 import { stopIfAsked } from '@biaflow/fs';
 import { openNetwork } from './open-network';
 import { readProbabilities, stemOf } from './prediction-files';
-import { runProgress } from './progress-log';
 import { RunFiles } from './run-folder';
 import { runResults } from './run-results';
-import { runDataIO } from './run-services';
 
 /** The model a run predicts with: the one it trained, else `model.load`. */
-export function modelDirFor(run: RunContext): string {
+function modelDirFor(run: RunContext): string {
   const trained = path.join(run.runDir, RunFiles.model);
   if (isBundle(trained)) return trained;
   const load = modelLoadPath(run);
@@ -33,14 +31,14 @@ export function modelDirFor(run: RunContext): string {
 
 /** The test images of a run, as its workflow's data layout finds them. */
 export function listTestImages(run: RunContext, dir: string): TestImage[] {
-  return run.workflow.data.testImages(dir, runDataIO(run));
+  return run.workflow.data.testImages(dir, run.container.resolve(Tokens.DataIO));
 }
 
 function requireTestImages(run: RunContext): TestImage[] {
   const dir = run.config.data.test.images;
   if (!dir) throw new ConfigError([{ path: 'data.test.images', message: 'required to predict: the folder (or file) of images to predict' }]);
   const files = listTestImages(run, dir);
-  if (files.length === 0) throw new InputError(`holds no image files (${runDataIO(run).extensions.join(', ')})`, { file: dir });
+  if (files.length === 0) throw new InputError(`holds no image files (${run.container.resolve<RunDataIO>(Tokens.DataIO).extensions.join(', ')})`, { file: dir });
   return files;
 }
 
@@ -60,16 +58,15 @@ async function finish(run: RunContext, raw: Prediction): Promise<string[]> {
 export async function predictStage(run: RunContext): Promise<void> {
   const { config, kernel, logger } = run;
   const files = requireTestImages(run);
-  const io = runDataIO(run);
+  const io = run.container.resolve<RunDataIO>(Tokens.DataIO);
   const network = await openNetwork(run, modelDirFor(run));
   // Every test image the model was not trained for is refused before the first is predicted, from
   // its header where its reader can tell (each image is checked again once read).
-  const readers = kernel.resolveAll<ImageReader>(Tokens.ImageReader);
   try {
     for (const { file } of files) {
       let header;
       try {
-        header = readerFor(readers, file).header?.(file);
+        header = io.header(file);
       } catch {
         header = undefined; // reading it reports the problem
       }
@@ -82,7 +79,7 @@ export async function predictStage(run: RunContext): Promise<void> {
   const results = runResults(run);
   const infer = kernel.hooks.infer.for(config.problem.type);
   let skipped = 0;
-  const task = runProgress(run).start({ id: 'predict', label: 'predict', total: files.length, unit: 'images' });
+  const task = run.container.resolve<ProgressSink>(Tokens.Progress).start({ id: 'predict', label: 'predict', total: files.length, unit: 'images' });
   try {
     for (const [i, { file, name }] of files.entries()) {
       stopIfAsked(run.signal, () => ({ at: `after ${i} of ${files.length} images`, resumeFrom: `image ${i + 1} (${name}); the ${i} predicted are kept` }));
@@ -118,7 +115,7 @@ export async function predictStage(run: RunContext): Promise<void> {
  */
 export async function postprocessStage(run: RunContext): Promise<void> {
   const { config, logger, runDir } = run;
-  const io = runDataIO(run);
+  const io = run.container.resolve<RunDataIO>(Tokens.DataIO);
   const dir = path.join(runDir, RunFiles.probabilities);
   if (!fs.existsSync(dir) || io.listImageFiles(dir).length === 0) {
     throw new UsageError(`${dir} holds no saved network outputs`, 'predict first (with predict.save_probabilities on, the default)');
@@ -131,7 +128,7 @@ export async function postprocessStage(run: RunContext): Promise<void> {
   const files = io.listImageFiles(dir);
   const results = runResults(run);
   let skipped = 0;
-  const task = runProgress(run).start({ id: 'postprocess', label: 'post-process', total: files.length, unit: 'images' });
+  const task = run.container.resolve<ProgressSink>(Tokens.Progress).start({ id: 'postprocess', label: 'post-process', total: files.length, unit: 'images' });
   for (const [i, file] of files.entries()) {
     stopIfAsked(run.signal, () => {
       task.end();

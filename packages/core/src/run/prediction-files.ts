@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Image, NdArray, PointList } from '@biaflow/image';
-import { pointsFormatFor, writerFor } from '../data/image-readers';
 import { toModelLayout } from '@biaflow/image';
 import { transpose } from '@biaflow/image';
-import type { ImageWriter, PointsFormat, WriteImageInput, WriteImageOptions } from '../kernel/contributions/image-io';
+import type { WriteImageInput, WriteImageOptions } from '../kernel/contributions/image-io';
 import type { Kernel } from '../kernel/kernel';
 import type { RunContext } from '../kernel/run-context';
 import type { Prediction } from '../kernel/stages';
 import { Tokens } from '../kernel/tokens';
+import type { FileWriters } from './file-writers';
 import { resultsDirOf, RunFiles } from './run-folder';
 import { assertNoLinkInRunFolder } from '@biaflow/fs';
 
@@ -34,21 +34,21 @@ export function spatialMeta(source: Prediction['source'], ndim: 2 | 3): { axes: 
   return { axes, spacing };
 }
 
-/** Write an image with the run's writer for the file's extension (`@biaflow/io`'s TIFF writer unless a plugin replaced it). */
-export function writeRunImage(run: Pick<RunContext, 'kernel'>, file: string, image: WriteImageInput, options?: WriteImageOptions): Promise<void> {
-  return writerFor(run.kernel.resolveAll<ImageWriter>(Tokens.ImageWriter), file).write(file, image, options);
+/** Write an image with the run's writer for the file's extension (its `FileWriters`: `@biaflow/io`'s TIFF unless a plugin registered another). */
+export function writeRunImage(run: Pick<RunContext, 'container'>, file: string, image: WriteImageInput, options?: WriteImageOptions): Promise<void> {
+  return run.container.resolve<FileWriters>(Tokens.FileWriters).writeImage(file, image, options);
 }
 
-/** Write a point list with the run's points format for the file's extension (`@biaflow/io`'s CSV unless a plugin replaced it). */
-export function writeRunPoints(run: Pick<RunContext, 'kernel'>, file: string, points: PointList): Promise<void> {
-  return pointsFormatFor(run.kernel.resolveAll<PointsFormat>(Tokens.PointsFormat), file).write(file, points);
+/** Write a point list with the run's points format for the file's extension (`@biaflow/io`'s CSV unless a plugin registered another). */
+export function writeRunPoints(run: Pick<RunContext, 'container'>, file: string, points: PointList): Promise<void> {
+  return run.container.resolve<FileWriters>(Tokens.FileWriters).writePoints(file, points);
 }
 
 /**
  * Save a channels-last float array (a network output, an image result): channels go to ImageJ's C
  * axis (`CYX` / `ZCYX`) so Fiji shows them as channels; a single channel is saved without one.
  */
-export async function writeProbabilities(file: string, probabilities: NdArray, source: Prediction['source'], run: Pick<RunContext, 'kernel'>): Promise<void> {
+export async function writeProbabilities(file: string, probabilities: NdArray, source: Prediction['source'], run: Pick<RunContext, 'container'>): Promise<void> {
   const ndim = (probabilities.shape.length - 1) as 2 | 3;
   const channels = probabilities.shape[ndim];
   const { axes, spacing } = spatialMeta(source, ndim);
@@ -78,7 +78,7 @@ export async function readProbabilities(file: string, ndim: 2 | 3, read: (file: 
  * Nothing is written through a symbolic link inside the run folder (`assertNoLinkInRunFolder`).
  */
 export async function writeResult(
-  run: Pick<RunContext, 'runDir' | 'resultsDir' | 'config' | 'kernel'>,
+  run: Pick<RunContext, 'runDir' | 'resultsDir' | 'config' | 'kernel' | 'container'>,
   prediction: Prediction,
   output: string,
 ): Promise<string[]> {

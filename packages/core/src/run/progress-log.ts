@@ -1,13 +1,13 @@
-import type { ProgressSink } from '../kernel/contributions/progress';
-import type { RunContext } from '../kernel/run-context';
+import { inject, injectable, injectAll } from 'tsyringe';
+import type { ProgressSink, ProgressTask } from '../kernel/contributions/progress';
 import { Tokens } from '../kernel/tokens';
 import type { Logger } from '../logging/logger';
 
 /**
- * Core's progress sink: a `progress` line in the run log at most every `intervalMs` per task (and
- * when it ends), never a redraw. The CLI replaces it with bars on a terminal.
+ * The run log's progress: a `progress` line at most every `intervalMs` per task (and when it ends),
+ * never a redraw. The CLI shows bars on a terminal beside it (`RunProgress`).
  */
-export function logProgress(logger: Logger, intervalMs = 5000): ProgressSink {
+function logProgress(logger: Logger, intervalMs = 5000): ProgressSink {
   return {
     start({ id, label, total, unit }) {
       const started = Date.now();
@@ -33,11 +33,21 @@ export function logProgress(logger: Logger, intervalMs = 5000): ProgressSink {
 }
 
 /**
- * The run's progress sink: the one a plugin (or the CLI) provided, else a log of the run. A partial
- * context without a container (a library call, a test's stand-in) gets the log.
+ * Core's progress sink of a run (`Tokens.Progress`, built by its container): a log of the run
+ * (`logProgress`), then each display registered (`Tokens.ProgressDisplay`: the CLI's bars or plain
+ * lines). A sink a plugin provides replaces it, log and displays together.
  */
-export function runProgress(run: Pick<RunContext, 'logger'> & Partial<Pick<RunContext, 'container'>>): ProgressSink {
-  return run.container?.isRegistered(Tokens.Progress) ? run.container.resolve<ProgressSink>(Tokens.Progress) : logProgress(run.logger);
+@injectable()
+export class RunProgress implements ProgressSink {
+  private readonly sink: ProgressSink;
+
+  constructor(@inject(Tokens.Logger) logger: Logger, @injectAll(Tokens.ProgressDisplay, { isOptional: true }) displays: ProgressSink[]) {
+    this.sink = teeProgress(logProgress(logger), ...displays);
+  }
+
+  start(task: Parameters<ProgressSink['start']>[0]): ProgressTask {
+    return this.sink.start(task);
+  }
 }
 
 /** Several sinks as one: every task is started, updated and ended on each (the log and the terminal). */

@@ -9,7 +9,7 @@ import { Tokens } from '../kernel/tokens';
 import type { Logger } from '../logging/logger';
 
 /** A model as read, with the format that read it (none for biaflow's own bundles). */
-export interface ReadModel {
+interface ReadModel {
   source: ModelSource;
   /** The format that read it, and the plugin that registered the format; absent for a biaflow bundle. */
   format?: { name: string; plugin?: string };

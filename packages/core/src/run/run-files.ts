@@ -33,7 +33,7 @@ export function stageConfigFile(command: string): string {
 export const STAGE_CONFIGS: readonly string[] = ['predict', 'postprocess', 'evaluate'].map(stageConfigFile);
 
 /** The scratch folders `biaflow tune` makes in the run folder while it scores candidates (`.tuning-XXXXXX`). */
-export const TUNING_SCRATCH_PREFIX = '.tuning-';
+const TUNING_SCRATCH_PREFIX = '.tuning-';
 
 /** What `biaflow augment-preview` writes beside its config and log (`01-a-before.png`, `augment-preview.json`). */
 export const AUGMENT_PREVIEW_LOG = 'augment-preview.json';

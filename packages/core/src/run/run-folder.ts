@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { inject, injectable } from 'tsyringe';
 import { UsageError } from '../errors';
 import type { RunContext } from '../kernel/run-context';
+import { Tokens } from '../kernel/tokens';
+import type { LogLevel } from '../logging/logger';
 import { removeOutputSync } from '@biaflow/fs';
 import { foreignEntries, holdsRun, isRunConfig, isRunEntry, RunFiles, STAGE_CONFIGS, stageConfigFile } from './run-files';
 import { assertNoLinksInRunFolder, guardRunFolder } from '@biaflow/fs';
@@ -26,7 +29,7 @@ const METRICS_OUTPUTS = [RunFiles.metrics, RunFiles.metricsCsv];
 const PREDICT_OUTPUTS = [RunFiles.probabilities, RunFiles.predictions, RunFiles.objects, ...METRICS_OUTPUTS, RunFiles.variants];
 const ALL_OUTPUTS = [...TRAIN_OUTPUTS, ...PREDICT_OUTPUTS];
 
-export interface StageOutputs {
+interface StageOutputs {
   /** The entries whose presence means the command would replace earlier outputs. */
   outputs: readonly string[];
   /** The entries `--overwrite` removes: a new model makes every later output stale, so training removes all. */
@@ -34,7 +37,7 @@ export interface StageOutputs {
 }
 
 /** The outputs a command adds, or undefined for commands that work inside a run without adding a stage. */
-export function stageOutputs(command: string): StageOutputs | undefined {
+function stageOutputs(command: string): StageOutputs | undefined {
   switch (command) {
     case 'run':
       return { outputs: ALL_OUTPUTS, removes: [...Object.values(RunFiles), ...STAGE_CONFIGS] };
@@ -52,7 +55,7 @@ export function stageOutputs(command: string): StageOutputs | undefined {
 /** Commands that only work inside an existing run (post-processing its saved outputs, tuning its model). */
 const NEEDS_RUN = new Set(['postprocess', 'tune']);
 
-export interface RunFolderOptions {
+interface RunFolderOptions {
   resume?: boolean;
   overwrite?: boolean;
   /** The command taking the folder (named to a second process that finds it busy). */
@@ -64,8 +67,14 @@ export interface RunFolderOptions {
   extraEntries?: readonly string[];
 }
 
+/** What a command asks of its run (`Tokens.RunRequest`): the folder (`--out`, resolved), its flags, and the terminal's log level. */
+export interface RunRequest extends RunFolderOptions {
+  dir: string;
+  logLevel?: LogLevel;
+}
+
 /** The run folder, held by this process until `lock.release()`. */
-export interface PreparedRunFolder {
+interface PreparedRunFolder {
   /** The run folder's real path, resolved once: every path of the run is built from it. */
   dir: string;
   /** The lock; releasing it also ends the guard against links (`guardRunFolder`). */
@@ -182,6 +191,23 @@ export function prepareRunFolder(dir: string, { resume = false, overwrite = fals
     unguard?.();
     lock.release();
     throw e;
+  }
+}
+
+/**
+ * The run's folder (`Tokens.RunFolder`), as the run's container builds it from the command's request:
+ * made ready and locked (`prepareRunFolder`, whose errors it throws). One per run; the run releases
+ * its lock when it closes (`startRun`).
+ */
+@injectable()
+export class RunFolder implements PreparedRunFolder {
+  readonly dir: string;
+  readonly lock: RunLock;
+  readonly earlier: boolean;
+  readonly tookOver?: string;
+
+  constructor(@inject(Tokens.RunRequest) request: RunRequest) {
+    ({ dir: this.dir, lock: this.lock, earlier: this.earlier, tookOver: this.tookOver } = prepareRunFolder(request.dir, request));
   }
 }
 

@@ -14,7 +14,7 @@ import { assertNoLinkInRunFolder } from '@biaflow/fs';
  * (`probabilities/`), the rows of its tables, and its result file. Each image's result is written
  * last and atomically, so a resumed run skips exactly the images that are complete.
  */
-export class RunResults {
+class RunResults {
   private readonly tables = new Map<string, RowTable>();
   private readonly kind: OutputKind;
 

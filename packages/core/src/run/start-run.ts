@@ -5,17 +5,17 @@ import type { LoadedConfig } from '../config/load-config';
 import type { TrainingEngine } from '../kernel/contributions/training-engine';
 import type { RunCommand, RunContext } from '../kernel/run-context';
 import { Tokens } from '../kernel/tokens';
-import { createLogger, type Logger, type LogLevel } from '../logging/logger';
+import type { Logger, LogLevel } from '../logging/logger';
 import { CORE_NAME, CORE_VERSION } from '../kernel/version';
 import { writeFileAtomicSync } from '@biaflow/fs';
-import { defaultRunDir, prepareRunFolder, RunFiles, stageConfigFile } from './run-folder';
+import { defaultRunDir, RunFiles, stageConfigFile, type RunFolder, type RunRequest } from './run-folder';
 import type { RunLock } from '@biaflow/fs';
 import { choosePostprocessVariant } from './postprocess-variants';
-import { assertNoLinkInRunFolder } from '@biaflow/fs';
 import { activateCompute } from './activate-compute';
+import type { RunLog } from './run-log';
 import { tidyRunFolder } from './tidy-run-folder';
 
-export interface StartRunOptions {
+interface StartRunOptions {
   command: RunCommand;
   loaded: LoadedConfig;
   /** The run folder; default `runs/<timestamp>-<problem>` in the working directory. */
@@ -30,15 +30,10 @@ export interface StartRunOptions {
 
 export interface StartedRun {
   context: RunContext;
-  /** Flush logs and dispose the run's container. */
+  /** Dispose the run's container, close its log and release its folder's lock. */
   close(): Promise<void>;
 }
 
-
-/** The logger a plugin provided (`kernel.provide(Tokens.Logger, …)`), else `fallback`. */
-export function runLogger(kernel: RunContext['kernel'], fallback: Logger): Logger {
-  return kernel.container.isRegistered(Tokens.Logger) ? kernel.container.resolve<Logger>(Tokens.Logger) : fallback;
-}
 
 /** The top-level run-folder entries of the workflow's declared tables (`objects.csv`; `predictions` for `predictions/predictions.csv`). */
 function tableEntries(kernel: RunContext['kernel'], workflow: string): string[] {
@@ -60,30 +55,35 @@ function stopWhenLost(lock: RunLock, stop: AbortController, logger: Logger): voi
 }
 
 /**
- * Create the run folder, its logger and DI container, activate the backend, and write the
- * resolved config. Every run logs the config, the versions of core, plugins and tfjs, and the backend.
+ * Create the run's container, which makes its folder ready (locked) and opens its log; activate the
+ * backend, and write the resolved config. Every run logs the config, the versions of core, plugins
+ * and tfjs, and the backend.
  */
 export async function startRun(options: StartRunOptions): Promise<StartedRun> {
   const { loaded, command } = options;
   const { config, kernel } = loaded;
   const cwd = options.cwd ?? process.cwd();
-  const { dir: runDir, lock, earlier, tookOver } = prepareRunFolder(options.out ? path.resolve(cwd, options.out) : defaultRunDir(config.problem.type, cwd), {
-    resume: options.resume,
-    overwrite: options.overwrite,
-    command,
-    extraEntries: tableEntries(kernel, config.problem.type),
+  const container = kernel.runContainer(config).register<RunRequest>(Tokens.RunRequest, {
+    useValue: {
+      dir: options.out ? path.resolve(cwd, options.out) : defaultRunDir(config.problem.type, cwd),
+      resume: options.resume,
+      overwrite: options.overwrite,
+      command,
+      extraEntries: tableEntries(kernel, config.problem.type),
+      logLevel: options.logLevel,
+    },
   });
+  const { dir: runDir, lock, earlier, tookOver } = container.resolve<RunFolder>(Tokens.RunFolder);
   // The run's signal: the person's stop (options.signal), or the lock taken by another process.
   const stop = new AbortController();
   const forward = () => stop.abort(options.signal?.reason);
   if (options.signal?.aborted) forward();
   else options.signal?.addEventListener('abort', forward, { once: true });
-  let log: ReturnType<typeof createLogger> | undefined;
+  let log: RunLog | undefined;
   try {
-    // The log is appended to: never through a link planted in a shared run folder.
-    assertNoLinkInRunFolder(runDir, path.join(runDir, RunFiles.log));
-    log = createLogger({ level: options.logLevel ?? 'info', file: path.join(runDir, RunFiles.log) });
-    const logger = runLogger(kernel, log.logger);
+    // The run's own log is opened even when a plugin provides the logger: log.jsonl marks a run folder.
+    log = container.resolve<RunLog>(Tokens.RunLog);
+    const logger = container.resolve<Logger>(Tokens.Logger);
     if (tookOver) logger.warn({ event: 'lock-taken-over', reason: tookOver, lock: lock.file }, `took over the run folder's lock: ${tookOver}`);
     stopWhenLost(lock, stop, logger);
     // A re-used run folder may hold what a killed or failed run left (see run/tidy-run-folder.ts).
@@ -125,7 +125,7 @@ export async function startRun(options: StartRunOptions): Promise<StartedRun> {
       backendReason: backend.reason,
       threads: backend.threads,
       computeVersions: backend.versions,
-      container: kernel.container,
+      container,
       signal: stop.signal,
     };
     const handle = log;
@@ -133,7 +133,7 @@ export async function startRun(options: StartRunOptions): Promise<StartedRun> {
       context,
       async close() {
         try {
-          await kernel.container.dispose();
+          await container.dispose();
           handle.close();
         } finally {
           options.signal?.removeEventListener('abort', forward);

@@ -3,7 +3,7 @@ import { BUNDLE_META } from '../kernel/contributions/model-bundle';
 import { isLeftover, removeLeftovers, restoreSwappedDir } from '@biaflow/fs';
 import { isRunEntry, RunFiles } from './run-files';
 
-export interface TidyOptions {
+interface TidyOptions {
   /**
    * Put back `model/`, `checkpoints/last` and `checkpoints/best` when a kill between the two
    * renames of their replacement left them only under temporary names. Only when re-using a run

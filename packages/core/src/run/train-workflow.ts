@@ -6,15 +6,14 @@ import { Tokens } from '../kernel/tokens';
 import { UsageError } from '../errors';
 import type { RunContext } from '../kernel/run-context';
 import { bundleToFineTune } from './model-ref';
-import { runProgress } from './progress-log';
 import { RunFiles } from './run-folder';
 
-/** The training engine of a run's kernel (the last registered). */
-export function trainingEngineOf(run: Pick<RunContext, 'kernel'>): TrainingEngine {
-  const engines = run.kernel.resolveAll<TrainingEngine>(Tokens.TrainingEngine);
-  const engine = engines[engines.length - 1];
-  if (!engine) throw new UsageError('no training engine is registered: nothing can train', 'install and load @biaflow/engine-tfjs (the `biaflow` package applies it to every run)');
-  return engine;
+/** The training engine of a run (the last registered). */
+function trainingEngineOf(run: RunContext): TrainingEngine {
+  if (!run.container.isRegistered(Tokens.TrainingEngine, true)) {
+    throw new UsageError('no training engine is registered: nothing can train', 'install and load @biaflow/engine-tfjs (the `biaflow` package applies it to every run)');
+  }
+  return run.container.resolve<TrainingEngine>(Tokens.TrainingEngine);
 }
 
 /** The data pipeline of a run (the last provided). */
@@ -46,7 +45,7 @@ export async function trainWorkflow(run: RunContext, workflow: WorkflowDriver): 
       defaultLoss: spec.defaultLoss,
       targetChannels: spec.targetChannels,
       metrics: spec.metrics,
-      progress: runProgress(run),
+      progress: run.container.resolve(Tokens.Progress),
       networks: [...run.kernel.networks.values()],
       files: {
         checkpoints: path.join(run.runDir, RunFiles.checkpoints),

@@ -4,7 +4,7 @@ import { predictNetwork } from './predict-network';
 import { trainWorkflow } from './train-workflow';
 
 /** Name of core's tap on a workflow's keyed hooks; a tap at a negative stage that returns a value replaces it. */
-export const WORKFLOW_TAP = '@biaflow/core:workflow';
+const WORKFLOW_TAP = '@biaflow/core:workflow';
 
 /**
  * Core's implementation of a registered workflow's stages, as taps on its keyed hooks (made while

@@ -1,4 +1,4 @@
-import { predictNetwork, type Image, type NdArray, type Network, type RunContext } from '@biaflow/core';
+import { Kernel, predictNetwork, RunProgress, Tokens, type Image, type NdArray, type Network, type RunContext } from '@biaflow/core/internals';
 
 /**
  * Test-time augmentation in core's tiled prediction (`predict.tta`), with fake networks. Expected
@@ -60,10 +60,12 @@ const identity = (tile: Float32Array) => Float32Array.from(tile);
 /** A run context with what core's tiled prediction reads, and a logger that keeps its info lines. */
 function fakeRun(ndim: 2 | 3, patch: number[], predict: Record<string, unknown>) {
   const info: { obj: Record<string, unknown>; msg: string }[] = [];
+  const logger = { info: (obj: Record<string, unknown>, msg: string) => info.push({ obj, msg }), debug: () => undefined };
   const run = {
     config: { problem: { ndim }, data: { patch_size: patch }, predict: { overlap: 0, padding: 0, batch_size: 4, tta: true, ...predict } },
-    // debug: the progress of the tiles (a run without a container logs it).
-    logger: { info: (obj: Record<string, unknown>, msg: string) => info.push({ obj, msg }), debug: () => undefined },
+    // debug: the progress of the tiles (core's sink logs it).
+    logger,
+    container: new Kernel().container.register(Tokens.Logger, { useValue: logger }).register(Tokens.Progress, { useClass: RunProgress }),
   } as unknown as RunContext;
   return { run, info };
 }

@@ -15,7 +15,7 @@ import {
   type WorkflowDriver,
   type WrittenReport,
 } from '@biaflow/core';
-import { assertNoLinkInRunFolder, listResultFiles, outputKindOf, pairResultsByStem as pairByStem, removeOutputSync, resultsDirOf, RunFiles, runDataIO, stemOf, testImagesCarryLabels, writeRunImage } from '@biaflow/core/internals';
+import { assertNoLinkInRunFolder, listResultFiles, outputKindOf, pairResultsByStem as pairByStem, removeOutputSync, resultsDirOf, RunFiles, stemOf, Tokens, testImagesCarryLabels, writeRunImage } from '@biaflow/core/internals';
 import { splitCsvLine, type NdArray } from '@biaflow/image';
 import {
   encodeLabels,
@@ -240,7 +240,7 @@ export async function writeRunReport(run: RunContext, metrics: MetricsReport | u
   // A post-processing variant's report is its own, beside its predictions (postprocess/<n>/).
   const outDir = resultsDirOf(run);
   const workflow = run.workflow;
-  const io = runDataIO(run);
+  const io = run.container.resolve<DataIO>(Tokens.DataIO);
   const predictionsDir = path.join(outDir, RunFiles.predictions);
   const groundTruthDir = config.data.test.labels ?? (testImagesCarryLabels(run) ? (config.data.test.images as string) : undefined);
   const tables = workflow.tables.map((t) => path.basename(t.file));

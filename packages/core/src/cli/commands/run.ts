@@ -17,7 +17,6 @@ import { evaluateStage } from '../../run/evaluate-stage';
 import { coreStages, planStages, runPipeline, type PipelineStages, type RunOutcome } from '../../run/pipeline';
 import { checkBeforeWork } from '../../run/check-before-work';
 import { checkWorkflowConfig } from '../../config/validate';
-import { logProgress, teeProgress } from '../../run/progress-log';
 import { resultsDirOf, RunFiles } from '../../run/run-folder';
 import { isRunConfig } from '../../run/run-files';
 import { startRun, type StartedRun } from '../../run/start-run';
@@ -30,7 +29,7 @@ import { terminalProgress, type TerminalProgress } from '../progress/terminal-pr
 import { formatSummary, reportPath, summaryFigures } from '../results-summary';
 import { invocation, resumeCommand } from '../resume-command';
 
-export type RunOptions = ConfigOptions &
+type RunOptions = ConfigOptions &
   RunFolderCliOptions & {
     model?: string;
     input?: string;
@@ -39,7 +38,7 @@ export type RunOptions = ConfigOptions &
     gt?: string;
   };
 
-export type DataCommand = 'run' | 'train' | 'predict' | 'postprocess' | 'evaluate';
+type DataCommand = 'run' | 'train' | 'predict' | 'postprocess' | 'evaluate';
 
 const DESCRIPTIONS: Record<DataCommand, string> = {
   run: 'train, predict, post-process and evaluate, as the config says',
@@ -219,11 +218,9 @@ async function execute(command: DataCommand, opts: RunOptions, io: CliIO, argv: 
       signal: stop.signal,
     });
     const run = started.context;
-    // The terminal's progress (bars, or plain lines), beside the run log's; unless a plugin provided its own.
-    if (!run.container.isRegistered(Tokens.Progress)) {
-      progress = terminalProgress({ bars: opts.progress !== false });
-      run.container.register(Tokens.Progress, { useValue: teeProgress(logProgress(run.logger), progress.sink) });
-    }
+    // The terminal's progress (bars, or plain lines), shown beside the run log's by core's sink (not by one a plugin provides).
+    progress = terminalProgress({ bars: opts.progress !== false });
+    run.container.register(Tokens.ProgressDisplay, { useValue: progress.sink });
     const stages: PipelineStages =
       command === 'evaluate' && opts.pred
         ? { ...coreStages, evaluate: (r) => evaluateStage(r, { predictions: path.resolve(io.cwd, opts.pred as string) }) }

@@ -3,7 +3,7 @@ import type { ProgressSink } from '../../kernel/contributions/progress';
 import { setTerminalOverlay } from '../../logging/terminal';
 import { clock, describeInfo, describeRate, RateMeter } from './progress-format';
 
-export interface BarProgress {
+interface BarProgress {
   sink: ProgressSink;
   /** Take the bars down (a run that ends, fails or is interrupted with tasks still open). */
   close(): void;

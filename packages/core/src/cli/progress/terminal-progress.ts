@@ -13,7 +13,7 @@ export interface TerminalProgress {
  * How often plain progress lines may come, in ms: 5 s, or `BIAFLOW_PROGRESS_INTERVAL_MS` (for
  * logs that want more or fewer, and for tests of short runs).
  */
-export function plainInterval(env: NodeJS.ProcessEnv = process.env): number {
+function plainInterval(env: NodeJS.ProcessEnv = process.env): number {
   const ms = Number(env.BIAFLOW_PROGRESS_INTERVAL_MS);
   return env.BIAFLOW_PROGRESS_INTERVAL_MS !== undefined && Number.isFinite(ms) && ms >= 0 ? ms : 5000;
 }

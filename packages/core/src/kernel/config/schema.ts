@@ -12,7 +12,7 @@ import { trainSection } from './sections/train';
 import type { ConfigSection, SectionExtension } from '../config-sections';
 
 /** Sections of core. Each lives in its own file under sections/; plugins add theirs at load time. */
-export const coreSections = {
+const coreSections = {
   problem: problemSection,
   system: systemSection,
   data: dataSection,
@@ -27,7 +27,7 @@ export const coreSections = {
 
 export const coreSchema = z.strictObject(coreSections);
 
-export type CoreConfig = z.output<typeof coreSchema>;
+type CoreConfig = z.output<typeof coreSchema>;
 
 /**
  * The validated config a run sees. Plugin sections and keys are typed by the plugin that reads them

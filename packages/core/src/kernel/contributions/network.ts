@@ -1,5 +1,5 @@
 /** Activation of the output layer: per-channel probabilities, a distribution over channels, or raw values. */
-export const HEAD_ACTIVATIONS = ['sigmoid', 'softmax', 'linear'] as const;
+const HEAD_ACTIVATIONS = ['sigmoid', 'softmax', 'linear'] as const;
 export type HeadActivation = (typeof HEAD_ACTIVATIONS)[number];
 
 /** The output layer, chosen by the workflow. */

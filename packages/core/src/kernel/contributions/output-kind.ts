@@ -25,7 +25,7 @@ export interface OutputKind {
    */
   writtenWhenHeld?: boolean;
   /** Write the prediction's result to `file` (absolute), in the input's spatial axes and spacing, with the run's writers. */
-  write?(run: Pick<RunContext, 'kernel' | 'config'>, prediction: Prediction, file: string): Promise<void>;
+  write?(run: Pick<RunContext, 'kernel' | 'config' | 'container'>, prediction: Prediction, file: string): Promise<void>;
   /**
    * What the report draws for a result of this kind when its workflow declares no `reportPicture`
    * (the layers `@biaflow/report` draws: `image` beside the input, `points`, `instances`…).

@@ -3,7 +3,7 @@ import { NORMALIZATION_METHODS, NORMALIZATION_SCOPES } from '@biaflow/image';
 import { pathString, positiveInt, probability, section } from '../schema-helpers';
 
 /** What `data.nan` does with NaN or infinite pixels: refuse the image, or replace them (by its finite median). */
-export const NON_FINITE_POLICIES = ['refuse', 'replace'] as const;
+const NON_FINITE_POLICIES = ['refuse', 'replace'] as const;
 export type NonFinitePolicy = (typeof NON_FINITE_POLICIES)[number];
 
 const folderPair = (what: string) =>

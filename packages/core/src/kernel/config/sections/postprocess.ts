@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Each step is validated again, after plugins load, against the schema its method registered. */
-export const postprocessStep = z.looseObject({
+const postprocessStep = z.looseObject({
   method: z.string().min(1).describe('Name of a registered post-processing method.'),
 });
 

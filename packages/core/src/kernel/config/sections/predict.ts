@@ -6,7 +6,7 @@ import { positiveInt, section } from '../schema-helpers';
  * image, and the time to predict it, grow as 1/(1 − overlap) along each axis (0.99 would be 10000
  * times the tiles of no overlap in 2D). Blending needs a fraction of a tile; 0.9 is far above the usual 0.25–0.5.
  */
-export const MAX_OVERLAP = 0.9;
+const MAX_OVERLAP = 0.9;
 
 export const predictSection = section(
   {
@@ -54,4 +54,3 @@ export const predictSection = section(
   'How test images are predicted: tile by tile, with overlap and blending, so any image size fits in memory.',
 );
 
-export type PredictSettings = z.output<typeof predictSection>;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_MAX_MEGAVOXELS } from '@biaflow/image';
 import { section } from '../schema-helpers';
 
-export const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 
 export const systemSection = section(
   {

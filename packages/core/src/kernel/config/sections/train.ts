@@ -4,9 +4,9 @@ import { positiveInt, section } from '../schema-helpers';
 /** The losses `train.loss.type` names (the training engine implements each). */
 export const LOSS_TYPES = ['bce', 'cce', 'dice', 'ce_dice', 'mse', 'mae'] as const;
 export type LossType = (typeof LOSS_TYPES)[number];
-export const OPTIMIZERS = ['adam', 'adamw', 'sgd'] as const;
+const OPTIMIZERS = ['adam', 'adamw', 'sgd'] as const;
 export type OptimizerType = (typeof OPTIMIZERS)[number];
-export const LR_SCHEDULES = ['none', 'reduce_on_plateau', 'warmup_cosine'] as const;
+const LR_SCHEDULES = ['none', 'reduce_on_plateau', 'warmup_cosine'] as const;
 export type LrScheduleType = (typeof LR_SCHEDULES)[number];
 
 export const trainSection = section(

@@ -124,6 +124,9 @@ describe('only what a config could name loads', () => {
     const r = run(['config', 'validate', '--config', 'c.yaml'], cwd);
     expectRefused(r);
     expect(r.stderr).toContain('problem.type: is not a registered workflow (got "spyflow")');
+    // The workflows it lists are those of packages the config could load: the example's, not the spy's.
+    expect(r.stderr).toMatch(/installed workflows: [^\n]*denoise/);
+    expect(r.stderr).not.toMatch(/installed workflows: [^\n]*spyflow/);
     expect(fs.existsSync(marker)).toBe(false);
   });
 

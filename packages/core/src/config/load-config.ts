@@ -3,7 +3,7 @@ import { ConfigError, UsageError, type ConfigIssue } from '../errors';
 import { excerpt } from '@biaflow/image';
 import { expandShortName, FIRST_PARTY_SECTIONS, POSTPROC_PLUGIN } from '../kernel/first-party';
 import type { Kernel } from '../kernel/kernel';
-import { useInstalledContributor } from '../plugins/installed-contributors';
+import { installedNames, useInstalledContributor } from '../plugins/installed-contributors';
 import { loadPlugin } from '../plugins/load-plugins';
 import { isPathSpecifier, resolvePlugin, resolvePluginPath, type PluginOrigin, type PluginRequest } from '../plugins/resolve-plugin';
 import type { BiaflowPlugin } from '../kernel/plugin';
@@ -120,7 +120,10 @@ export async function loadConfig(request: ConfigRequest): Promise<LoadedConfig> 
   }
   if (overrideIssues.length) throw new ConfigError(overrideIssues, source);
 
-  const config = validateConfig(merged, kernel, source);
+  // An unknown workflow is told with the workflows the installed packages declare (the config could use those).
+  const { type } = namedContributions(raw, overrides);
+  const declared = type !== undefined && !kernel.workflows.has(type) ? installedNames('workflows', { from: contributorFolders(cwd, configDir, trust), origin: trust }) : [];
+  const config = validateConfig(merged, kernel, source, declared);
   config.data.patch_size ??= [...DEFAULT_PATCH_SIZE[config.problem.ndim]];
   if (config.data.patch_size.length !== config.problem.ndim) {
     throw new ConfigError(
@@ -206,6 +209,11 @@ function namedContributions(raw: Record<string, unknown>, overrides: Override[])
   return { type, methods: [...new Set(methods)] };
 }
 
+/** Where the packages a config uses without listing them are looked for: as its `plugins:` entries resolve, then the working folder (a saved config: the working folder only). */
+function contributorFolders(cwd: string, configDir: string, origin: PluginOrigin): string[] {
+  return origin === 'saved' ? [cwd] : [...new Set([configDir, cwd])];
+}
+
 /**
  * The plugins a config uses without listing them, when installed: the package whose manifest declares
  * the workflow of `problem.type`, and those declaring the `postprocess:` methods it names (found as
@@ -216,7 +224,7 @@ function namedContributions(raw: Record<string, unknown>, overrides: Override[])
  */
 async function loadImplicitPlugins(kernel: Kernel, named: { type?: string; methods: string[] }, at: { cwd: string; configDir: string; origin: PluginOrigin; source: string }) {
   const { cwd, configDir, origin, source } = at;
-  const from = origin === 'saved' ? [cwd] : [...new Set([configDir, cwd])];
+  const from = contributorFolders(cwd, configDir, origin);
   const choose = (names: readonly string[]) =>
     `list the one to use under plugins: in ${source} (plugins: [${names[0]}]), or pass --plugin ${names[0]}; or uninstall the other${names.length > 2 ? 's' : ''}`;
   if (!kernel.allPlugins.some((p) => p.name === POSTPROC_PLUGIN || expandShortName(p.source) === POSTPROC_PLUGIN)) {

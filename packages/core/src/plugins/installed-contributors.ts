@@ -31,9 +31,12 @@ export interface Contributor {
 
 const WHAT: Record<NamedContribution, string> = { workflows: 'workflow', steps: 'post-processing method' };
 
-function declares(pkg: PluginPackage, kind: NamedContribution, name: string): boolean {
-  const list = (pkg.manifest[kind] ?? []) as unknown[];
-  return list.some((e) => (typeof e === 'string' ? e : (e as { name?: unknown } | null)?.name) === name);
+/** The names a package's manifest declares of this kind (`workflows` are `{ name, … }`, `steps` names). */
+function declaredNames(pkg: PluginPackage, kind: NamedContribution): string[] {
+  return ((pkg.manifest[kind] ?? []) as unknown[]).flatMap((e) => {
+    const name = typeof e === 'string' ? e : (e as { name?: unknown } | null)?.name;
+    return typeof name === 'string' ? [name] : [];
+  });
 }
 
 /**
@@ -47,12 +50,21 @@ export function installedContributors(kind: NamedContribution, name: string, sea
   const found = new Map<string, Contributor>();
   for (const baseDir of search.from) {
     for (const pkg of installedPluginPackages(baseDir, search.origin)) {
-      if (found.has(pkg.name) || !declares(pkg, kind, name)) continue;
+      if (found.has(pkg.name) || !declaredNames(pkg, kind).includes(name)) continue;
       const resolved = resolvePlugin({ specifier: pkg.name, baseDir, origin: search.origin, where: search.where });
       if (resolved?.package?.dir === pkg.dir) found.set(pkg.name, { pkg, baseDir });
     }
   }
   return [...found.values()];
+}
+
+/** Every name of this kind the installed packages a config could load declare (for messages: what the config could use). */
+export function installedNames(kind: NamedContribution, search: Pick<ContributorSearch, 'from' | 'origin'>): string[] {
+  const names = new Set<string>();
+  for (const baseDir of search.from) {
+    for (const pkg of installedPluginPackages(baseDir, search.origin)) for (const name of declaredNames(pkg, kind)) names.add(name);
+  }
+  return [...names].sort();
 }
 
 /**

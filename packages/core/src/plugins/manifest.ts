@@ -135,6 +135,19 @@ export function packagesIn(nodeModules: string): string[] {
 }
 
 /**
+ * False for a package whose package.json cannot declare a plugin: it does not hold the keyword at
+ * all. A cheap look first, as the folders searched hold every dependency of a project (hundreds):
+ * only the few that pass are parsed and checked (`checkPluginPackage`).
+ */
+function mayDeclarePlugin(dir: string): boolean {
+  try {
+    return fs.readFileSync(path.join(dir, 'package.json'), 'utf8').includes(PLUGIN_KEYWORD);
+  } catch {
+    return false;
+  }
+}
+
+/**
  * The biaflow plugin packages a config whose plugins resolve from `from` could name, each read from
  * its package.json, none imported: those installed in the node_modules folders `resolvePlugin` looks
  * in for that origin (`from`'s chain, then beside core; beside core only first-party `@biaflow/*`
@@ -153,6 +166,7 @@ export function installedPluginPackages(from: string, origin: PluginOrigin = 'ch
       if (seen.has(name) || !isPackageName(name) || (ofCore && !besideCoreAllowed(name, origin))) continue;
       // The first folder of a name is the one loading it would take, plugin or not.
       seen.add(name);
+      if (!mayDeclarePlugin(dir)) continue;
       let pkg: PluginPackage | undefined;
       try {
         pkg = readPluginPackage(fs.realpathSync(dir));

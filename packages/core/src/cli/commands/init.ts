@@ -5,9 +5,8 @@ import { starterConfig } from '../../config/starter-configs';
 import { didYouMean } from '../../config/suggest';
 import { UsageError } from '../../errors';
 import { FIRST_PARTY_WORKFLOWS } from '../../kernel/first-party';
-import { useInstalledContributor } from '../../plugins/installed-contributors';
+import { installedNames, useInstalledContributor } from '../../plugins/installed-contributors';
 import { loadPlugin } from '../../plugins/load-plugins';
-import { installedPluginPackages } from '../../plugins/manifest';
 import { writeFileAtomic } from '@biaflow/fs';
 import type { CliIO } from '../output';
 import { kernelFor } from '../kernel-for';
@@ -36,7 +35,7 @@ export function initCommand(io: CliIO): Command {
       }
       const workflow = kernel.workflows.get(name);
       if (!workflow) {
-        const declared = installedPluginPackages(io.cwd).flatMap((p) => (p.manifest.workflows ?? []).map((w) => w.name));
+        const declared = installedNames('workflows', { from: [io.cwd], origin: 'chosen' });
         const installed = [...new Set([...kernel.workflows.keys(), ...declared])].sort();
         const pkg = FIRST_PARTY_WORKFLOWS[name];
         throw new UsageError(

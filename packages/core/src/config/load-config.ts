@@ -219,8 +219,8 @@ function contributorFolders(cwd: string, configDir: string, origin: PluginOrigin
  * the workflow of `problem.type`, and those declaring the `postprocess:` methods it names (found as
  * `installedContributors` says: only packages its `plugins:` could name, from the config's folder
  * then the working folder; two declaring one name stop, exit 2, unless one is listed). The
- * post-processing package also loads with every config, as it always has: a run's model records it,
- * so `biaflow postprocess` can try any of its steps on that run later.
+ * post-processing package also loads with every config when installed, as it always has: a run's
+ * model lists it among the plugins its training loaded, and so do the bundles made before.
  */
 async function loadImplicitPlugins(kernel: Kernel, named: { type?: string; methods: string[] }, at: { cwd: string; configDir: string; origin: PluginOrigin; source: string }) {
   const { cwd, configDir, origin, source } = at;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createKernel } from '@biaflow/core';
-import { readPluginPackage, registeredContributions, type BiaflowPlugin, type PluginManifest } from '@biaflow/core/internals';
+import { manifestDrift, readPluginPackage, registeredContributions, type BiaflowPlugin, type PluginManifest } from '@biaflow/core/internals';
 import { biaflow, repo, tmpdir } from './e2e-helpers';
 
 /** Every package of the repository that declares a biaflow plugin in its package.json. */
@@ -33,6 +33,8 @@ test.each(pluginPackageDirs().map((d) => [path.relative(repo, d), d]))('%s: the 
   expect(plugin.version).toBe(pkg.version);
   const kernel = await createKernel();
   await kernel.use(plugin, pkg.name);
+  // The check `biaflow plugins --check` makes (each difference in words), then the lists exactly, in order.
+  expect(manifestDrift(pkg, kernel).map((d) => d.text)).toEqual([]);
   expect(complete(pkg.manifest)).toEqual(registeredContributions(kernel, plugin.name));
 });
 

@@ -14,6 +14,7 @@ export type * from './kernel/stages';
 export { createKernel } from './run/create-kernel';
 export { WorkflowDriver } from './kernel/workflow-driver';
 export { readPluginPackage, installedPluginPackages, registeredContributions, type PluginManifest, type PluginPackage } from './plugins/manifest';
+export { manifestDrift, type ManifestDifference } from './plugins/manifest-drift';
 
 // What plugins contribute
 export {

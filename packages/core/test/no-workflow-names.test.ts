@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 // Core knows no workflow: it drives every workflow from what its plugin registers. The only files
-// allowed to name biaflow's own workflows are the table of first-party names used to find packages
-// and phrase install hints (short names, implicit loading of an installed first-party workflow).
+// allowed to name biaflow's own workflows are the table of first-party names used for short names
+// and install hints (an installed workflow's package is found by its manifest, not by this table).
 const ALLOWED = ['kernel/first-party.ts'];
 const WORKFLOW_NAMES = /\b(semantic|instance|detection|classification)\b/;
 

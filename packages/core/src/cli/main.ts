@@ -9,7 +9,12 @@ import { runCommands } from './commands/run';
 import { processIO, type CliIO } from './output';
 import { reportError } from './report-error';
 
-function buildProgram(io: CliIO): Command {
+/**
+ * The program with biaflow's own commands and, unless `argv` runs one of those, the commands of the
+ * installed plugin packages (read from their manifests: a look through every installed package, which
+ * a run of an own command does not need).
+ */
+function buildProgram(io: CliIO, argv?: readonly string[]): Command {
   const program = new Command('biaflow')
     .description('Deep-learning pipelines for bioimage analysis: train, predict, post-process and evaluate from a YAML config.')
     .version(CORE_VERSION, '-v, --version')
@@ -22,7 +27,9 @@ function buildProgram(io: CliIO): Command {
     pluginsCommand(io),
     initCommand(io),
   ];
-  for (const cmd of [...own, ...contributedCommands(io, new Set(own.map((c) => c.name())))]) {
+  const names = new Set(own.map((c) => c.name()));
+  const contributed = argv?.[0] !== undefined && names.has(argv[0]) ? [] : contributedCommands(io, names);
+  for (const cmd of [...own, ...contributed]) {
     program.addCommand(cmd);
   }
   // Every (sub)command reports usage errors through us instead of exiting the process.
@@ -37,7 +44,7 @@ function buildProgram(io: CliIO): Command {
 
 /** Run the CLI; resolves to the exit code (0 ok, 1 run failed, 2 bad usage or config). */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
-  const program = buildProgram(io);
+  const program = buildProgram(io, argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

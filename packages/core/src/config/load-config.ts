@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { ConfigError, UsageError, type ConfigIssue } from '../errors';
 import { excerpt } from '@biaflow/image';
-import { expandShortName, FIRST_PARTY_SECTIONS, FIRST_PARTY_WORKFLOWS, POSTPROC_PLUGIN } from '../kernel/first-party';
+import { expandShortName, FIRST_PARTY_SECTIONS, POSTPROC_PLUGIN } from '../kernel/first-party';
 import type { Kernel } from '../kernel/kernel';
+import { installedNames, useInstalledContributor } from '../plugins/installed-contributors';
 import { loadPlugin } from '../plugins/load-plugins';
 import { isPathSpecifier, resolvePlugin, resolvePluginPath, type PluginOrigin, type PluginRequest } from '../plugins/resolve-plugin';
 import type { BiaflowPlugin } from '../kernel/plugin';
@@ -52,7 +53,8 @@ export const DEFAULT_PATCH_SIZE = { 2: [256, 256], 3: [32, 128, 128] } as const;
 /**
  * Read, layer and validate a config: file (paths from its folder) < `--set` (paths from the working
  * directory). Plugins are loaded first, because they contribute config sections and methods; the
- * post-processing plugin and the workflow plugin of `problem.type` load implicitly when installed.
+ * package declaring the workflow of `problem.type`, those declaring the `postprocess:` methods, and
+ * the post-processing plugin load without being listed when installed (`loadImplicitPlugins`).
  */
 export async function loadConfig(request: ConfigRequest): Promise<LoadedConfig> {
   const cwd = request.cwd ?? process.cwd();
@@ -92,7 +94,7 @@ export async function loadConfig(request: ConfigRequest): Promise<LoadedConfig> 
     const { plugin, source: from } = await loadPlugin(req);
     await kernel.use(plugin, from);
   }
-  await loadImplicitPlugins(kernel, problemTypeOf(raw, overrides), cwd, configDir);
+  await loadImplicitPlugins(kernel, namedContributions(raw, overrides), { cwd, configDir, origin: trust, source });
 
   const schema = buildSchema(kernel.configSections, kernel.sectionExtensions);
   if (raw.plugins !== undefined) raw.plugins = absolutePluginPaths(raw.plugins, configDir);
@@ -118,7 +120,10 @@ export async function loadConfig(request: ConfigRequest): Promise<LoadedConfig> 
   }
   if (overrideIssues.length) throw new ConfigError(overrideIssues, source);
 
-  const config = validateConfig(merged, kernel, source);
+  // An unknown workflow is told with the workflows the installed packages declare (the config could use those).
+  const { type } = namedContributions(raw, overrides);
+  const declared = type !== undefined && !kernel.workflows.has(type) ? installedNames('workflows', { from: contributorFolders(cwd, configDir, trust), origin: trust }) : [];
+  const config = validateConfig(merged, kernel, source, declared);
   config.data.patch_size ??= [...DEFAULT_PATCH_SIZE[config.problem.ndim]];
   if (config.data.patch_size.length !== config.problem.ndim) {
     throw new ConfigError(
@@ -188,29 +193,53 @@ function pluginRequests(
   return requests;
 }
 
-function problemTypeOf(raw: Record<string, unknown>, overrides: Override[]): string | undefined {
-  let type = isPlainObject(raw.problem) ? raw.problem.type : undefined;
-  for (const o of overrides) {
-    if (o.keyPath[0] === 'problem' && o.keyPath[1] === 'type') type = o.value;
-    if (o.keyPath.length === 1 && o.keyPath[0] === 'problem' && isPlainObject(o.value)) type = o.value.type;
-  }
-  return typeof type === 'string' ? type : undefined;
+/** `problem.type` and the `postprocess:` methods of the config as it will be once `--set` entries are applied (they name the packages to find). */
+function namedContributions(raw: Record<string, unknown>, overrides: Override[]): { type?: string; methods: string[] } {
+  // A copy down to the keys that hold the names: --set entries deeper than those cannot change them.
+  const view: Record<string, unknown> = {
+    problem: isPlainObject(raw.problem) ? { ...raw.problem } : raw.problem,
+    postprocess: Array.isArray(raw.postprocess) ? raw.postprocess.map((step) => (isPlainObject(step) ? { ...step } : step)) : raw.postprocess,
+  };
+  const naming = (k: Override['keyPath']) =>
+    k[0] === 'problem' ? k.length === 1 || (k.length === 2 && k[1] === 'type') : k[0] === 'postprocess' && (k.length === 1 || k.length === 2 || (k.length === 3 && k[2] === 'method'));
+  for (const o of overrides) if (naming(o.keyPath)) setIn(view, o.keyPath, o.value);
+  const type = isPlainObject(view.problem) && typeof view.problem.type === 'string' ? view.problem.type : undefined;
+  const steps = Array.isArray(view.postprocess) ? view.postprocess : [];
+  const methods = steps.flatMap((s) => (isPlainObject(s) && typeof s.method === 'string' ? [s.method] : []));
+  return { type, methods: [...new Set(methods)] };
+}
+
+/** Where the packages a config uses without listing them are looked for: as its `plugins:` entries resolve, then the working folder (a saved config: the working folder only). */
+function contributorFolders(cwd: string, configDir: string, origin: PluginOrigin): string[] {
+  return origin === 'saved' ? [cwd] : [...new Set([configDir, cwd])];
 }
 
 /**
- * Post-processing, and the first-party package of the configured workflow, load without being
- * listed when they are installed (unless a listed plugin already registers that workflow).
+ * The plugins a config uses without listing them, when installed: the package whose manifest declares
+ * the workflow of `problem.type`, and those declaring the `postprocess:` methods it names (found as
+ * `installedContributors` says: only packages its `plugins:` could name, from the config's folder
+ * then the working folder; two declaring one name stop, exit 2, unless one is listed). The
+ * post-processing package also loads with every config when installed, as it always has: a run's
+ * model lists it among the plugins its training loaded, and so do the bundles made before.
  */
-async function loadImplicitPlugins(kernel: Kernel, type: string | undefined, cwd: string, configDir: string) {
-  const workflowPackage = type && !kernel.workflows.has(type) ? FIRST_PARTY_WORKFLOWS[type] : undefined;
-  const wanted = [POSTPROC_PLUGIN, ...(workflowPackage ? [workflowPackage] : [])];
-  for (const name of wanted) {
-    if (kernel.allPlugins.some((p) => p.name === name || expandShortName(p.source) === name)) continue;
+async function loadImplicitPlugins(kernel: Kernel, named: { type?: string; methods: string[] }, at: { cwd: string; configDir: string; origin: PluginOrigin; source: string }) {
+  const { cwd, configDir, origin, source } = at;
+  const from = contributorFolders(cwd, configDir, origin);
+  const choose = (names: readonly string[]) =>
+    `list the one to use under plugins: in ${source} (plugins: [${names[0]}]), or pass --plugin ${names[0]}; or uninstall the other${names.length > 2 ? 's' : ''}`;
+  if (!kernel.allPlugins.some((p) => p.name === POSTPROC_PLUGIN || expandShortName(p.source) === POSTPROC_PLUGIN)) {
     const where = 'biaflow itself (it loads this package with every config when installed)';
-    const baseDir = resolvePlugin({ specifier: name, baseDir: configDir, where }) ? configDir : cwd;
-    if (!resolvePlugin({ specifier: name, baseDir, where })) continue;
-    const { plugin, source } = await loadPlugin({ specifier: name, baseDir, where });
-    if (kernel.allPlugins.some((p) => p.name === plugin.name)) continue;
-    await kernel.use(plugin, source);
+    const baseDir = from.find((dir) => resolvePlugin({ specifier: POSTPROC_PLUGIN, baseDir: dir, where }));
+    if (baseDir) {
+      const { plugin, source: loadedFrom } = await loadPlugin({ specifier: POSTPROC_PLUGIN, baseDir, where });
+      if (!kernel.allPlugins.some((p) => p.name === plugin.name)) await kernel.use(plugin, loadedFrom);
+    }
+  }
+  if (named.type !== undefined && !kernel.workflows.has(named.type)) {
+    await useInstalledContributor(kernel, 'workflows', named.type, { from, origin, where: `problem.type in ${source}`, choose });
+  }
+  for (const method of named.methods) {
+    if (kernel.postprocessMethods.has(method)) continue;
+    await useInstalledContributor(kernel, 'steps', method, { from, origin, where: `postprocess method "${method}" in ${source}`, choose });
   }
 }

@@ -12,7 +12,7 @@ import { didYouMean } from '../suggest';
  * Validate a merged raw config against core's schema plus the sections and post-processing
  * methods the loaded plugins registered. Every problem is collected, then thrown together.
  */
-export function validateConfig(raw: unknown, kernel: Kernel, source?: string): ResolvedConfig {
+export function validateConfig(raw: unknown, kernel: Kernel, source?: string, installedWorkflows: readonly string[] = []): ResolvedConfig {
   const schema = buildSchema(kernel.configSections, kernel.sectionExtensions);
   const result = schema.safeParse(raw, { reportInput: true });
   const issues: ConfigIssue[] = [];
@@ -21,7 +21,7 @@ export function validateConfig(raw: unknown, kernel: Kernel, source?: string): R
   }
   const type = (raw as { problem?: { type?: unknown } } | undefined)?.problem?.type;
   const workflow = typeof type === 'string' ? kernel.workflows.get(type) : undefined;
-  if (typeof type === 'string' && type !== '' && !workflow) issues.push(unknownWorkflowIssue(type, kernel));
+  if (typeof type === 'string' && type !== '' && !workflow) issues.push(unknownWorkflowIssue(type, kernel, installedWorkflows));
   const config = result.success ? (result.data as ResolvedConfig) : undefined;
   if (config) {
     const networks = kernel.networks;
@@ -144,9 +144,12 @@ export function checkWorkflowConfig(config: ResolvedConfig, kernel: Kernel, trai
   if (issues.length) throw new ConfigError(issues, source);
 }
 
-/** `problem.type` names no registered workflow: list the installed ones and, for a first-party name, the package. */
-function unknownWorkflowIssue(type: string, kernel: Kernel): ConfigIssue {
-  const installed = [...kernel.workflows.keys()];
+/**
+ * `problem.type` names no registered workflow: list the installed ones (registered, or declared by the
+ * manifest of an installed package the config could load) and, for a first-party name, the package.
+ */
+function unknownWorkflowIssue(type: string, kernel: Kernel, declared: readonly string[]): ConfigIssue {
+  const installed = [...new Set([...kernel.workflows.keys(), ...declared])].sort();
   const known = [...new Set([...installed, ...Object.keys(FIRST_PARTY_WORKFLOWS)])];
   const pkg = FIRST_PARTY_WORKFLOWS[type];
   return {

@@ -1,8 +1,9 @@
 /**
  * The one place core names biaflow's own plugins: short names for plugin resolution (`instance` →
  * `@biaflow/plugin-instance`), and which package to suggest when a config names a first-party
- * workflow or section that is not installed. Core drives every workflow from its registration; this
- * table is only for finding packages and phrasing hints.
+ * workflow or section that is not installed, and which packages `biaflow config docs` documents by
+ * default. Core drives every workflow from its registration, and finds an installed workflow's or
+ * step's package by its manifest (plugins/installed-contributors.ts), never by this table.
  */
 export const FIRST_PARTY_PLUGINS = ['semantic', 'instance', 'detection', 'classification', 'postproc'] as const;
 

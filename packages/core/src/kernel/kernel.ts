@@ -404,8 +404,8 @@ export class Kernel {
     throw new UsageError(
       `no loaded plugin handles problem type "${problem}" (hooks without a handler: ${missing.join(', ')}); loaded plugins: ${loaded}`,
       pkg
-        ? `install the workflow plugin with \`npm i ${pkg}\` and list it under plugins: in the config`
-        : 'install the plugin that provides this workflow and list it under plugins: in the config',
+        ? `install the workflow plugin with \`npm i ${pkg}\` (it loads by itself once installed)`
+        : 'install the package that provides this workflow (it is found by its package.json manifest), or list its plugin under plugins: in the config',
     );
   }
 
@@ -425,6 +425,6 @@ function unknownWorkflow(name: string, installed: readonly string[], loaded: rea
     `problem.type "${name}" is not a registered workflow (installed workflows: ${list}${loaded.length ? `; loaded plugins: ${loaded.map((p) => p.name).join(', ')}` : ''})`,
     pkg
       ? `install the workflow plugin with \`npm i ${pkg}\` (it loads by itself once installed)`
-      : 'install the plugin that provides this workflow and list it under plugins: in the config',
+      : 'install the package that provides this workflow (it is found by its package.json manifest), or list its plugin under plugins: in the config',
   );
 }

@@ -10,7 +10,7 @@ import { installedPluginPackages } from './manifest';
  */
 export async function useInstalledModelFormats(kernel: Kernel, cwd: string): Promise<number> {
   let applied = 0;
-  for (const pkg of installedPluginPackages(cwd)) {
+  for (const pkg of installedPluginPackages(cwd, 'saved')) {
     if (!pkg.manifest.formats?.length || kernel.allPlugins.some((p) => p.name === pkg.name)) continue;
     const request = { specifier: pkg.name, baseDir: cwd, origin: 'saved', where: 'the installed model formats' } as const;
     if (!resolvePlugin(request)) continue;

@@ -4,6 +4,7 @@ import { InputError } from '../errors';
 import { excerpt } from '@biaflow/image';
 import type { Kernel } from '../kernel/kernel';
 import { isPackageName } from './package-name';
+import { besideCore, besideCoreAllowed, nodeModulesChain, type PluginOrigin } from './package-roots';
 
 /**
  * What a plugin package contributes, declared as data in its `package.json` under `biaflow` (as
@@ -117,33 +118,6 @@ export function readPluginPackage(dir: string): PluginPackage | undefined {
   return checkPluginPackage(dir).plugin;
 }
 
-/** The folder of the package file `resolved` (a module inside it) belongs to: the nearest folder up with a package.json. */
-export function packageDirOf(resolved: string): string | undefined {
-  let dir = path.dirname(resolved);
-  for (;;) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
-    const up = path.dirname(dir);
-    if (up === dir) return undefined;
-    dir = up;
-  }
-}
-
-/**
- * Where installed packages are looked for, in order: the node_modules folders from `from` up to the
- * root (the person's project), then the folders beside core (first-party packages of a global CLI or
- * of this repository's workspace).
- */
-export function packageRoots(from: string): string[] {
-  const roots: string[] = [];
-  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
-    roots.push(path.join(dir, 'node_modules'));
-    if (path.dirname(dir) === dir) break;
-  }
-  const coreDir = packageDirOf(__filename);
-  if (coreDir) roots.push(path.dirname(coreDir), path.join(path.dirname(coreDir), '..'));
-  return roots;
-}
-
 /** Package folders directly inside a node_modules folder (scoped ones included). */
 export function packagesIn(nodeModules: string): string[] {
   let entries: fs.Dirent[];
@@ -161,21 +135,45 @@ export function packagesIn(nodeModules: string): string[] {
 }
 
 /**
- * The biaflow plugin packages installed where `from` resolves packages (its node_modules chain),
- * plus those installed beside core itself: each read from its package.json, none imported.
+ * False for a package whose package.json cannot declare a plugin: it does not hold the keyword at
+ * all. A cheap look first, as the folders searched hold every dependency of a project (hundreds):
+ * only the few that pass are parsed and checked (`checkPluginPackage`).
  */
-export function installedPluginPackages(from: string): PluginPackage[] {
+function mayDeclarePlugin(dir: string): boolean {
+  try {
+    return fs.readFileSync(path.join(dir, 'package.json'), 'utf8').includes(PLUGIN_KEYWORD);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The biaflow plugin packages a config whose plugins resolve from `from` could name, each read from
+ * its package.json, none imported: those installed in the node_modules folders `resolvePlugin` looks
+ * in for that origin (`from`'s chain, then beside core; beside core only first-party `@biaflow/*`
+ * ones for a saved config), each as `<node_modules>/<its name>` — a package is loaded by its name, so
+ * one in a folder of another name, or whose name is no npm name, could never load. A name found
+ * earlier hides the same name later, as for loading. Sorted by name.
+ */
+export function installedPluginPackages(from: string, origin: PluginOrigin = 'chosen'): PluginPackage[] {
   const found = new Map<string, PluginPackage>();
-  for (const root of packageRoots(from)) {
+  const seen = new Set<string>();
+  const own = nodeModulesChain(from);
+  const roots = [...own.map((root) => ({ root, ofCore: false })), ...besideCore().filter((r) => !own.includes(r)).map((root) => ({ root, ofCore: true }))];
+  for (const { root, ofCore } of roots) {
     for (const dir of packagesIn(root)) {
+      const name = path.relative(root, dir).split(path.sep).join('/');
+      if (seen.has(name) || !isPackageName(name) || (ofCore && !besideCoreAllowed(name, origin))) continue;
+      // The first folder of a name is the one loading it would take, plugin or not.
+      seen.add(name);
+      if (!mayDeclarePlugin(dir)) continue;
       let pkg: PluginPackage | undefined;
       try {
         pkg = readPluginPackage(fs.realpathSync(dir));
       } catch {
         continue;
       }
-      // A package is loaded by its name: one that is no npm name could never load (nor be listed as loadable).
-      if (pkg && isPackageName(pkg.name) && !found.has(pkg.name)) found.set(pkg.name, pkg);
+      if (pkg && pkg.name === name) found.set(name, pkg);
     }
   }
   return [...found.values()].sort((a, b) => (a.name < b.name ? -1 : 1));

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InputError, UsageError } from '../errors';
 import { excerpt } from '@biaflow/image';
-import { packageDirOf, packagesIn } from './manifest';
+import { packagesIn } from './manifest';
+import { packageDirOf } from './package-roots';
 
 /**
  * Models shipped in installed packages, named in their `package.json` as data:

@@ -3,20 +3,11 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { UsageError } from '../errors';
 import { expandShortName } from '../kernel/first-party';
-import { checkPluginPackage, packageDirOf, PLUGIN_KEYWORD, type PluginPackage } from './manifest';
+import { checkPluginPackage, PLUGIN_KEYWORD, type PluginPackage } from './manifest';
+import { pluginRoots, type PluginOrigin } from './package-roots';
 import { packageNameProblem } from './package-name';
 
-/**
- * Who chose a plugin entry, which decides what may load (docs/security.md):
- * - `chosen`: the person — a config passed with `--config`, `--set`, `--plugin`, or code. Paths and
- *   packages load; packages resolve from the config's folder, then beside core.
- * - `found`: a data config found by searching the project. Packages only; a path must be passed
- *   with `--config` or `--plugin` to run.
- * - `saved`: a config a model bundle, a zoo package or a run folder carries. Packages only, and
- *   only when they resolve from the person's project (the working folder's node_modules chain) or
- *   are first-party packages installed beside core: a downloaded model cannot run a file it ships.
- */
-export type PluginOrigin = 'chosen' | 'found' | 'saved';
+export type { PluginOrigin };
 
 export interface PluginRequest {
   /** As written: a package name, a short name or a path. */
@@ -50,30 +41,6 @@ export function resolvePluginPath(specifier: string, baseDir: string): string | 
   } catch {
     return undefined;
   }
-}
-
-/** The node_modules folders Node looks in from `dir` upwards (none inside another node_modules' own name). */
-function nodeModulesChain(dir: string): string[] {
-  const chain: string[] = [];
-  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
-    if (path.basename(d) !== 'node_modules') chain.push(path.join(d, 'node_modules'));
-    if (path.dirname(d) === d) return chain;
-  }
-}
-
-/**
- * The node_modules folders a package name is looked for in, in order: those of `baseDir` (the
- * person's project, or the config's folder), then those beside core (plugins installed with a global
- * CLI, or this repository's workspace). A saved config's names are looked for beside core only when
- * first-party (`@biaflow/*`): a model cannot pick a package the person did not install for their project.
- */
-function pluginRoots(name: string, baseDir: string, origin: PluginOrigin): string[] {
-  const roots = nodeModulesChain(baseDir);
-  const coreDir = packageDirOf(__filename);
-  if (coreDir && (origin !== 'saved' || name.startsWith('@biaflow/'))) {
-    for (const root of nodeModulesChain(coreDir)) if (!roots.includes(root)) roots.push(root);
-  }
-  return roots;
 }
 
 function whereOf(request: PluginRequest): string {

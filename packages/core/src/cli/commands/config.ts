@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import YAML from 'yaml';
 import { loadConfig } from '../../config/load-config';
-import { configReference } from '../../config/docs';
+import { configReference, pluginConfigReference } from '../../config/docs';
 import { checkWorkflowConfig } from '../../config/validate';
 import { checkBeforeWork } from '../../run/check-before-work';
 import { planStages } from '../../run/pipeline';
@@ -39,14 +39,23 @@ export function configCommand(io: CliIO): Command {
 
   cmd
     .command('docs')
-    .description('write the configuration reference (docs/config.md) for core and the installed first-party plugins')
+    .description("write the configuration reference (docs/config.md) for core and the installed first-party plugins; with --plugin, a plugin's own reference")
     .option('-o, --out <file>', 'write to this file instead of stdout')
-    .action(async (opts: { out?: string }) => {
-      const text = configReference(await kernelWithFirstPartyPlugins(io));
+    .option('-p, --plugin <name>', 'document what this plugin adds instead (its workflows, sections, keys and post-processing methods): an installed package, or a path')
+    .action(async (opts: { out?: string; plugin?: string }) => {
+      const text = opts.plugin ? await pluginReference(opts.plugin, io) : configReference(await kernelWithFirstPartyPlugins(io));
       if (opts.out) await writeFileAtomic(path.resolve(io.cwd, opts.out), text);
       else io.stdout(text);
     });
   return cmd;
+}
+
+/** The reference of one plugin, applied to a new kernel (a distribution's default plugin is already applied there). */
+async function pluginReference(specifier: string, io: Pick<CliIO, 'cwd' | 'createKernel'>): Promise<string> {
+  const kernel = await kernelFor(io);
+  const { plugin, source } = await loadPlugin({ specifier, baseDir: io.cwd, where: '--plugin' });
+  if (!kernel.allPlugins.some((p) => p.name === plugin.name)) await kernel.use(plugin, source);
+  return pluginConfigReference(kernel, plugin);
 }
 
 /** A kernel with every installed first-party plugin applied (for docs and `biaflow plugins`). */

@@ -6,7 +6,9 @@ import { expandShortName, FIRST_PARTY_PLUGINS } from '../../kernel/first-party';
 import { installedPluginPackages, type PluginManifest } from '../../plugins/manifest';
 import { installedModels } from '../../plugins/model-names';
 import { CORE_NAME, CORE_VERSION } from '../../kernel/version';
+import { UsageError } from '../../errors';
 import { kernelFor } from '../kernel-for';
+import { checkPluginManifests } from '../plugin-check';
 import type { CliIO } from '../output';
 
 /** One line per kind of contribution a manifest declares. */
@@ -32,13 +34,23 @@ function contributionLines(m: PluginManifest): string[] {
  * `biaflow plugins`: the plugin packages installed (where the working folder resolves packages, and
  * beside core) with their versions and what each contributes, read from their manifests — no plugin
  * code runs. First-party plugins that are not installed are listed with the command that installs
- * them. With `--config`, also the plugins that config loads (their code runs to load them).
+ * them. With `--config`, also the plugins that config loads (their code runs to load them). With
+ * `--check`, each package's manifest is checked against its code (`checkPluginManifests`).
  */
 export function pluginsCommand(io: CliIO): Command {
   return new Command('plugins')
     .description('list the installed plugins and what they contribute, and the installed models (read from their manifests, no plugin code runs)')
     .option('-c, --config <file>', 'also list the plugins this config loads (this loads them)')
-    .action(async (opts: { config?: string }) => {
+    .option(
+      '--check [packages...]',
+      'for plugin authors: load each installed plugin package (or each named: a package, or a package folder such as .), apply it to a new kernel and compare its manifest with what it registers; exit 1 when any differs',
+    )
+    .action(async (opts: { config?: string; check?: true | string[] }) => {
+      if (opts.check) {
+        if (opts.config) throw new UsageError('--check and --config do not go together', 'run biaflow plugins --check, then biaflow plugins --config FILE');
+        await checkPluginManifests(opts.check === true ? undefined : opts.check, io);
+        return;
+      }
       const installed = installedPluginPackages(io.cwd);
       io.stdout(`${CORE_NAME} ${CORE_VERSION}\n`);
       const width = Math.max(30, ...installed.map((p) => p.name.length));

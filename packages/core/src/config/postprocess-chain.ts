@@ -38,7 +38,7 @@ export function checkPostprocessChain(plan: readonly PlannedStep[], kernel: Kern
   for (const step of plan) {
     const { takes, gives } = step.method;
     if (takes === undefined && gives === undefined) {
-      warnings.push(`${stepName(step)} (from ${step.method.plugin}) declares neither \`takes\` nor \`gives\`: it and the steps after it are not checked`);
+      warnings.push(`${stepName(step)} declares neither \`takes\` nor \`gives\` (plugin ${step.method.plugin}): it and the steps after it are not checked`);
       return { issues, warnings };
     }
     const missing = (takes ?? []).filter((f) => !have.has(f));

@@ -29,10 +29,11 @@ const STEPS: Step[] = [
   { name: 'sharpen', takes: ['image'], gives: ['image'] },
 ];
 
+const write = async () => undefined;
 const KINDS: OutputKind[] = [
-  { name: 'labels', description: 'a label image', holds: (p) => Boolean(p.labels), field: 'labels' },
-  { name: 'points', description: 'a point list', holds: (p) => Boolean(p.points), field: 'points' },
-  { name: 'image', description: 'a float image', holds: (p) => Boolean(p.image), field: 'image' },
+  { name: 'labels', description: 'a label image', holds: (p) => Boolean(p.labels), field: 'labels', file: (stem) => `predictions/${stem}.tif`, write, writtenWhenHeld: true },
+  { name: 'points', description: 'a point list', holds: (p) => Boolean(p.points), field: 'points', file: (stem) => `predictions/${stem}.csv`, write, writtenWhenHeld: true },
+  { name: 'image', description: 'a float image', holds: (p) => Boolean(p.image), field: 'image', file: (stem) => `predictions/${stem}.tif`, write },
   { name: 'opaque', description: 'a kind that declares no field', holds: () => true },
 ];
 
@@ -109,16 +110,17 @@ describe('checkPostprocessChain', () => {
     ]);
   });
 
-  test('the fix names the steps that would give what is missing and can run there', async () => {
+  test('a step giving a field another kind writes to the result file is refused: a label image where the float image belongs', async () => {
     const kernel = await kernelWith([{ name: 'mask_image', takes: ['image'], gives: ['labels'] }]);
-    const { issues } = check(kernel, 'restore', ['drop_small']);
-    expect(issues).toEqual([
+    expect(check(kernel, 'restore', ['sharpen', 'mask_image']).issues).toEqual([
       {
-        path: 'postprocess[0]',
-        message:
-          "drop_small takes labels but gets image (the restore workflow's inference gives image): put a step that gives labels before it (mask_image), or remove it",
+        path: 'postprocess[1]',
+        message: "mask_image gives labels, which is written as labels to predictions/<stem>.tif, the file of the restore workflow's image: remove it",
       },
     ]);
+    // Points go to a file of their own: not in the way.
+    const pointsKernel = await kernelWith([{ name: 'spots_in_image', takes: ['image'], gives: ['points'] }]);
+    expect(check(pointsKernel, 'restore', ['spots_in_image']).issues).toEqual([]);
   });
 
   test('a list whose end lacks the field the output kind writes is refused: a labels decoding where points are written', async () => {
@@ -154,6 +156,13 @@ describe('checkPostprocessChain', () => {
       },
     ]);
     expect(check(kernel, 'masks', []).issues[0].message).toContain("the masks workflow's inference gives probabilities and no step runs");
+    // A step missing its input names the steps that would give it and can run there.
+    expect(check(kernel, 'masks', ['drop_small']).issues).toEqual([
+      {
+        path: 'postprocess[0]',
+        message: "drop_small takes labels but gets probabilities (the masks workflow's inference gives probabilities): put a step that gives labels before it (binarize), or remove it",
+      },
+    ]);
   });
 
   test('one wrong step is reported once, not again by the steps after it', async () => {

@@ -35,6 +35,10 @@ export function checkPostprocessChain(plan: readonly PlannedStep[], kernel: Kern
   const origin = `the ${problem} workflow's inference gives ${fieldList(start)}`;
   const have = new Set<PredictionField>(start);
   let last: PlannedStep | undefined;
+  /** Steps already reported: what they give is not held against them again. */
+  const reported = new Set<PlannedStep>();
+  /** The step that first gave each field inference did not give (a field inference gives is the workflow's own business). */
+  const madeBy = new Map<PredictionField, PlannedStep>();
   for (const step of plan) {
     const { takes, gives } = step.method;
     if (takes === undefined && gives === undefined) {
@@ -43,15 +47,18 @@ export function checkPostprocessChain(plan: readonly PlannedStep[], kernel: Kern
     }
     const missing = (takes ?? []).filter((f) => !have.has(f));
     if (missing.length) {
+      reported.add(step);
       const after = last ? `after ${stepName(last)} the prediction holds ${fieldList(have)}` : origin;
       issues.push({
         path: stepPath(step),
-        // The path names the position (`postprocess[0]: threshold takes…`); core's own decoding has none.
-        message: `${typeof step.from === 'number' ? step.method.name : stepName(step)} takes ${fieldList(takes ?? [])} but gets ${fieldList(have)} (${after}): ${missingHint(step, missing, have, kernel, problem)}`,
+        message: `${nameAt(step)} takes ${fieldList(takes ?? [])} but gets ${fieldList(have)} (${after}): ${missingHint(step, missing, have, kernel, problem)}`,
       });
     }
     // Added even after a mismatch, so one wrong step is reported once, not again by every step after it.
-    for (const f of gives ?? []) have.add(f);
+    for (const f of gives ?? []) {
+      if (!have.has(f)) madeBy.set(f, step);
+      have.add(f);
+    }
     last = step;
   }
   const kind = kernel.outputKinds.get(workflow.output);
@@ -59,6 +66,18 @@ export function checkPostprocessChain(plan: readonly PlannedStep[], kernel: Kern
   if (kind.field === undefined) {
     if (plan.length) warnings.push(`output kind "${kind.name}" does not declare the prediction field it writes (\`field\`): the end of the post-processing list is not checked`);
     return { issues, warnings };
+  }
+  // A field another kind writes whenever it is held, to the same file, would take the result's place
+  // (a label image written where the float image belongs, the image then skipped).
+  const file = kind.file?.('<stem>');
+  for (const other of kernel.outputKinds.values()) {
+    if (file === undefined || other === kind || !other.writtenWhenHeld || other.field === undefined || other.file?.('<stem>') !== file) continue;
+    const maker = madeBy.get(other.field);
+    if (!maker || reported.has(maker)) continue;
+    issues.push({
+      path: stepPath(maker),
+      message: `${nameAt(maker)} gives ${other.field}, which is written as ${other.name} to ${file}, the file of the ${problem} workflow's ${kind.name}: remove it`,
+    });
   }
   if (!have.has(kind.field)) {
     const after = last ? `after ${stepName(last)} the prediction holds ${fieldList(have)}` : `${origin} and no step runs`;
@@ -73,6 +92,11 @@ export function checkPostprocessChain(plan: readonly PlannedStep[], kernel: Kern
 /** `postprocess[0] (threshold)`, or the workflow's default decoding core put in the list. */
 function stepName(step: PlannedStep): string {
   return typeof step.from === 'number' ? `postprocess[${step.from}] (${step.method.name})` : `the workflow's default decoding (${step.method.name})`;
+}
+
+/** The step as its issue names it after its path: the path gives the position (`postprocess[0]: threshold takes…`); core's own decoding has none. */
+function nameAt(step: PlannedStep): string {
+  return typeof step.from === 'number' ? step.method.name : stepName(step);
 }
 
 function stepPath(step: PlannedStep): string {

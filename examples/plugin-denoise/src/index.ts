@@ -69,6 +69,8 @@ export const denoisePlugin = definePlugin(
           metrics: [],
         }),
         infer: denoiseImage,
+        // What its inference fills: a post-processing step that takes probabilities (threshold) is refused.
+        gives: ['image'],
         output: 'image',
         evaluate: ({ run, pairs, io }) =>
           evaluateDenoise(pairs, {

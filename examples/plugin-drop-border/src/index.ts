@@ -14,6 +14,8 @@ export default definePlugin(
     apply(kernel) {
       kernel.registerPostprocess({
         name: 'drop_border_objects',
+        takes: ['labels'],
+        gives: ['labels'],
         description: 'Remove labelled objects that touch the image border (within `margin` pixels).',
         options: z.strictObject({
           margin: z.number().int().min(0).default(0).describe('Objects closer than this to the border are dropped too.'),

@@ -8,6 +8,7 @@ export { KEYED_HOOKS, type KernelHooks } from './kernel/hooks';
 export { definePlugin, isPlugin, type BiaflowPlugin, type PluginFactory } from './kernel/plugin';
 export { PluginError } from './kernel/plugin-error';
 export type { PostprocessMethod, RegisteredPostprocessMethod, PostprocessKind } from './kernel/postprocess-method';
+export { PREDICTION_FIELDS, type PredictionField } from './kernel/prediction-field';
 export { Tokens } from './kernel/tokens';
 export type { RunContext, RunCommand } from './kernel/run-context';
 export type * from './kernel/stages';

@@ -31,6 +31,7 @@ export { systemFault, systemFaultOf, isSystemCallError } from '@biaflow/fs';
 export { reportError } from './cli/report-error';
 export { writeMetrics, flattenRow } from './run/metrics-files';
 export { planPostprocess, type PlannedStep } from './config/postprocess-plan';
+export { checkPostprocessChain, type ChainCheck } from './config/postprocess-chain';
 export { corePlugin, CORE_TAPS } from './run/core-plugin';
 export { tapWorkflowStages } from './run/workflow-stages';
 export { trainWorkflow } from './run/train-workflow';

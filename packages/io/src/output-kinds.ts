@@ -20,6 +20,7 @@ export const pointsOutput: OutputKind = {
   description: 'a point list per image (predictions/<stem>.csv)',
   file: (stem) => `predictions/${stem}.csv`,
   holds: (prediction) => Boolean(prediction.points),
+  field: 'points',
   writtenWhenHeld: true,
   write: (run, prediction, file) => writeRunPoints(run, file, prediction.points!),
 };
@@ -30,6 +31,7 @@ export const labelsOutput: OutputKind = {
   description: 'a label image per image (predictions/<stem>.tif)',
   file: (stem) => `predictions/${stem}.tif`,
   holds: (prediction) => Boolean(prediction.labels),
+  field: 'labels',
   writtenWhenHeld: true,
   write: async (run, prediction, file) => {
     const { axes, spacing } = spatialMeta(prediction.source, run.config.problem.ndim);
@@ -53,6 +55,7 @@ export const imageOutput: OutputKind = {
   description: 'a float image per image (predictions/<stem>.tif)',
   file: (stem) => `predictions/${stem}.tif`,
   holds: (prediction) => Boolean(prediction.image),
+  field: 'image',
   write: async (run, prediction, file) => {
     const ndim = run.config.problem.ndim;
     const image = prediction.image!;

@@ -104,6 +104,7 @@ export const classificationPlugin = definePlugin(
         name: 'classes',
         description: 'a class per image (its row of classes.csv)',
         holds: (prediction) => prediction.classIndex !== undefined,
+        field: 'classIndex',
       });
       kernel.registerWorkflow({
         name: 'classification',
@@ -133,6 +134,8 @@ export const classificationPlugin = definePlugin(
           const scores = await classifyImage(model, x, patch, { tta });
           return { name, source: image, classIndex: argmax(scores), classScores: scores, classNames: model.meta.channels };
         },
+        // Its own inference gives the class and the scores, which no post-processing step takes.
+        gives: ['classIndex', 'classScores', 'classNames'],
         output: 'classes',
         tables: [
           {

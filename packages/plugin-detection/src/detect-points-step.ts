@@ -46,6 +46,8 @@ export function registerDetectPoints(kernel: Kernel): void {
   kernel.registerPostprocess({
     name: DETECT_POINTS_STEP,
     kind: 'decode',
+    takes: ['probabilities'],
+    gives: ['points'],
     defaultFor: ['detection'],
     problems: ['detection'],
     description:

@@ -40,6 +40,8 @@ export function registerDecodeStep(kernel: Kernel): void {
   kernel.registerPostprocess({
     name: DECODE_METHOD,
     kind: 'decode',
+    takes: ['probabilities'],
+    gives: ['labels'],
     problems: ['instance'],
     defaultFor: ['instance'],
     description:

@@ -21,6 +21,8 @@ export function registerDecodeStep(kernel: Kernel): void {
   kernel.registerPostprocess({
     name: DECODE_METHOD,
     kind: 'decode',
+    takes: ['probabilities'],
+    gives: ['labels'],
     problems: ['semantic'],
     defaultFor: ['semantic'],
     description:

@@ -91,6 +91,7 @@ function methodEntries(methods: RegisteredPostprocessMethod[]): string[] {
   for (const m of methods.sort((a, b) => a.name.localeCompare(b.name))) {
     out.push(`### \`${m.name}\` (from ${m.plugin})`, '', m.description, '');
     if (m.problems) out.push(`Applies to: ${m.problems.join(', ')}.`, '');
+    out.push(stepFields(m), '');
     const opts = toJson(m.options);
     const entries = Object.entries(opts.properties ?? {});
     if (entries.length === 0) {
@@ -130,6 +131,22 @@ export function configReference(kernel: Kernel): string {
   const methods = [...kernel.postprocessMethods.values()];
   out.push('## Post-processing methods', '');
   out.push('Listed under `postprocess:` as `{ method: <name>, ...options }`, run in order.', '');
+  out.push(
+    'Each method takes fields of the prediction and gives fields (passing the others on). The list starts with what the',
+    'workflow\'s inference gives, each step must get what it takes, and the end must hold what the workflow\'s output',
+    'needs; `biaflow config validate` (and every command, before any work) refuses a list that does not fit, naming the step',
+    '(exit 2). The workflow\'s default decoding runs when no step of the list decodes.',
+    '',
+  );
+  const workflows = [...kernel.workflows.values()].sort((a, b) => a.name.localeCompare(b.name));
+  if (workflows.length) {
+    out.push('| workflow | inference gives | output | needs |', '| --- | --- | --- | --- |');
+    for (const w of workflows) {
+      const field = kernel.outputKinds.get(w.output)?.field;
+      out.push(`| ${w.name} | ${w.gives ? w.gives.map((f) => `\`${f}\``).join(', ') : 'not declared'} | ${w.output} | ${field ? `\`${field}\`` : 'not declared'} |`);
+    }
+    out.push('');
+  }
   if (methods.length === 0) out.push('No post-processing plugin was loaded when this page was generated.', '');
   out.push(...methodEntries(methods));
   return `${out.join('\n').trimEnd()}\n`;
@@ -184,4 +201,11 @@ export function pluginConfigReference(kernel: Kernel, plugin: { name: string; ve
   }
   if (!documented) out.push(`${plugin.name} adds no workflow, config section, config key or post-processing method.`, '');
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+/** What a step takes and gives, for its entry in the reference. */
+function stepFields(m: RegisteredPostprocessMethod): string {
+  if (m.takes === undefined && m.gives === undefined) return 'Declares neither what it takes nor what it gives: lists with it are not checked past it.';
+  const list = (fields: readonly string[] | undefined) => (fields?.length ? fields.map((f) => `\`${f}\``).join(', ') : 'nothing');
+  return `Takes ${list(m.takes)}; gives ${list(m.gives)}.`;
 }

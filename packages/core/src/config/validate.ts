@@ -4,13 +4,15 @@ import { excerpt } from '@biaflow/image';
 import { FIRST_PARTY_SECTIONS, FIRST_PARTY_WORKFLOWS } from '../kernel/first-party';
 import type { Kernel } from '../kernel/kernel';
 import { buildSchema, type ResolvedConfig } from '../kernel/config/schema';
+import { checkPostprocessChain } from './postprocess-chain';
 import { planPostprocess } from './postprocess-plan';
 import { formatKeyPath, objectKeys, schemaAt, type KeyPath } from './schema-walk';
 import { didYouMean } from '../suggest';
 
 /**
  * Validate a merged raw config against core's schema plus the sections and post-processing
- * methods the loaded plugins registered. Every problem is collected, then thrown together.
+ * methods the loaded plugins registered, and the post-processing list against what the workflow's
+ * inference gives and its output kind needs. Every problem is collected, then thrown together.
  */
 export function validateConfig(raw: unknown, kernel: Kernel, source?: string, installedWorkflows: readonly string[] = []): ResolvedConfig {
   const schema = buildSchema(kernel.configSections, kernel.sectionExtensions);
@@ -34,7 +36,11 @@ export function validateConfig(raw: unknown, kernel: Kernel, source?: string, in
     }
     const stepIssues = validatePostprocessSteps(config, kernel);
     issues.push(...stepIssues);
-    if (stepIssues.length === 0) issues.push(...planPostprocess(config.postprocess, kernel, config.problem.type).issues);
+    if (stepIssues.length === 0) {
+      // The steps in order, then whether each gets what it takes and the end gives what is written.
+      const planned = planPostprocess(config.postprocess, kernel, config.problem.type);
+      issues.push(...planned.issues, ...checkPostprocessChain(planned.plan, kernel, config.problem.type).issues);
+    }
   }
   if (issues.length) throw new ConfigError(issues, source);
   return config as ResolvedConfig;

@@ -20,6 +20,7 @@ import { interceptPluginErrors } from './intercept-plugin-errors';
 import { wrapPluginError } from './plugin-error';
 import type { BiaflowPlugin } from './plugin';
 import type { PostprocessMethod, RegisteredPostprocessMethod } from './postprocess-method';
+import { PREDICTION_FIELDS, unknownPredictionFields } from './prediction-field';
 import { Tokens } from './tokens';
 import { WorkflowDriver } from './workflow-driver';
 
@@ -197,6 +198,8 @@ export class Kernel {
         `post-processing method "${method.name}" is registered by both "${existing.plugin}" and "${owner}"`,
       );
     }
+    checkFields(`post-processing method "${method.name}" of "${owner}"`, 'takes', method.takes);
+    checkFields(`post-processing method "${method.name}" of "${owner}"`, 'gives', method.gives);
     const hook = `postprocess:${method.name}`;
     const run: PostprocessMethod<O>['run'] = async (prediction, options, event) => {
       try {
@@ -221,6 +224,7 @@ export class Kernel {
     const owner = this.owner('registerWorkflow');
     const existing = this.workflowsByName.get(definition.name);
     if (existing) throw new BiaflowError(`workflow "${definition.name}" is registered by both "${existing.plugin}" and "${owner}"`);
+    checkFields(`workflow "${definition.name}" of "${owner}"`, 'gives', definition.gives);
     const workflow: RegisteredWorkflow = { ...definition, plugin: owner };
     this.workflowsByName.set(definition.name, workflow);
     if (definition.section) this.registerConfigSection(definition.section.key, definition.section.schema);
@@ -310,6 +314,7 @@ export class Kernel {
     const owner = this.owner('registerOutputKind');
     const twin = this.contributions('outputs').find((c) => (c.value as OutputKind).name === kind.name);
     if (twin) throw new BiaflowError(`output kind "${kind.name}" is registered by both "${twin.plugin}" and "${owner}"`);
+    if (kind.field !== undefined) checkFields(`output kind "${kind.name}" of "${owner}"`, 'field', [kind.field]);
     this.contribute('outputs', Tokens.OutputKind, kind, owner);
   }
 
@@ -414,6 +419,19 @@ export class Kernel {
       throw new BiaflowError(`${what} must be called from a plugin's apply()`);
     }
     return this.applying;
+  }
+}
+
+/**
+ * A declaration of prediction fields (a step's `takes`/`gives`, a workflow's `gives`, an output kind's
+ * `field`) must be a list of known fields: a misspelt one would make the post-processing check wrong.
+ */
+function checkFields(who: string, key: string, fields: unknown): void {
+  if (fields === undefined) return;
+  if (!Array.isArray(fields)) throw new BiaflowError(`${who}: \`${key}\` must be a list of prediction fields (${PREDICTION_FIELDS.join(', ')})`);
+  const unknown = unknownPredictionFields(fields);
+  if (unknown.length) {
+    throw new BiaflowError(`${who}: \`${key}\` names ${unknown.map((f) => `"${f}"`).join(', ')}, which ${unknown.length === 1 ? 'is no' : 'are no'} prediction field; the fields are ${PREDICTION_FIELDS.join(', ')}`);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { ZodType } from 'zod';
+import type { PredictionField } from './prediction-field';
 import type { Prediction, ProblemType, RunEvent } from './stages';
 
 /**
@@ -28,6 +29,21 @@ export interface PostprocessMethod<Options = any> {
    * decoding step (a workflow's standard decoding, e.g. thresholding or watershed).
    */
   defaultFor?: readonly ProblemType[];
+  /**
+   * The prediction fields the step needs (`['probabilities']`, `['labels']`, both for a step that
+   * grows labels into a thresholded probability). `config validate`, and every command before it
+   * does any work, walks the list: each step must find what it takes in what inference gave and the
+   * steps before it gave, and the end of the list must hold the field the workflow's output kind needs.
+   */
+  takes?: readonly PredictionField[];
+  /**
+   * The prediction fields the step sets (`['labels']` for a thresholding). A step passes every other
+   * field on as it got it (it returns `{ ...prediction, labels }`), so later steps can still take the
+   * probabilities. A step that declares neither `takes` nor `gives` is not checked: it may take and
+   * give anything, and `config validate` warns that the chain is unchecked from there on
+   * (docs/plugins.md); declaring only one of them means the other is empty.
+   */
+  gives?: readonly PredictionField[];
   run(prediction: Prediction, options: Options, event: RunEvent): Prediction | Promise<Prediction>;
 }
 

@@ -14,6 +14,7 @@ import type { ResolvedConfig } from './config/schema';
 import type { ConfigIssue } from '../errors';
 import { wrapPluginError } from './plugin-error';
 import type { RunContext } from './run-context';
+import type { PredictionField } from './prediction-field';
 import type { Prediction, TableRow } from './stages';
 
 /** Errors a person is meant to read as they are: bad input or config a plugin found (`BiaflowError`, `ImageError`). */
@@ -74,6 +75,15 @@ export class WorkflowDriver {
   /** What kind of result it writes. */
   get output(): string {
     return this.workflow.output;
+  }
+
+  /**
+   * The prediction fields its inference fills, where the `postprocess:` list starts: its declaration,
+   * else core's tiled prediction (`probabilities`) when it has no `infer`; undefined when its own
+   * `infer` declares nothing (the list is then not checked).
+   */
+  get gives(): readonly PredictionField[] | undefined {
+    return this.workflow.gives ?? (this.workflow.infer ? undefined : ['probabilities']);
   }
 
   /** The figure that ranks runs (and images, unless `imageFigure` says otherwise). */

@@ -9,6 +9,7 @@ import { Tokens } from '../kernel/tokens';
 import { CORE_NAME, CORE_VERSION } from '../kernel/version';
 import { writeMetrics } from './metrics-files';
 import { planPostprocess, type PlannedStep } from '../config/postprocess-plan';
+import { checkPostprocessChain } from '../config/postprocess-chain';
 import { resultsDirOf } from './run-folder';
 import { runResults } from './run-results';
 import type { ReportWriter } from '../kernel/contributions/report-writer';
@@ -41,6 +42,10 @@ function stepsOf(run: RunContext): Promise<PlannedStep[]> {
   if (!plan) {
     plan = (async () => {
       const configured = planPostprocess(run.config.postprocess, run.kernel, run.config.problem.type).plan;
+      // Its mismatches stopped the config from loading; what declares nothing is run on trust, said once.
+      for (const warning of checkPostprocessChain(configured, run.kernel, run.config.problem.type).warnings) {
+        run.logger.warn({ event: 'postprocess-unchecked' }, warning);
+      }
       const tuned = await modelTuning(run);
       const { plan: steps, applied, kept } = withTunedValues(configured, tuned);
       if (tuned && (Object.keys(applied).length || kept.length)) {

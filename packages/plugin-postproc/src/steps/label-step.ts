@@ -5,6 +5,8 @@ import { labelsOf } from './prediction-parts';
 export function registerLabel(kernel: Kernel): void {
   kernel.registerPostprocess({
     name: 'label',
+    takes: ['labels'],
+    gives: ['labels'],
     description: 'Number the connected components of the labels\' foreground (non-zero voxels) 1..n, in raster order: a mask becomes instances.',
     options: z.strictObject({
       connectivity: z

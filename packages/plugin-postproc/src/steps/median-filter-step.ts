@@ -21,6 +21,8 @@ export function registerMedianFilter(kernel: Kernel): void {
   kernel.registerPostprocess({
     name: 'median_filter',
     kind: 'filter',
+    takes: ['probabilities'],
+    gives: ['probabilities'],
     description: 'Median filter of every probability channel (scipy\'s median_filter). Filter 3D outputs along z only with `size: [k, 1, 1]`.',
     options: z.strictObject({
       size: z

@@ -12,6 +12,8 @@ export function registerPeakLocalMax(kernel: Kernel): void {
   kernel.registerPostprocess({
     name: 'peak_local_max',
     kind: 'decode',
+    takes: ['probabilities'],
+    gives: ['points'],
     description: 'Detect points as the local maxima of one probability channel (scikit-image\'s peak_local_max); each point keeps its probability as score.',
     problems: ['detection'],
     options: z.strictObject({

@@ -5,6 +5,8 @@ import { labelsOf } from './prediction-parts';
 export function registerRemoveSmallObjects(kernel: Kernel): void {
   kernel.registerPostprocess({
     name: 'remove_small_objects',
+    takes: ['labels'],
+    gives: ['labels'],
     description: 'Remove labelled objects with fewer voxels than `min_size`.',
     options: z.strictObject({
       min_size: z.number().int().min(0).default(10).describe('Objects smaller than this many voxels are removed.'),

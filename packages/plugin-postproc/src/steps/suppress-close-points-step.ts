@@ -5,6 +5,8 @@ import { spatialSpacing } from './prediction-parts';
 export function registerSuppressClosePoints(kernel: Kernel): void {
   kernel.registerPostprocess({
     name: 'suppress_close_points',
+    takes: ['points'],
+    gives: ['points'],
     description: 'Of two detected points within `radius` of each other (physical units, using the voxel size), keep the one with the higher score (the earlier one without scores).',
     problems: ['detection'],
     options: z.strictObject({

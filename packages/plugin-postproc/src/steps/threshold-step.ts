@@ -5,6 +5,8 @@ export function registerThreshold(kernel: Kernel): void {
   kernel.registerPostprocess({
     name: 'threshold',
     kind: 'decode',
+    takes: ['probabilities'],
+    gives: ['labels'],
     description: 'Binarize one probability channel into a 0/1 mask (labels): value > threshold. `auto` picks Otsu\'s threshold per image.',
     options: z.strictObject({
       channel: z.number().int().min(0).default(0).describe('Probability channel to binarize (0-based).'),

@@ -5,6 +5,8 @@ import { channelOf, labelsOf, probabilitiesOf, spatialSpacing, thresholdValue } 
 export function registerVoronoi(kernel: Kernel): void {
   kernel.registerPostprocess({
     name: 'voronoi',
+    takes: ['labels', 'probabilities'],
+    gives: ['labels'],
     description:
       'Grow the labels to fill a foreground mask: every voxel where the probability channel exceeds the threshold takes the label of the nearest labelled voxel (physical distance).',
     options: z.strictObject({

@@ -4,6 +4,8 @@ import YAML from 'yaml';
 import { loadConfig } from '../../config/load-config';
 import { configReference, pluginConfigReference } from '../../config/docs';
 import { checkWorkflowConfig } from '../../config/validate';
+import { checkPostprocessChain } from '../../config/postprocess-chain';
+import { planPostprocess } from '../../config/postprocess-plan';
 import { checkBeforeWork } from '../../run/check-before-work';
 import { planStages } from '../../run/pipeline';
 import type { Kernel } from '../../kernel/kernel';
@@ -17,12 +19,15 @@ import type { CliIO } from '../output';
 export function configCommand(io: CliIO): Command {
   const cmd = new Command('config').description('check, print or document configs');
 
-  withConfigOptions(cmd.command('validate').description('validate a config and report every problem found without training (exit 2 when invalid): keys, the network against the patch size, the data folders and every image\'s header (dimensionality, channels), the workflow\'s own checks')).action(
+  withConfigOptions(cmd.command('validate').description('validate a config and report every problem found without training (exit 2 when invalid): keys, the network against the patch size, the data folders and every image\'s header (dimensionality, channels), the post-processing steps (each gets what it takes, the last gives what the workflow writes), the workflow\'s own checks')).action(
     async (opts: ConfigOptions) => {
       const { config, configPath, kernel } = await loadConfig({ kernel: await kernelFor(io), configFile: opts.config, sets: opts.set, cliPlugins: opts.plugin, cwd: io.cwd });
       checkWorkflowConfig(config, kernel, config.train.enabled, configPath);
       // What a run would read, checked from the files' headers (no training, no pixel decoded).
       checkBeforeWork(config, kernel, planStages('run', { config, workflow: kernel.workflow(config.problem.type) }), configPath);
+      // The list was checked when the config loaded; what declares nothing could not be: say so.
+      const { plan } = planPostprocess(config.postprocess, kernel, config.problem.type);
+      for (const w of checkPostprocessChain(plan, kernel, config.problem.type).warnings) io.stderr(`warning: ${w}\n`);
       const plugins = kernel.plugins.map((p) => `${p.name}@${p.version}`).join(', ') || 'none';
       io.stdout(
         `config OK: ${configPath ?? 'inline'}\n  problem: ${config.problem.type}, ${config.problem.ndim}D\n  plugins: ${plugins}\n`,

@@ -1,6 +1,7 @@
 import type { RunContext } from '../run-context';
 import type { ReportPicture, ReportPictureEvent } from './report-pictures';
 import type { Prediction } from '../stages';
+import type { PredictionField } from '../prediction-field';
 
 /**
  * A kind of result a workflow's predictions give (`kernel.registerOutputKind`; a workflow declares
@@ -19,6 +20,12 @@ export interface OutputKind {
   file?(stem: string): string;
   /** True when a prediction carries a result of this kind (`prediction.labels`…). */
   holds(prediction: Prediction): boolean;
+  /**
+   * The prediction field `holds` looks at (`labels`, `points`, `image`, `classIndex`), as data: a
+   * post-processing list must end with it, which `config validate` checks before any run. Without
+   * it the end of the list is not checked.
+   */
+  field?: PredictionField;
   /**
    * Written whenever a prediction holds it, whatever the workflow's own kind (a label image a
    * post-processing step made, points a step found); otherwise only for workflows of this kind.

@@ -8,6 +8,7 @@ import type { ConfigIssue } from '../../errors';
 import type { ImageHeader } from '@biaflow/image';
 import type { RunContext } from '../run-context';
 import type { EvaluateEvent, InferEvent, MetricsReport, Prediction, Sample, SampleEvent, TableRow } from '../stages';
+import type { PredictionField } from '../prediction-field';
 import type { ReportCurve, ReportCurvesEvent, ReportPicture, ReportPictureEvent } from './report-pictures';
 
 /** The network a workflow trains: its head, what each output channel means, the loss. */
@@ -112,6 +113,13 @@ export interface WorkflowDefinition {
    * tile with `predict.*` overlap, normalized as in training (`probabilities`).
    */
   infer?(event: InferEvent): Promise<Prediction>;
+  /**
+   * The prediction fields its `infer` fills (`['image']`, `['classIndex', 'classScores', 'classNames']`):
+   * where the `postprocess:` list starts, checked before any run (a step must take what is there).
+   * Without `infer` it is core's tiled prediction, `['probabilities']`, and need not be declared; a
+   * workflow with its own `infer` that declares nothing leaves its lists unchecked (a warning).
+   */
+  gives?: readonly PredictionField[];
   /**
    * What kind of result it writes: the name of a registered output kind (`labels`, `points`,
    * `image` from `@biaflow/io`, or one a plugin registers).

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   BiaflowError,
+  interruptionOf,
   writeFileAtomic,
   type Kernel,
   type DataIO,
@@ -15,7 +16,7 @@ import {
   type WorkflowDriver,
   type WrittenReport,
 } from '@biaflow/core';
-import { assertNoLinkInRunFolder, listResultFiles, outputKindOf, pairResultsByStem as pairByStem, removeOutputSync, resultsDirOf, RunFiles, runDataIO, stemOf, testImagesCarryLabels, writeRunImage } from '@biaflow/core/internals';
+import { assertNoLinkInRunFolder, listResultFiles, pairResultsByStem as pairByStem, removeOutputSync, resultsDirOf, RunFiles, runDataIO, stemOf, testImagesCarryLabels, writeRunImage } from '@biaflow/core/internals';
 import { splitCsvLine, type NdArray } from '@biaflow/image';
 import {
   encodeLabels,
@@ -23,6 +24,7 @@ import {
   flattenMetrics,
   renderImageOverlay,
   renderReport,
+  ReportDataError,
   type EpochRow,
   type JsonValue,
   type ReportData,
@@ -198,24 +200,54 @@ async function reportImage(run: RunContext, chosen: ChosenImage, inputFile: stri
   return { name, role: chosen.role, value: chosen.value, width: window.width, height: window.height, input: encodePixels(pixels, channels), overlay };
 }
 
-/** What the report draws over a workflow's test images: its `reportPicture`, else its output kind's picture when it has one. */
-function pictureOf(kernel: Kernel, workflow: WorkflowDriver): ((event: ReportPictureEvent) => Promise<ReportLayers | undefined>) | undefined {
-  if (workflow.drawsPictures) return async (event) => layersOf(workflow, await workflow.reportPicture(event));
-  const kind = outputKindOf(kernel, workflow);
-  if (!kind.reportPicture) return undefined;
-  return async (event) => layersOf(workflow, await kind.reportPicture!(event));
+/**
+ * What the report draws over a workflow's test images: its `reportPicture`, else its output kind's
+ * picture when it has one (`from` names it in warnings); undefined when neither draws.
+ */
+function pictureOf(kernel: Kernel, workflow: WorkflowDriver): { from: string; draw: (event: ReportPictureEvent) => Promise<ReportPicture | undefined> } | undefined {
+  if (workflow.drawsPictures) return { from: `the ${workflow.name} workflow's reportPicture (plugin "${workflow.plugin}")`, draw: workflow.reportPicture };
+  const kind = kernel.outputKinds.get(workflow.output);
+  if (!kind?.reportPicture) return undefined;
+  return { from: `the report picture of output kind "${kind.name}"`, draw: (event) => kind.reportPicture!(event) };
 }
 
 /** The kinds of layers the report draws. */
 const LAYER_KINDS: ReadonlySet<string> = new Set<ReportLayers['kind']>(['instances', 'semantic', 'points', 'classes', 'image']);
 
-/** What a workflow's `reportPicture` gave, as layers the report draws: a kind it does not draw is the plugin's error. */
-function layersOf(workflow: WorkflowDriver, picture: ReportPicture | undefined): ReportLayers | undefined {
+/** A picture as layers the report draws; a kind it does not draw is an error naming where the picture came from (that image is then left out). */
+function layersOf(from: string, picture: ReportPicture | undefined): ReportLayers | undefined {
   if (picture === undefined) return undefined;
   if (!LAYER_KINDS.has(picture.kind)) {
-    throw new BiaflowError(`plugin "${workflow.plugin}" failed in hook "workflow.reportPicture": it gave layers of kind "${picture.kind}", which the report does not draw (${[...LAYER_KINDS].join(', ')})`);
+    throw new BiaflowError(`${from} gave layers of kind "${picture.kind}", which the report does not draw (${[...LAYER_KINDS].join(', ')})`);
   }
   return picture as ReportLayers;
+}
+
+/** The message of an error, for a warning. */
+const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/**
+ * `renderReport(data)`, leaving out what the page cannot show rather than the whole report: a curve,
+ * an image or metrics whose data the renderer refuses (`ReportDataError`, naming the key) is dropped
+ * with a warning and the page rendered again; `onDrop(index)` is told of each image dropped.
+ */
+function renderWhatCanBeShown(data: ReportData, logger: RunContext['logger'], onDrop: (image: number) => void): string {
+  for (;;) {
+    try {
+      return renderReport(data);
+    } catch (e) {
+      if (!(e instanceof ReportDataError)) throw e;
+      const image = /^images\[(\d+)\]/.exec(e.path);
+      if (image) {
+        const i = Number(image[1]);
+        data.images.splice(i, 1);
+        onDrop(i);
+      } else if (e.path.startsWith('curves')) data.curves = [];
+      else if (e.path.startsWith('metrics') && data.metrics) data.metrics = null;
+      else throw e;
+      logger.warn({ event: 'report-part-left-out', key: e.path, error: e.message }, `report: left out ${e.path.replace(/\..*$/, '')}: ${e.message}`);
+    }
+  }
 }
 
 /** File name of an image's overlay picture: `report/<image stem>-overlay.png` (`class/a.png` → `class_a-overlay.png`). */
@@ -254,7 +286,17 @@ export async function writeRunReport(run: RunContext, metrics: MetricsReport | u
     pairs = pairByStem(predictionsDir, groundTruthDir, io.extensions, tables).pairs;
   }
 
-  const curves = metrics && workflow.drawsCurves && pairs.length ? await workflow.reportCurves({ run, metrics, pairs, io }) : [];
+  // What cannot be drawn or plotted (a picture of a kind the report does not draw, a ground truth
+  // it cannot read) is left out with a warning: the report is written with everything else.
+  let curves: ReportData['curves'] = [];
+  if (metrics && workflow.drawsCurves && pairs.length) {
+    try {
+      curves = await workflow.reportCurves({ run, metrics, pairs, io });
+    } catch (e) {
+      if (interruptionOf(e)) throw e;
+      logger.warn({ event: 'report-curves-skipped', error: messageOf(e) }, `report: no curves: ${messageOf(e)}`);
+    }
+  }
   const images: ReportImage[] = [];
   const sources: string[] = [];
   const chosen = chooseImages(workflow, metrics, predictionFiles.map((f) => path.basename(f)));
@@ -262,22 +304,34 @@ export async function writeRunReport(run: RunContext, metrics: MetricsReport | u
   for (const c of chosen) {
     if (!picture) break;
     const stem = stemOf(c.name);
-    const layers = await picture({
-      run,
-      image: c.name,
-      predictionPath: predictionsByStem.get(stem),
-      groundTruthPath: truthByStem.get(stem),
-      predictionsDir,
-      groundTruthDir,
-      io,
-    });
     const inputFile = findTestImage(config.data.test.images, c.name, io);
-    if (!layers || !inputFile) {
-      logger.debug({ event: 'report-image-skipped', image: c.name }, `report: no picture of ${c.name}${inputFile ? '' : ' (its input image was not found)'}`);
+    if (!inputFile) {
+      logger.debug({ event: 'report-image-skipped', image: c.name }, `report: no picture of ${c.name} (its input image was not found)`);
       continue;
     }
-    images.push(await reportImage(run, c, inputFile, layers, io));
-    sources.push(c.name);
+    try {
+      const layers = layersOf(
+        picture.from,
+        await picture.draw({
+          run,
+          image: c.name,
+          predictionPath: predictionsByStem.get(stem),
+          groundTruthPath: truthByStem.get(stem),
+          predictionsDir,
+          groundTruthDir,
+          io,
+        }),
+      );
+      if (!layers) {
+        logger.debug({ event: 'report-image-skipped', image: c.name }, `report: no picture of ${c.name}`);
+        continue;
+      }
+      images.push(await reportImage(run, c, inputFile, layers, io));
+      sources.push(c.name);
+    } catch (e) {
+      if (interruptionOf(e)) throw e;
+      logger.warn({ event: 'report-image-skipped', image: c.name, error: messageOf(e) }, `report: no picture of ${c.name}: ${messageOf(e)}`);
+    }
   }
 
   const data: ReportData = {
@@ -298,7 +352,7 @@ export async function writeRunReport(run: RunContext, metrics: MetricsReport | u
     curves,
     images,
   };
-  const html = renderReport(data);
+  const html = renderWhatCanBeShown(data, logger, (i) => sources.splice(i, 1));
   const htmlFile = path.join(outDir, ReportFiles.html);
   const pictures: string[] = [];
   for (const [i, image] of images.entries()) {

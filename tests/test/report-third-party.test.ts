@@ -117,6 +117,32 @@ test('an image result whose ground truth is a point CSV: the result is drawn bes
   expect([grey[0], grey[grey.length - 1]]).toEqual([0, 255]);
 });
 
+test('a picture layer of shape [y, x] draws as [y, x, 1] does; the caption names the per-image figure', async () => {
+  const dir = tmpdir();
+  // The same density map: drawn by io's image kind ([y, x, 1]), and by the workflow's own picture as [y, x].
+  const withAxis = await densityRun(dir, 'yxc', plugin);
+  const withoutAxis = await densityRun(dir, 'yx', `[${plugin}, { picture: yx }]`);
+  for (const run of [withAxis, withoutAxis]) biaflow(['evaluate', '--config', run.config, '--out', run.runDir, '--overwrite', '--log-level', 'error'], dir);
+  const png = (runDir: string) => readImage(path.join(runDir, 'report', `${TEST_IMAGE}-overlay.png`));
+  const [a, b] = [await png(withAxis.runDir), await png(withoutAxis.runDir)];
+  expect(b.shape).toEqual([64, 64, 3]);
+  expect(Math.max(...b.data)).toBe(255);
+  expect(Buffer.from(b.data as Uint8Array).equals(Buffer.from(a.data as Uint8Array))).toBe(true);
+  expect(reportOf(withoutAxis.runDir).images[0].overlay).toEqual(reportOf(withAxis.runDir).images[0].overlay);
+
+  // Images are ranked by the absolute count error of each (imageFigure), and captioned with it — not
+  // with the label of the main figure (the mean over the run).
+  const report = reportOf(withoutAxis.runDir);
+  const error = Math.abs((4095 * 4096) / 2 / 400000 - TRUE_COUNT);
+  expect(report.images[0].value).toBeCloseTo(error, 4);
+  expect(report.workflow.imageFigure).toEqual({ key: 'abs_error', label: 'absolute count error', higherIsBetter: false });
+  const html = fs.readFileSync(path.join(withoutAxis.runDir, 'report.html'), 'utf8');
+  const captions = html.match(/<figcaption>.*?<\/figcaption>/g) ?? [];
+  expect(captions).toHaveLength(1);
+  expect(captions[0]).toContain(` — absolute count error ${error.toPrecision(4)} `);
+  expect(captions[0]).not.toContain('mean absolute count error');
+});
+
 test('a report that could not be written is not named: no report line on stdout, "report": null in --json', async () => {
   const dir = tmpdir();
   // A folder where report.html goes, made after the metrics files (stage 100) and before the report (200).

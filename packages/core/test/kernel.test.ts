@@ -1,4 +1,4 @@
-import { Kernel, PluginError, UsageError, definePlugin, type BiaflowPlugin, type RunContext } from '@biaflow/core/internals';
+import { DataError, InputError, Kernel, PluginError, UsageError, definePlugin, isDataError, type BiaflowPlugin, type RunContext } from '@biaflow/core/internals';
 
 const fakeRun = {} as RunContext;
 
@@ -24,6 +24,36 @@ describe('Kernel', () => {
     expect(err.plugin).toBe('exploding-plugin');
     expect(err.hook).toBe('train[instance]');
     expect(err.message).toBe('plugin "exploding-plugin" failed in hook "train[instance]": boom');
+  });
+
+  test("a problem of the data found by biaflow's own checks (DataError) passes a tap unwrapped; a plugin's own InputError names the plugin", async () => {
+    const own = new DataError('label is 40×40 but its image a.tif is 64×64', { file: 'labels/a.tif' });
+    const kernel = new Kernel();
+    await kernel.use(
+      plugin({
+        name: 'calls-back',
+        apply(k) {
+          k.hooks.train.for('instance').tapPromise('calls-back', async () => {
+            throw own;
+          });
+          k.hooks.train.for('semantic').tapPromise('refuses', async () => {
+            throw new InputError('has no foreground', { file: 'labels/b.tif' });
+          });
+        },
+      }),
+    );
+    const passed = await kernel.hooks.train.for('instance').promise({ run: fakeRun }).catch((e) => e);
+    expect(passed).toBe(own);
+    expect(passed.exitCode).toBe(2);
+    expect(passed.message).toBe('labels/a.tif: label is 40×40 but its image a.tif is 64×64');
+    expect(passed).toBeInstanceOf(InputError);
+    const wrapped = await kernel.hooks.train.for('semantic').promise({ run: fakeRun }).catch((e) => e);
+    expect(wrapped).toBeInstanceOf(PluginError);
+    expect(wrapped.exitCode).toBe(2);
+    expect(wrapped.message).toBe('plugin "calls-back" failed in hook "train[semantic]": labels/b.tif: has no foreground');
+    // Known by its brand, also from a second copy of the error classes; a plain InputError is not one.
+    expect(isDataError(Object.defineProperty(new Error('x'), Symbol.for('@biaflow/data-error'), { value: true }))).toBe(true);
+    expect(isDataError(new InputError('x'))).toBe(false);
   });
 
   test('synchronous throws in waterfall taps are wrapped too', async () => {

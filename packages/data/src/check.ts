@@ -1,4 +1,4 @@
-import { groupByFile, InputError } from '@biaflow/core/internals';
+import { DataError, groupByFile } from '@biaflow/core/internals';
 import { printable } from '@biaflow/image';
 import type { Image, NdArray, PointList } from '@biaflow/image';
 import type { DataLayout } from '@biaflow/core/internals';
@@ -51,8 +51,11 @@ export interface CheckReport {
   spacings: Map<string, number[]>;
 }
 
-/** The run stops here, before training, listing every problem (exit code 2). */
-export class DataCheckError extends InputError {
+/**
+ * The run stops here, before training, listing every problem (exit code 2). A `DataError`: biaflow's
+ * own check, reported as such even though it runs inside the workflow's `train` stage.
+ */
+export class DataCheckError extends DataError {
   readonly problems: DataProblem[];
 
   constructor(problems: DataProblem[]) {

@@ -59,6 +59,28 @@ export class InputError extends BiaflowError {
   }
 }
 
+/** Brand of `DataError`, a global symbol: also found on one thrown by a second copy of this package. */
+const DATA_ERROR = Symbol.for('@biaflow/data-error');
+
+/**
+ * A problem of the person's data found by biaflow's own checks — the data check before training,
+ * the readers of images and point files, the label and NaN checks of core's helpers — naming the
+ * file (exit 2). It is biaflow's own input error wherever it is found: a workflow's stage that calls
+ * back into those checks (reading a label in `evaluate`, training from its `network`) does not make
+ * it that plugin's failure, so the kernel does not wrap it as one (`isDataError`).
+ */
+export class DataError extends InputError {
+  constructor(message: string, options: { file?: string; hint?: string; cause?: unknown } = {}) {
+    super(message, options);
+    Object.defineProperty(this, DATA_ERROR, { value: true });
+  }
+}
+
+/** True for a `DataError` (also one from a second copy of this package). */
+export function isDataError(e: unknown): e is DataError {
+  return e instanceof Error && (e as unknown as Record<symbol, unknown>)[DATA_ERROR] === true;
+}
+
 /**
  * The operating system refused a file operation on an output (read-only file system, no space
  * left, no permission...). Names the file and the reason. Exit 2 when found before any work (the

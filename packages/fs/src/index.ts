@@ -5,7 +5,7 @@
 // run folder's lock. Imports nothing of biaflow but `@biaflow/image`'s text helpers.
 export { temporaryPath, parseTemporaryName, createExclusiveSync, writeFileAtomic, writeFileAtomicSync, replaceDirAtomic } from './atomic-write';
 export { crashPoint } from './crash-point';
-export { BiaflowError, UsageError, ConfigError, InputError, FileSystemError, InterruptedError, interruptionOf, isBiaflowError, exitCodeOf, hintOf, type ExitCode, type ConfigIssue } from './errors';
+export { BiaflowError, UsageError, ConfigError, InputError, DataError, isDataError, FileSystemError, InterruptedError, interruptionOf, isBiaflowError, exitCodeOf, hintOf, type ExitCode, type ConfigIssue } from './errors';
 export { stopIfAsked, stopOnFault, letSignalsIn } from './interrupt';
 export { isLeftover, restoreSwappedDir, removeLeftovers, type SwappedDir } from './leftovers';
 export { HEARTBEAT_MS, STALE_MS, lockTiming, thisHolder, sameHolding, lockStat, readLockText, parseHolder, readHolder, silence, staleReason, describeBusy, type LockHolder } from './lock-holder';

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { NdArray } from '@biaflow/image';
 import type { OutputKind, ReportPicture, ReportPictureEvent } from '@biaflow/core';
 import { spatialMeta, writeProbabilities, writeRunImage, writeRunPoints } from '@biaflow/core/internals';
@@ -39,13 +40,19 @@ export const labelsOutput: OutputKind = {
   },
 };
 
-/** The report's picture of an image result: its file beside the input, and the ground-truth image when there is one. */
+/** True when `file` is an image the run's readers read (not a point CSV or another file a result folder may hold). */
+const isImageFile = (file: string, io: ReportPictureEvent['io']) => io.extensions.includes(path.extname(file).toLowerCase());
+
+/**
+ * The report's picture of an image result: its file beside the input, and the ground-truth image
+ * when there is one — a ground truth that is no image (a point CSV) is not shown.
+ */
 async function imageResultPicture(event: ReportPictureEvent): Promise<ReportPicture | undefined> {
   const { run, predictionPath, groundTruthPath, io } = event;
-  if (!predictionPath) return undefined;
+  if (!predictionPath || !isImageFile(predictionPath, io)) return undefined;
   const ndim = run.config.problem.ndim;
   const prediction = io.toModelLayout(await io.readImage(predictionPath), ndim, predictionPath);
-  const truth = groundTruthPath ? io.toModelLayout(await io.readImage(groundTruthPath), ndim, groundTruthPath) : null;
+  const truth = groundTruthPath && isImageFile(groundTruthPath, io) ? io.toModelLayout(await io.readImage(groundTruthPath), ndim, groundTruthPath) : null;
   return { kind: 'image', prediction, truth } as ReportPicture;
 }
 

@@ -6,7 +6,20 @@
 export * from './render';
 export { reportPlugin, reportWriter } from './plugin';
 export { writeRunReport, chooseImages, factsFromLog, readTrainingLog, overlayPictureName, ReportFiles, type BuiltReport } from './build/run-report';
-export { reportWindow, inputInWindow, labelsInWindow, pointsInWindow, REPORT_MAX_SIDE, type ReportWindow } from './build/report-view';
+export {
+  reportWindow,
+  inputInWindow,
+  windowValues,
+  intensityRange,
+  toBytes,
+  labelsInWindow,
+  pointsInWindow,
+  REPORT_MAX_SIDE,
+  type ReportWindow,
+  type WindowValues,
+  type IntensityRange,
+} from './build/report-view';
+export { reportSection, reportSettings, type ReportSettings } from './build/report-section';
 export type { ReportLayers, LabelLayers, PointLayers, ClassLayers, ImageLayers, LabelOverlayKind } from './build/layers';
 export { REPORT_VERSION } from './version';
 

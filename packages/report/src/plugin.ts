@@ -1,5 +1,6 @@
 import { definePlugin, Tokens, type BiaflowPlugin, type ReportWriter } from '@biaflow/core';
 import { reportCommand } from './build/report-command';
+import { reportSection } from './build/report-section';
 import { writeRunReport } from './build/run-report';
 import { REPORT_VERSION } from './version';
 
@@ -13,6 +14,7 @@ export const reportPlugin: BiaflowPlugin = definePlugin({
   description: "the run's report.html: config, training curves, metrics, the worst and best test images with their overlays",
   apply(kernel) {
     kernel.provide(Tokens.ReportWriter, reportWriter);
+    kernel.registerConfigSection('report', reportSection);
     kernel.registerCommand(reportCommand);
   },
 });

@@ -1,8 +1,8 @@
 import { parse as parseYaml } from 'yaml';
 import { encodeLabels, encodePixels, readReportData, renderReport, ReportDataError, type ReportData } from '@biaflow/report';
-import { jsonForScript } from '../dist/html/escape';
-import { niceTicks } from '../dist/html/svg-chart';
-import { toYaml } from '../dist/html/yaml';
+import { jsonForScript } from '../dist/render/html/escape';
+import { niceTicks } from '../dist/render/html/svg-chart';
+import { toYaml } from '../dist/render/html/yaml';
 import { classReport, instanceReport } from './report-fixtures';
 
 // The renderer without a browser: text safety, the data contract's errors, the YAML view of the

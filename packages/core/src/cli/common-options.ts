@@ -44,5 +44,5 @@ export function withRunFolderOptions(cmd: Command): Command {
     .option('--overwrite', 'replace the outputs this command finds already in --out (train and run: the whole run)')
     .addOption(new Option('--log-level <level>', 'terminal log level (log.jsonl always gets debug and up)').choices(LOG_LEVELS).default('info'))
     .option('--no-progress', 'no progress bars: a plain progress line on stderr at most every 5 s (the default when stderr is not a terminal)')
-    .option('--json', 'print only one JSON object on stdout: {"run": folder, "report": path, "overall": figures of metrics.json}; logs stay on stderr');
+    .option('--json', 'print only one JSON object on stdout: {"run": folder, "report": path (null when no report was written), "overall": figures of metrics.json}; logs stay on stderr');
 }

@@ -1,9 +1,5 @@
-import path from 'node:path';
 import type { Figure, WorkflowDefinition } from '../kernel/contributions/workflow';
 import { figureAt } from '../run/figure-at';
-
-/** The run report's name in the run folder (written by the report's tap; docs/outputs.md). */
-const REPORT_FILE = 'report.html';
 
 /** The figures a workflow's summary shows: its `summary`, else its main figure alone. */
 export function summaryFigures(workflow: Pick<WorkflowDefinition, 'summary' | 'mainFigure'>): readonly Figure[] {
@@ -20,7 +16,7 @@ function show(value: number | null): string {
 /**
  * The short table a command that evaluated ends with: each figure the workflow declares for its
  * summary, from `overall` as `metrics.json` holds it (`-` where it is undefined), then where the
- * full metrics and the report are.
+ * full metrics and the report are (the report only when one was written).
  *
  *     results over 4 test images
  *       F1 at IoU 0.5          0.7412
@@ -33,17 +29,17 @@ export function formatSummary(options: {
   overall: Record<string, unknown>;
   images?: number;
   metricsFile: string;
-  reportFile: string;
+  /** Where the report is; undefined when none was written (no line then). */
+  reportFile?: string;
 }): string {
   const rows = options.figures.map((f) => [f.label, show(figureAt(options.overall, f.key))] as const);
   const width = Math.max(...rows.map(([label]) => label.length));
   const head = options.images === undefined ? 'results' : `results over ${options.images} test image${options.images === 1 ? '' : 's'}`;
-  return [head, ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value.padStart(8)}`), `metrics: ${options.metricsFile}`, `report:  ${options.reportFile}`, ''].join(
-    '\n',
-  );
-}
-
-/** Where a run's report is. */
-export function reportPath(runDir: string): string {
-  return path.join(runDir, REPORT_FILE);
+  return [
+    head,
+    ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value.padStart(8)}`),
+    `metrics: ${options.metricsFile}`,
+    ...(options.reportFile === undefined ? [] : [`report:  ${options.reportFile}`]),
+    '',
+  ].join('\n');
 }

@@ -1,6 +1,6 @@
 import type { Image, NdArray, TypedArray } from '@biaflow/image';
 import { isIntegerArray } from '@biaflow/image';
-import { InputError } from '../errors';
+import { DataError } from '../errors';
 import type { Logger } from '../logging/logger';
 import { percentiles } from '@biaflow/image';
 import type { NonFinitePolicy } from '../kernel/config/sections/data';
@@ -54,7 +54,7 @@ interface Screened<T> {
 
 /**
  * Screen an input image for NaN and infinite samples. None (always so for integer images): the
- * image itself. With `refuse`, an InputError naming `file` and the count. With `replace`, a copy
+ * image itself. With `refuse`, a DataError (an InputError) naming `file` and the count. With `replace`, a copy
  * whose non-finite samples are each replaced by the median of the finite samples of their channel
  * (`channelAxes`: the axes that tell channels apart, default those named C or S of an Image, or the
  * last axis of an array in model layout); a channel with no finite sample at all is refused even
@@ -66,7 +66,7 @@ export function screenNonFinite<T extends NdArray>(image: T, file: string, polic
   const total = image.data.length;
   if (policy !== 'replace') {
     // The fix is in the message itself: the data check lists it among other files' problems, without hints.
-    throw new InputError(
+    throw new DataError(
       `holds ${describeNonFinite(count)} (of ${total} samples), which a network can neither learn from nor predict: fix the image, or set data.nan: replace (--set data.nan=replace) to replace them by the median of its finite values`,
       { file },
     );
@@ -78,7 +78,7 @@ export function screenNonFinite<T extends NdArray>(image: T, file: string, polic
   for (let i = 0; i < total; i++) if (data[i] - data[i] === 0) finite[channelOf(i)]++;
   const empty = finite.findIndex((n) => n === 0);
   if (empty >= 0) {
-    throw new InputError(`${channels > 1 ? `channel ${empty} holds` : 'holds'} no finite value (${describeNonFinite(count)}): there is nothing to replace them by; fix or remove the image`, { file });
+    throw new DataError(`${channels > 1 ? `channel ${empty} holds` : 'holds'} no finite value (${describeNonFinite(count)}): there is nothing to replace them by; fix or remove the image`, { file });
   }
   const byChannel = finite.map((n) => new Float64Array(n));
   const filled = finite.map(() => 0);

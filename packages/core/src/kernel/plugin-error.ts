@@ -1,4 +1,4 @@
-import { BiaflowError, exitCodeOf, hintOf } from '../errors';
+import { BiaflowError, exitCodeOf, hintOf, isDataError } from '../errors';
 
 /**
  * Any error thrown inside a plugin's hook tap or post-processing method, wrapped once with the
@@ -21,6 +21,13 @@ export class PluginError extends BiaflowError {
   }
 }
 
-export function wrapPluginError(plugin: string, hook: string, error: unknown): PluginError {
-  return error instanceof PluginError ? error : new PluginError(plugin, hook, error);
+/**
+ * What a throw inside a plugin's tap, method or `apply` becomes: a `PluginError` naming the plugin and
+ * hook — unless it is one already, or a problem of the person's data that biaflow's own checks found
+ * (`DataError`: the data check before training, core's readers and label checks, called back from the
+ * plugin's stage), which stays biaflow's own input error, naming the file (exit 2).
+ */
+export function wrapPluginError(plugin: string, hook: string, error: unknown): unknown {
+  if (error instanceof PluginError || isDataError(error)) return error;
+  return new PluginError(plugin, hook, error);
 }

@@ -14,6 +14,7 @@ import { resultsDirOf } from './run-folder';
 import { runResults } from './run-results';
 import type { ReportWriter } from '../kernel/contributions/report-writer';
 import { factsOfRun, runVersions } from './run-facts';
+import { recordWrittenReport } from './written-report';
 import { modelTuning, withTunedValues } from './tuned-decoding';
 import { FileWriters } from './file-writers';
 import { EngineChoice } from './open-network';
@@ -147,10 +148,11 @@ export const corePlugin: BiaflowPlugin = {
     // After the metrics files (stage 100), from what the run folder now holds, by the run's report
     // writer (`@biaflow/report`'s, which also rebuilds the report of an existing run: `biaflow report`).
     // A report that cannot be made is a warning, not a failed run: the run's outputs are all written by then.
+    // What it wrote is recorded, so the command names report.html only when it exists.
     hooks.runEnd.tapPromise({ name: CORE_TAPS.report, stage: 200 }, async (metrics, { run }) => {
       if (!run.container.isRegistered(Tokens.ReportWriter, true)) return metrics;
       try {
-        await run.container.resolve<ReportWriter>(Tokens.ReportWriter).write(run, metrics, factsOfRun(run));
+        recordWrittenReport(run, await run.container.resolve<ReportWriter>(Tokens.ReportWriter).write(run, metrics, factsOfRun(run)));
       } catch (e) {
         run.logger.warn({ event: 'report-failed', error: (e as Error).message }, `report.html was not written: ${(e as Error).message}`);
       }

@@ -2,6 +2,7 @@ import { checkWorkflowConfig } from '../config/validate';
 import type { KeyedHookName } from '../kernel/hooks';
 import type { RunCommand, RunContext } from '../kernel/run-context';
 import type { MetricsReport, TrainResult } from '../kernel/stages';
+import type { WrittenReport } from '../kernel/contributions/report-writer';
 import { checkInputsBeforeWork } from './check-inputs';
 import { evaluateStage, testImagesCarryLabels } from './evaluate-stage';
 import { checkModelToFineTune } from './model-ref';
@@ -10,6 +11,7 @@ import { Tokens } from '../kernel/tokens';
 import type { EngineChoice } from './open-network';
 import { postprocessStage, predictStage } from './predict-stage';
 import { tidyRunFolder } from './tidy-run-folder';
+import { writtenReportOf } from './written-report';
 
 /** Which stages a command runs, given the config. */
 export interface StagePlan {
@@ -40,6 +42,8 @@ export function planStages(command: RunCommand, run: Pick<RunContext, 'config' |
 export interface RunOutcome {
   train?: TrainResult;
   metrics?: MetricsReport;
+  /** The report written at the run's end (`report.html` and its pictures); undefined when none was written. */
+  report?: WrittenReport;
 }
 
 /** The prediction and evaluation stages a pipeline runs (the workflow's work is in the hooks). */
@@ -99,6 +103,7 @@ export async function runPipeline(run: RunContext, command: RunCommand, stages: 
     if (plan.evaluate) stopIfAsked(run.signal, () => ({ at: 'before evaluation', resumeFrom: 'the evaluation (every result is written)' }));
     const report = plan.evaluate ? await stages.evaluate(run) : undefined;
     outcome.metrics = await kernel.hooks.runEnd.promise(report, { run, train: outcome.train });
+    outcome.report = writtenReportOf(run);
     // A run whose folder was taken over while it worked does not end as a success (nor tidy that folder).
     stopOnFault(run.signal);
     // A successful run leaves no temporary file behind, its own or an earlier run's.

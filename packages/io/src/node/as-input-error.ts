@@ -1,4 +1,4 @@
-import { InputError } from '@biaflow/core';
+import { DataError, InputError } from '@biaflow/core';
 import { isImageError } from '@biaflow/image';
 
 /**
@@ -10,4 +10,17 @@ export function asInputError(e: unknown): unknown {
   const file = (e as { file?: string }).file;
   const message = file && e.message.startsWith(`${file}: `) ? e.message.slice(file.length + 2) : e.message;
   return new InputError(message, { file, hint: e.hint, cause: e });
+}
+
+/**
+ * `asInputError` for a file being read: its content is bad (not an image, a cut file, a CSV without
+ * its columns), a problem of the data whoever asked to read it — biaflow's own `DataError`, never the
+ * failure of a plugin whose stage read it (a file that is not there keeps naming that plugin: its path
+ * may be the plugin's mistake).
+ */
+export function asDataError(e: unknown): unknown {
+  if (!isImageError(e)) return e;
+  const file = (e as { file?: string }).file;
+  const message = file && e.message.startsWith(`${file}: `) ? e.message.slice(file.length + 2) : e.message;
+  return new DataError(message, { file, hint: e.hint, cause: e });
 }

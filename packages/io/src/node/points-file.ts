@@ -2,14 +2,14 @@ import fs from 'node:fs';
 import { InputError, writeFileAtomic } from '@biaflow/core';
 import type { PointList } from '@biaflow/image';
 import { formatPointsCsv as format, parsePointsCsv as parse, type PointsFile } from '../codecs/points-csv';
-import { asInputError } from './as-input-error';
+import { asDataError, asInputError } from './as-input-error';
 
-/** `parsePointsCsv`; a bad CSV is an `InputError` naming the file. */
+/** `parsePointsCsv`; a bad CSV is a `DataError` (an `InputError`) naming the file. */
 export function parsePointsCsv(file: string, text: string): PointsFile {
   try {
     return parse(file, text);
   } catch (e) {
-    throw asInputError(e);
+    throw asDataError(e);
   }
 }
 

@@ -3,15 +3,15 @@ import { InputError } from '@biaflow/core';
 import type { Image } from '@biaflow/image';
 import { decodeImage as decodeWith } from '../codecs/decode-image';
 import type { ReadImageOptions } from '../codecs/size-limit';
-import { asInputError } from './as-input-error';
+import { asDataError } from './as-input-error';
 import { nodeZlib } from './node-zlib';
 
-/** `decodeImage` with Node's zlib; a bad file is an `InputError` naming it. */
+/** `decodeImage` with Node's zlib; a bad file is a `DataError` (an `InputError`) naming it. */
 export function decodeImage(file: string, bytes: Uint8Array, options?: ReadImageOptions): Image {
   try {
     return decodeWith(file, bytes, { zlib: nodeZlib, ...options });
   } catch (e) {
-    throw asInputError(e);
+    throw asDataError(e);
   }
 }
 

@@ -10,7 +10,7 @@ import type { EncodedLabels, ReportOverlay } from '../render';
 /** The report's overlay kinds drawn from label images (object contours, tinted class maps), named as the report names them. */
 export type LabelOverlayKind = Extract<ReportOverlay, { prediction: EncodedLabels }>['kind'];
 
-/** Label images (spatial shape of the input: `[y, x]` or `[z, y, x]`): prediction and, when known, ground truth. */
+/** Label images (spatial shape of the input: `[y, x]` or `[z, y, x]`; a channel axis of 1 is dropped): prediction and, when known, ground truth. */
 export interface LabelLayers {
   kind: LabelOverlayKind;
   prediction: NdArray;
@@ -35,7 +35,11 @@ export interface ClassLayers {
   scores?: Record<string, number>;
 }
 
-/** An image result (denoised, restored): shown beside the input, with the ground-truth image when known. Channels last, the input's spatial shape. */
+/**
+ * An image result (denoised, restored): shown beside the input, with the ground-truth image when
+ * known. The input's spatial shape, channels last (`[y, x, c]`); one channel may come without its
+ * axis (`[y, x]` draws as `[y, x, 1]`).
+ */
 export interface ImageLayers {
   kind: 'image';
   prediction: NdArray;

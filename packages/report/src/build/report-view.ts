@@ -66,26 +66,52 @@ export function labelsInWindow(labels: NdArray, window: ReportWindow): number[] 
   return out;
 }
 
+/** Values of an image in a window, channels interleaved, before they are scaled to 8 bits. */
+export interface WindowValues {
+  values: Float64Array;
+  /** 1 (grey) or 3 (RGB: the first three channels). */
+  channels: 1 | 3;
+}
+
+/** The range stretched to 0..255: values at or below `lo` are black, at or above `hi` white. */
+export interface IntensityRange {
+  lo: number;
+  hi: number;
+}
+
 /**
- * The input in the window as uint8 grey (1 channel) or RGB (the first three channels), channels
- * last (`[y, x, c]` / `[z, y, x, c]` as `toModelLayout` gives it). Values between the 0.5th and
- * 99.5th percentile of the window (over the channels shown, so colours keep their balance) are
- * stretched to 0..255; the report does no contrast stretching of its own.
+ * The values of an image in the window: grey (1 channel) or RGB (the first three channels), from
+ * channels last (`[y, x, c]` / `[z, y, x, c]` as `toModelLayout` gives it). A one-channel image may
+ * come without its channel axis (`[y, x]` / `[z, y, x]`, the spatial shape): `ndim` tells.
  */
-export function inputInWindow(input: NdArray, window: ReportWindow): { pixels: Uint8Array; channels: 1 | 3 } {
-  const c = input.shape[input.shape.length - 1];
-  const [h, w] = input.shape.slice(-3, -1);
+export function windowValues(image: NdArray, window: ReportWindow, ndim = image.shape.length - 1): WindowValues {
+  const c = image.shape.length === ndim ? 1 : image.shape[image.shape.length - 1];
+  const [h, w] = image.shape.slice(ndim - 2, ndim);
   const shown = c >= 3 ? 3 : 1;
   const base = window.plane !== undefined ? window.plane * h * w * c : 0;
-  const n = window.height * window.width;
-  const values = new Float64Array(n * shown);
+  const values = new Float64Array(window.height * window.width * shown);
   for (let y = 0; y < window.height; y++) {
     for (let x = 0; x < window.width; x++) {
       const at = base + ((window.y0 + y) * w + window.x0 + x) * c;
-      for (let k = 0; k < shown; k++) values[(y * window.width + x) * shown + k] = Number(input.data[at + k]);
+      for (let k = 0; k < shown; k++) values[(y * window.width + x) * shown + k] = Number(image.data[at + k]);
     }
   }
-  const sorted = Float64Array.from(values).sort();
+  return { values, channels: shown as 1 | 3 };
+}
+
+/**
+ * The 0.5th and 99.5th percentile of all the values given (one picture's, or every picture's of a
+ * run when they share one scale; the channels together, so colours keep their balance), robust to a
+ * few hot pixels; the minimum and maximum when those percentiles are equal.
+ */
+export function intensityRange(parts: readonly Float64Array[]): IntensityRange {
+  const sorted = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    sorted.set(p, at);
+    at += p.length;
+  }
+  sorted.sort();
   const pick = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))];
   let lo = pick(LOW_PERCENTILE);
   let hi = pick(HIGH_PERCENTILE);
@@ -93,10 +119,26 @@ export function inputInWindow(input: NdArray, window: ReportWindow): { pixels: U
     lo = sorted[0];
     hi = sorted[sorted.length - 1] > lo ? sorted[sorted.length - 1] : lo + 1;
   }
+  return { lo, hi };
+}
+
+/** Values stretched from `range` to 0..255 (clipped), as uint8. */
+export function toBytes({ values, channels }: WindowValues, range: IntensityRange): { pixels: Uint8Array; channels: 1 | 3 } {
   const pixels = new Uint8Array(values.length);
-  const range = hi - lo;
-  for (let i = 0; i < values.length; i++) pixels[i] = Math.max(0, Math.min(255, Math.round(((values[i] - lo) * 255) / range)));
-  return { pixels, channels: shown as 1 | 3 };
+  const span = range.hi - range.lo;
+  for (let i = 0; i < values.length; i++) pixels[i] = Math.max(0, Math.min(255, Math.round(((values[i] - range.lo) * 255) / span)));
+  return { pixels, channels };
+}
+
+/**
+ * The input in the window as uint8 grey (1 channel) or RGB (the first three channels), channels
+ * last (`[y, x, c]` / `[z, y, x, c]` as `toModelLayout` gives it). Values between the 0.5th and
+ * 99.5th percentile of the window (over the channels shown, so colours keep their balance) are
+ * stretched to 0..255; the report does no contrast stretching of its own.
+ */
+export function inputInWindow(input: NdArray, window: ReportWindow): { pixels: Uint8Array; channels: 1 | 3 } {
+  const shown = windowValues(input, window);
+  return toBytes(shown, intensityRange([shown.values]));
 }
 
 /**

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   BiaflowError,
+  interruptionOf,
   writeFileAtomic,
   type Kernel,
   type DataIO,
@@ -15,7 +16,7 @@ import {
   type WorkflowDriver,
   type WrittenReport,
 } from '@biaflow/core';
-import { assertNoLinkInRunFolder, listResultFiles, outputKindOf, pairResultsByStem as pairByStem, removeOutputSync, resultsDirOf, RunFiles, stemOf, Tokens, testImagesCarryLabels, writeRunImage } from '@biaflow/core/internals';
+import { assertNoLinkInRunFolder, listResultFiles, pairResultsByStem as pairByStem, removeOutputSync, resultsDirOf, RunFiles, stemOf, Tokens, testImagesCarryLabels, writeRunImage } from '@biaflow/core/internals';
 import { splitCsvLine, type NdArray } from '@biaflow/image';
 import {
   encodeLabels,
@@ -23,6 +24,7 @@ import {
   flattenMetrics,
   renderImageOverlay,
   renderReport,
+  ReportDataError,
   type EpochRow,
   type JsonValue,
   type ReportData,
@@ -30,7 +32,8 @@ import {
   type ReportOverlay,
 } from '../render';
 import type { ReportLayers } from './layers';
-import { inputInWindow, labelsInWindow, pointsInWindow, reportWindow } from './report-view';
+import { intensityRange, labelsInWindow, pointsInWindow, reportWindow, toBytes, windowValues, type IntensityRange, type WindowValues } from './report-view';
+import { reportSettings } from './report-section';
 
 /** Where the report and its pictures go in the run folder (docs/outputs.md). */
 export const ReportFiles = Object.freeze({
@@ -149,19 +152,48 @@ function findTestImage(testImages: string | undefined, name: string, io: DataIO)
   return io.listImageFiles(dir).find((f) => stemOf(f) === stemOf(name));
 }
 
+/**
+ * A chosen image read and windowed, its pixels not yet scaled to 8 bits: how they are scaled may
+ * depend on every image the report shows (`report.intensity: shared`).
+ */
+interface DraftImage {
+  image: Omit<ReportImage, 'input' | 'overlay'>;
+  input: WindowValues;
+  /** The overlay of every kind but image results, whose pixels are scaled too (`results`). */
+  overlay?: ReportOverlay;
+  results?: { prediction: WindowValues; truth: WindowValues | null };
+}
+
+/** A label layer as `[y, x]` / `[z, y, x]`: a channel axis of length 1 is dropped. */
+function withoutChannelAxis(layer: NdArray, ndim: number): NdArray {
+  return layer.shape.length === ndim + 1 && layer.shape[ndim] === 1 ? { data: layer.data, shape: layer.shape.slice(0, ndim) } : layer;
+}
+
 /** A report image from the workflow's layers over the input, in the window the layers focus on. */
-async function reportImage(run: RunContext, chosen: ChosenImage, inputFile: string, layers: ReportLayers, io: DataIO): Promise<ReportImage> {
+async function draftImage(run: RunContext, chosen: ChosenImage, inputFile: string, picture: ReportLayers, io: DataIO): Promise<DraftImage> {
   const ndim = run.config.problem.ndim;
   const input = io.toModelLayout(await io.readImage(inputFile), ndim, inputFile);
   const spatial = input.shape.slice(0, ndim);
+  // Label layers are `[y, x]`; image layers channels last, or `[y, x]` for one channel: both as the input.
+  const layers: ReportLayers =
+    picture.kind === 'instances' || picture.kind === 'semantic'
+      ? { ...picture, prediction: withoutChannelAxis(picture.prediction, ndim), truth: picture.truth ? withoutChannelAxis(picture.truth, ndim) : picture.truth }
+      : picture;
   const window =
     layers.kind === 'points'
       ? reportWindow(spatial, null, layers.truth ?? layers.predicted)
       : layers.kind === 'classes' || layers.kind === 'image'
         ? reportWindow(spatial)
         : reportWindow(spatial, layers.truth ?? layers.prediction);
-  const { pixels, channels } = inputInWindow(input, window);
-  let overlay: ReportOverlay;
+  const name = window.plane !== undefined ? `${chosen.name} (plane ${window.plane})` : chosen.name;
+  const draft: DraftImage = { image: { name, role: chosen.role, value: chosen.value, width: window.width, height: window.height }, input: windowValues(input, window) };
+  const fits = (a: NdArray, what: string, channelAxis: boolean) => {
+    const ok = a.shape.slice(0, ndim).join() === spatial.join() && (a.shape.length === ndim || (channelAxis && a.shape.length === ndim + 1));
+    if (!ok) {
+      const expected = channelAxis ? `${spatial.join('×')} or ${spatial.join('×')}×channels` : spatial.join('×');
+      throw new Error(`its ${what} is ${a.shape.join('×')} but the input is ${spatial.join('×')} (expected ${expected})`);
+    }
+  };
   if (layers.kind === 'points') {
     const predicted = pointsInWindow(layers.predicted, window);
     const truth = layers.truth ? pointsInWindow(layers.truth, window) : undefined;
@@ -171,51 +203,103 @@ async function reportImage(run: RunContext, chosen: ChosenImage, inputFile: stri
       const p = new Map(predicted.index.map((v, i) => [v, i]));
       for (const [ti, pi] of layers.matches ?? []) if (t.has(ti) && p.has(pi)) matches.push([t.get(ti) as number, p.get(pi) as number]);
     }
-    overlay = { kind: 'points', predicted: predicted.points, truth: truth?.points ?? null, matches };
+    draft.overlay = { kind: 'points', predicted: predicted.points, truth: truth?.points ?? null, matches };
   } else if (layers.kind === 'image') {
     const shown = (a: NdArray, what: string) => {
-      if (a.shape.slice(0, ndim).join() !== spatial.join()) throw new Error(`${chosen.name}: its ${what} is ${a.shape.join('×')} but the input is ${spatial.join('×')}`);
-      const { pixels, channels: c } = inputInWindow(a, window);
-      return { ...encodePixels(pixels, c), width: window.width, height: window.height };
+      fits(a, what, true);
+      return windowValues(a, window, ndim);
     };
-    overlay = { kind: 'image', prediction: shown(layers.prediction, 'prediction'), truth: layers.truth ? shown(layers.truth, 'ground truth') : null };
+    draft.results = { prediction: shown(layers.prediction, 'prediction'), truth: layers.truth ? shown(layers.truth, 'ground truth') : null };
   } else if (layers.kind === 'classes') {
-    overlay = { kind: 'classes', predicted: layers.predicted, truth: layers.truth ?? null, ...(layers.scores ? { scores: layers.scores } : {}) };
+    draft.overlay = { kind: 'classes', predicted: layers.predicted, truth: layers.truth ?? null, ...(layers.scores ? { scores: layers.scores } : {}) };
   } else {
-    for (const [what, l] of [['prediction', layers.prediction], ['ground truth', layers.truth]] as const) {
-      if (l && l.shape.slice(0, ndim).join() !== spatial.join()) {
-        throw new Error(`${chosen.name}: its ${what} is ${l.shape.join('×')} but the input is ${spatial.join('×')}`);
-      }
-    }
-    overlay = {
+    fits(layers.prediction, 'prediction', false);
+    if (layers.truth) fits(layers.truth, 'ground truth', false);
+    draft.overlay = {
       kind: layers.kind,
       prediction: encodeLabels(labelsInWindow(layers.prediction, window)),
       truth: layers.truth ? encodeLabels(labelsInWindow(layers.truth, window)) : null,
       ...(layers.classNames ? { classNames: layers.classNames } : {}),
     } as ReportOverlay;
   }
-  const name = window.plane !== undefined ? `${chosen.name} (plane ${window.plane})` : chosen.name;
-  return { name, role: chosen.role, value: chosen.value, width: window.width, height: window.height, input: encodePixels(pixels, channels), overlay };
+  return draft;
 }
 
-/** What the report draws over a workflow's test images: its `reportPicture`, else its output kind's picture when it has one. */
-function pictureOf(kernel: Kernel, workflow: WorkflowDriver): ((event: ReportPictureEvent) => Promise<ReportLayers | undefined>) | undefined {
-  if (workflow.drawsPictures) return async (event) => layersOf(workflow, await workflow.reportPicture(event));
-  const kind = outputKindOf(kernel, workflow);
-  if (!kind.reportPicture) return undefined;
-  return async (event) => layersOf(workflow, await kind.reportPicture!(event));
+/**
+ * The report's images, their pixels scaled to 8 bits: each picture between its own 0.5th and 99.5th
+ * percentile, or with `shared`, every input between the percentiles of all inputs shown and every
+ * image result (prediction and ground truth) between those of all results shown — the same intensity
+ * is then the same grey in every picture of the run.
+ */
+function scaledImages(drafts: readonly DraftImage[], shared: boolean): ReportImage[] {
+  const inputs = shared ? intensityRange(drafts.map((d) => d.input.values)) : undefined;
+  const resultValues = drafts.flatMap((d) => (d.results ? [d.results.prediction.values, ...(d.results.truth ? [d.results.truth.values] : [])] : []));
+  const results = shared && resultValues.length ? intensityRange(resultValues) : undefined;
+  const encoded = (v: WindowValues, range: IntensityRange | undefined) => {
+    const { pixels, channels } = toBytes(v, range ?? intensityRange([v.values]));
+    return encodePixels(pixels, channels);
+  };
+  return drafts.map((d) => {
+    const { width, height } = d.image;
+    const overlay: ReportOverlay = d.results
+      ? {
+          kind: 'image',
+          prediction: { ...encoded(d.results.prediction, results), width, height },
+          truth: d.results.truth ? { ...encoded(d.results.truth, results), width, height } : null,
+        }
+      : (d.overlay as ReportOverlay);
+    return { ...d.image, input: encoded(d.input, inputs), overlay };
+  });
+}
+
+/**
+ * What the report draws over a workflow's test images: its `reportPicture`, else its output kind's
+ * picture when it has one (`from` names it in warnings); undefined when neither draws.
+ */
+function pictureOf(kernel: Kernel, workflow: WorkflowDriver): { from: string; draw: (event: ReportPictureEvent) => Promise<ReportPicture | undefined> } | undefined {
+  if (workflow.drawsPictures) return { from: `the ${workflow.name} workflow's reportPicture (plugin "${workflow.plugin}")`, draw: workflow.reportPicture };
+  const kind = kernel.outputKinds.get(workflow.output);
+  if (!kind?.reportPicture) return undefined;
+  return { from: `the report picture of output kind "${kind.name}"`, draw: (event) => kind.reportPicture!(event) };
 }
 
 /** The kinds of layers the report draws. */
 const LAYER_KINDS: ReadonlySet<string> = new Set<ReportLayers['kind']>(['instances', 'semantic', 'points', 'classes', 'image']);
 
-/** What a workflow's `reportPicture` gave, as layers the report draws: a kind it does not draw is the plugin's error. */
-function layersOf(workflow: WorkflowDriver, picture: ReportPicture | undefined): ReportLayers | undefined {
+/** A picture as layers the report draws; a kind it does not draw is an error naming where the picture came from (that image is then left out). */
+function layersOf(from: string, picture: ReportPicture | undefined): ReportLayers | undefined {
   if (picture === undefined) return undefined;
   if (!LAYER_KINDS.has(picture.kind)) {
-    throw new BiaflowError(`plugin "${workflow.plugin}" failed in hook "workflow.reportPicture": it gave layers of kind "${picture.kind}", which the report does not draw (${[...LAYER_KINDS].join(', ')})`);
+    throw new BiaflowError(`${from} gave layers of kind "${picture.kind}", which the report does not draw (${[...LAYER_KINDS].join(', ')})`);
   }
   return picture as ReportLayers;
+}
+
+/** The message of an error, for a warning. */
+const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/**
+ * `renderReport(data)`, leaving out what the page cannot show rather than the whole report: a curve,
+ * an image or metrics whose data the renderer refuses (`ReportDataError`, naming the key) is dropped
+ * with a warning and the page rendered again; `onDrop(index)` is told of each image dropped.
+ */
+function renderWhatCanBeShown(data: ReportData, logger: RunContext['logger'], onDrop: (image: number) => void): string {
+  for (;;) {
+    try {
+      return renderReport(data);
+    } catch (e) {
+      if (!(e instanceof ReportDataError)) throw e;
+      const image = /^images\[(\d+)\]/.exec(e.path);
+      if (image) {
+        const i = Number(image[1]);
+        data.images.splice(i, 1);
+        onDrop(i);
+      } else if (e.path.startsWith('curves')) data.curves = [];
+      else if (e.path.startsWith('metrics') && data.metrics) data.metrics = null;
+      else throw e;
+      logger.warn({ event: 'report-part-left-out', key: e.path, error: e.message }, `report: left out ${e.path.replace(/\..*$/, '')}: ${e.message}`);
+    }
+  }
 }
 
 /** File name of an image's overlay picture: `report/<image stem>-overlay.png` (`class/a.png` → `class_a-overlay.png`). */
@@ -254,31 +338,54 @@ export async function writeRunReport(run: RunContext, metrics: MetricsReport | u
     pairs = pairByStem(predictionsDir, groundTruthDir, io.extensions, tables).pairs;
   }
 
-  const curves = metrics && workflow.drawsCurves && pairs.length ? await workflow.reportCurves({ run, metrics, pairs, io }) : [];
-  const images: ReportImage[] = [];
+  // What cannot be drawn or plotted (a picture of a kind the report does not draw, a ground truth
+  // it cannot read) is left out with a warning: the report is written with everything else.
+  let curves: ReportData['curves'] = [];
+  if (metrics && workflow.drawsCurves && pairs.length) {
+    try {
+      curves = await workflow.reportCurves({ run, metrics, pairs, io });
+    } catch (e) {
+      if (interruptionOf(e)) throw e;
+      logger.warn({ event: 'report-curves-skipped', error: messageOf(e) }, `report: no curves: ${messageOf(e)}`);
+    }
+  }
+  const drafts: DraftImage[] = [];
   const sources: string[] = [];
   const chosen = chooseImages(workflow, metrics, predictionFiles.map((f) => path.basename(f)));
   const picture = pictureOf(run.kernel, workflow);
   for (const c of chosen) {
     if (!picture) break;
     const stem = stemOf(c.name);
-    const layers = await picture({
-      run,
-      image: c.name,
-      predictionPath: predictionsByStem.get(stem),
-      groundTruthPath: truthByStem.get(stem),
-      predictionsDir,
-      groundTruthDir,
-      io,
-    });
     const inputFile = findTestImage(config.data.test.images, c.name, io);
-    if (!layers || !inputFile) {
-      logger.debug({ event: 'report-image-skipped', image: c.name }, `report: no picture of ${c.name}${inputFile ? '' : ' (its input image was not found)'}`);
+    if (!inputFile) {
+      logger.debug({ event: 'report-image-skipped', image: c.name }, `report: no picture of ${c.name} (its input image was not found)`);
       continue;
     }
-    images.push(await reportImage(run, c, inputFile, layers, io));
-    sources.push(c.name);
+    try {
+      const layers = layersOf(
+        picture.from,
+        await picture.draw({
+          run,
+          image: c.name,
+          predictionPath: predictionsByStem.get(stem),
+          groundTruthPath: truthByStem.get(stem),
+          predictionsDir,
+          groundTruthDir,
+          io,
+        }),
+      );
+      if (!layers) {
+        logger.debug({ event: 'report-image-skipped', image: c.name }, `report: no picture of ${c.name}`);
+        continue;
+      }
+      drafts.push(await draftImage(run, c, inputFile, layers, io));
+      sources.push(c.name);
+    } catch (e) {
+      if (interruptionOf(e)) throw e;
+      logger.warn({ event: 'report-image-skipped', image: c.name, error: messageOf(e) }, `report: no picture of ${c.name}: ${messageOf(e)}`);
+    }
   }
+  const images = scaledImages(drafts, reportSettings(config).intensity === 'shared');
 
   const data: ReportData = {
     title: `biaflow ${workflow.name} run — ${path.basename(runDir)}${outDir === runDir ? '' : ` (post-processing variant ${path.basename(outDir)})`}`,
@@ -292,13 +399,14 @@ export async function writeRunReport(run: RunContext, metrics: MetricsReport | u
       name: workflow.name,
       output: workflow.output,
       mainFigure: { key: workflow.mainFigure.key, label: workflow.mainFigure.label, higherIsBetter: workflow.mainFigure.higherIsBetter !== false },
+      imageFigure: { key: workflow.imageFigure.key, label: workflow.imageFigure.label, higherIsBetter: workflow.imageFigure.higherIsBetter !== false },
     },
     epochs: readTrainingLog(runDir),
     metrics: metrics ? { overall: metrics.overall, per_image: metrics.per_image } as ReportData['metrics'] : null,
     curves,
     images,
   };
-  const html = renderReport(data);
+  const html = renderWhatCanBeShown(data, logger, (i) => sources.splice(i, 1));
   const htmlFile = path.join(outDir, ReportFiles.html);
   const pictures: string[] = [];
   for (const [i, image] of images.entries()) {

@@ -98,7 +98,7 @@ export interface ReportImage {
   name: string;
   /** Why it was chosen: 'worst', 'best', 'median', … (shown as is). */
   role: string;
-  /** The image's main figure (`workflow.mainFigure.key` of its metrics row), null when unscored. */
+  /** The image's per-image figure (`workflow.imageFigure`, else `workflow.mainFigure`, of its metrics row), null when unscored. */
   value: number | null;
   width: number;
   height: number;
@@ -124,8 +124,10 @@ export interface ReportData {
   workflow: {
     name: string;
     output: WorkflowOutput;
-    /** The figure images are ranked by: a dotted key into a per-image metrics row, e.g. `matching.0.5.f1`. */
+    /** The figure that ranks runs (the headline), and images unless `imageFigure` is given: a dotted key into a metrics row, e.g. `matching.0.5.f1`. */
     mainFigure: { key: string; label: string; higherIsBetter: boolean };
+    /** The figure images are ranked by and captioned with (`ReportImage.value`), when it is not the main figure (e.g. each image right or wrong). */
+    imageFigure?: { key: string; label: string; higherIsBetter: boolean };
   };
   /** Training log rows; empty for a predict-only run. */
   epochs: EpochRow[];

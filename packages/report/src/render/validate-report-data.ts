@@ -61,6 +61,9 @@ export function validateReportData(data: ReportData): void {
   need(isObject(wf) && typeof wf.name === 'string', 'workflow', 'must be { name, output, mainFigure }');
   need(typeof wf.output === 'string' && wf.output !== '', 'workflow.output', `is ${JSON.stringify(wf.output)}; it must name the workflow's output kind (labels, points, classes, image or a plugin's own)`);
   need(isObject(wf.mainFigure) && typeof wf.mainFigure.key === 'string' && typeof wf.mainFigure.label === 'string', 'workflow.mainFigure', 'must be { key, label, higherIsBetter }');
+  if (wf.imageFigure !== undefined) {
+    need(isObject(wf.imageFigure) && typeof wf.imageFigure.key === 'string' && typeof wf.imageFigure.label === 'string', 'workflow.imageFigure', 'must be { key, label, higherIsBetter } or left out');
+  }
   need(Array.isArray(data.epochs), 'epochs', 'must be a list of training-log rows (empty for a predict-only run)');
   data.epochs.forEach((row, i) => need(isObject(row) && isFiniteNumber(row.epoch), `epochs[${i}].epoch`, 'must be a number'));
   if (data.metrics) {

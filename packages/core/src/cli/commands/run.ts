@@ -26,7 +26,7 @@ import { withConfigOptions, withRunFolderOptions, type ConfigOptions, type RunFo
 import { kernelFor } from '../kernel-for';
 import type { CliIO } from '../output';
 import { terminalProgress, type TerminalProgress } from '../progress/terminal-progress';
-import { formatSummary, reportPath, summaryFigures } from '../results-summary';
+import { formatSummary, summaryFigures } from '../results-summary';
 import { invocation, resumeCommand } from '../resume-command';
 
 type RunOptions = ConfigOptions &
@@ -260,6 +260,7 @@ async function execute(command: DataCommand, opts: RunOptions, io: CliIO, argv: 
  * What a finished command prints on stdout: the run folder, and for a command that evaluated, the
  * workflow's summary figures and where the metrics and the report are; with `--json`, exactly one
  * JSON object `{ run, report, overall }` (`overall` as metrics.json holds it, null without one).
+ * The report is named only when the report writer wrote it (`report: null` in the JSON otherwise).
  */
 function printResults(run: RunContext, outcome: RunOutcome, opts: RunOptions, io: CliIO): void {
   // A postprocess variant's results are in its own folder (postprocess/<n>/), with its own report.
@@ -268,7 +269,7 @@ function printResults(run: RunContext, outcome: RunOutcome, opts: RunOptions, io
   // Read back from the file, so what is shown is exactly what metrics.json holds (NaN already null).
   const written = outcome.metrics ? (JSON.parse(fs.readFileSync(metricsFile, 'utf8')) as { overall: Record<string, unknown>; per_image?: unknown[] }) : undefined;
   if (opts.json) {
-    io.stdout(`${JSON.stringify({ run: runDir, report: reportPath(runDir), overall: written?.overall ?? null })}\n`);
+    io.stdout(`${JSON.stringify({ run: runDir, report: outcome.report?.html ?? null, overall: written?.overall ?? null })}\n`);
     return;
   }
   // For the person: paths from the working folder when the run is inside it.
@@ -285,7 +286,7 @@ function printResults(run: RunContext, outcome: RunOutcome, opts: RunOptions, io
       overall: written.overall,
       images: Array.isArray(written.per_image) ? written.per_image.length : undefined,
       metricsFile: shown(metricsFile),
-      reportFile: shown(reportPath(runDir)),
+      reportFile: outcome.report ? shown(outcome.report.html) : undefined,
     }),
   );
 }

@@ -20,7 +20,8 @@ export interface WrittenReport {
  * Writes a run's report from what its folder holds (`kernel.provide(Tokens.ReportWriter, …)`):
  * `@biaflow/report` provides the offline `report.html`. Core calls it at the end of every run (the
  * `runEnd` tap `@biaflow/core:report`, after the metrics files); a report that cannot be written is a
- * warning, never a failed run.
+ * warning, never a failed run. What it returns is what the command names (stdout, `--json`): a report
+ * it did not write is never named.
  */
 export interface ReportWriter {
   write(run: RunContext, metrics: MetricsReport | undefined, facts: RunFacts): Promise<WrittenReport>;

@@ -57,12 +57,14 @@ function canvas(index: number, layer: string, width: number, height: number, lab
 
 /**
  * One `<figure>` per chosen image with empty canvases the page's script fills from the embedded
- * JSON: the input alone, then the overlay (or, for image outputs, prediction and truth).
+ * JSON: the input alone, then the overlay (or, for image outputs, prediction and truth). The caption
+ * names the image's own figure: the per-image figure images are ranked by (`imageFigure`, else the main one).
  */
 export function imagesSection(data: ReportData): string {
+  const figure = data.workflow.imageFigure ?? data.workflow.mainFigure;
   return data.images
     .map((image, i) => {
-      const value = image.value === null ? 'not scored' : `${data.workflow.mainFigure.label} ${formatNumber(image.value)}`;
+      const value = image.value === null ? 'not scored' : `${figure.label} ${formatNumber(image.value)}`;
       const o = image.overlay;
       const layers =
         o.kind === 'image'

@@ -10,7 +10,8 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const core = createRequire(import.meta.url)(path.resolve(here, '../../packages/core'));
+// The file functions live in the biaflow package since core was split (@biaflow/io underneath).
+const core = createRequire(import.meta.url)(path.resolve(here, '../../packages/biaflow'));
 const src = path.join(path.resolve(process.argv[2] ?? '../shared/data'), 'spots-smfish');
 const out = path.join(here, 'spots-smfish');
 const STRIPS = { train: [0, 288], val: [288, 352], test: [352, 500] };

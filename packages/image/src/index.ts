@@ -114,7 +114,7 @@ export { warpPoints } from './point-geometry/warp-points';
 export { cropPoints } from './point-geometry/crop-points';
 export { mirrorCopies } from './point-geometry/mirror-copies';
 export type { TracedPoints } from './point-geometry/traced-points';
-export { LabelValues, resolveLabelMapping, binaryMaskMapping, applyLabelMapping, mappingToJson, type LabelMapping } from './label-mapping';
+export { LabelValues, resolveLabelMapping, binaryMaskMapping, applyLabelMapping, applyPointClassMapping, mappingToJson, type LabelMapping } from './label-mapping';
 
 // Text tables (CSV) as biaflow writes them: spreadsheet-safe cells.
 export { csvCell, csvCellText } from './csv/csv-cell';

@@ -13,9 +13,9 @@ import { PointCollector, pointCount, type TracedPoints } from './traced-points';
  * centres). A point at source position u therefore goes to every p with s(p) = u. Between
  * pixel centres, s is taken bilinear (as the image samples are interpolated), so inside each cell
  * of four neighbouring output pixels s(i + a, j + b) is a bilinear function of (a, b) and
- * s(p) = u has at most two solutions there, found exactly (a quadratic in a, then b). Only the
- * cells near the affine inverse c + A⁻¹(u − c) can hold a solution: within zoom · max|d| + 1
- * pixels of it. Cells on the border extend half a pixel outwards, so an output position anywhere
+ * s(p) = u has at most two solutions there, found exactly (a quadratic in a, then b); only the
+ * cells whose image's bounding box holds u are solved (looked up in an index of the cells by where
+ * they lie in the source). Cells on the border extend half a pixel outwards, so an output position anywhere
  * in [−0.5, n − 0.5] is found. A smooth field gives one solution; a field that folds the plane
  * over itself (large `alpha` for its `sigma`) shows a spot several times, and every place is kept,
  * as the image shows it. Where the output reads past the patch's border (mirrored, numpy `reflect`),
@@ -28,7 +28,7 @@ export function warpPoints(points: PointList, spatial: readonly number[], params
   const X = spatial[d - 1];
   const Z = d === 3 ? spatial[0] : 1;
   if (Y < 2 || X < 2) throw new RangeError(`warpPoints needs at least 2 pixels along y and x (got ${Y}×${X})`);
-  const plane = new PlaneMap(Y, X, params);
+  const plane: PlaneInverse = params.displacement ? new PlaneMap(Y, X, params) : new AffinePlane(Y, X, params);
   const cz = (Z - 1) / 2;
   const zoomZ = params.zoomZ;
   // The source planes the output reads: planes 0 … Z − 1 map to cz + (k − cz) / zoomZ.
@@ -56,16 +56,65 @@ export function warpPoints(points: PointList, spatial: readonly number[], params
   return collector.finish();
 }
 
-/** s(p) of one Y×X plane at every pixel centre (float64), and its inverse cell by cell. */
-class PlaneMap {
-  /** Source (y, x) per output pixel, as `coordinateMap` computes it before storing float32. */
-  private readonly s: Float64Array;
-  /** Where a solution can be, around the affine inverse (pixels). */
-  private readonly reach: number;
-  /** The range of source positions the output reads (with a margin), y then x. */
+/** The inverse of a plane's sampling map: where the output shows a source position. */
+interface PlaneInverse {
+  /** The range of source positions the output reads, y then x. */
   readonly lo: [number, number];
   readonly hi: [number, number];
-  private readonly inverse: (uy: number, ux: number) => [number, number];
+  /** Every output position (y, x) in [−0.5, Y − 0.5] × [−0.5, X − 0.5] whose source is (uy, ux). */
+  solve(uy: number, ux: number): [number, number][];
+}
+
+/** Rotation and zoom alone: s(p) = c + A(p − c) is inverted in closed form, p = c + A⁻¹(u − c). */
+class AffinePlane implements PlaneInverse {
+  readonly lo: [number, number];
+  readonly hi: [number, number];
+  private readonly forward: (uy: number, ux: number) => [number, number];
+
+  constructor(
+    private readonly Y: number,
+    private readonly X: number,
+    params: WarpParams,
+  ) {
+    const { cy, cx, cos, sin } = planeAffine(Y, X, params);
+    // A = (1/z)·R(θ), so A⁻¹ = z·R(−θ).
+    const ca = Math.cos(params.angle) * params.zoom;
+    const sa = Math.sin(params.angle) * params.zoom;
+    this.forward = (uy, ux) => [cy + ca * (uy - cy) + sa * (ux - cx), cx - sa * (uy - cy) + ca * (ux - cx)];
+    // The output's corners (half a pixel out) read the extremes of what it reads.
+    const corners = [
+      [-0.5, -0.5],
+      [-0.5, X - 0.5],
+      [Y - 0.5, -0.5],
+      [Y - 0.5, X - 0.5],
+    ].map(([y, x]) => [cy + cos * (y - cy) - sin * (x - cx), cx + sin * (y - cy) + cos * (x - cx)]);
+    this.lo = [Math.min(...corners.map((c) => c[0])), Math.min(...corners.map((c) => c[1]))];
+    this.hi = [Math.max(...corners.map((c) => c[0])), Math.max(...corners.map((c) => c[1]))];
+  }
+
+  solve(uy: number, ux: number): [number, number][] {
+    const [py, px] = this.forward(uy, ux);
+    return pointInside(py, this.Y) && pointInside(px, this.X) ? [[py, px]] : [];
+  }
+}
+
+/**
+ * s(p) of one Y×X plane at every pixel centre (float64), and its inverse cell by cell. The cells
+ * are indexed by where their images lie in the source (a grid of buckets about one cell's extent
+ * wide), so finding the cells that can hold a source position costs a lookup, not a search.
+ */
+class PlaneMap implements PlaneInverse {
+  /** Source (y, x) per output pixel, as `coordinateMap` computes it before storing float32. */
+  private readonly s: Float64Array;
+  /** The range of source positions the output reads (the border cells' half-pixel rims included), y then x. */
+  readonly lo: [number, number];
+  readonly hi: [number, number];
+  /** Bucket side (source pixels) and grid size; cells of bucket k are `cells[start[k] … start[k + 1])`. */
+  private readonly bucket: number;
+  private readonly rows: number;
+  private readonly cols: number;
+  private readonly start: Int32Array;
+  private readonly cells: Int32Array;
 
   constructor(
     private readonly Y: number,
@@ -75,7 +124,6 @@ class PlaneMap {
     const { cy, cx, cos, sin } = planeAffine(Y, X, params);
     const field = params.displacement;
     const s = new Float64Array(2 * Y * X);
-    let largest = 0;
     for (let y = 0, i = 0; y < Y; y++) {
       const u = y - cy;
       for (let x = 0; x < X; x++, i += 2) {
@@ -83,76 +131,136 @@ class PlaneMap {
         // The same expression as coordinateMap.
         s[i] = cy + cos * u - sin * w + (field ? field[i] : 0);
         s[i + 1] = cx + sin * u + cos * w + (field ? field[i + 1] : 0);
-        if (field) largest = Math.max(largest, Math.hypot(field[i], field[i + 1]));
       }
     }
     this.s = s;
-    this.reach = params.zoom * largest + 1;
-    // A zoom factor z with angle θ: A = (1/z)·R(θ), so A⁻¹ = z·R(−θ).
-    const ca = Math.cos(params.angle) * params.zoom;
-    const sa = Math.sin(params.angle) * params.zoom;
-    this.inverse = (uy, ux) => [cy + ca * (uy - cy) + sa * (ux - cx), cx - sa * (uy - cy) + ca * (ux - cx)];
-    // Neighbouring centres are at most `step` apart in the source; the border's half-pixel rim at most half that further.
-    let step = 0;
+
+    // Each cell's bounding box in the source (a bilinear patch lies in the hull of its corners).
+    const count = (Y - 1) * (X - 1);
+    const box = new Float64Array(4 * count);
     const lo: [number, number] = [Infinity, Infinity];
     const hi: [number, number] = [-Infinity, -Infinity];
-    for (let y = 0; y < Y; y++) {
-      for (let x = 0; x < X; x++) {
-        const i = 2 * (y * X + x);
+    let extent = 0;
+    for (let i = 0, k = 0; i < Y - 1; i++) {
+      // Border cells reach half a pixel past the outer pixel centres.
+      const aLo = i === 0 ? -0.5 : 0;
+      const aHi = i === Y - 2 ? 1.5 : 1;
+      for (let j = 0; j < X - 1; j++, k++) {
+        const bLo = j === 0 ? -0.5 : 0;
+        const bHi = j === X - 2 ? 1.5 : 1;
+        const k00 = 2 * (i * X + j);
+        const k10 = k00 + 2 * X;
         for (let c = 0; c < 2; c++) {
-          lo[c] = Math.min(lo[c], s[i + c]);
-          hi[c] = Math.max(hi[c], s[i + c]);
-          if (x + 1 < X) step = Math.max(step, Math.abs(s[i + 2 + c] - s[i + c]));
-          if (y + 1 < Y) step = Math.max(step, Math.abs(s[i + 2 * X + c] - s[i + c]));
+          // The bilinear form at the domain's corners: s00 + a·e + b·g + a·b·h.
+          const s00 = s[k00 + c];
+          const e = s[k10 + c] - s00;
+          const g = s[k00 + 2 + c] - s00;
+          const h = s[k10 + 2 + c] - s[k10 + c] - s[k00 + 2 + c] + s00;
+          const v0 = s00 + aLo * e + bLo * g + aLo * bLo * h;
+          const v1 = s00 + aLo * e + bHi * g + aLo * bHi * h;
+          const v2 = s00 + aHi * e + bLo * g + aHi * bLo * h;
+          const v3 = s00 + aHi * e + bHi * g + aHi * bHi * h;
+          const min = Math.min(v0, v1, v2, v3);
+          const max = Math.max(v0, v1, v2, v3);
+          box[4 * k + 2 * c] = min;
+          box[4 * k + 2 * c + 1] = max;
+          lo[c] = Math.min(lo[c], min);
+          hi[c] = Math.max(hi[c], max);
+          extent = Math.max(extent, max - min);
         }
       }
     }
-    this.lo = [lo[0] - step - 1, lo[1] - step - 1];
-    this.hi = [hi[0] + step + 1, hi[1] + step + 1];
+    this.lo = lo;
+    this.hi = hi;
+    // Buckets about as wide as the widest cell (each cell in a few buckets), never more buckets than ~4 per cell.
+    let side = Math.max(extent, 1e-6);
+    while (Math.ceil((hi[0] - lo[0]) / side + 1) * Math.ceil((hi[1] - lo[1]) / side + 1) > 4 * count + 16) side *= 2;
+    this.bucket = side;
+    this.rows = Math.ceil((hi[0] - lo[0]) / side) + 1;
+    this.cols = Math.ceil((hi[1] - lo[1]) / side) + 1;
+    const start = new Int32Array(this.rows * this.cols + 1);
+    // Two passes (count, then fill) into one flat array: bucket b's cells are cells[start[b] … start[b + 1]).
+    let cells = new Int32Array(0);
+    const fill = new Int32Array(this.rows * this.cols);
+    for (let pass = 0; pass < 2; pass++) {
+      for (let k = 0; k < count; k++) {
+        const r0 = this.row(box[4 * k]);
+        const r1 = this.row(box[4 * k + 1]);
+        const c0 = this.col(box[4 * k + 2]);
+        const c1 = this.col(box[4 * k + 3]);
+        for (let r = r0; r <= r1; r++) {
+          for (let c = c0; c <= c1; c++) {
+            const b = r * this.cols + c;
+            if (pass === 0) start[b + 1]++;
+            else cells[start[b] + fill[b]++] = k;
+          }
+        }
+      }
+      if (pass === 0) {
+        for (let b = 0; b < this.rows * this.cols; b++) start[b + 1] += start[b];
+        cells = new Int32Array(start[this.rows * this.cols]);
+      }
+    }
+    this.start = start;
+    this.cells = cells;
+    this.box = box;
+  }
+
+  private readonly box: Float64Array;
+
+  private row(v: number): number {
+    return Math.min(this.rows - 1, Math.max(0, Math.floor((v - this.lo[0]) / this.bucket)));
+  }
+
+  private col(v: number): number {
+    return Math.min(this.cols - 1, Math.max(0, Math.floor((v - this.lo[1]) / this.bucket)));
+  }
+
+  /** The bilinear form of the map over the cell with corners (i, j) and (i + 1, j + 1). */
+  private cell(i: number, j: number): Cell {
+    const { s, X } = this;
+    const k00 = 2 * (i * X + j);
+    const k01 = k00 + 2;
+    const k10 = k00 + 2 * X;
+    const k11 = k10 + 2;
+    return {
+      s00: [s[k00], s[k00 + 1]],
+      e: [s[k10] - s[k00], s[k10 + 1] - s[k00 + 1]],
+      g: [s[k01] - s[k00], s[k01 + 1] - s[k00 + 1]],
+      h: [s[k11] - s[k10] - s[k01] + s[k00], s[k11 + 1] - s[k10 + 1] - s[k01 + 1] + s[k00 + 1]],
+    };
   }
 
   /** Every output position (y, x) in [−0.5, Y − 0.5] × [−0.5, X − 0.5] whose source is (uy, ux). */
   solve(uy: number, ux: number): [number, number][] {
-    const { Y, X, s } = this;
-    const [gy, gx] = this.inverse(uy, ux);
-    const r = this.reach;
     const found: [number, number][] = [];
-    const i0 = Math.max(0, Math.floor(gy - r) - 1);
-    const i1 = Math.min(Y - 2, Math.ceil(gy + r));
-    const j0 = Math.max(0, Math.floor(gx - r) - 1);
-    const j1 = Math.min(X - 2, Math.ceil(gx + r));
-    for (let i = i0; i <= i1; i++) {
-      // Border cells reach half a pixel past the outer pixel centres.
-      const aLo = i === 0 ? -0.5 : 0;
-      const aHi = i === Y - 2 ? 1.5 : 1;
-      for (let j = j0; j <= j1; j++) {
-        const bLo = j === 0 ? -0.5 : 0;
-        const bHi = j === X - 2 ? 1.5 : 1;
-        const k00 = 2 * (i * X + j);
-        const k01 = k00 + 2;
-        const k10 = k00 + 2 * X;
-        const k11 = k10 + 2;
-        const cell = {
-          s00: [s[k00], s[k00 + 1]],
-          e: [s[k10] - s[k00], s[k10 + 1] - s[k00 + 1]],
-          g: [s[k01] - s[k00], s[k01 + 1] - s[k00 + 1]],
-          h: [s[k11] - s[k10] - s[k01] + s[k00], s[k11 + 1] - s[k10 + 1] - s[k01 + 1] + s[k00 + 1]],
-        };
-        if (!inCellBox(cell, uy, ux, aLo, aHi, bLo, bHi)) continue;
-        for (const [a, b] of solveBilinear(cell, uy, ux)) {
-          const eps = 1e-9;
-          if (a < aLo - eps || a > aHi + eps || b < bLo - eps || b > bHi + eps) continue;
-          const py = i + a;
-          const px = j + b;
-          if (!pointInside(py, Y) || !pointInside(px, X)) continue;
-          // A solution on the edge two cells share is found in both.
-          if (found.some(([qy, qx]) => Math.abs(qy - py) < 1e-6 && Math.abs(qx - px) < 1e-6)) continue;
-          found.push([py, px]);
-        }
+    if (uy < this.lo[0] || uy > this.hi[0] || ux < this.lo[1] || ux > this.hi[1]) return found;
+    const b = this.row(uy) * this.cols + this.col(ux);
+    const tol = 1e-9;
+    for (let n = this.start[b]; n < this.start[b + 1]; n++) {
+      const k = this.cells[n];
+      const box = this.box;
+      if (uy < box[4 * k] - tol || uy > box[4 * k + 1] + tol || ux < box[4 * k + 2] - tol || ux > box[4 * k + 3] + tol) continue;
+      const i = Math.floor(k / (this.X - 1));
+      const j = k - i * (this.X - 1);
+      const [aLo, aHi, bLo, bHi] = domain(i, j, this.Y, this.X);
+      for (const [a, bb] of solveBilinear(this.cell(i, j), uy, ux)) {
+        if (a < aLo - tol || a > aHi + tol || bb < bLo - tol || bb > bHi + tol) continue;
+        const py = i + a;
+        const px = j + bb;
+        if (!pointInside(py, this.Y) || !pointInside(px, this.X)) continue;
+        // A solution on the edge two cells share is found in both.
+        if (found.some(([qy, qx]) => Math.abs(qy - py) < 1e-6 && Math.abs(qx - px) < 1e-6)) continue;
+        found.push([py, px]);
       }
     }
     return found;
   }
+}
+
+/** The parameter range (a along y, b along x) of cell (i, j): border cells reach half a pixel past the outer pixel centres. */
+function domain(i: number, j: number, Y: number, X: number): [number, number, number, number] {
+  return [i === 0 ? -0.5 : 0, i === Y - 2 ? 1.5 : 1, j === 0 ? -0.5 : 0, j === X - 2 ? 1.5 : 1];
 }
 
 /** s(a, b) = s00 + a·e + b·g + a·b·h over one cell (a along y, b along x). */
@@ -165,17 +273,6 @@ interface Cell {
 
 function at(cell: Cell, a: number, b: number, c: number): number {
   return cell.s00[c] + a * cell.e[c] + b * cell.g[c] + a * b * cell.h[c];
-}
-
-/** Whether (uy, ux) lies in the bounding box of the cell's image (a bilinear patch lies in the hull of its corners). */
-function inCellBox(cell: Cell, uy: number, ux: number, aLo: number, aHi: number, bLo: number, bHi: number): boolean {
-  const u = [uy, ux];
-  const tol = 1e-9;
-  for (let c = 0; c < 2; c++) {
-    const v = [at(cell, aLo, bLo, c), at(cell, aLo, bHi, c), at(cell, aHi, bLo, c), at(cell, aHi, bHi, c)];
-    if (u[c] < Math.min(...v) - tol || u[c] > Math.max(...v) + tol) return false;
-  }
-  return true;
 }
 
 /**

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+// The file functions live in the biaflow package since core was split (@biaflow/io underneath).
 const core = createRequire(import.meta.url)(path.resolve(here, '../../packages/biaflow'));
 const src = path.join(path.resolve(process.argv[2] ?? '../shared/data'), 'spots-smfish');
 const out = path.join(here, 'spots-smfish');

@@ -3,7 +3,7 @@ import type { NdArray } from '@biaflow/image';
 import type { Sample } from '@biaflow/core/internals';
 import { writeFileAtomic } from '@biaflow/core/internals';
 import { AUGMENT_PREVIEW_LOG } from '@biaflow/core/internals';
-import { percentiles } from '@biaflow/image';
+import { percentiles, pointMask } from '@biaflow/image';
 import { stemOf } from '@biaflow/core';
 import type { BatchBuilder } from './training-data';
 
@@ -20,7 +20,7 @@ export interface PreviewOptions {
 /**
  * For the first `count` samples of the first training epoch, write what the network would see
  * before and after augmentation: `NN-<stem>-before.png` and `NN-<stem>-after.png`, each the image
- * (left) beside its label (right); the middle plane for volumes, the first channel for
+ * (left) beside its label (right; points drawn at their pixels); the middle plane for volumes, the first channel for
  * multi-channel images. Both use the "before" image's 0.5–99.5 percentile range, so intensity
  * augmentations show. `augment-preview.json` lists the augmentations applied to each sample.
  */
@@ -30,7 +30,7 @@ export async function writeAugmentPreview(batches: BatchBuilder, outDir: string,
   for (let k = 0; k < options.count; k++) {
     const { before, after, applied } = await batches.trainingSample(0, Math.floor(k / batches.batchSize), k % batches.batchSize);
     const [lo, hi] = percentiles(plane(before.image, options.ndim, true).data, [0.5, 99.5]);
-    const labelMax = Math.max(maxOf(before.label), maxOf(after.label));
+    const labelMax = Math.max(maxOf(labelOf(before, options.ndim)), maxOf(labelOf(after, options.ndim)));
     const base = `${String(k + 1).padStart(2, '0')}-${stemOf(before.name.replace(/\//g, '_'))}`;
     const files = { before: `${base}-before.png`, after: `${base}-after.png` };
     for (const [which, sample] of [
@@ -47,6 +47,11 @@ export async function writeAugmentPreview(batches: BatchBuilder, outDir: string,
   await writeFileAtomic(json, `${JSON.stringify(log, null, 2)}\n`);
   written.push(json);
   return written;
+}
+
+/** The label to show: the label image, or the points drawn at their pixels. */
+function labelOf(sample: Sample, ndim: 2 | 3): NdArray | undefined {
+  return sample.label ?? (sample.points ? pointMask(sample.points, sample.image.shape.slice(0, ndim)) : undefined);
 }
 
 function maxOf(label: NdArray | undefined): number {
@@ -71,7 +76,8 @@ function plane(array: NdArray, ndim: 2 | 3, hasChannels: boolean): NdArray {
 function render(sample: Sample, ndim: 2 | 3, lo: number, hi: number, labelMax: number): NdArray<Uint8Array> {
   const img = plane(sample.image, ndim, true);
   const [Y, X] = img.shape;
-  const label = sample.label ? plane(sample.label, ndim, false) : undefined;
+  const shown = labelOf(sample, ndim);
+  const label = shown ? plane(shown, ndim, false) : undefined;
   const W = label ? 2 * X + 4 : X;
   const out = new Uint8Array(Y * W);
   const span = hi > lo ? hi - lo : 1;

@@ -6,7 +6,7 @@ import type { DataIO } from '@biaflow/core/internals';
 import { messageOf } from './dataset';
 import { type DataItem, type DataProblem } from '@biaflow/core/internals';
 import { LabelValues } from '@biaflow/image';
-import { isIntegerArray, sizeOf } from '@biaflow/image';
+import { isIntegerArray, pointInside, pointMask, pointsFromMask } from '@biaflow/image';
 import { countNonFinite, describeNonFinite, screenNonFinite, type NonFinitePolicy, type NonFiniteReplacement } from '@biaflow/core/internals';
 import type { DataSplit } from './split';
 
@@ -25,10 +25,11 @@ export interface CheckOptions {
   /** Validation and test labels must be there too (training labels always are, when the layout has labels). */
   requireLabels?: { val?: boolean; test?: boolean };
   /**
-   * Receives every example that passed (model layout; label mapped to `[...spatial]`), so an
-   * in-memory dataset keeps what the check read instead of reading it twice.
+   * Receives every example that passed (model layout; a label image as `[...spatial]`, or the
+   * points of a point layout), so an in-memory dataset keeps what the check read instead of reading
+   * it twice.
    */
-  onLoaded?: (set: SetName, item: DataItem, image: NdArray, label: NdArray | undefined) => void;
+  onLoaded?: (set: SetName, item: DataItem, image: NdArray, label: NdArray | undefined, points?: PointList) => void;
   /** Told after each example is read and checked, with how many of all there are (progress; a place to stop). */
   onChecked?: (done: number, total: number) => void;
   /** NaN or infinite pixels in an image: a problem of its file (`refuse`, the default), or replaced (`data.nan`). */
@@ -115,13 +116,17 @@ async function checkItem(set: SetName, item: DataItem, options: CheckOptions, io
   }
 
   let label: NdArray | undefined;
+  let points: PointList | undefined;
   if (options.labels !== 'none') {
     const needed = set === 'train' || (set === 'val' ? options.requireLabels?.val !== false : options.requireLabels?.test === true);
     if (!item.label) {
       // A missing label was already reported by the pairing, which knows the folder searched.
       if (needed) ok = false;
+    } else if (options.labels === 'points') {
+      points = await checkPoints(item, spatial, options, io, problem);
+      if (!points) ok = false;
     } else {
-      label = options.labels === 'points' ? await checkPoints(item, spatial, options, io, problem) : await checkLabel(item, spatial, options, io, problem);
+      label = await checkLabel(item, spatial, options, io, problem);
       if (!label) ok = false;
     }
   }
@@ -129,7 +134,7 @@ async function checkItem(set: SetName, item: DataItem, options: CheckOptions, io
   report.shapes.set(item.image, spatial);
   report.spacings.set(item.image, spacing);
   if (label && set !== 'test' && options.labels === 'images') report.labelValues.add(label.data);
-  options.onLoaded?.(set, item, image, label);
+  options.onLoaded?.(set, item, image, label, points);
 }
 
 /**
@@ -159,14 +164,24 @@ export function spatialSpacing(image: Pick<Image, 'axes' | 'spacing'>, ndim: 2 |
 
 type LabelOptions = Pick<CheckOptions, 'labels' | 'ndim'>;
 
-/** Read an example's label as `[...spatial]` (a point mask for point CSVs), with the checks of `checkData`. */
+/** Read an example's label as `[...spatial]` (a point mask for point files: `pointMask`), with the checks of `checkData`. */
 export async function loadLabel(item: DataItem, spatial: number[], options: LabelOptions, io: DataIO): Promise<NdArray> {
+  const read = await loadAnnotation(item, spatial, options, io);
+  return read.label ?? pointMask(read.points as PointList, spatial);
+}
+
+/** Read an example's annotation as training uses it: a label image as `[...spatial]`, or the points of a point layout; with the checks of `checkData`. */
+export async function loadAnnotation(item: DataItem, spatial: number[], options: LabelOptions, io: DataIO): Promise<{ label?: NdArray; points?: PointList }> {
   const problems: DataProblem[] = [];
-  const label = await (options.labels === 'points' ? checkPoints : checkLabel)(item, spatial, options, io, (file, message) =>
-    problems.push({ file, message }),
-  );
+  const problem = (file: string, message: string) => problems.push({ file, message });
+  if (options.labels === 'points') {
+    const points = await checkPoints(item, spatial, options, io, problem);
+    if (!points) throw new DataCheckError(problems);
+    return { points };
+  }
+  const label = await checkLabel(item, spatial, options, io, problem);
   if (!label) throw new DataCheckError(problems);
-  return label;
+  return { label };
 }
 
 /** A label image: readable, integer, one channel, same spatial shape. Returns it as `[...spatial]`. */
@@ -211,16 +226,24 @@ async function checkLabel(
   return ok ? { data: label.data, shape: lspatial } : undefined;
 }
 
-/** A point label (CSV): readable, right dimensionality, inside the image. Returned as a point mask: the point's class (1 without classes) at each point. */
+/**
+ * A point label (CSV): readable, right dimensionality, classes from 1, every point inside the image
+ * (−0.5 ≤ c ≤ n − 0.5 along each axis: the rounding rule of `pointPixel`). Returned as read, the
+ * coordinates unrounded. A label image in place of a CSV is a mask of points: one point per
+ * non-zero pixel, its value the class.
+ */
 async function checkPoints(
   item: DataItem,
   spatial: number[],
   options: LabelOptions,
   io: DataIO,
   problem: (file: string, message: string) => void,
-): Promise<NdArray | undefined> {
+): Promise<PointList | undefined> {
   const file = item.label as string;
-  if (!file.toLowerCase().endsWith('.csv')) return checkLabel(item, spatial, options, io, problem);
+  if (!file.toLowerCase().endsWith('.csv')) {
+    const mask = await checkLabel(item, spatial, options, io, problem);
+    return mask && pointsFromMask(mask, options.ndim);
+  }
   if (!io.readPoints) {
     problem(file, 'point files cannot be read by this build (no readPoints in the I/O layer)');
     return undefined;
@@ -237,24 +260,17 @@ async function checkPoints(
     return undefined;
   }
   const n = points.coordinates.length / points.ndim;
-  const mask = new Uint16Array(sizeOf(spatial));
   const outside: number[] = [];
   const badClass: number[] = [];
   for (let p = 0; p < n; p++) {
-    let flat = 0;
     let inside = true;
-    for (let d = 0; d < points.ndim; d++) {
-      const c = Math.round(points.coordinates[p * points.ndim + d]);
-      if (c < 0 || c >= spatial[d]) inside = false;
-      flat = flat * spatial[d] + Math.min(spatial[d] - 1, Math.max(0, c));
-    }
+    for (let d = 0; d < points.ndim; d++) if (!pointInside(points.coordinates[p * points.ndim + d], spatial[d])) inside = false;
     if (!inside) {
       outside.push(p + 1);
       continue;
     }
     const cls = points.classes ? points.classes[p] : 1;
     if (cls < 1) badClass.push(p + 1);
-    else mask[flat] = cls;
   }
   if (badClass.length) {
     problem(file, `point${badClass.length === 1 ? '' : 's'} ${badClass.slice(0, 5).join(', ')}${badClass.length > 5 ? ', …' : ''} (row numbers) have class < 1; classes start at 1 (0 is background)`);
@@ -264,5 +280,5 @@ async function checkPoints(
     problem(file, `point${outside.length === 1 ? '' : 's'} ${outside.slice(0, 5).join(', ')}${outside.length > 5 ? ', …' : ''} (row numbers) lie outside the ${spatial.join('×')} image`);
     return undefined;
   }
-  return { data: mask, shape: spatial };
+  return { ndim: points.ndim, coordinates: points.coordinates, ...(points.classes ? { classes: points.classes } : {}) };
 }

@@ -1,6 +1,6 @@
-import type { NdArray } from '@biaflow/image';
+import type { NdArray, PointList } from '@biaflow/image';
 import type { DataItem } from '@biaflow/core/internals';
-import { applyLabelMapping, type LabelMapping } from '@biaflow/image';
+import { applyLabelMapping, applyPointClassMapping, pointMask, type LabelMapping } from '@biaflow/image';
 import type { ChannelStats, ImageNormalizer } from '@biaflow/image';
 import { foregroundIndices } from '@biaflow/image';
 
@@ -11,11 +11,13 @@ export interface LoadedExample {
   image: NdArray;
   /** `[...spatial]`, mapped to what the workflow expects. */
   label?: NdArray;
+  /** The image's points (a point layout), in its pixel coordinates, classes mapped. */
+  points?: PointList;
   /** Normalization statistics of the whole image (`image` scope), or the fixed ones. */
   stats?: ChannelStats;
   /** Voxel size along the spatial axes (1 where the file does not say). */
   spacing?: number[];
-  /** Flat spatial indices of foreground voxels, computed on first use. */
+  /** Flat spatial indices of foreground voxels (the label's non-zero voxels, or the points' pixels), computed on first use. */
   foreground(): Uint32Array;
 }
 
@@ -26,7 +28,7 @@ export interface LoadedExample {
  */
 export class ExampleStore {
   private readonly cache = new Map<number, LoadedExample>();
-  private readonly raw: Map<number, { image: NdArray; label?: NdArray }>;
+  private readonly raw: Map<number, RawExample>;
 
   constructor(
     readonly items: readonly DataItem[],
@@ -41,10 +43,10 @@ export class ExampleStore {
       spacings?: ReadonlyMap<string, number[]>;
       /** Reads an image file in model layout, its NaN pixels treated as the check treated them (`readExampleImage`). */
       readImage: (file: string) => Promise<NdArray>;
-      /** Reads a label file (image or points) as `[...spatial]`. */
-      readLabel: (item: DataItem, spatial: number[]) => Promise<NdArray | undefined>;
+      /** Reads a label file: a label image as `[...spatial]`, or points. */
+      readLabel: (item: DataItem, spatial: number[]) => Promise<{ label?: NdArray; points?: PointList }>;
       /** What the pre-training check read, by index (in-memory mode keeps it instead of reading again). */
-      preloaded?: Map<number, { image: NdArray; label?: NdArray }>;
+      preloaded?: Map<number, RawExample>;
     },
   ) {
     this.raw = options.inMemory && options.preloaded ? options.preloaded : new Map();
@@ -68,24 +70,39 @@ export class ExampleStore {
     let source = this.raw.get(index);
     if (!source) {
       const image = await this.options.readImage(item.image);
-      const label = item.label ? await this.options.readLabel(item, image.shape.slice(0, this.options.ndim)) : undefined;
-      source = { image, label };
+      const annotation = item.label ? await this.options.readLabel(item, image.shape.slice(0, this.options.ndim)) : {};
+      source = { image, ...annotation };
     }
     this.raw.delete(index);
     const label = source.label ? applyLabelMapping(source.label, this.options.mapping) : undefined;
+    const points = source.points ? applyPointClassMapping(source.points, this.options.mapping) : undefined;
     const normalizer = this.options.normalizer;
     const stats = normalizer.perPatch ? undefined : normalizer.statsFor(source.image);
     let fg: Uint32Array | undefined;
     const ndim = this.options.ndim;
+    const spatial = source.image.shape.slice(0, ndim);
+    const mask = () => label ?? (points ? pointMask(points, spatial) : undefined);
     const example: LoadedExample = {
       item,
       image: source.image,
       label,
       stats,
       spacing: this.options.spacings?.get(item.image),
-      foreground: () => (fg ??= label ? foregroundIndices(label, ndim) : new Uint32Array(0)),
+      foreground: () => {
+        if (fg) return fg;
+        const m = mask();
+        return (fg = m ? foregroundIndices(m, ndim) : new Uint32Array(0));
+      },
     };
+    if (points) example.points = points;
     if (this.options.inMemory) this.cache.set(index, example);
     return example;
   }
+}
+
+/** An example as read: the image in model layout, and its label image or points. */
+export interface RawExample {
+  image: NdArray;
+  label?: NdArray;
+  points?: PointList;
 }

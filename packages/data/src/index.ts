@@ -5,9 +5,9 @@
 // the run's data pipeline and contributes `biaflow augment-preview`.
 export * from './layouts';
 export { classFolders, pairByStem, listPairs, listClassFolders, listPointFiles, messageOf } from './dataset';
-export { checkData, loadLabel, readExampleImage, DataCheckError, type CheckOptions, type CheckReport, type SetName as CheckSetName } from './check';
+export { checkData, loadLabel, loadAnnotation, readExampleImage, DataCheckError, type CheckOptions, type CheckReport, type SetName as CheckSetName } from './check';
 export { splitItems, splitToJson, writeSplit, type DataSplit } from './split';
-export { ExampleStore, type LoadedExample } from './example-store';
+export { ExampleStore, type LoadedExample, type RawExample } from './example-store';
 export { BatchBuilder, type NamedBatch, type TrainingBatches, type SampleHooks, type BatchBuilderOptions } from './training-data';
 export { prepareData, type PrepareDataOptions, type PreparedData, type DataConfig } from './prepare-data';
 export { writeAugmentPreview, type WritePng, type PreviewOptions } from './augment-preview';

@@ -3,15 +3,15 @@ import type { ProgressSink } from '@biaflow/core/internals';
 import { stopIfAsked } from '@biaflow/core/internals';
 import type { DataSettings } from '@biaflow/core/internals';
 import { ConfigError, type ConfigIssue } from '@biaflow/core/internals';
-import type { NdArray } from '@biaflow/image';
+import { pointMask, type PointList } from '@biaflow/image';
 import type { RandomSource } from '@biaflow/image';
 import type { Logger } from '@biaflow/core/internals';
-import { checkData, DataCheckError, loadLabel, readExampleImage } from './check';
+import { checkData, DataCheckError, loadAnnotation, readExampleImage } from './check';
 import type { DataIO } from '@biaflow/core/internals';
 import type { DataProblem } from '@biaflow/core/internals';
 import type { DataLayout } from '@biaflow/core/internals';
 import { coreRandom } from '@biaflow/image';
-import { ExampleStore } from './example-store';
+import { ExampleStore, type RawExample } from './example-store';
 import { LabelValues, mappingToJson, resolveLabelMapping, type LabelMapping } from '@biaflow/image';
 import { dtypeOf } from '@biaflow/image';
 import { logReplacement } from '@biaflow/core/internals';
@@ -117,7 +117,7 @@ export async function prepareData(options: PrepareDataOptions): Promise<Prepared
   note(logger, [...train.unmatchedLabels, ...test.unmatchedLabels]);
 
   const fitter = new NormalizationFitter(data.normalization, ndim, split.train.length);
-  const preloaded = { train: new Map<number, Raw>(), val: new Map<number, Raw>() };
+  const preloaded = { train: new Map<number, RawExample>(), val: new Map<number, RawExample>() };
   const index = { train: indexOf(split.train), val: indexOf(split.val) };
   // Distinct values per label file, checked once the mapping is known (it depends on them all).
   const valuesByLabel = new Map<string, LabelValues>();
@@ -136,18 +136,18 @@ export async function prepareData(options: PrepareDataOptions): Promise<Prepared
       onReplaced: (set, item, replaced) => {
         if (set !== 'test') logReplacement(logger, item.image, replaced);
       },
-      onLoaded: (set, item, image, label) => {
+      onLoaded: (set, item, image, label, points) => {
         if (set === 'test') return;
-        if (options.checkLabelValues && label && item.label) {
+        if (options.checkLabelValues && (label || points) && item.label) {
           const values = new LabelValues();
-          values.add(label.data);
+          values.add((label ?? pointMask(points as PointList, image.shape.slice(0, ndim))).data);
           valuesByLabel.set(item.label, values);
         }
         if (set === 'train') {
           fitter.add(image);
           trainDtypes.add(dtypeOf(image.data));
         }
-        if (data.in_memory) preloaded[set].set(index[set].get(item.image) as number, { image, label });
+        if (data.in_memory) preloaded[set].set(index[set].get(item.image) as number, { image, label, points });
       },
       onChecked: (done, all) => {
         task?.update(done);
@@ -184,7 +184,7 @@ export async function prepareData(options: PrepareDataOptions): Promise<Prepared
     shapes: report.shapes,
     spacings: report.spacings,
     readImage: async (file: string) => (await readExampleImage(file, ndim, io, data.nan)).image,
-    readLabel: (item: Parameters<typeof loadLabel>[0], spatial: number[]) => loadLabel(item, spatial, { labels: layout.labels, ndim }, io),
+    readLabel: (item: Parameters<typeof loadAnnotation>[0], spatial: number[]) => loadAnnotation(item, spatial, { labels: layout.labels, ndim }, io),
     preloaded: preloaded[set],
   });
   const training = new BatchBuilder({
@@ -215,8 +215,6 @@ export async function prepareData(options: PrepareDataOptions): Promise<Prepared
   );
   return prepared;
 }
-
-type Raw = { image: NdArray; label?: NdArray };
 
 function indexOf(items: readonly { image: string }[]): Map<string, number> {
   return new Map(items.map((it, i) => [it.image, i]));

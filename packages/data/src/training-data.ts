@@ -4,7 +4,7 @@ import type { RandomSource } from '@biaflow/image';
 import type { KernelHooks } from '@biaflow/core/internals';
 import type { RunEvent, Sample } from '@biaflow/core/internals';
 import type { ExampleStore, LoadedExample } from './example-store';
-import { extractBox, sizeOf } from '@biaflow/image';
+import { cropPoints, extractBox, pointMask, sizeOf } from '@biaflow/image';
 import type { ImageNormalizer } from '@biaflow/image';
 import { samplePatchOrigin } from '@biaflow/image';
 import { coreRandom, deriveSeed } from '@biaflow/image';
@@ -64,7 +64,9 @@ export interface BatchBuilderOptions {
  * tap after it, or replace it) → the workflow's `preprocess` (label → target).
  *
  * Augmentation runs before `preprocess`, so targets derived from labels (contours, distance maps)
- * are computed on the augmented label, never interpolated. Validation samples are not augmented.
+ * are computed on the augmented label, never interpolated. Point annotations travel as coordinates
+ * (`sample.points`): cut and augmented as coordinates, drawn into a target only by `preprocess`.
+ * Validation samples are not augmented.
  */
 export class BatchBuilder implements TrainingBatches {
   readonly batchSize: number;
@@ -157,13 +159,14 @@ export class BatchBuilder implements TrainingBatches {
   /** Every validation batch, in the same order each time; undefined without validation data. */
   readonly validation?: () => AsyncIterable<NamedBatch>;
 
-  /** A normalized patch of an example (and its label). */
+  /** A normalized patch of an example (and its label, or its points in the patch's coordinates). */
   private cut(example: LoadedExample, origin: number[]): Sample {
     const { ndim, patchSize, normalizer } = this.o;
     const raw = extractBox(example.image, ndim, origin, patchSize);
     const image = normalizer.apply(raw, example.stats);
     const sample: Sample = { name: example.item.name, image };
     if (example.label) sample.label = extractBox(example.label, ndim, origin, patchSize);
+    if (example.points) sample.points = cropPoints(example.points, origin, patchSize, example.image.shape.slice(0, ndim)).points;
     if (example.item.classIndex !== undefined) sample.classIndex = example.item.classIndex;
     if (example.spacing) sample.spacing = example.spacing;
     return sample;
@@ -178,10 +181,11 @@ export class BatchBuilder implements TrainingBatches {
     return sample;
   }
 
-  /** The label as one float channel. */
+  /** The label as one float channel (points: each point's class at its pixel, `pointMask`). */
   private labelAsTarget(sample: Sample): NdArray {
-    if (!sample.label) throw new RangeError(`${sample.name}: no label to train on, and no workflow set a target`);
-    return { data: Float32Array.from(sample.label.data as ArrayLike<number>), shape: [...sample.label.shape.slice(0, this.o.ndim), 1] };
+    const label = sample.label ?? (sample.points ? pointMask(sample.points, sample.image.shape.slice(0, this.o.ndim)) : undefined);
+    if (!label) throw new RangeError(`${sample.name}: no label to train on, and no workflow set a target`);
+    return { data: Float32Array.from(label.data as ArrayLike<number>), shape: [...label.shape.slice(0, this.o.ndim), 1] };
   }
 
   private get random(): RandomSource {

@@ -102,10 +102,19 @@ export { deriveSeed, SeededRandom } from './random/seeded-random';
 export { Rng, coreRandom } from './random/core-random';
 export { FLIP_AXES, type AugmentSettings, type FlipAxis, type Range } from './augment/augment-settings';
 export { augmentSample, type AugmentableSample } from './augment/augment-sample';
-export { flip, rot90, coordinateMap, elasticDisplacement, warpLinear, warpNearest, type CoordinateMap, type WarpParams } from './augment/geometric';
+export { flip, rot90, coordinateMap, planeAffine, elasticDisplacement, warpLinear, warpNearest, type CoordinateMap, type WarpParams } from './augment/geometric';
 export { adjustGamma, adjustBrightness, adjustContrast, blur, gaussianNoise, poissonNoise, randomBoxes, fillBoxes, type Box } from './augment/intensity';
 export { gaussianKernel, gaussianBlurYX } from './augment/gaussian';
-export { LabelValues, resolveLabelMapping, binaryMaskMapping, applyLabelMapping, mappingToJson, type LabelMapping } from './label-mapping';
+
+// Point annotations as coordinates: the rounding rule, and the geometric transforms applied to points.
+export { pointPixel, pointInside, pointRange } from './point-geometry/point-pixel';
+export { pointMask, pointsFromMask } from './point-geometry/point-mask';
+export { flipPoints, rot90Points, dropPointsInBoxes } from './point-geometry/exact-point-transforms';
+export { warpPoints } from './point-geometry/warp-points';
+export { cropPoints } from './point-geometry/crop-points';
+export { mirrorCopies } from './point-geometry/mirror-copies';
+export type { TracedPoints } from './point-geometry/traced-points';
+export { LabelValues, resolveLabelMapping, binaryMaskMapping, applyLabelMapping, applyPointClassMapping, mappingToJson, type LabelMapping } from './label-mapping';
 
 // Text tables (CSV) as biaflow writes them: spreadsheet-safe cells.
 export { csvCell, csvCellText } from './csv/csv-cell';

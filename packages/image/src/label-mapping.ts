@@ -1,4 +1,4 @@
-import type { NdArray, TypedArray } from './types';
+import type { NdArray, PointList, TypedArray } from './types';
 import { isIntegerArray } from './checks';
 
 /**
@@ -80,6 +80,26 @@ export function applyLabelMapping<T extends TypedArray>(label: NdArray<T>, mappi
     if (m !== undefined) out[i] = m;
   }
   return { data: out, shape: [...label.shape] };
+}
+
+/**
+ * Points with the mapping applied to their classes (1 for points without a class column), as it
+ * would apply to their mask: a class mapped to 0 (background) drops the point.
+ */
+export function applyPointClassMapping(points: PointList, mapping: LabelMapping | undefined): PointList {
+  if (!mapping || mapping.size === 0) return points;
+  const d = points.ndim;
+  const n = points.coordinates.length / d;
+  const coordinates: number[] = [];
+  const classes: number[] = [];
+  for (let p = 0; p < n; p++) {
+    const stored = points.classes ? points.classes[p] : 1;
+    const cls = mapping.get(stored) ?? stored;
+    if (cls === 0) continue;
+    for (let k = 0; k < d; k++) coordinates.push(points.coordinates[p * d + k]);
+    classes.push(cls);
+  }
+  return { ndim: points.ndim, coordinates: Float64Array.from(coordinates), classes: Int32Array.from(classes) };
 }
 
 function fitsIn(a: TypedArray, v: number): boolean {

@@ -5,13 +5,13 @@ import { detectionSection, detectionSettings, radiusPerAxis } from './detection-
 import { evaluateDetection } from './evaluate-detection';
 import { detectionApTolerances, detectionMetricsKeys, detectionTolerance } from './metrics-keys';
 import { detectionPicture } from './report';
-import { pointTarget } from './point-target';
+import { pointListTarget, pointTarget } from './point-target';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const pkg = require('../package.json') as { name: string; version: string; description: string; peerDependencies: Record<string, string> };
 
 export { detectionSection, detectionSettings, radiusPerAxis, POINT_TARGETS, type DetectionSettings, type PointTargetShape } from './detection-section';
-export { pointTarget, type PointTargetOptions } from './point-target';
+export { pointTarget, pointListTarget, type PointTargetOptions } from './point-target';
 export { decodePoints, type DecodePointsOptions, type DetectedPoints } from './decode-points';
 export { registerDetectPoints, detectPointsOptions, spacingOf, DETECT_POINTS_STEP, type DetectPointsSettings } from './detect-points-step';
 export { evaluateDetection, type DetectionEvaluationOptions } from './evaluate-detection';
@@ -82,15 +82,14 @@ export const detectionPlugin = definePlugin(
         checkConfig,
         checkImageHeaders,
         data: pointLists,
+        // The patch's points as core cut and augmented them (coordinates, never resampled) → their target.
         prepareSample(sample, { run }) {
-          if (!sample.label) return sample;
           const settings = detectionSettings(run.config);
-          const target = pointTarget(
-            sample.label,
-            { classes: settings.classes, shape: settings.target, radius: radiusPerAxis(settings.radius, run.config.problem.ndim) },
-            sample.name,
-          );
-          return { ...sample, target };
+          const ndim = run.config.problem.ndim;
+          const options = { classes: settings.classes, shape: settings.target, radius: radiusPerAxis(settings.radius, ndim) };
+          if (sample.points) return { ...sample, target: pointListTarget(sample.points, sample.image.shape.slice(0, ndim), options, sample.name) };
+          if (sample.label) return { ...sample, target: pointTarget(sample.label, options, sample.name) };
+          return sample;
         },
         network(run) {
           const { classes, target } = detectionSettings(run.config);

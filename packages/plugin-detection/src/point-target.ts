@@ -1,4 +1,5 @@
-import { InputError, type NdArray } from '@biaflow/core';
+import { InputError, type NdArray, type PointList } from '@biaflow/core';
+import { pointInside, pointPixel } from '@biaflow/image';
 import type { PointTargetShape } from './detection-section';
 
 export interface PointTargetOptions {
@@ -64,10 +65,10 @@ function stampFor(shape: PointTargetShape, radius: readonly number[]): Stamp {
 }
 
 /**
- * A training target from a point mask (each point's class at its voxel, 0 elsewhere; a training
- * patch as core's data pipeline cuts it): every point becomes a disk / ball or a Gaussian blob in
- * its class's channel, overlapping blobs keeping the larger value. Returns float32
- * `[...spatial, classes]`. A point whose class exceeds `classes` is an input error naming `name`.
+ * A training target from a point mask (each point's class at its voxel, 0 elsewhere): every point
+ * becomes a disk / ball or a Gaussian blob in its class's channel, overlapping blobs keeping the
+ * larger value. Returns float32 `[...spatial, classes]`. A point whose class exceeds `classes` is an
+ * input error naming `name`.
  */
 export function pointTarget(mask: NdArray, options: PointTargetOptions, name = 'sample'): NdArray<Float32Array> {
   const ndim = options.radius.length;
@@ -76,27 +77,68 @@ export function pointTarget(mask: NdArray, options: PointTargetOptions, name = '
   if (spatial.length !== ndim) {
     throw new RangeError(`${name}: point mask has shape [${mask.shape.join(', ')}], expected ${ndim} spatial axes`);
   }
+  const strides = stridesOf(spatial);
+  const src = mask.data;
+  return drawTarget(spatial, options, name, (visit) => {
+    const at = new Array<number>(ndim);
+    for (let i = 0; i < src.length; i++) {
+      const cls = src[i];
+      if (cls === 0) continue;
+      let rest = i;
+      for (let k = 0; k < ndim; k++) {
+        at[k] = Math.floor(rest / strides[k]);
+        rest -= at[k] * strides[k];
+      }
+      visit(at, cls);
+    }
+  });
+}
+
+/**
+ * A training target from points (a training patch's `sample.points`, in its pixel coordinates, as
+ * core's data pipeline cuts and augments them): each point drawn at its pixel `round(c)` (the
+ * rounding rule, docs/data.md), as `pointTarget` draws a mask's points; class 1 without classes.
+ * Points outside `spatial` are left out. Two points on one pixel both draw (the larger value stays).
+ */
+export function pointListTarget(points: PointList, spatial: readonly number[], options: PointTargetOptions, name = 'sample'): NdArray<Float32Array> {
+  const ndim = options.radius.length;
+  if (points.ndim !== ndim || spatial.length !== ndim) {
+    throw new RangeError(`${name}: ${points.ndim}D points in a patch of shape [${spatial.join(', ')}], expected ${ndim} spatial axes`);
+  }
+  const n = points.coordinates.length / ndim;
+  return drawTarget(spatial, options, name, (visit) => {
+    const at = new Array<number>(ndim);
+    for (let p = 0; p < n; p++) {
+      let inside = true;
+      for (let k = 0; k < ndim; k++) {
+        const c = points.coordinates[p * ndim + k];
+        if (!pointInside(c, spatial[k])) inside = false;
+        at[k] = pointPixel(c, spatial[k]);
+      }
+      if (inside) visit(at, points.classes ? points.classes[p] : 1);
+    }
+  });
+}
+
+/** The target of the points `each` visits (voxel position, class), stamped with the settings' disk or Gaussian. */
+function drawTarget(
+  spatial: readonly number[],
+  options: PointTargetOptions,
+  name: string,
+  each: (visit: (at: readonly number[], cls: number) => void) => void,
+): NdArray<Float32Array> {
+  const ndim = spatial.length;
   const { classes } = options;
   const stamp = stampFor(options.shape, options.radius);
-  const out = new Float32Array(mask.data.length * classes);
-  const strides = new Array<number>(ndim);
-  strides[ndim - 1] = 1;
-  for (let k = ndim - 2; k >= 0; k--) strides[k] = strides[k + 1] * spatial[k + 1];
-  const src = mask.data;
-  const at = new Array<number>(ndim);
-  for (let i = 0; i < src.length; i++) {
-    const cls = src[i];
-    if (cls === 0) continue;
+  const voxels = spatial.reduce((a, b) => a * b, 1);
+  const out = new Float32Array(voxels * classes);
+  const strides = stridesOf(spatial);
+  each((at, cls) => {
     if (!(cls >= 1 && cls <= classes && Number.isInteger(cls))) {
       throw new InputError(
         `a point of class ${cls} is in the training data but detection.classes is ${classes}: classes go from 1 to detection.classes`,
         { file: name, hint: `set detection.classes to the number of point classes (the largest value of the CSV class column)` },
       );
-    }
-    let rest = i;
-    for (let k = 0; k < ndim; k++) {
-      at[k] = Math.floor(rest / strides[k]);
-      rest -= at[k] * strides[k];
     }
     const channel = cls - 1;
     for (let s = 0; s < stamp.count; s++) {
@@ -115,6 +157,13 @@ export function pointTarget(mask: NdArray, options: PointTargetOptions, name = '
       const v = stamp.values[s];
       if (v > out[j]) out[j] = v;
     }
-  }
+  });
   return { data: out, shape: [...spatial, classes] };
+}
+
+function stridesOf(spatial: readonly number[]): number[] {
+  const strides = new Array<number>(spatial.length);
+  strides[spatial.length - 1] = 1;
+  for (let k = spatial.length - 2; k >= 0; k--) strides[k] = strides[k + 1] * spatial[k + 1];
+  return strides;
 }

@@ -1,5 +1,5 @@
 import { InputError } from '@biaflow/core';
-import { pointTarget } from '@biaflow/plugin-detection';
+import { pointListTarget, pointTarget } from '@biaflow/plugin-detection';
 
 /** A mask with the given class at each [y, x]. */
 function mask2d(h: number, w: number, points: [number, number, number][]) {
@@ -74,5 +74,44 @@ describe('pointTarget', () => {
     const t = pointTarget({ data: new Uint8Array([0, 1, 0, 0]), shape: [2, 2, 1] }, { classes: 1, shape: 'disk', radius: [0, 0] });
     expect(t.shape).toEqual([2, 2, 1]);
     expect(Array.from(t.data)).toEqual([0, 1, 0, 0]);
+  });
+});
+
+describe('pointListTarget: the target from points as coordinates (a patch\'s sample.points)', () => {
+  const list = (rows: number[][], classes?: number[]) => ({
+    ndim: 2 as const,
+    coordinates: Float64Array.from(rows.flat()),
+    ...(classes ? { classes: Int32Array.from(classes) } : {}),
+  });
+
+  test('each point drawn at its pixel round(c), halves up: (1.4, 2.5) is pixel (1, 3)', () => {
+    const t = pointListTarget(list([[1.4, 2.5]]), [5, 6], { classes: 1, shape: 'disk', radius: [1, 1] });
+    expect(t.shape).toEqual([5, 6, 1]);
+    // A disk of radius 1 around (1, 3): itself and its 4 neighbours.
+    expect(nonZero(t)).toEqual([0 * 6 + 3, 1 * 6 + 2, 1 * 6 + 3, 1 * 6 + 4, 2 * 6 + 3]);
+  });
+
+  test('a point on the upper edge (n − 0.5) is in the last pixel; one past the edge is left out', () => {
+    const t = pointListTarget(list([[4.5, 5.5], [-0.6, 2], [2, 5.51]]), [5, 6], { classes: 1, shape: 'disk', radius: [0, 0] });
+    expect(nonZero(t)).toEqual([4 * 6 + 5]);
+  });
+
+  test('classes go to their channels; without a class column every point is class 1', () => {
+    const two = pointListTarget(list([[1, 1], [5, 5]], [2, 1]), [7, 7], { classes: 2, shape: 'disk', radius: [0, 0] });
+    expect(nonZero(two, 0)).toEqual([5 * 7 + 5]);
+    expect(nonZero(two, 1)).toEqual([1 * 7 + 1]);
+    const one = pointListTarget(list([[1, 1]]), [3, 3], { classes: 1, shape: 'gaussian', radius: [1, 1] });
+    expect(one.data[1 * 3 + 1]).toBe(1);
+  });
+
+  test('two points on one pixel draw it once (the larger value), unlike a mask they are both kept', () => {
+    const t = pointListTarget(list([[2.2, 2.2], [1.8, 1.9], [2, 4]], [1, 2, 1]), [5, 5], { classes: 2, shape: 'disk', radius: [0, 0] });
+    // (2.2, 2.2) and (1.8, 1.9) share pixel (2, 2) but not a class: both channels hold it.
+    expect(nonZero(t, 0)).toEqual([2 * 5 + 2, 2 * 5 + 4]);
+    expect(nonZero(t, 1)).toEqual([2 * 5 + 2]);
+  });
+
+  test('a class beyond detection.classes is an input error naming the sample', () => {
+    expect(() => pointListTarget(list([[1, 1]], [3]), [4, 4], { classes: 2, shape: 'disk', radius: [1, 1] }, 'cells.tif')).toThrow(/cells\.tif.*class 3.*detection\.classes is 2/);
   });
 });

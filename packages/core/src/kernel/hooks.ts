@@ -38,7 +38,10 @@ export function createHooks() {
       (key: string) => new AsyncSeriesWaterfallHook<[Sample, SampleEvent]>(['sample', 'event'], `preprocess[${key}]`),
       'preprocess',
     ),
-    /** Augment one training sample; image and label change together. Core's augmentation (`augment:` section) is the first tap. */
+    /**
+     * Augment one training sample; image, label and points change together (a tap that moves pixels
+     * moves `sample.points` too). Core's augmentation (`augment:` section) is the first tap.
+     */
     augment: new AsyncSeriesWaterfallHook<[Sample, AugmentEvent]>(['sample', 'event'], 'augment'),
     /** Keyed by workflow: train and return where the model bundle is. */
     train: new HookMap(

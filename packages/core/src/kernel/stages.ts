@@ -20,8 +20,15 @@ export interface Sample {
   name: string;
   /** Model layout, channels last: `[y, x, c]` or `[z, y, x, c]`. */
   image: NdArray;
-  /** The label as stored, mapped (a label image, a point mask); absent for layouts without labels. */
+  /** The label image as stored, mapped; absent for layouts without labels and for point data (see `points`). */
   label?: NdArray;
+  /**
+   * Point annotations (a layout whose labels are points): coordinates in the sample's pixels
+   * (`[y, x]` / `[z, y, x]`, pixel centres on integers, a point drawn in pixel `round(c)`), with
+   * their classes. The cut and every geometric augmentation move them as coordinates, exactly as
+   * they move the image (never drawn and resampled); points that leave the sample are dropped.
+   */
+  points?: PointList;
   /** What the network learns, channels last; set by the workflow's `prepareSample`. */
   target?: NdArray;
   /** Class index, for data laid out in class folders. */

@@ -1,11 +1,13 @@
 import type { AugmentSettings } from './augment-settings';
-import type { NdArray } from '../types';
+import type { NdArray, PointList } from '../types';
 import { toFloat32 } from '../ndarray';
 import type { RandomSource } from '../random/random-source';
 import { coreRandom } from '../random/core-random';
 import { coordinateMap, elasticDisplacement, flip, rot90, warpLinear, warpNearest } from './geometric';
 import { adjustBrightness, adjustContrast, adjustGamma, blur, fillBoxes, gaussianNoise, poissonNoise, randomBoxes } from './intensity';
 import { volumeShape } from './volume';
+import { dropPointsInBoxes, flipPoints, rot90Points } from '../point-geometry/exact-point-transforms';
+import { warpPoints } from '../point-geometry/warp-points';
 
 /** What augmentation changes: the image, and the label and target exactly alike. */
 export interface AugmentableSample {
@@ -15,6 +17,13 @@ export interface AugmentableSample {
   label?: NdArray;
   /** Like `label` (a target computed before augmentation moves with the image too). */
   target?: NdArray;
+  /**
+   * Point annotations in the sample's pixel coordinates (`[y, x]` / `[z, y, x]` per point, pixel
+   * centres on integers). Moved as coordinates by the same transform as the image, never drawn
+   * and resampled: those that leave the sample are dropped; mirrored copies appear where the
+   * image shows mirrored content (see `warpPoints`).
+   */
+  points?: PointList;
 }
 
 /**
@@ -27,7 +36,8 @@ const OP = { flip: 1, rot90: 2, rotate: 3, zoom: 4, elastic: 5, gamma: 6, bright
  * Augment one sample (pure: same settings, seed and input → same output). Geometric augmentations
  * first (flips, 90° rotations, then rotation + zoom + elastic in a single resampling), then
  * intensity ones on the image only, then cut-out. The image comes out float32; labels keep their
- * dtype. When `applied` is given, the names of the augmentations applied are pushed to it.
+ * dtype; points stay coordinates, moved by each geometric augmentation exactly as the image. When
+ * `applied` is given, the names of the augmentations applied are pushed to it.
  */
 export function augmentSample<S extends AugmentableSample>(
   sample: S,
@@ -40,6 +50,7 @@ export function augmentSample<S extends AugmentableSample>(
   let image = toFloat32(sample.image, false);
   let label = sample.label;
   let target = sample.target;
+  let points = sample.points;
   const rng = (op: number) => random.generator(seed, 'augmentation', op);
   const note = (what: string) => applied?.push(what);
   const geometric = (f: <T extends NdArray>(a: T) => T) => {
@@ -56,6 +67,7 @@ export function augmentSample<S extends AugmentableSample>(
     const axis = axisName === 'z' ? (ndim === 3 ? 0 : -1) : axisName === 'y' ? ndim - 2 : ndim - 1;
     const draw = flipRng.chance(settings.flip.probability);
     if (axis < 0 || !draw) continue;
+    if (points) points = flipPoints(points, image.shape.slice(0, ndim), axis);
     geometric((a) => flip(a, ndim, axis) as typeof a);
     note(`flip ${axisName}`);
   }
@@ -65,6 +77,7 @@ export function augmentSample<S extends AugmentableSample>(
   if (rotRng.chance(settings.rot90.probability)) {
     // Odd quarter turns would swap y and x: only allowed when the sample is square.
     const k = Y === X ? rotRng.intBetween(1, 3) : 2;
+    if (points) points = rot90Points(points, image.shape.slice(0, ndim), k);
     geometric((a) => rot90(a, ndim, k) as typeof a);
     note(`rot90 ×${k}`);
   }
@@ -92,7 +105,9 @@ export function augmentSample<S extends AugmentableSample>(
     note(`elastic α=${settings.elastic.alpha}`);
   }
   if (angle !== 0 || zoom !== 1 || displacement) {
-    const map = coordinateMap(Z, Y, X, { angle, zoom, zoomZ, displacement });
+    const params = { angle, zoom, zoomZ, displacement };
+    const map = coordinateMap(Z, Y, X, params);
+    if (points) points = warpPoints(points, image.shape.slice(0, ndim), params).points;
     image = warpLinear(image, ndim, map);
     if (label) label = warpNearest(label, ndim, map);
     if (target) target = warpNearest(target, ndim, map);
@@ -150,6 +165,7 @@ export function augmentSample<S extends AugmentableSample>(
         if (target === sample.target) target = { data: target.data.slice(), shape: [...target.shape] };
         fillBoxes(target, ndim, boxes, 0);
       }
+      if (points) points = dropPointsInBoxes(points, image.shape.slice(0, ndim), boxes);
     }
     note(`cutout ×${count}`);
   }
@@ -157,5 +173,6 @@ export function augmentSample<S extends AugmentableSample>(
   const out = { ...sample, image };
   if (label) out.label = label;
   if (target) out.target = target;
+  if (points) out.points = points;
   return out;
 }

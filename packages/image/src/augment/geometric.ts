@@ -79,12 +79,18 @@ export interface WarpParams {
   displacement?: Float32Array;
 }
 
+/**
+ * The affine part of the map of a Y×X plane: output (y, x) reads source (cy + cos·(y − cy) −
+ * sin·(x − cx), cx + sin·(y − cy) + cos·(x − cx)), plus the displacement at (y, x). Shared with
+ * `warpPoints`, which inverts the same map.
+ */
+export function planeAffine(Y: number, X: number, p: Pick<WarpParams, 'angle' | 'zoom'>): { cy: number; cx: number; cos: number; sin: number } {
+  return { cy: (Y - 1) / 2, cx: (X - 1) / 2, cos: Math.cos(p.angle) / p.zoom, sin: Math.sin(p.angle) / p.zoom };
+}
+
 /** Rotation and zoom about the centre, plus an optional displacement field. */
 export function coordinateMap(Z: number, Y: number, X: number, p: WarpParams): CoordinateMap {
-  const cy = (Y - 1) / 2;
-  const cx = (X - 1) / 2;
-  const cos = Math.cos(p.angle) / p.zoom;
-  const sin = Math.sin(p.angle) / p.zoom;
+  const { cy, cx, cos, sin } = planeAffine(Y, X, p);
   const yx = new Float32Array(2 * Y * X);
   const d = p.displacement;
   for (let y = 0, i = 0; y < Y; y++) {

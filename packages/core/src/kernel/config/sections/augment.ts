@@ -102,7 +102,7 @@ export const augmentSection = section(
       'Blank out random boxes.',
     ),
   },
-  'Data augmentation of training samples: image and label change together (the label by nearest value, never interpolated). Every random choice derives from system.seed.',
+  'Data augmentation of training samples: image and label change together (the label by nearest value, never interpolated; point annotations as coordinates, by the same transform). Every random choice derives from system.seed.',
 );
 
 export type AugmentSettings = z.output<typeof augmentSection>;

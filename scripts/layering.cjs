@@ -309,19 +309,6 @@ function cycles(edges) {
   return found.sort((a, b) => (a[0] < b[0] ? -1 : 1));
 }
 
-/** File cycles (type-only imports included) other than the table's known ones, and known ones no longer found. */
-function unexpectedFileCycles(graph, layering) {
-  const key = (c) => c.join('\n');
-  const found = cycles(fileEdges(graph));
-  const known = new Set((layering.fileCycles?.known ?? []).map((c) => key([...c].sort())));
-  const foundKeys = new Set(found.map(key));
-  return {
-    found,
-    unexpected: found.filter((c) => !known.has(key(c))),
-    gone: [...known].filter((k) => !foundKeys.has(k)).map((k) => k.split('\n')),
-  };
-}
-
 const MARK_START = '<!-- package-graph:start -->';
 const MARK_END = '<!-- package-graph:end -->';
 
@@ -410,7 +397,6 @@ module.exports = {
   packageAdjacency,
   coreFolderAdjacency,
   cycles,
-  unexpectedFileCycles,
   typescript,
   renderDiagram,
   replaceGenerated,

@@ -54,7 +54,7 @@ export { RunProgress, teeProgress } from './run/progress-log';
 export { plainProgress } from './cli/progress/plain-progress';
 export { clock, describeInfo } from './cli/progress/progress-format';
 export { resumeCommand, invocation, shellWord } from './cli/resume-command';
-export { formatSummary, summaryFigures } from './cli/results-summary';
+export { formatSummary } from './cli/results-summary';
 export { assertNoLinkInRunFolder, assertNoLinksInRunFolder, assertNoLinkInGuardedFolder, guardRunFolder } from '@biaflow/fs';
 export { removeOutput, removeOutputSync } from '@biaflow/fs';
 export { isRunConfig, isRunEntry, foreignEntries } from './run/run-files';

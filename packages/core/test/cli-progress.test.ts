@@ -1,5 +1,5 @@
-import { InterruptedError, interruptionOf } from '@biaflow/core';
-import { clock, describeInfo, formatSummary, plainProgress, resumeCommand, shellWord, stopIfAsked, summaryFigures, teeProgress } from '@biaflow/core/internals';
+import { InterruptedError, interruptionOf, WorkflowDriver, type WorkflowDefinition } from '@biaflow/core';
+import { clock, describeInfo, formatSummary, plainProgress, resumeCommand, shellWord, stopIfAsked, teeProgress } from '@biaflow/core/internals';
 
 /** The pieces of what a person sees of a run: plain progress lines, the command that continues a stopped run, the results table. */
 
@@ -93,6 +93,13 @@ describe('a stopped run', () => {
     expect(shellWord("it's")).toBe(`'it'\\''s'`);
   });
 });
+
+/** The driver of a workflow declaring these figures (the rest of the declaration is not read here). */
+function summaryFigures(figures: Pick<WorkflowDefinition, 'mainFigure' | 'summary'>) {
+  const layout = { name: 'none', description: '', labels: 'none', list: () => [], testImages: () => [], testImagesCarryLabels: () => false };
+  const workflow = { name: 't', plugin: 'p', description: '', output: 'labels', data: layout, evaluate: () => ({}), ...figures };
+  return new WorkflowDriver(workflow as unknown as ConstructorParameters<typeof WorkflowDriver>[0]).summary;
+}
 
 describe('the results table', () => {
   test("the workflow's summary figures from overall, '-' where undefined, then the metrics and the report", () => {

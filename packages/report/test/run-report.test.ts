@@ -6,7 +6,7 @@ import { chooseImages, factsFromLog, inputInWindow, labelsInWindow, overlayPictu
 // The parts of the run report core computes itself: which images, which window of them, the input
 // scaled to 8 bits, and what it reads back from a run folder. Expected values are worked out by hand.
 
-const f1 = { mainFigure: { key: 'm.f1', label: 'F1' } };
+const f1 = { imageFigure: { key: 'm.f1', label: 'F1' } };
 const row = (image: string, v: unknown) => ({ image, m: { f1: v } });
 
 describe('chooseImages', () => {
@@ -21,7 +21,7 @@ describe('chooseImages', () => {
   });
 
   test('lower is better turns the ranking round; 3 images give one of each end; 1 image is the only one', () => {
-    const lower = { mainFigure: { key: 'm.f1', label: 'error', higherIsBetter: false } };
+    const lower = { imageFigure: { key: 'm.f1', label: 'error', higherIsBetter: false } };
     const metrics = { overall: {}, per_image: [row('a', 0.5), row('b', 0.1), row('c', 0.9)] };
     expect(chooseImages(lower, metrics, [])).toEqual([
       { name: 'c', role: 'worst', value: 0.9 },
@@ -31,7 +31,7 @@ describe('chooseImages', () => {
   });
 
   test('an image figure of booleans ranks wrong (0) before right (1); without metrics, the first predictions', () => {
-    const wf = { mainFigure: { key: 'accuracy', label: 'accuracy' }, imageFigure: { key: 'correct', label: 'correct' } };
+    const wf = { imageFigure: { key: 'correct', label: 'correct' } };
     const per_image = [
       { image: 'x/1', correct: true },
       { image: 'x/2', correct: false },

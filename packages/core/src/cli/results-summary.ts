@@ -1,10 +1,5 @@
-import type { Figure, WorkflowDefinition } from '../kernel/contributions/workflow';
+import type { Figure } from '../kernel/contributions/workflow';
 import { figureAt } from '../run/figure-at';
-
-/** The figures a workflow's summary shows: its `summary`, else its main figure alone. */
-export function summaryFigures(workflow: Pick<WorkflowDefinition, 'summary' | 'mainFigure'>): readonly Figure[] {
-  return workflow.summary?.length ? workflow.summary : [workflow.mainFigure];
-}
 
 function show(value: number | null): string {
   if (value === null) return '-';

@@ -24,6 +24,13 @@ import { PREDICTION_FIELDS, unknownPredictionFields } from './prediction-field';
 import { Tokens } from './tokens';
 import { WorkflowDriver } from './workflow-driver';
 
+// The files this one imports name the Kernel through NamedAbove (no import back up: named-above.ts).
+declare module './named-above' {
+  interface NamedAbove {
+    kernel: Kernel;
+  }
+}
+
 /** A plugin as loaded, with where it came from. */
 export interface LoadedPlugin {
   name: string;
@@ -222,13 +229,16 @@ export class Kernel {
    */
   registerWorkflow(definition: WorkflowDefinition): void {
     const owner = this.owner('registerWorkflow');
-    const existing = this.workflowsByName.get(definition.name);
-    if (existing) throw new BiaflowError(`workflow "${definition.name}" is registered by both "${existing.plugin}" and "${owner}"`);
-    checkFields(`workflow "${definition.name}" of "${owner}"`, 'gives', definition.gives);
+    // Read through its driver, as everywhere (docs/plugins.md, "The workflow driver").
     const workflow: RegisteredWorkflow = { ...definition, plugin: owner };
-    this.workflowsByName.set(definition.name, workflow);
-    if (definition.section) this.registerConfigSection(definition.section.key, definition.section.schema);
-    this.workflowTapper?.(this, this.workflow(definition.name));
+    const driver = new WorkflowDriver(workflow);
+    const existing = this.workflowsByName.has(driver.name) ? this.workflow(driver.name) : undefined;
+    if (existing) throw new BiaflowError(`workflow "${driver.name}" is registered by both "${existing.plugin}" and "${owner}"`);
+    checkFields(`workflow "${driver.name}" of "${owner}"`, 'gives', driver.gives);
+    this.workflowsByName.set(driver.name, workflow);
+    this.drivers.set(workflow, driver);
+    if (driver.section) this.registerConfigSection(driver.section.key, driver.section.schema);
+    this.workflowTapper?.(this, driver);
   }
 
   /** The registered workflows by name, each through its driver. */

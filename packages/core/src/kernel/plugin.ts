@@ -1,4 +1,4 @@
-import type { Kernel } from './kernel';
+import type { KernelOf as Kernel } from './named-above';
 
 /**
  * A biaflow plugin. It only registers things in `apply`: hook taps, config sections,

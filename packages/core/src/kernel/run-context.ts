@@ -1,8 +1,7 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { Logger } from './contributions/logger';
 import type { ResolvedConfig } from './config/schema';
-import type { Kernel } from './kernel';
-import type { WorkflowDriver } from './workflow-driver';
+import type { KernelOf as Kernel, WorkflowDriverOf as WorkflowDriver } from './named-above';
 
 import type { Tf } from './contributions/tf';
 

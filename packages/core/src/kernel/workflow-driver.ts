@@ -17,9 +17,23 @@ import type { RunContext } from './run-context';
 import type { PredictionField } from './prediction-field';
 import type { Prediction, TableRow } from './stages';
 
+// The files this one imports name the driver through NamedAbove (no import back up: named-above.ts).
+declare module './named-above' {
+  interface NamedAbove {
+    workflowDriver: WorkflowDriver;
+  }
+}
+
 /** Errors a person is meant to read as they are: bad input or config a plugin found (`BiaflowError`, `ImageError`). */
 function isUserFacing(e: unknown): boolean {
   return isBiaflowError(e) || (e instanceof Error && e.name === 'ImageError');
+}
+
+/** A workflow's stages as the driver hands them to core's taps, bound to the declaration. */
+export interface WorkflowStages {
+  readonly prepareSample: RegisteredWorkflow['prepareSample'];
+  readonly infer: RegisteredWorkflow['infer'];
+  readonly evaluate: RegisteredWorkflow['evaluate'];
 }
 
 /**
@@ -36,7 +50,7 @@ export class WorkflowDriver {
   readonly data: DataLayout;
 
   /** The stages core runs as taps on the keyed hooks (their errors are attributed by the kernel's interception). */
-  readonly stages: Required<Pick<RegisteredWorkflow, 'evaluate'>> & Pick<RegisteredWorkflow, 'prepareSample' | 'infer'>;
+  readonly stages: WorkflowStages;
 
   constructor(private readonly workflow: RegisteredWorkflow) {
     this.stages = {
@@ -66,6 +80,11 @@ export class WorkflowDriver {
   /** The plugin that registered it. */
   get plugin(): string {
     return this.workflow.plugin;
+  }
+
+  /** Its own config section, when it has settings (registered with it). */
+  get section(): RegisteredWorkflow['section'] {
+    return this.workflow.section;
   }
 
   get description(): string {

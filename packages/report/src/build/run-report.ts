@@ -12,7 +12,6 @@ import {
   type ReportPictureEvent,
   type RunContext,
   type RunFacts,
-  type WorkflowDefinition,
   type WorkflowDriver,
   type WrittenReport,
 } from '@biaflow/core';
@@ -119,11 +118,11 @@ export interface ChosenImage {
  * metrics), the first predictions by name.
  */
 export function chooseImages(
-  workflow: Pick<WorkflowDefinition, 'mainFigure' | 'imageFigure'>,
+  workflow: Pick<WorkflowDriver, 'imageFigure'>,
   metrics: MetricsReport | undefined,
   fallback: readonly string[],
 ): ChosenImage[] {
-  const figure = workflow.imageFigure ?? workflow.mainFigure;
+  const figure = workflow.imageFigure;
   const key = figure.key;
   const higher = figure.higherIsBetter !== false;
   const valueOf = (v: unknown) => (typeof v === 'boolean' ? Number(v) : v);

@@ -5,7 +5,6 @@ import { UsageError } from '../../errors';
 import { listPostprocessVariants, type PostprocessVariant } from '../../run/postprocess-variants';
 import { RunFiles } from '../../run/run-folder';
 import { figureAt } from '../../run/figure-at';
-import { summaryFigures } from '../results-summary';
 import { runFolderConfig } from '../run-folder-config';
 import { withConfigOptions, type ConfigOptions } from '../common-options';
 import type { CliIO } from '../output';
@@ -49,7 +48,7 @@ export function compareCommand(io: CliIO): Command {
       const saved = path.join(runDir, RunFiles.config);
       if (!fs.existsSync(saved)) throw new UsageError(`${runDir} holds no run (no ${RunFiles.config})`, 'give --out the folder of a run');
       const loaded = await runFolderConfig(runDir, opts, io);
-      const figures = summaryFigures(loaded.kernel.workflow(loaded.config.problem.type));
+      const figures = loaded.kernel.workflow(loaded.config.problem.type).summary;
       const variants = listPostprocessVariants(runDir);
       if (variants.length === 0) throw new UsageError(`${runDir} holds no post-processing result yet`, 'predict first (biaflow predict --out RUN_DIR)');
       const rows = variants.map((v) => {

@@ -26,7 +26,7 @@ import { withConfigOptions, withRunFolderOptions, type ConfigOptions, type RunFo
 import { kernelFor } from '../kernel-for';
 import type { CliIO } from '../output';
 import { terminalProgress, type TerminalProgress } from '../progress/terminal-progress';
-import { formatSummary, summaryFigures } from '../results-summary';
+import { formatSummary } from '../results-summary';
 import { invocation, resumeCommand } from '../resume-command';
 
 type RunOptions = ConfigOptions &
@@ -282,7 +282,7 @@ function printResults(run: RunContext, outcome: RunOutcome, opts: RunOptions, io
   const workflow = run.workflow;
   io.stdout(
     formatSummary({
-      figures: summaryFigures(workflow),
+      figures: workflow.summary,
       overall: written.overall,
       images: Array.isArray(written.per_image) ? written.per_image.length : undefined,
       metricsFile: shown(metricsFile),

@@ -6,7 +6,7 @@ export interface CommandIO {
   stderr(text: string): void;
   cwd: string;
   /** Makes a kernel as the distribution does (core's behaviour plus its default plugins), for commands that load a config. */
-  createKernel?: () => Promise<import('../kernel').Kernel>;
+  createKernel?: () => Promise<import('../named-above').KernelOf>;
 }
 
 /**

@@ -4,13 +4,15 @@ import { engineTfjsPlugin } from '@biaflow/engine-tfjs';
 import { ioPlugin } from '@biaflow/io';
 import { reportPlugin } from '@biaflow/report';
 import { tunePlugin } from '@biaflow/tune';
+import { terminalPlugin } from './terminal/terminal-plugin';
 
 /**
  * The plugins every biaflow run has, whatever its config lists: image and point files, and TensorFlow.js
- * (what computes, the networks, the training loop, the `tfjs` inference engine), and the run's report. Workflows,
- * post-processing steps, other engines and model formats load from the config, by their manifests.
+ * (what computes, the networks, the training loop, the `tfjs` inference engine), the run's report, and the
+ * distribution's own (`biaflow`: the command's progress on the terminal). Workflows, post-processing steps,
+ * other engines and model formats load from the config, by their manifests.
  */
-export const DEFAULT_PLUGINS = [ioPlugin, dataPlugin, engineTfjsPlugin, tunePlugin, reportPlugin] as const;
+export const DEFAULT_PLUGINS = [ioPlugin, dataPlugin, engineTfjsPlugin, tunePlugin, reportPlugin, terminalPlugin] as const;
 
 /** A kernel with core's own behaviour and biaflow's default plugins applied, ready for a config's plugins. */
 export async function createKernel(parent?: DependencyContainer): Promise<Kernel> {

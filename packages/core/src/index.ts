@@ -36,6 +36,7 @@ export type { ModelFormat, ModelReadOptions, ModelSource } from './kernel/contri
 export { DEFAULT_MAX_MEGAVOXELS } from '@biaflow/image';
 export { installedModels, resolveModelRef, isModelName, type NamedModel } from './plugins/model-names';
 export type { ProgressSink, ProgressTask } from './kernel/contributions/progress';
+export type { TerminalDisplay, OpenTerminalDisplay } from './kernel/contributions/terminal-display';
 export type { RandomSource, RandomGenerator } from '@biaflow/image';
 export type { CommandContribution, CommandIO } from './kernel/contributions/command';
 export type { ReportWriter, RunFacts, WrittenReport } from './kernel/contributions/report-writer';

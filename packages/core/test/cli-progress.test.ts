@@ -1,46 +1,12 @@
 import { InterruptedError, interruptionOf, WorkflowDriver, type WorkflowDefinition } from '@biaflow/core';
-import { clock, describeInfo, formatSummary, plainProgress, resumeCommand, shellWord, stopIfAsked, teeProgress } from '@biaflow/core/internals';
+import { formatSummary, resumeCommand, shellWord, stopIfAsked, teeProgress } from '@biaflow/core/internals';
 
-/** The pieces of what a person sees of a run: plain progress lines, the command that continues a stopped run, the results table. */
+/**
+ * The pieces of what a person sees of a run: the progress sinks together, the command that continues a stopped run,
+ * the results table (the terminal's progress lines: packages/biaflow/test/terminal-progress.test.ts).
+ */
 
-describe('plain progress lines', () => {
-  test('at most one line per interval over all tasks, with the rate, the time left and the reported figures', () => {
-    let now = 0;
-    const lines: string[] = [];
-    const sink = plainProgress((t) => lines.push(t), 5000, () => now);
-    const epoch = sink.start({ id: 'epoch-1', label: 'epoch 1/3', total: 40, unit: 'steps' });
-    const tiles = sink.start({ id: 'tiles', label: 'a.tif tiles', total: 10, unit: 'tiles' });
-    // 40 steps, one every 250 ms: 4 steps/s.
-    for (let step = 1; step <= 40; step++) {
-      now = step * 250;
-      epoch.update(step, { loss: 0.5 / step, run_left_s: 130 });
-      tiles.update(Math.min(step, 10));
-    }
-    epoch.end();
-    // 10 s: a line at 5 s and one at 10 s, not one per update nor per task.
-    expect(lines).toEqual([
-      'progress: epoch 1/3 20/40 steps (50%), 4.0 steps/s, left 0:05, loss 0.02500, run left 2:10\n',
-      'progress: epoch 1/3 40/40 steps (100%), 4.0 steps/s, left 0:00, loss 0.01250, run left 2:10\n',
-    ]);
-  });
-
-  test('no rate or time left before there are two updates to measure them by', () => {
-    let now = 0;
-    const lines: string[] = [];
-    const sink = plainProgress((t) => lines.push(t), 1000, () => now);
-    const task = sink.start({ id: 'predict', label: 'predict', total: 3, unit: 'images' });
-    now = 2000;
-    task.update(1);
-    expect(lines).toEqual(['progress: predict 1/3 images (33%)\n']);
-  });
-
-  test('figures: durations as a clock, names with spaces', () => {
-    expect(clock(59.6)).toBe('1:00');
-    expect(clock(4000)).toBe('1:06:40');
-    expect(clock(undefined)).toBe('?');
-    expect(describeInfo({ loss: 0.123456, run_left_s: 75, note: 'x', missing: null })).toBe('loss 0.1235, run left 1:15, note x');
-  });
-
+describe('progress sinks', () => {
   test('a tee starts, updates and ends every sink', () => {
     const seen: string[] = [];
     const recorder = (name: string) => ({

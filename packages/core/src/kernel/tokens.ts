@@ -12,7 +12,8 @@
  * - `ProgressDisplay`: where progress is shown besides the log (the CLI's terminal).
  *
  * One each (the last registered wins; `kernel.provide(token, value)` or `kernel.provideClass(token, Class)`):
- * - `TrainingEngine`, `ComputeBackend` (`kernel.registerTrainingEngine` / `registerComputeBackend`), `ReportWriter`, `DataPipeline`;
+ * - `TrainingEngine`, `ComputeBackend` (`kernel.registerTrainingEngine` / `registerComputeBackend`), `ReportWriter`, `DataPipeline`,
+ *   `TerminalDisplay` (the CLI's progress on the terminal, which the run commands open and register as a `ProgressDisplay`);
  * - core's run services: `DataIO` (reads, by the readers), `FileWriters` (writes, by the writers), `EngineChoice`
  *   (the engine `predict.engine` names), `Progress` (the log, then the displays), `Logger` (the run's log),
  *   `Random`, `RunFolder` (made ready and locked), `RunLog` (`log.jsonl` and the terminal);
@@ -32,6 +33,7 @@ export const Tokens = Object.freeze({
   Contribution: Symbol.for('@biaflow/core/Contribution'),
   Progress: Symbol.for('@biaflow/core/Progress'),
   ProgressDisplay: Symbol.for('@biaflow/core/ProgressDisplay'),
+  TerminalDisplay: Symbol.for('@biaflow/core/TerminalDisplay'),
   Random: Symbol.for('@biaflow/core/Random'),
   Logger: Symbol.for('@biaflow/core/Logger'),
   ReportWriter: Symbol.for('@biaflow/core/ReportWriter'),

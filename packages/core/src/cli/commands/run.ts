@@ -11,6 +11,7 @@ import { maxMegavoxelsFromSets } from '../../config/cap-from-sets';
 import { checkSettingsFileSize } from '@biaflow/fs';
 import { interruptionOf, InterruptedError, UsageError } from '../../errors';
 import type { RunContext } from '../../kernel/run-context';
+import type { OpenTerminalDisplay, TerminalDisplay } from '../../kernel/contributions/terminal-display';
 import { writeTerminal } from '../../logging/terminal';
 import { Tokens } from '../../kernel/tokens';
 import { evaluateStage } from '../../run/evaluate-stage';
@@ -25,7 +26,6 @@ import { runFolderConfig } from '../run-folder-config';
 import { withConfigOptions, withRunFolderOptions, type ConfigOptions, type RunFolderCliOptions } from '../common-options';
 import { kernelFor } from '../kernel-for';
 import type { CliIO } from '../output';
-import { terminalProgress, type TerminalProgress } from '../progress/terminal-progress';
 import { formatSummary } from '../results-summary';
 import { invocation, resumeCommand } from '../resume-command';
 
@@ -205,7 +205,7 @@ async function execute(command: DataCommand, opts: RunOptions, io: CliIO, argv: 
   }
   const stop = stopOnSignals();
   let started: StartedRun | undefined;
-  let progress: TerminalProgress | undefined;
+  let progress: OpenTerminalDisplay | undefined;
   try {
     started = await startRun({
       command,
@@ -218,9 +218,12 @@ async function execute(command: DataCommand, opts: RunOptions, io: CliIO, argv: 
       signal: stop.signal,
     });
     const run = started.context;
-    // The terminal's progress (bars, or plain lines), shown beside the run log's by core's sink (not by one a plugin provides).
-    progress = terminalProgress({ bars: opts.progress !== false });
-    run.container.register(Tokens.ProgressDisplay, { useValue: progress.sink });
+    // The terminal's progress (bars, or plain lines), when the distribution provides a display: shown beside
+    // the run log's by core's sink (not by one a plugin provides).
+    if (run.container.isRegistered(Tokens.TerminalDisplay, true)) {
+      progress = run.container.resolve<TerminalDisplay>(Tokens.TerminalDisplay).open({ bars: opts.progress !== false });
+      run.container.register(Tokens.ProgressDisplay, { useValue: progress.sink });
+    }
     const stages: PipelineStages =
       command === 'evaluate' && opts.pred
         ? { ...coreStages, evaluate: (r) => evaluateStage(r, { predictions: path.resolve(io.cwd, opts.pred as string) }) }

@@ -1,4 +1,4 @@
-import type { ProgressSink } from '../../kernel/contributions/progress';
+import type { ProgressSink } from '@biaflow/core';
 import { clock, describeInfo, describeRate, RateMeter } from './progress-format';
 
 /**

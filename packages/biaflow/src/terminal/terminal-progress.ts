@@ -1,13 +1,7 @@
-import type { ProgressSink } from '../../kernel/contributions/progress';
-import { writeTerminal } from '../../logging/terminal';
+import type { OpenTerminalDisplay } from '@biaflow/core';
+import { writeTerminal } from '@biaflow/core/internals';
 import { barProgress } from './bar-progress';
 import { plainProgress } from './plain-progress';
-
-export interface TerminalProgress {
-  sink: ProgressSink;
-  /** Take down whatever is still drawn. */
-  close(): void;
-}
 
 /**
  * How often plain progress lines may come, in ms: 5 s, or `BIAFLOW_PROGRESS_INTERVAL_MS` (for
@@ -22,7 +16,7 @@ function plainInterval(env: NodeJS.ProcessEnv = process.env): number {
  * The CLI's progress on stderr: bars when stderr is a terminal, else (or with `--no-progress`) a
  * plain line at most every few seconds.
  */
-export function terminalProgress(options: { bars: boolean; stream?: NodeJS.WriteStream }): TerminalProgress {
+export function terminalProgress(options: { bars: boolean; stream?: NodeJS.WriteStream }): OpenTerminalDisplay {
   const stream = options.stream ?? process.stderr;
   if (options.bars && stream.isTTY) return barProgress(stream);
   return { sink: plainProgress(writeTerminal, plainInterval()), close: () => undefined };

@@ -1,13 +1,7 @@
 import cliProgress from 'cli-progress';
-import type { ProgressSink } from '../../kernel/contributions/progress';
-import { setTerminalOverlay } from '../../logging/terminal';
+import type { OpenTerminalDisplay, ProgressSink } from '@biaflow/core';
+import { setTerminalOverlay } from '@biaflow/core/internals';
 import { clock, describeInfo, describeRate, RateMeter } from './progress-format';
-
-interface BarProgress {
-  sink: ProgressSink;
-  /** Take the bars down (a run that ends, fails or is interrupted with tasks still open). */
-  close(): void;
-}
 
 const FORMAT = '{label} {bar} {value}/{total} {unit} | {rate} | left {left}{info}';
 
@@ -18,7 +12,7 @@ const FORMAT = '{label} {bar} {value}/{total} {unit} | {rate} | left {left}{info
  * left of the run). Log lines are printed above the bars while they are up (`setTerminalOverlay`).
  * A task's bar goes when the task ends; the run's own log line tells what it did.
  */
-export function barProgress(stream: NodeJS.WriteStream): BarProgress {
+export function barProgress(stream: NodeJS.WriteStream): OpenTerminalDisplay {
   let bars: cliProgress.MultiBar | undefined;
   let open = 0;
   let drawn = 0;
@@ -90,5 +84,6 @@ export function barProgress(stream: NodeJS.WriteStream): BarProgress {
       };
     },
   };
+  // close: take the bars down (a run that ends, fails or is interrupted with tasks still open).
   return { sink, close: takeDown };
 }

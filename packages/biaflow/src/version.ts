@@ -1,0 +1,1 @@
+export const BIAFLOW_VERSION = '0.1.0';

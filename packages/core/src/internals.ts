@@ -60,6 +60,7 @@ export { removeOutput, removeOutputSync } from '@biaflow/fs';
 export { isRunConfig, isRunEntry, foreignEntries } from './run/run-files';
 export { outputNameProblems } from './run/output-names';
 export { checkInputsBeforeWork } from './run/check-inputs';
+export { checkBeforeWork } from './run/check-before-work';
 export { forbiddenKeyPaths, FORBIDDEN_KEYS } from './config/forbidden-keys';
 export { readerFor, writerFor, readerExtensions, pointsFormatFor } from './data/image-readers';
 

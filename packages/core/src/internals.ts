@@ -77,5 +77,4 @@ export { kernelFor } from './cli/kernel-for';
 export { readModelForConfig } from './run/model-for-config';
 export { configFromBundle, warnPluginVersions } from './run/bundle-config';
 export { AUGMENT_PREVIEW_LOG } from './run/run-files';
-export { logReplacement } from './data/non-finite';
 export { groupByFile } from './run/check-inputs';

@@ -21,9 +21,11 @@ describe('screenNonFiniteSamples', () => {
   test('a clean image, or an integer one, is returned as it is (the same object)', () => {
     const clean = { data: new Float64Array([0, 1, 2, 3]), shape: [2, 2, 1] };
     expect(screenNonFiniteSamples(clean, 'refuse')).toEqual({ outcome: 'clean', image: clean });
-    expect(screenNonFiniteSamples(clean, 'replace').image).toBe(clean);
+    const kept = screenNonFiniteSamples(clean, 'replace');
+    expect(kept.outcome === 'clean' && kept.image).toBe(clean);
     const integers = { data: new Int16Array([-1, 7]), shape: [1, 2, 1] };
-    expect(screenNonFiniteSamples(integers, 'refuse').image).toBe(integers);
+    const scanned = screenNonFiniteSamples(integers, 'refuse');
+    expect(scanned.outcome === 'clean' && scanned.image).toBe(integers);
   });
 
   test('refuse: the count and the number of samples, nothing replaced', () => {

@@ -41,7 +41,7 @@ export type { RandomSource, RandomGenerator } from '@biaflow/image';
 export type { CommandContribution, CommandIO } from './kernel/contributions/command';
 export type { ReportWriter, RunFacts, WrittenReport } from './kernel/contributions/report-writer';
 export type { OutputKind } from './kernel/contributions/output-kind';
-export type { DataPipeline, PrepareTrainingOptions, PreparedTrainingData } from './kernel/contributions/data-pipeline';
+export type { DataPipeline, CheckedStages, PrepareTrainingOptions, PreparedTrainingData } from './kernel/contributions/data-pipeline';
 
 // Data layouts and labels, for workflow declarations
 export { type DataLayout, type SetName, type TestImage } from './kernel/contributions/data-layout';

@@ -59,6 +59,7 @@ export { removeOutput, removeOutputSync } from '@biaflow/fs';
 export { isRunConfig, isRunEntry, foreignEntries } from './run/run-files';
 export { outputNameProblems } from './run/output-names';
 export { checkInputsBeforeWork } from './run/check-inputs';
+export { checkBeforeWork } from './run/check-before-work';
 export { forbiddenKeyPaths, FORBIDDEN_KEYS } from './config/forbidden-keys';
 export { readerFor, writerFor, readerExtensions, pointsFormatFor } from './data/image-readers';
 
@@ -75,5 +76,4 @@ export { kernelFor } from './cli/kernel-for';
 export { readModelForConfig } from './run/model-for-config';
 export { configFromBundle, warnPluginVersions } from './run/bundle-config';
 export { AUGMENT_PREVIEW_LOG } from './run/run-files';
-export { logReplacement } from './data/non-finite';
 export { groupByFile } from './run/check-inputs';

@@ -7,7 +7,8 @@ import { messageOf } from './dataset';
 import { type DataItem, type DataProblem } from '@biaflow/core/internals';
 import { LabelValues } from '@biaflow/image';
 import { isIntegerArray, pointInside, pointMask, pointsFromMask } from '@biaflow/image';
-import { countNonFinite, describeNonFinite, screenNonFinite, type NonFinitePolicy, type NonFiniteReplacement } from '@biaflow/core/internals';
+import { screenNonFinite, type NonFinitePolicy } from '@biaflow/core/internals';
+import { countNonFinite, describeNonFinite, type NonFiniteReplacement } from '@biaflow/image';
 import type { DataSplit } from './split';
 
 /**

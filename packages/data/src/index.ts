@@ -2,7 +2,8 @@
 // `classFolderLayout`) a workflow declares as its `data`; `prepareData` (list, pair, check every
 // example, split, fit the normalization, write split.json) and the `BatchBuilder` it returns
 // (patches, augmentation, the workflow's targets); the plugin (default export) that provides it as
-// the run's data pipeline and contributes `biaflow augment-preview`.
+// the run's data pipeline (with `issuesBeforeWork`, the checks of a config against its data's image
+// headers before work) and contributes `biaflow augment-preview`.
 export * from './layouts';
 export { classFolders, pairByStem, listPairs, listClassFolders, listPointFiles, messageOf } from './dataset';
 export { checkData, loadLabel, loadAnnotation, readExampleImage, DataCheckError, type CheckOptions, type CheckReport, type SetName as CheckSetName } from './check';
@@ -12,6 +13,7 @@ export { BatchBuilder, type NamedBatch, type TrainingBatches, type SampleHooks, 
 export { prepareData, type PrepareDataOptions, type PreparedData, type DataConfig } from './prepare-data';
 export { writeAugmentPreview, type WritePng, type PreviewOptions } from './augment-preview';
 export { augmentPreviewCommand } from './augment-preview-command';
+export { issuesBeforeWork } from './check-before-work';
 export { dataPlugin, dataPipeline } from './plugin';
 export { DATA_VERSION } from './version';
 

@@ -1,11 +1,16 @@
 import path from 'node:path';
 import { definePlugin, RunFiles, Tokens, type BiaflowPlugin, type DataIO, type DataPipeline, type ProgressSink, type RandomSource } from '@biaflow/core';
 import { augmentPreviewCommand } from './augment-preview-command';
+import { issuesBeforeWork } from './check-before-work';
 import { prepareData } from './prepare-data';
 import { DATA_VERSION } from './version';
 
-/** The run's data pipeline: the workflow's layout, label mapping and hooks, the run's files, random source, progress and split.json. */
+/**
+ * The run's data pipeline: the checks of a config against its data's image headers before work; the
+ * workflow's layout, label mapping and hooks, the run's files, random source, progress and split.json.
+ */
 export const dataPipeline: DataPipeline = {
+  checkBeforeWork: issuesBeforeWork,
   prepareTraining: (run, workflow, options) =>
     prepareData({
       config: run.config,

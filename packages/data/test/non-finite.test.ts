@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { coreSchema, countNonFinite, InputError, screenNonFinite } from '@biaflow/core/internals';
+import { coreSchema, InputError, screenNonFinite } from '@biaflow/core/internals';
+import { countNonFinite } from '@biaflow/image';
 import { DataCheckError, type DataConfig } from '@biaflow/data';
 import { tempDir, writeTestImage } from './files';
 import { prepareFor } from './prepare';

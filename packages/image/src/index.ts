@@ -77,6 +77,7 @@ export { padSpatialEnd, cropSpatial } from './layout/spatial-pad';
 
 // The data pipeline training and prediction share: normalization, tiles, patches, augmentation, randomness.
 export { percentiles } from './normalize/percentile';
+export { countNonFinite, describeNonFinite, screenNonFiniteSamples, type NonFiniteCount, type NonFiniteReplacement, type NonFiniteScreening } from './non-finite';
 export {
   NORMALIZATION_METHODS,
   NORMALIZATION_SCOPES,

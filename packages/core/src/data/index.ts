@@ -12,13 +12,13 @@ export { adjustGamma, adjustBrightness, adjustContrast, blur, gaussianNoise, poi
 export { gaussianKernel, gaussianBlurYX } from '@biaflow/image';
 export { augmentSection, type AugmentSettings } from '../kernel/config/sections/augment';
 export { predictSection } from '../kernel/config/sections/predict';
-export { dataSection, type DataSettings } from '../kernel/config/sections/data';
+export { dataSection, type DataSettings, type NonFinitePolicy } from '../kernel/config/sections/data';
 export { resolveLabelMapping, applyLabelMapping, binaryMaskMapping, mappingToJson, LabelValues, type LabelMapping } from '@biaflow/image';
 export { randomPatchOrigin, patchOriginAround, samplePatchOrigin, foregroundIndices } from '@biaflow/image';
 export { RunDataIO } from './data-io';
 export { type DataIO } from '../kernel/contributions/data-layout';
 export { type DataItem, type DataProblem, type ListedData } from '../kernel/contributions/data-layout';
-export { countNonFinite, describeNonFinite, screenNonFinite, screenInputImage, type NonFinitePolicy, type NonFiniteReplacement } from './non-finite';
+export { screenNonFinite, screenInputImage, logReplacement } from './non-finite';
 export { predictImage, type PredictImageOptions } from '@biaflow/image';
 export { Rng, coreRandom } from '@biaflow/image';
 

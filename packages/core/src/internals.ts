@@ -41,7 +41,7 @@ export { resultsDirOf } from './run/run-folder';
 export { FileWriters } from './run/file-writers';
 export { writeRunImage, writeRunPoints, writeProbabilities, spatialMeta, probabilitiesPath, writeResult, resultExists } from './run/prediction-files';
 export { outputKindOf } from './run/output-kind-of';
-export { listPostprocessVariants, postprocessSettings } from './run/postprocess-variants';
+export { listPostprocessVariants, postprocessSettings, type PostprocessVariant } from './run/postprocess-variants';
 export { withTunedValues } from './run/tuned-decoding';
 export { executeDataCommand } from './cli/commands/run';
 export { runFolderConfig } from './cli/run-folder-config';

@@ -62,4 +62,25 @@ test('running it loads the plugin and parses the options it defines', () => {
   const bad = biaflow(['hello', 'x', '--bogus'], dir);
   expect(bad.code).toBe(2);
   expect(bad.stderr).toContain("unknown option '--bogus'");
+  // Said once (as core's commands say theirs), and its help names the program as theirs does.
+  expect(bad.stderr.split("unknown option '--bogus'")).toHaveLength(2);
+  expect(biaflow(['hello', '--help'], dir).stdout).toContain('Usage: biaflow hello [options] <who>');
+});
+
+test('compare is contributed by @biaflow/report: listed by --help, its options and usage errors as a command of core', () => {
+  const dir = tmpdir();
+  expect(biaflow(['--help'], dir).stdout).toMatch(/compare[\s\S]*beside its first[\s\S]*\(from @biaflow\/report\)/);
+  const help = biaflow(['compare', '--help'], dir);
+  expect(help.code).toBe(0);
+  expect(help.stdout).toContain('Usage: biaflow compare [options]');
+  for (const option of ['--config <file>', '--set <key=value>', '--plugin <path|package>', '--out <dir>', '--json']) expect(help.stdout).toContain(option);
+  const noOut = biaflow(['compare'], dir);
+  expect(noOut).toMatchObject({ code: 2, stdout: '' });
+  expect(noOut.stderr).toBe('error: compare needs --out RUN_DIR\nhint: the folder of a run that predicted and post-processed\n');
+  const noRun = biaflow(['compare', '--out', 'nothing'], dir);
+  expect(noRun.code).toBe(2);
+  expect(noRun.stderr).toContain(`${path.join(dir, 'nothing')} holds no run (no config.yaml)`);
+  const typo = biaflow(['compare', '--jsn'], dir);
+  expect(typo.code).toBe(2);
+  expect(typo.stderr).toBe("error: unknown option '--jsn'\n(Did you mean --json?)\n");
 });

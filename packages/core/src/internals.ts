@@ -1,7 +1,8 @@
-// @biaflow/core/internals: everything core is made of — the training engine (networks, bundles,
-// the loop), the data pipeline, backends, the run pipeline's stages — for biaflow's own tests,
-// benchmarks and tools. Not the plugin API (that is `@biaflow/core`, docs/plugins.md): these names
-// may change between minor versions.
+// @biaflow/core/internals: everything core is made of — config and plugin loading, the run pipeline's
+// stages, the CLI's parts — for biaflow's own packages, tests, benchmarks and tools. Not the plugin API
+// (that is `@biaflow/core`, docs/plugins.md): these names may change between minor versions. `@biaflow/fs`
+// comes whole through `./index`; `@biaflow/image`'s pure pipeline (normalization, tiling, patches,
+// augmentation, Rng) is imported from that package, not from here.
 export * from './index';
 
 export { createHooks, type KeyedHookName } from './kernel/hooks';
@@ -23,11 +24,7 @@ export { startRun, type StartedRun } from './run/start-run';
 export { runPipeline, planStages, coreStages, type RunOutcome, type PipelineStages, type StagePlan } from './run/pipeline';
 export { prepareRunFolder, holdsRun, defaultRunDir, RunFolder, type RunRequest } from './run/run-folder';
 export { RunLog } from './run/run-log';
-export { writeFileAtomicSync, replaceDirAtomic, temporaryPath, parseTemporaryName } from '@biaflow/fs';
-export { ensureWritableFolder } from '@biaflow/fs';
-export { isLeftover, removeLeftovers, restoreSwappedDir } from '@biaflow/fs';
 export { tidyRunFolder } from './run/tidy-run-folder';
-export { systemFault, systemFaultOf, isSystemCallError } from '@biaflow/fs';
 export { reportError } from './cli/report-error';
 export { writeMetrics, flattenRow } from './run/metrics-files';
 export { planPostprocess, type PlannedStep } from './config/postprocess-plan';
@@ -41,7 +38,7 @@ export { resultsDirOf } from './run/run-folder';
 export { FileWriters } from './run/file-writers';
 export { writeRunImage, writeRunPoints, writeProbabilities, spatialMeta, probabilitiesPath, writeResult, resultExists } from './run/prediction-files';
 export { outputKindOf } from './run/output-kind-of';
-export { listPostprocessVariants, postprocessSettings } from './run/postprocess-variants';
+export { listPostprocessVariants, postprocessSettings, type PostprocessVariant } from './run/postprocess-variants';
 export { withTunedValues } from './run/tuned-decoding';
 export { executeDataCommand } from './cli/commands/run';
 export { runFolderConfig } from './cli/run-folder-config';
@@ -54,8 +51,6 @@ export { RunProgress, teeProgress } from './run/progress-log';
 export { writeTerminal, setTerminalOverlay } from './logging/terminal';
 export { resumeCommand, invocation, shellWord } from './cli/resume-command';
 export { formatSummary } from './cli/results-summary';
-export { assertNoLinkInRunFolder, assertNoLinksInRunFolder, assertNoLinkInGuardedFolder, guardRunFolder } from '@biaflow/fs';
-export { removeOutput, removeOutputSync } from '@biaflow/fs';
 export { isRunConfig, isRunEntry, foreignEntries } from './run/run-files';
 export { outputNameProblems } from './run/output-names';
 export { checkInputsBeforeWork } from './run/check-inputs';
@@ -66,9 +61,12 @@ export { readerFor, writerFor, readerExtensions, pointsFormatFor } from './data/
 // Listing image files; settings files' size caps
 export { isHiddenName, hiddenFiles } from './data/list-image-files';
 
-
-// Data pipeline: datasets, normalization, tiled prediction, augmentation
-export * from './data';
+// The config sections the data pipeline reads, a run's data I/O, non-finite values in images.
+export { augmentSection, type AugmentSettings } from './kernel/config/sections/augment';
+export { dataSection, type DataSettings } from './kernel/config/sections/data';
+export { RunDataIO } from './data/data-io';
+export { screenNonFinite, screenInputImage, logReplacement } from './data/non-finite';
+export type { NonFinitePolicy } from './kernel/config/sections/data';
 
 // The CLI's parts, for the distribution that runs it (the \`biaflow\` package)
 export { processIO, standardStreamFailure, type CliIO } from './cli/output';

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { coreRandom } from '@biaflow/image';
 import {
-  coreRandom,
   createKernel,
   EngineChoice,
   FileWriters,

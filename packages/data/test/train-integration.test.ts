@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { coreSchema, predictImage, recordFromBundle, silentLogger, type NormalizationSettings, type ResolvedConfig } from '@biaflow/core/internals';
+import { coreSchema, recordFromBundle, silentLogger, type NormalizationSettings, type ResolvedConfig } from '@biaflow/core/internals';
+import { predictImage } from '@biaflow/image';
 import { loadModel, loadTf, selectBackend, tfPredictor, trainModel } from '@biaflow/engine-tfjs';
 import { tempDir, writeTestImage } from './files';
 import { prepareFor } from './prepare';

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { applyProcessing, bundledSchemaValidator, type NdArray } from '@biaflow/bioimageio';
-import { ImageNormalizer, NormalizationFitter, toModelLayout, type BundleMeta, type NormalizationRecord } from '@biaflow/core/internals';
+import type { BundleMeta } from '@biaflow/core/internals';
+import { ImageNormalizer, NormalizationFitter, toModelLayout, type NormalizationRecord } from '@biaflow/image';
 import { readImage } from 'biaflow';
 import { describeModel, spatialRules, zooPreprocessing, exportSection } from '@biaflow/engine-onnx';
 

@@ -1,4 +1,5 @@
 import { definePlugin, Tokens, type BiaflowPlugin, type ReportWriter } from '@biaflow/core';
+import { compareCommand } from './compare-command';
 import { reportCommand } from './build/report-command';
 import { reportSection } from './build/report-section';
 import { writeRunReport } from './build/run-report';
@@ -7,6 +8,7 @@ import { REPORT_VERSION } from './version';
 /** The run's report: written at the end of every run (core's `runEnd` report tap asks the run's report writer), and `biaflow report`. */
 export const reportWriter: ReportWriter = { write: (run, metrics, facts) => writeRunReport(run, metrics, facts) };
 
+/** Provides the report writer and contributes `biaflow report` and `biaflow compare` (a run's results side by side: both read run folders). */
 export const reportPlugin: BiaflowPlugin = definePlugin({
   name: '@biaflow/report',
   version: REPORT_VERSION,
@@ -16,5 +18,6 @@ export const reportPlugin: BiaflowPlugin = definePlugin({
     kernel.provide(Tokens.ReportWriter, reportWriter);
     kernel.registerConfigSection('report', reportSection);
     kernel.registerCommand(reportCommand);
+    kernel.registerCommand(compareCommand);
   },
 });

@@ -44,7 +44,9 @@ async function runContributed(pkg: PluginPackage, name: string, argv: string[], 
   }
   const contribution = kernel.commands.get(name);
   if (!contribution) throw new UsageError(`${pkg.name} lists the command "${name}" in its manifest but its plugin does not register it`, `reinstall ${pkg.name}, or report it to its authors`);
-  const command = new Command(name).description(contribution.description).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  // Commander's own error line is left out: the UsageError below is reported once, as core's commands report theirs.
+  const command = new Command(name).description(contribution.description).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} });
+  new Command('biaflow').addCommand(command); // its help reads "Usage: biaflow <name>", as core's commands'
   contribution.define?.(command);
   command.action(async (...received: unknown[]) => {
     const self = received[received.length - 1] as Command;

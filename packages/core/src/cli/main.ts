@@ -1,6 +1,5 @@
 import { Command, CommanderError } from 'commander';
 import { CORE_VERSION } from '../kernel/version';
-import { compareCommand } from './commands/compare';
 import { configCommand } from './commands/config';
 import { contributedCommands } from './contributed-commands';
 import { initCommand } from './commands/init';
@@ -22,7 +21,6 @@ function buildProgram(io: CliIO, argv?: readonly string[]): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   const own = [
     ...runCommands(io),
-    compareCommand(io),
     configCommand(io),
     pluginsCommand(io),
     initCommand(io),

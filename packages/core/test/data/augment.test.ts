@@ -1,4 +1,5 @@
-import { augmentSample, augmentSection, flip, rot90, type AugmentSettings, type NdArray } from '@biaflow/core/internals';
+import { augmentSection, type AugmentSettings } from '@biaflow/core/internals';
+import { augmentSample, flip, rot90, type NdArray } from '@biaflow/image';
 
 /** Settings with every augmentation off, then the given ones switched on. */
 function only(overrides: Record<string, Record<string, unknown>>): AugmentSettings {

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { applyStats, ImageNormalizer, measureStats, NormalizationFitter, percentiles, type NormalizationOptions, type NormalizationSettings } from '@biaflow/core/internals';
+import type { NormalizationSettings } from '@biaflow/core';
+import { applyStats, ImageNormalizer, measureStats, NormalizationFitter, percentiles, type NormalizationOptions } from '@biaflow/image';
 import { buildModel, loadModel, loadTf, saveModel } from '@biaflow/engine-tfjs';
 import { predict } from 'biaflow';
 

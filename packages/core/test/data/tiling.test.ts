@@ -1,6 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs';
 import { loadTf, tfPredictor } from '@biaflow/engine-tfjs';
-import { ImageNormalizer, planAxis, predictImage, predictTiled, numpyReflectIndex as reflectIndex, type NdArray } from '@biaflow/core/internals';
+import { ImageNormalizer, planAxis, predictImage, predictTiled, reflectIndex, type NdArray } from '@biaflow/image';
 
 /** Deterministic pseudo-random values in [0, 1) (test-side, independent of core's Rng). */
 function noise(n: number, seed = 1): Float32Array {

@@ -9,12 +9,12 @@
 // 32×64×64×1, 8 base filters. Times are medians over --steps runs after --warmup runs; PyTorch (a server
 // process) and biaflow are timed in turns, so on a shared machine both see the same load.
 //
-// Threads: `train-step-*` and `predict-*` compare biaflow's tfjs backend (--threads, default auto) with
-// PyTorch at its default (one thread here). `predict-*-onnx` compares the same network built by biaflow
-// (`unet`, no normalization, ReLU, transposed-convolution upsampling), exported to ONNX and run by ONNX
-// Runtime (intraOpNumThreads = N, channels-last batch in and out, the layout transposes included), with a
-// second PyTorch process at the same N threads (OMP_NUM_THREADS=N, torch.set_num_threads(N)): N is
-// --threads, 2 when auto.
+// Threads: every row compares equal thread counts. PyTorch runs at N threads (OMP_NUM_THREADS=N,
+// torch.set_num_threads(N); its default here would be one), N = --threads, 2 when auto. `train-step-*` and
+// `predict-*` time biaflow's tfjs backend at the same N (wasm with N threads; the bench stops when the
+// backend runs another count); `predict-*-onnx` the same network built by biaflow (`unet`, no
+// normalization, ReLU, transposed-convolution upsampling), exported to ONNX and run by ONNX Runtime
+// (intraOpNumThreads = N, channels-last batch in and out, the layout transposes included).
 // Ends with `RATIO <name> <biaflow time / PyTorch time>` lines; exits 1 when PyTorch is missing.
 // `--profile` prints a per-kernel profile (tf.profile) of one 2D (and 3D) training step.
 import { spawn } from 'node:child_process';
@@ -78,29 +78,17 @@ function startTorch(threads) {
   };
 }
 
+// One thread count for every side of every row.
+const threads = args.threads === 'auto' ? 2 : args.threads;
 let torch = null;
-let torchInfo = null;
 if (args.torch) {
   try {
-    torch = startTorch();
-    torchInfo = await torch.ask({ op: 'info' });
+    torch = startTorch(threads);
+    const info = await torch.ask({ op: 'info' });
+    console.log(`PyTorch ${info.torch}, ${info.threads} thread(s)`);
+    if (info.threads !== threads) throw new Error(`it runs ${info.threads} threads, not ${threads}`);
   } catch (e) {
-    console.error(`PyTorch is needed for the comparison (${PYTHON} with torch): ${e.message}`);
-    process.exit(1);
-  }
-  console.log(`PyTorch ${torchInfo.torch}, ${torchInfo.threads} thread(s) (its default)`);
-}
-
-// The ONNX comparison gives ONNX Runtime and PyTorch the same thread count.
-const onnxThreads = args.threads === 'auto' ? 2 : args.threads;
-let torchEq = null;
-if (args.torch) {
-  try {
-    torchEq = startTorch(onnxThreads);
-    const info = await torchEq.ask({ op: 'info' });
-    console.log(`PyTorch for the ONNX comparison: ${info.threads} thread(s), ONNX Runtime ${onnxThreads} thread(s)`);
-  } catch (e) {
-    console.error(`PyTorch with ${onnxThreads} threads could not start: ${e.message}`);
+    console.error(`PyTorch is needed for the comparison (${PYTHON} with torch, ${threads} threads): ${e.message}`);
     process.exit(1);
   }
 }
@@ -114,8 +102,12 @@ for (const pkg of ['core', 'engine-onnx']) {
 const core = require('@biaflow/engine-tfjs/internals');
 const engineOnnx = require('@biaflow/engine-onnx');
 const tf = core.loadTf();
-const selected = await core.selectBackend(tf, args.backend, undefined, { threads: args.threads });
+const selected = await core.selectBackend(tf, args.backend, undefined, { threads });
 console.log(`biaflow backend ${selected.name} (${selected.reason})${selected.threads ? `, ${selected.threads} thread(s)` : ''}`);
+if (torch && (selected.threads ?? 1) !== threads) {
+  console.error(`biaflow's backend runs ${selected.threads ?? 1} thread(s), PyTorch ${threads}: the ratios would not compare equal threads (pass --threads ${selected.threads ?? 1})`);
+  process.exit(1);
+}
 
 /** The issue's U-Net with tf.layers, 2D or 3D. */
 function unet(dims, inputShape, base) {
@@ -243,10 +235,10 @@ async function benchOnnx(dims) {
   });
   const onnx = engineOnnx.exportOnnx(model);
   model.dispose();
-  const predictor = await engineOnnx.createOnnxPredictor(onnx, { threads: onnxThreads });
+  const predictor = await engineOnnx.createOnnxPredictor(onnx, { threads: threads });
   const batch = benchInput(shape);
-  if (torchEq) await torchEq.ask({ op: 'setup', dims });
-  const t = await timeInTurns(() => predictor.predict(batch), 'predict', torchEq);
+  if (torch) await torch.ask({ op: 'setup', dims });
+  const t = await timeInTurns(() => predictor.predict(batch), 'predict', torch);
   await predictor.dispose();
   return { [`predict-${dims}d-onnx`]: t };
 }
@@ -255,14 +247,13 @@ const load0 = os.loadavg()[0];
 const results = {};
 if (args.only !== '3d') Object.assign(results, await bench(2));
 if (args.only !== '2d') Object.assign(results, await bench(3));
-torch?.close();
 if (args.only !== '3d') Object.assign(results, await benchOnnx(2));
 if (args.only !== '2d') Object.assign(results, await benchOnnx(3));
-torchEq?.close();
+torch?.close();
 
 console.log(`\nmedians in seconds over ${args.steps} runs after ${args.warmup} warm-up runs, biaflow and PyTorch in turns;`);
 console.log(`${os.availableParallelism()} cores, load average ${load0.toFixed(1)} at start, ${os.loadavg()[0].toFixed(1)} at end`);
-console.log(`*-onnx rows: ONNX Runtime ${require('onnxruntime-node/package.json').version} and PyTorch both at ${onnxThreads} thread(s); other rows: biaflow's backend vs PyTorch at its default`);
+console.log(`every row at ${threads} thread(s): PyTorch, biaflow's ${selected.name} backend, ONNX Runtime ${require('onnxruntime-node/package.json').version} (*-onnx rows)`);
 console.log('| measure | biaflow | PyTorch | ratio |');
 console.log('|---|---:|---:|---:|');
 for (const [k, v] of Object.entries(results)) {

@@ -6,9 +6,9 @@
 // normalizing per image as training would, and ends with `PEAK_RSS_MB <n>` (process.resourceUsage().maxRSS). The bound is 2048 MB.
 import { performance } from 'node:perf_hooks';
 import engine from '@biaflow/engine-tfjs/internals';
-import image from '@biaflow/image';
+import imageFunctions from '@biaflow/image';
 
-const core = { ...engine, ...image };
+const core = { ...engine, ...imageFunctions };
 
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []),

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseTemporaryName } from './atomic-write';
+import { isRunning } from './process-identity';
 import { removeOutput } from './remove-output';
 import { assertNoLinkInGuardedFolder } from './run-folder-links';
 import { reasonOf, isSystemCallError } from './system-faults';
@@ -12,20 +13,10 @@ import { reasonOf, isSystemCallError } from './system-faults';
  * nothing there (at the start and at the end of a run).
  */
 
-function isLiveProcess(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: it exists but belongs to another user.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Whether the entry `name` is a temporary one whose writer is this process or no live process of this host. */
 export function isLeftover(name: string): boolean {
   const t = parseTemporaryName(name);
-  return t !== undefined && (t.pid === process.pid || !isLiveProcess(t.pid));
+  return t !== undefined && (t.pid === process.pid || !isRunning(t.pid));
 }
 
 export interface SwappedDir {

@@ -1,16 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-
-/** Whether process `pid` runs on this host (EPERM: it runs, as another user). */
-function isLiveProcess(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { isRunning } from '@biaflow/fs';
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -27,7 +18,7 @@ export async function removeDeadScratch(kind: string, tmp = os.tmpdir()): Promis
     const m = name.exec(entry);
     if (!m) continue;
     const pid = Number(m[1]);
-    if (pid === process.pid || isLiveProcess(pid)) continue;
+    if (pid === process.pid || isRunning(pid)) continue;
     const p = path.join(tmp, entry);
     const stat = await fs.promises.lstat(p).catch(() => undefined);
     if (!stat || (typeof process.getuid === 'function' && stat.uid !== process.getuid())) continue;

@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { LOG_LEVELS, UsageError, type CommandContribution, type LogLevel } from '@biaflow/core';
-import { kernelFor, loadConfig, RunFiles, startRun, Tokens, withConfigOptions, writeRunImage, type ConfigOptions, type DataIO, type RandomSource } from '@biaflow/core/internals';
+import { kernelFor, loadConfig, startRun, withConfigOptions, writeRunImage, type ConfigOptions } from '@biaflow/core/internals';
 import { writeAugmentPreview } from './augment-preview';
 import { prepareData } from './prepare-data';
+import { runDataOptions } from './run-data-options';
 
 interface PreviewCliOptions extends ConfigOptions {
   out?: string;
@@ -45,16 +46,7 @@ export const augmentPreviewCommand: CommandContribution = {
       const run = started.context;
       const workflow = run.workflow;
       await run.kernel.hooks.runStart.promise({ run });
-      const prepared = await prepareData({
-        config: run.config,
-        layout: workflow.data,
-        labelMapping: workflow.labelMapping,
-        io: run.container.resolve<DataIO>(Tokens.DataIO),
-        random: run.container.resolve<RandomSource>(Tokens.Random),
-        splitFile: path.join(run.runDir, RunFiles.split),
-        logger: run.logger,
-        hooks: { hooks: run.kernel.hooks, event: { run }, workflow: workflow.name },
-      });
+      const prepared = await prepareData(runDataOptions(run, workflow));
       const files = await writeAugmentPreview(prepared.training, run.runDir, {
         count,
         ndim: run.config.problem.ndim,

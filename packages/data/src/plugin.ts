@@ -1,8 +1,8 @@
-import path from 'node:path';
-import { definePlugin, RunFiles, Tokens, type BiaflowPlugin, type DataIO, type DataPipeline, type ProgressSink, type RandomSource } from '@biaflow/core';
+import { definePlugin, Tokens, type BiaflowPlugin, type DataPipeline, type ProgressSink } from '@biaflow/core';
 import { augmentPreviewCommand } from './augment-preview-command';
 import { issuesBeforeWork } from './check-before-work';
 import { prepareData } from './prepare-data';
+import { runDataOptions } from './run-data-options';
 import { DATA_VERSION } from './version';
 
 /**
@@ -13,14 +13,7 @@ export const dataPipeline: DataPipeline = {
   checkBeforeWork: issuesBeforeWork,
   prepareTraining: (run, workflow, options) =>
     prepareData({
-      config: run.config,
-      layout: workflow.data,
-      labelMapping: workflow.labelMapping,
-      io: run.container.resolve<DataIO>(Tokens.DataIO),
-      random: run.container.resolve<RandomSource>(Tokens.Random),
-      splitFile: path.join(run.runDir, RunFiles.split),
-      hooks: { hooks: run.kernel.hooks, event: { run }, workflow: workflow.name },
-      logger: run.logger,
+      ...runDataOptions(run, workflow),
       progress: run.container.resolve<ProgressSink>(Tokens.Progress),
       signal: run.signal,
       checkLabelValues: options.checkLabelValues,
